@@ -1,0 +1,29 @@
+"""supportkpi: the neutral calculator of customer-support KPIs.
+
+The Python API mirrors the CLI: :func:`load` reads exports into canonical columns,
+:func:`compute` computes KPIs per group, :func:`kpi` computes one KPI over a frame.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("supportkpi")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__", "compute", "kpi", "load"]
+
+
+def __getattr__(name: str):
+    # Imported on first use so that `supportkpi --help` does not pay for polars.
+    if name in ("compute", "kpi"):
+        from supportkpi import engine
+
+        return getattr(engine, name)
+    if name == "load":
+        from supportkpi.loading import load
+
+        return load
+    raise AttributeError(name)

@@ -1,0 +1,3 @@
+from supportkpi.cli import main
+
+main()

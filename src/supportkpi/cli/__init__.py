@@ -1,0 +1,73 @@
+"""The command line: parse, load, compute, render. Each command lives in its own module and
+stays small; everything it does is available from the Python API too."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from supportkpi.errors import EXIT_DATA, EXIT_INTERRUPTED, SupportKpiError
+
+app = typer.Typer(
+    name="supportkpi",
+    help="Compute customer-support KPIs from helpdesk and contact-center exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from supportkpi import __version__
+
+        typer.echo(f"supportkpi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
+) -> None:
+    _state["debug"] = debug
+
+
+from supportkpi.cli import compute as _compute  # noqa: E402,F401  (registers the command)
+from supportkpi.cli import kpis as _kpis  # noqa: E402,F401
+
+
+def main() -> None:
+    """Console entry point: runs the app and turns errors into one line and an exit code.
+
+    Typer (click) handles usage errors itself (exit 2); our errors carry their exit code."""
+    try:
+        app()
+    except SupportKpiError as exc:
+        _fail(str(exc), exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug or an unexpected library error: still one clear line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        _fail(
+            f"unexpected error: {type(exc).__name__}: {first} "
+            "(run with --debug for the traceback, and please report it)",
+            exc,
+        )
+        sys.exit(EXIT_DATA)
+
+
+def _fail(message: str, exc: BaseException) -> None:
+    if _state["debug"]:
+        import traceback
+
+        traceback.print_exception(exc)
+    print(f"supportkpi: error: {message}", file=sys.stderr)

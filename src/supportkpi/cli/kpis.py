@@ -1,0 +1,41 @@
+"""``supportkpi kpis``: the KPIs this version knows, with unit, direction and columns."""
+
+from __future__ import annotations
+
+import typer
+
+from supportkpi.cli import app
+
+
+@app.command("kpis")
+def list_kpis(
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """List the KPIs: id, title, unit, which direction is better, columns read."""
+    import json
+
+    from supportkpi.metrics import REGISTRY
+
+    rows = [
+        {
+            "id": m.INFO.id,
+            "title": m.INFO.title,
+            "unit": m.INFO.unit,
+            "better": m.INFO.direction or "-",
+            "columns": list(m.INFO.columns),
+            "formula": (m.__doc__ or "").strip().splitlines()[0],
+        }
+        for m in REGISTRY.values()
+    ]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if fmt != "table":
+        raise typer.BadParameter("expected table or json", param_hint="--format")
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "title", "unit", "better", "columns")
+    for row in rows:
+        table.add_row(row["id"], row["title"], row["unit"], row["better"], ", ".join(row["columns"]))
+    Console().print(table)

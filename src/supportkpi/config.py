@@ -1,0 +1,218 @@
+"""kpi.yaml: the parameters of a run, validated with pydantic.
+
+Unknown keys and bad values are errors reported with their line in the file, so that a CI
+annotation can point at it. Everything has a default taken from ``shared/kpi-catalog.md``; a run
+without any kpi.yaml uses those defaults.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from supportkpi.errors import ConfigError
+from supportkpi.schema import COLUMNS
+
+Statistic = Literal["median", "mean", "p90"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DurationParams(_Strict):
+    """Parameters of a duration KPI: which statistic is the headline value."""
+
+    statistic: Statistic = "median"
+
+
+class CallDurationParams(_Strict):
+    """Contact-center durations are means by the catalog's formula (AHT, ASA, ...)."""
+
+    statistic: Statistic = "mean"
+
+
+class CsatParams(_Strict):
+    scale: tuple[float, float] = (1, 5)
+    satisfied_min: float = 4
+    dissatisfied_max: float = 2
+    variant: Literal["top_box", "exclude_neutral"] = "top_box"
+
+    @model_validator(mode="after")
+    def _check(self) -> CsatParams:
+        low, high = self.scale
+        if low >= high:
+            raise ValueError(f"scale must be [low, high] with low < high, got {list(self.scale)}")
+        if not low <= self.dissatisfied_max < self.satisfied_min <= high:
+            raise ValueError(
+                "need scale low <= dissatisfied_max < satisfied_min <= scale high, got "
+                f"scale {list(self.scale)}, dissatisfied_max {self.dissatisfied_max}, "
+                f"satisfied_min {self.satisfied_min}"
+            )
+        return self
+
+
+class CesParams(_Strict):
+    scale: tuple[float, float] = (1, 7)
+    higher_is_easier: bool = True
+
+    @model_validator(mode="after")
+    def _check(self) -> CesParams:
+        if self.scale[0] >= self.scale[1]:
+            raise ValueError(f"scale must be [low, high] with low < high, got {list(self.scale)}")
+        return self
+
+
+class FcrParams(_Strict):
+    definition: Literal["one_touch", "exactly_one_reply", "no_reopen", "single_contact"] = (
+        "one_touch"
+    )
+
+
+class ServiceLevelParams(_Strict):
+    threshold_seconds: float = Field(20, gt=0)
+    short_abandon_seconds: float = Field(5, ge=0)
+    variant: Literal["abandons_missed", "abandons_ignored", "abandons_within_t_met"] = (
+        "abandons_missed"
+    )
+
+
+class AbandonmentParams(_Strict):
+    short_abandon_seconds: float = Field(5, ge=0)
+
+
+class KpiParams(_Strict):
+    """Parameters of each KPI, keyed by KPI id."""
+
+    first_response_time: DurationParams = DurationParams()
+    resolution_time: DurationParams = DurationParams()
+    aht: CallDurationParams = CallDurationParams()
+    talk_time: CallDurationParams = CallDurationParams()
+    hold_time: CallDurationParams = CallDurationParams()
+    acw_time: CallDurationParams = CallDurationParams()
+    asa: CallDurationParams = CallDurationParams()
+    csat: CsatParams = CsatParams()
+    ces: CesParams = CesParams()
+    fcr_rate: FcrParams = FcrParams()
+    service_level: ServiceLevelParams = ServiceLevelParams()
+    abandonment_rate: AbandonmentParams = AbandonmentParams()
+
+
+class Config(_Strict):
+    version: Literal[1] = 1
+    timezone: str = "UTC"
+    columns: dict[str, str] = Field(default_factory=dict)
+    kpis: KpiParams = KpiParams()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        check_timezone(value)
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _canonical_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if name not in COLUMNS:
+                raise ValueError(f"'{name}' is not a canonical column ({suggest(name, COLUMNS)})")
+        return value
+
+
+def check_timezone(name: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone '{name}' (use an IANA name such as Europe/Berlin)")
+
+
+def suggest(name: str, choices: Any) -> str:
+    """'did you mean ...' for a misspelt name, else the list of valid names."""
+    import difflib
+
+    choices = list(choices)
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "expected one of: " + ", ".join(choices)
+
+
+def load_config(path: str | Path | None) -> tuple[Config, str | None]:
+    """Load kpi.yaml: ``path`` if given, else ./kpi.yaml if present, else defaults.
+
+    Returns the config and the path it came from (None for defaults).
+    """
+    if path is None:
+        if not Path("kpi.yaml").is_file():
+            return Config(), None
+        path = "kpi.yaml"
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError("file not found (pass --config PATH or create one with defaults)", str(path))
+    text = path.read_text(encoding="utf-8")
+    return parse_config(text, str(path)), str(path)
+
+
+def parse_config(text: str, path: str = "kpi.yaml") -> Config:
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"not valid YAML: {problem}", path, line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of sections (version, timezone, columns, kpis)", path, 1)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            parent = _model_at(loc[:-1])
+            valid = ", ".join(parent.model_fields) if parent else ""
+            message = f"unknown key '{loc[-1]}'" + (f" (valid keys: {valid})" if valid else "")
+        elif first["type"] == "literal_error":
+            message = f"{message}, got {first.get('input')!r}"
+        raise ConfigError(f"{where}: {message}", path, _line_of(root, loc)) from None
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: type[BaseModel] = Config
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        if field is None or not isinstance(field.annotation, type):
+            return None
+        if not issubclass(field.annotation, BaseModel):
+            return None
+        model = field.annotation
+    return model
+
+
+def _line_of(node: Any, loc: tuple) -> int | None:
+    """1-based line of the YAML node at ``loc`` (the deepest one that exists)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part):
+                    line = key.start_mark.line + 1
+                    node = value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

@@ -1,0 +1,238 @@
+"""Runs the metrics core over a loaded frame: every KPI of a run in one lazy
+``group_by(keys).agg(...)`` pass, plus the data-quality counts, collected together so the input is
+read once.
+
+This is the Python API behind ``supportkpi compute``::
+
+    >>> import polars as pl
+    >>> from supportkpi import compute
+    >>> frame = pl.DataFrame({"ticket_id": ["1", "2", "3"], "vendor": ["A", "A", "B"],
+    ...                       "csat": [5, 2, 4]})
+    >>> result = compute(frame, ["csat"], by=["vendor"])
+    >>> [(g.keys["vendor"], g.kpis["csat"].value) for g in result.groups]
+    [('A', 50.0), ('B', 100.0)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from supportkpi import quality
+from supportkpi.config import suggest
+from supportkpi.errors import UsageError
+from supportkpi.metrics import REGISTRY, Context, Measure, NotAvailable, backlog
+from supportkpi.results import ComputeResult, Group, InputInfo, KpiResult
+from supportkpi.schema import DUPLICATE, is_internal
+
+PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
+PERIOD_COLUMN = "period"
+_PERIOD_START = "_period_start"
+
+
+def compute(
+    frame: pl.LazyFrame | pl.DataFrame,
+    kpis: Sequence[str] | None = None,
+    *,
+    by: Sequence[str] = (),
+    period: str | None = None,
+    timezone: str = "UTC",
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    inputs: Sequence[InputInfo] = (),
+) -> ComputeResult:
+    """Compute KPIs per group of ``by`` (and ``period`` of ``created_at`` in ``timezone``).
+
+    ``kpis`` defaults to every KPI of the registry; ``params`` maps a KPI id to its keyword
+    parameters (kpi.yaml's ``kpis`` section).
+    """
+    lazy = with_duplicate_flag(frame.lazy())
+    columns = frozenset(lazy.collect_schema().names())
+    kpi_ids = _check_kpis(kpis)
+    by = _check_by(by, columns)
+    if period is not None and period not in PERIODS:
+        raise UsageError(f"unknown period '{period}' ({suggest(period, PERIODS)})")
+    if period is not None and "created_at" not in columns:
+        raise UsageError("--period needs a `created_at` column")
+    ctx = Context(columns=columns)
+    measures, unavailable = _measures(ctx, kpi_ids, params or {})
+
+    keys = list(by)
+    if period is not None:
+        lazy = lazy.with_columns(_period_of(pl.col("created_at"), period, timezone).alias(_PERIOD_START))
+        keys.append(_PERIOD_START)
+    if "created_at" in columns:
+        lazy = lazy.filter(pl.col("created_at").is_not_null())  # reported by quality.plan
+
+    aggregations = [
+        expr.alias(name) for kpi_id, m in measures.items() for name, expr in _named(kpi_id, m)
+    ]
+    aggregations.append(pl.len().alias("_rows"))
+    if DUPLICATE in columns:
+        aggregations.append(pl.col(DUPLICATE).sum().cast(pl.Int64).alias("_duplicates"))
+    if keys:
+        plan = lazy.group_by(keys).agg(aggregations).sort(keys, nulls_last=True)
+    else:
+        plan = lazy.select(aggregations)
+    queries = [plan, *quality.plan(with_duplicate_flag(frame.lazy()), columns)]
+    if period is not None and "backlog" in measures:
+        queries.append(
+            backlog.over_periods(lazy, ctx, list(by), _PERIOD_START, lambda e: _period_of(e, period, timezone))
+        )
+    collected = pl.collect_all(queries)
+    table = collected[0]
+    if period is not None and "backlog" in measures:
+        table = table.drop("backlog__value", "backlog__n").join(
+            collected[-1], on=keys, how="left", nulls_equal=True
+        )
+    findings, as_of, rows_per_source = quality.report(
+        collected[1 : 1 + quality.QUERIES], columns, [i.path for i in inputs]
+    )
+
+    groups = [
+        _group(row, by, period, measures, unavailable, kpi_ids) for row in table.iter_rows(named=True)
+    ]
+    findings += quality.kpi_findings(groups)
+    inputs = [
+        InputInfo(i.path, i.format, rows_per_source.get(idx, i.rows), i.source)
+        for idx, i in enumerate(inputs)
+    ]
+    return ComputeResult(
+        groups=groups,
+        by=list(by),
+        period=period,
+        timezone=timezone,
+        as_of=as_of,
+        inputs=inputs,
+        findings=findings,
+        kpi_ids=kpi_ids,
+    )
+
+
+def with_duplicate_flag(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Flag repeats of a ``ticket_id``: the first row is kept, the rest are left out of every
+    KPI and counted. Without ids every row counts."""
+    if DUPLICATE in frame.collect_schema().names():
+        return frame
+    if "ticket_id" in frame.collect_schema().names():
+        repeat = ~pl.col("ticket_id").is_first_distinct() & pl.col("ticket_id").is_not_null()
+    else:
+        repeat = pl.repeat(False, pl.len())
+    return frame.with_columns(repeat.alias(DUPLICATE))
+
+
+def kpi(frame: pl.LazyFrame | pl.DataFrame, kpi_id: str, **params: Any) -> KpiResult:
+    """One KPI over a whole frame: ``kpi(frame, "csat").value``. For examples and notebooks."""
+    result = compute(frame, [kpi_id], params={kpi_id: params})
+    return result.groups[0].kpis[kpi_id]
+
+
+def _check_kpis(kpis: Sequence[str] | None) -> list[str]:
+    if not kpis:
+        return list(REGISTRY)
+    for kpi_id in kpis:
+        if kpi_id not in REGISTRY:
+            raise UsageError(f"unknown KPI '{kpi_id}' ({suggest(kpi_id, REGISTRY)})")
+    return list(dict.fromkeys(kpis))
+
+
+def _check_by(by: Iterable[str], columns: frozenset[str]) -> list[str]:
+    by = list(dict.fromkeys(by))
+    visible = sorted(c for c in columns if not is_internal(c))
+    for key in by:
+        if key not in columns or is_internal(key):
+            raise UsageError(
+                f"cannot group by '{key}': no such column ({suggest(key, visible)})"
+            )
+    if PERIOD_COLUMN in by:
+        raise UsageError("'period' is reserved for --period; rename that column with --map")
+    return by
+
+
+def _measures(
+    ctx: Context, kpi_ids: list[str], params: Mapping[str, Mapping[str, Any]]
+) -> tuple[dict[str, Measure], dict[str, tuple[str, ...]]]:
+    measures: dict[str, Measure] = {}
+    unavailable: dict[str, tuple[str, ...]] = {}
+    for kpi_id in kpi_ids:
+        try:
+            measures[kpi_id] = REGISTRY[kpi_id].measure(ctx, **dict(params.get(kpi_id, {})))
+        except NotAvailable as missing:
+            unavailable[kpi_id] = missing.needs
+    return measures, unavailable
+
+
+def _named(kpi_id: str, m: Measure) -> Iterable[tuple[str, pl.Expr]]:
+    """Flat, collision-free output names for the expressions of one KPI."""
+    yield f"{kpi_id}__value", m.value
+    yield f"{kpi_id}__n", m.n
+    for i, expr in enumerate(m.excluded.values()):
+        yield f"{kpi_id}__x{i}", expr.fill_null(False).sum().cast(pl.Int64)
+    for name, expr in m.stats.items():
+        yield f"{kpi_id}__s_{name}", expr
+
+
+def _period_of(timestamp: pl.Expr, period: str, timezone: str) -> pl.Expr:
+    """Start of the period a UTC timestamp falls in, on the wall clock of ``timezone``."""
+    return timestamp.dt.convert_time_zone(timezone).dt.truncate(PERIODS[period])
+
+
+def period_label(start: datetime | None, period: str) -> str | None:
+    if start is None:
+        return None
+    if period == "day":
+        return start.strftime("%Y-%m-%d")
+    if period == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "month":
+        return start.strftime("%Y-%m")
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+
+
+def _group(
+    row: dict[str, Any],
+    by: list[str],
+    period: str | None,
+    measures: dict[str, Measure],
+    unavailable: dict[str, tuple[str, ...]],
+    kpi_ids: list[str],
+) -> Group:
+    keys = {k: _plain(row[k]) for k in by}
+    if period is not None:
+        keys[PERIOD_COLUMN] = period_label(row[_PERIOD_START], period)
+    kpis: dict[str, KpiResult] = {}
+    for kpi_id in kpi_ids:
+        info = REGISTRY[kpi_id].INFO
+        if kpi_id in unavailable:
+            kpis[kpi_id] = KpiResult(
+                kpi_id, info.title, info.unit, info.direction, None, 0,
+                available=False, needs=unavailable[kpi_id],
+            )
+            continue
+        m = measures[kpi_id]
+        excluded = {reason: int(row[f"{kpi_id}__x{i}"] or 0) for i, reason in enumerate(m.excluded)}
+        duplicates = int(row.get("_duplicates") or 0)
+        if duplicates:
+            excluded["duplicate ticket_id"] = duplicates
+        kpis[kpi_id] = KpiResult(
+            id=kpi_id,
+            title=info.title,
+            unit=m.unit or info.unit,
+            direction=info.direction if m.direction == "unset" else m.direction,
+            value=_plain(row[f"{kpi_id}__value"]),
+            n=int(row[f"{kpi_id}__n"] or 0),
+            excluded=excluded,
+            stats={name: _plain(row[f"{kpi_id}__s_{name}"]) for name in m.stats},
+            variant=m.variant,
+        )
+    return Group(keys=keys, kpis=kpis)
+
+
+def _plain(value: Any) -> Any:
+    """Python value for output: NaN becomes None; datetimes stay datetimes."""
+    if isinstance(value, float) and value != value:
+        return None
+    return value

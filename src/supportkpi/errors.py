@@ -1,0 +1,40 @@
+"""Errors that end a run with a clear message and the exit code of ``cli-conventions.md``."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
+EXIT_DATA = 3
+EXIT_WARNINGS = 4
+EXIT_INTERRUPTED = 130
+
+
+class SupportKpiError(Exception):
+    """Base class: ``str(error)`` is the one-line message shown to the user."""
+
+    exit_code = EXIT_DATA
+
+
+class UsageError(SupportKpiError):
+    """Bad arguments, a missing file, an invalid kpi.yaml, an unknown KPI id or column."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(UsageError):
+    """kpi.yaml is invalid; ``line`` points at the offending key when it is known."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        where = path or "kpi.yaml"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+class DataError(SupportKpiError):
+    """Unreadable input, a missing required column, or data errors under ``--strict``."""
+
+    exit_code = EXIT_DATA

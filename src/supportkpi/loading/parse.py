@@ -1,0 +1,127 @@
+"""Typing of raw export values into the canonical dtypes, as polars expressions.
+
+Every parser returns the parsed value (null where the raw value is empty or unparseable). The
+caller marks rows where a non-empty raw value gave null as unparseable, keeping the raw value for
+the report: polars' own ``strict=False`` would turn bad cells into nulls silently.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from supportkpi.schema import Kind
+
+# An ISO 8601 date, optional time (T or space), optional fraction, optional zone designator.
+_ISO = (
+    r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2}(?:[.,]\d{1,9})?))?)?"
+    r"\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*$"
+)
+_TRUE = ["true", "t", "yes", "y", "1", "1.0"]
+_FALSE = ["false", "f", "no", "n", "0", "0.0"]
+
+
+def blank_to_null(raw: pl.Expr) -> pl.Expr:
+    """Strings trimmed; empty strings are missing values, not errors."""
+    text = raw.str.strip_chars()
+    return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
+
+
+def timestamp(raw: pl.Expr, dtype: pl.DataType, timezone: str, fmt: str | None) -> pl.Expr:
+    """A UTC timestamp from ISO 8601 text (``Z``, offsets and naive values mixed in one
+    column; naive ones are wall-clock times in ``timezone``) or from ``fmt``."""
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
+            return _localize(raw, timezone)
+        return raw.dt.convert_time_zone("UTC")
+    if isinstance(dtype, pl.Date):
+        return _localize(raw.cast(pl.Datetime("us")), timezone)
+    text = blank_to_null(raw.cast(pl.String))
+    if fmt is not None:
+        parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
+        if "%z" in fmt or "%:z" in fmt or "%#z" in fmt:
+            return parsed.dt.convert_time_zone("UTC")
+        return _localize(parsed, timezone)
+    parts = text.str.extract_groups(_ISO)
+    date, hour_minute, second, zone = (parts.struct.field(str(i)) for i in range(1, 5))
+    wall = pl.concat_str(
+        date,
+        pl.lit(" "),
+        hour_minute.fill_null("00:00"),
+        pl.lit(":"),
+        second.fill_null("00").str.replace(",", ".", literal=True),
+    ).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us")
+    offset = _offset_minutes(zone)
+    aware = wall.dt.replace_time_zone("UTC") - pl.duration(minutes=offset)
+    return pl.when(zone.is_not_null()).then(aware).otherwise(_localize(wall, timezone))
+
+
+def _offset_minutes(zone: pl.Expr) -> pl.Expr:
+    digits = zone.str.replace_all(":", "", literal=True)
+    sign = pl.when(digits.str.starts_with("-")).then(-1).otherwise(1)
+    hours = digits.str.slice(1, 2).cast(pl.Int32, strict=False).fill_null(0)
+    minutes = digits.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0)
+    return sign * (hours * 60 + minutes)
+
+
+def _localize(naive: pl.Expr, timezone: str) -> pl.Expr:
+    # A wall-clock time that does not exist (skipped by a daylight-saving change) is null and so
+    # reported as unparseable; an ambiguous one (the repeated hour) is read as the earlier.
+    return naive.dt.replace_time_zone(
+        timezone, ambiguous="earliest", non_existent="null"
+    ).dt.convert_time_zone("UTC")
+
+
+def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype.is_numeric():
+        return raw.cast(pl.Float64)
+    if dtype == pl.Boolean:
+        return pl.lit(None, pl.Float64)  # true/false is not a number: reported
+    return blank_to_null(raw.cast(pl.String)).cast(pl.Float64, strict=False)
+
+
+def whole_number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype.is_integer():
+        return raw.cast(pl.Int64)
+    value = number(raw, dtype)
+    return pl.when(value == value.round(0)).then(value).otherwise(None).cast(pl.Int64, strict=False)
+
+
+def boolean(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Boolean:
+        return raw
+    if dtype.is_numeric():
+        return pl.when(raw == 1).then(True).when(raw == 0).then(False).otherwise(None)
+    text = blank_to_null(raw.cast(pl.String)).str.to_lowercase()
+    return (
+        pl.when(text.is_in(_TRUE))
+        .then(True)
+        .when(text.is_in(_FALSE))
+        .then(False)
+        .otherwise(None)
+        .cast(pl.Boolean)
+    )
+
+
+def string(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    return blank_to_null(raw.cast(pl.String))
+
+
+def parse(
+    kind: Kind, raw: pl.Expr, dtype: pl.DataType, timezone: str, datetime_format: str | None
+) -> pl.Expr:
+    if kind is Kind.DATETIME:
+        return timestamp(raw, dtype, timezone, datetime_format)
+    if kind is Kind.FLOAT:
+        return number(raw, dtype)
+    if kind is Kind.INT:
+        return whole_number(raw, dtype)
+    if kind is Kind.BOOL:
+        return boolean(raw, dtype)
+    return string(raw, dtype)
+
+
+def raw_text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The raw value as non-empty text, or null: what counts as "a value was given"."""
+    if dtype == pl.String:
+        return blank_to_null(raw)
+    return raw.cast(pl.String)

@@ -1,0 +1,174 @@
+"""Reading export files into lazy frames, format by format. No typing or mapping here."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from supportkpi.errors import DataError, UsageError
+
+FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
+_SUFFIXES = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+STDIN = "-"
+
+
+def detect_format(path: str, data: bytes | None = None) -> str:
+    """The format from the file name (``.gz`` looked through), or from the first bytes of
+    standard input."""
+    if path == STDIN:
+        return _sniff(data or b"")
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    fmt = _SUFFIXES.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        raise UsageError(
+            f"{path}: cannot tell the format from the file name; pass --input-format "
+            f"({', '.join(FORMATS)})"
+        )
+    return fmt
+
+
+def _sniff(data: bytes) -> str:
+    head = data.lstrip()[:1]
+    if head == b"[":
+        return "json"
+    if head == b"{":
+        first_line = data.lstrip().split(b"\n", 1)[0].strip()
+        try:
+            json.loads(first_line)
+            return "jsonl"
+        except ValueError:
+            return "json"
+    if data.startswith(b"PAR1"):
+        return "parquet"
+    header = data.split(b"\n", 1)[0]
+    return "tsv" if header.count(b"\t") > header.count(b",") else "csv"
+
+
+def read(path: str, fmt: str) -> pl.LazyFrame:
+    """A lazy frame of the file's rows; CSV/TSV columns as text, JSON/Parquet as typed."""
+    compressed = path != STDIN and path.lower().endswith(".gz")
+    if path == STDIN or compressed:
+        data = read_bytes(path)
+        source: str | io.BytesIO = io.BytesIO(data)
+    else:
+        source = path
+    if fmt in ("csv", "tsv"):
+        separator = "\t" if fmt == "tsv" else ","
+        if isinstance(source, io.BytesIO):
+            return pl.read_csv(source, infer_schema=False, separator=separator).lazy()
+        return pl.scan_csv(source, infer_schema=False, separator=separator)
+    if fmt == "parquet":
+        if isinstance(source, io.BytesIO):
+            return pl.read_parquet(source).lazy()
+        return pl.scan_parquet(source)
+    if fmt == "jsonl":
+        if isinstance(source, io.BytesIO):
+            return pl.read_ndjson(source, infer_schema_length=None).lazy()
+        return pl.scan_ndjson(source, infer_schema_length=None)
+    text = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
+    return _json_records(path, text).lazy()
+
+
+def read_bytes(path: str) -> bytes:
+    if path == STDIN:
+        return sys.stdin.buffer.read()
+    data = Path(path).read_bytes()
+    if path.lower().endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"{path}: not a readable gzip file ({exc})") from None
+    return data
+
+
+def _json_records(path: str, data: bytes) -> pl.DataFrame:
+    """An array of objects, or an object holding exactly one such array (``{"tickets": [...]}``)."""
+    try:
+        doc = json.loads(data)
+    except ValueError as exc:
+        raise DataError(f"{path}: not valid JSON ({exc})") from None
+    if isinstance(doc, dict):
+        arrays = [k for k, v in doc.items() if isinstance(v, list) and all(isinstance(r, dict) for r in v)]
+        if len(arrays) != 1:
+            raise DataError(
+                f"{path}: expected an array of objects, or an object holding one; found keys "
+                + ", ".join(doc)
+            )
+        doc = doc[arrays[0]]
+    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
+        raise DataError(f"{path}: expected an array of objects (one per contact)")
+    if not doc:
+        return pl.DataFrame()
+    try:
+        return pl.from_dicts(doc, infer_schema_length=None)
+    except (pl.exceptions.PolarsError, TypeError, ValueError):
+        # Mixed types in one field (5 and "5"): read everything as text and let typing decide.
+        return pl.from_dicts([_as_text(r) for r in doc], infer_schema_length=None)
+
+
+def _as_text(record: dict) -> dict:
+    def text(value):
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        return json.dumps(value)
+
+    return {k: text(v) for k, v in record.items()}
+
+
+def diagnose_text(path: str, fmt: str) -> str | None:
+    """After polars failed to read a CSV/TSV or JSON Lines file: find the first bad row, since
+    polars reports byte offsets at best. Returns a message naming file and row, or None."""
+    try:
+        data = read_bytes(path) if path != STDIN else None
+    except (OSError, DataError):
+        return None
+    if data is None:
+        return None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{path}: line {number}: not UTF-8 text (save the export as UTF-8)"
+    text = data.decode("utf-8")
+    if fmt == "jsonl":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    json.loads(line)
+                except ValueError as exc:
+                    return f"{path}: line {number}: not a JSON object ({exc})"
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ",")
+    try:
+        header = next(reader)
+        for number, row in enumerate(reader, start=1):
+            if row and len(row) != len(header):
+                return (
+                    f"{path}: row {number} (line {reader.line_num}): "
+                    f"{len(row)} fields, expected {len(header)} as in the header"
+                )
+    except csv.Error as exc:
+        return f"{path}: line {reader.line_num}: {exc}"
+    return None

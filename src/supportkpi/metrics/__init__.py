@@ -1,0 +1,69 @@
+"""The metrics core: one module per KPI, each with its formula in the docstring and a pure
+function from parameters to polars aggregation expressions.
+
+Nothing here reads files, prints or parses configuration. :data:`REGISTRY` lists the KPIs in the
+catalog's order.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from supportkpi.metrics import (
+    abandonment_rate,
+    acw_time,
+    aht,
+    asa,
+    backlog,
+    ces,
+    conversion_rate,
+    csat,
+    escalation_rate,
+    fcr_rate,
+    first_response_time,
+    hold_time,
+    nps,
+    qa_score,
+    reopen_rate,
+    resolution_rate,
+    resolution_time,
+    service_level,
+    talk_time,
+    ticket_volume,
+    transfer_rate,
+)
+from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable
+
+_MODULES: tuple[ModuleType, ...] = (
+    ticket_volume,
+    first_response_time,
+    resolution_time,
+    resolution_rate,
+    reopen_rate,
+    fcr_rate,
+    backlog,
+    escalation_rate,
+    transfer_rate,
+    csat,
+    nps,
+    ces,
+    qa_score,
+    aht,
+    talk_time,
+    hold_time,
+    acw_time,
+    asa,
+    service_level,
+    abandonment_rate,
+    conversion_rate,
+)
+
+REGISTRY: dict[str, ModuleType] = {m.INFO.id: m for m in _MODULES}
+"""KPI id -> module (with ``INFO`` and ``measure(ctx, **params)``)."""
+
+
+def info(kpi_id: str) -> KpiInfo:
+    return REGISTRY[kpi_id].INFO
+
+
+__all__ = ["REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable", "info"]

@@ -1,0 +1,168 @@
+"""Building blocks shared by the KPI modules: metadata, the evaluation context, and the few
+aggregation shapes every KPI is made of (a rate, a mean, a duration with its statistics).
+
+A KPI module builds *aggregation expressions* only. The engine puts the expressions of every KPI
+of a run into one ``group_by(keys).agg(...)``, so each KPI is computed per group in a single pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import polars as pl
+
+from supportkpi.schema import DUPLICATE, invalid_flag
+
+Direction = Literal["higher", "lower"] | None
+
+
+@dataclass(frozen=True)
+class KpiInfo:
+    """What the CLI, renderers and scorecards need to know about a KPI."""
+
+    id: str
+    title: str
+    unit: str
+    direction: Direction
+    kind: Literal["count", "rate", "duration", "mean", "score"]
+    columns: tuple[str, ...]
+    """Columns the KPI reads (alternatives included); the module decides which are required."""
+
+
+class NotAvailable(Exception):
+    """The frame lacks columns the KPI needs: reported as "not available", never as zero."""
+
+    def __init__(self, needs: Iterable[str]):
+        self.needs = tuple(needs)
+        super().__init__("not available (needs " + ", ".join(f"`{c}`" for c in self.needs) + ")")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The aggregation expressions of one KPI, evaluated within each group.
+
+    ``value`` is the headline figure, ``n`` the number of rows it was computed on, ``excluded``
+    the rows left out per reason, ``stats`` extra figures (mean/median/p90 of durations).
+    """
+
+    value: pl.Expr
+    n: pl.Expr
+    excluded: dict[str, pl.Expr] = field(default_factory=dict)
+    stats: dict[str, pl.Expr] = field(default_factory=dict)
+    variant: str | None = None
+    unit: str | None = None
+    direction: Direction | Literal["unset"] = "unset"
+    """Overrides of the module's unit or direction when a parameter changes them (CES scale)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a KPI may know about the frame: which columns exist, and the report's end.
+
+    ``rows`` selects the rows every KPI considers: duplicates of a ``ticket_id`` are left out.
+    """
+
+    columns: frozenset[str]
+    as_of: datetime | None = None
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def need(self, *columns: str) -> None:
+        missing = [c for c in columns if c not in self.columns]
+        if missing:
+            raise NotAvailable(missing)
+
+    def need_any(self, *columns: str) -> None:
+        if not any(c in self.columns for c in columns):
+            raise NotAvailable([" or ".join(f"{c}" for c in columns)])
+
+    @property
+    def rows(self) -> pl.Expr:
+        if DUPLICATE in self.columns:
+            return ~pl.col(DUPLICATE)
+        return pl.lit(True)
+
+    def invalid(self, column: str) -> pl.Expr:
+        """True where ``column`` held a value that could not be parsed (the flag column keeps
+        the raw value for the data-quality report)."""
+        flag = invalid_flag(column)
+        if flag in self.columns:
+            return pl.col(flag).is_not_null()
+        return pl.lit(False)
+
+    def missing(self, column: str) -> pl.Expr:
+        """True where ``column`` is empty (and not because its value was unparseable)."""
+        if column not in self.columns:
+            return pl.lit(True)
+        return pl.col(column).is_null() & ~self.invalid(column)
+
+    def known(self, column: str) -> pl.Expr:
+        if column not in self.columns:
+            return pl.lit(False)
+        return pl.col(column).is_not_null()
+
+    def unparseable(self, *columns: str) -> dict[str, pl.Expr]:
+        """Exclusion masks "unparseable <column>" for the columns that have bad values."""
+        return {
+            f"unparseable {c}": self.invalid(c)
+            for c in columns
+            if invalid_flag(c) in self.columns
+        }
+
+
+def count(mask: pl.Expr) -> pl.Expr:
+    """Number of rows where ``mask`` is true (null counts as false)."""
+    return mask.fill_null(False).sum().cast(pl.Int64)
+
+
+def rate(numerator: pl.Expr, denominator: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Percentage ``100 * count(numerator & denominator) / count(denominator)`` and its n.
+
+    The value is null for an empty denominator, never zero or NaN.
+    """
+    denominator = denominator.fill_null(False)
+    numerator = numerator.fill_null(False) & denominator
+    n = count(denominator)
+    value = pl.when(n > 0).then(count(numerator) * 100.0 / n).otherwise(None)
+    return value, n
+
+
+def mean_of(values: pl.Expr, eligible: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Mean of ``values`` over eligible rows, and their count."""
+    eligible = eligible.fill_null(False)
+    return values.filter(eligible).mean(), count(eligible)
+
+
+def nearest_rank(values: pl.Expr, percent: int) -> pl.Expr:
+    """Nearest-rank percentile: the smallest value with at least ``percent``% of values at or
+    below it, i.e. the ``ceil(percent/100 * n)``-th smallest. Integer arithmetic, so no
+    floating-point rounding can move the rank."""
+    n = values.count()
+    rank = (n * percent + 99) // 100  # ceil(n * percent / 100) for n > 0
+    return pl.when(n > 0).then(values.sort().get((rank - 1).clip(lower_bound=0))).otherwise(None)
+
+
+STATISTICS = ("mean", "median", "p90")
+
+
+def duration(
+    seconds: pl.Expr,
+    eligible: pl.Expr,
+    statistic: str,
+    scale: float,
+) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
+    """Headline value, n and mean/median/p90 of a duration, converted from seconds by ``scale``
+    (3600 for hours, 1 for seconds). The median of an even count is the mean of the two middle
+    values, as the catalog says (polars' ``quantile(0.5)`` would pick one of them)."""
+    eligible = eligible.fill_null(False)
+    values = seconds.filter(eligible) / scale
+    stats = {
+        "mean": values.mean(),
+        "median": values.median(),
+        "p90": nearest_rank(values, 90),
+    }
+    return stats[statistic], count(eligible), stats

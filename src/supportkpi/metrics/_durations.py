@@ -1,0 +1,40 @@
+"""Shared shape of the two ticket durations (first response, resolution): ``end − start``
+from timestamps, or a duration in seconds that some sources give instead. Timestamps win when
+both exist (the engine reports disagreement as a data-quality finding)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from supportkpi.metrics._base import Context, Measure, duration
+
+HOURS = 3600.0
+
+
+def ticket_duration(
+    ctx: Context, end: str, given_seconds: str, pending_reason: str, statistic: str
+) -> Measure:
+    ctx.need_any(end, given_seconds)
+    seconds = elapsed_seconds(ctx, end, given_seconds)
+    has_value = seconds.is_not_null()
+    negative = has_value & (seconds < 0)
+    rows = ctx.rows & ctx.known("created_at")
+    value, n, stats = duration(seconds, rows & has_value & ~negative, statistic, HOURS)
+    bad = ctx.invalid(end) | ctx.invalid(given_seconds)
+    excluded = {
+        pending_reason: rows & ~has_value & ~bad,
+        **{reason: rows & mask for reason, mask in ctx.unparseable(end, given_seconds).items()},
+        "negative duration": rows & negative,
+    }
+    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=statistic)
+
+
+def elapsed_seconds(ctx: Context, end: str, given_seconds: str) -> pl.Expr:
+    """Seconds from ``created_at`` to ``end``; falls back to ``given_seconds`` where the timestamp
+    is absent."""
+    parts = []
+    if ctx.has(end):
+        parts.append((pl.col(end) - pl.col("created_at")).dt.total_microseconds() / 1e6)
+    if ctx.has(given_seconds):
+        parts.append(pl.col(given_seconds))
+    return pl.coalesce(parts) if len(parts) > 1 else parts[0]

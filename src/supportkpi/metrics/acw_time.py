@@ -1,0 +1,35 @@
+"""After-contact work time: the agent's wrap-up work after the contact, one part of AHT.
+
+Formula: ``mean(acw_seconds)`` over answered contacts.
+Headline: the mean (``statistic`` in kpi.yaml may pick median or p90); mean, median and nearest-
+rank p90 are always reported.
+Exclusions: unanswered (abandoned) contacts; contacts without queue data; answered contacts
+without ``acw_seconds``; negative values (a data error).
+Unit: seconds. Better: lower.
+
+Example:
+
+>>> import polars as pl
+>>> from supportkpi import kpi
+>>> frame = pl.DataFrame({"abandoned": [False, False, True], "acw_seconds": [40, 100, None]})
+>>> kpi(frame, "acw_time").value
+70.0
+"""
+
+from __future__ import annotations
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure
+from supportkpi.metrics._queue import handle_time
+
+INFO = KpiInfo(
+    id="acw_time",
+    title="After-contact work time",
+    unit="seconds",
+    direction="lower",
+    kind="duration",
+    columns=("answered_at", "abandoned", "acw_seconds"),
+)
+
+
+def measure(ctx: Context, statistic: str = "mean") -> Measure:
+    return handle_time(ctx, ("acw_seconds",), statistic)

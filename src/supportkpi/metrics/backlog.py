@@ -1,0 +1,104 @@
+"""Backlog: contacts waiting for a resolution at the end of the period.
+
+Formula: ``count(contacts created at or before the period's end and not resolved by then)``.
+Without ``--period`` the end is the report's end (``as_of``: the latest timestamp in the data, so
+results do not depend on the day the report runs).
+Backlog is a stock, not a flow: a contact created in January and still open at the end of March is
+in March's backlog. With a period, the engine therefore adds one small aggregation over (keys,
+period) for it (see :func:`over_periods`); every other KPI comes from the single group-by pass.
+Exclusions: contacts whose ``resolved_at`` could not be parsed (open or not is unknown); a
+contact resolved "before" it was created counts as resolved when it was created.
+Unit: contacts. Better: lower.
+
+Example: two of three contacts are still open.
+
+>>> import polars as pl
+>>> from datetime import datetime
+>>> from supportkpi import kpi
+>>> frame = pl.DataFrame({"created_at": [datetime(2025, 1, d) for d in (1, 2, 3)],
+...                       "resolved_at": [datetime(2025, 1, 2), None, None]})
+>>> kpi(frame, "backlog").value
+2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, count
+from supportkpi.metrics._resolved import resolution_unknown
+
+INFO = KpiInfo(
+    id="backlog",
+    title="Backlog",
+    unit="contacts",
+    direction="lower",
+    kind="count",
+    columns=("created_at", "resolved_at", "resolution_seconds"),
+)
+
+
+def resolved_at(ctx: Context) -> pl.Expr:
+    """When the contact was resolved: ``resolved_at``, else ``created_at + resolution_seconds``;
+    never before it was created."""
+    parts = []
+    if ctx.has("resolved_at"):
+        parts.append(pl.col("resolved_at"))
+    if ctx.has("resolution_seconds"):
+        parts.append(pl.col("created_at") + pl.duration(seconds=pl.col("resolution_seconds")))
+    when = pl.coalesce(parts) if len(parts) > 1 else parts[0]
+    return pl.when(when.is_not_null()).then(pl.max_horizontal(when, pl.col("created_at")))
+
+
+def measure(ctx: Context) -> Measure:
+    ctx.need("created_at")
+    ctx.need_any("resolved_at", "resolution_seconds")
+    counted = ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx)
+    if ctx.as_of is not None:
+        counted = counted & (pl.col("created_at") <= ctx.as_of)
+        still_open = resolved_at(ctx).is_null() | (resolved_at(ctx) > ctx.as_of)
+    else:
+        still_open = resolved_at(ctx).is_null()
+    excluded = {
+        reason: ctx.rows & resolution_unknown(ctx) & bad
+        for reason, bad in ctx.unparseable("resolved_at", "resolution_seconds").items()
+    }
+    return Measure(value=count(counted & still_open), n=count(counted), excluded=excluded)
+
+
+def over_periods(
+    frame: pl.LazyFrame,
+    ctx: Context,
+    keys: list[str],
+    period_column: str,
+    period_of: Callable[[pl.Expr], pl.Expr],
+) -> pl.LazyFrame:
+    """Backlog at the end of each period: contacts created up to the period's end minus those
+    also resolved by then, per group of ``keys``.
+
+    ``period_of`` maps a timestamp to the start of its period (the engine's truncation);
+    ``period_column`` names that start in the result. Returns ``keys + [period_column,
+    "backlog__value", "backlog__n"]``.
+    """
+    counted = frame.filter(ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx))
+    created = counted.group_by([*keys, period_of(pl.col("created_at")).alias(period_column)]).agg(
+        pl.len().alias("_created")
+    )
+    resolved = (
+        counted.filter(resolved_at(ctx).is_not_null())
+        .group_by([*keys, period_of(resolved_at(ctx)).alias(period_column)])
+        .agg(pl.len().alias("_resolved"))
+    )
+    both = created.join(resolved, on=[*keys, period_column], how="full", coalesce=True, nulls_equal=True)
+    cumulative = [
+        pl.col(c).fill_null(0).cum_sum().over(keys or pl.lit(0), order_by=period_column)
+        for c in ("_created", "_resolved")
+    ]
+    return both.select(
+        *keys,
+        period_column,
+        (cumulative[0] - cumulative[1]).cast(pl.Int64).alias("backlog__value"),
+        cumulative[0].cast(pl.Int64).alias("backlog__n"),
+    )

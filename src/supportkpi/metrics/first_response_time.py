@@ -1,0 +1,46 @@
+"""First response time: how long customers wait for the first agent reply.
+
+Formula: ``first_response_at − created_at`` per contact (or ``first_response_seconds`` where
+the source gives a duration instead of a timestamp; the timestamp wins when both exist).
+Headline: the median (``statistic`` in kpi.yaml: median, mean or p90); mean, median and p90 are
+always reported. p90 is nearest-rank.
+Exclusions: no response yet; unparseable timestamps; negative durations (a data error).
+Unit: hours. Better: lower.
+
+Example: replies after 1 h, 2 h, 4 h and 10 h; one contact has no reply yet.
+
+>>> import polars as pl
+>>> from datetime import datetime
+>>> from supportkpi import kpi
+>>> t0 = datetime(2025, 1, 6, 9)
+>>> frame = pl.DataFrame({
+...     "created_at": [t0] * 5,
+...     "first_response_at": [datetime(2025, 1, 6, h) for h in (10, 11, 13, 19)] + [None],
+... })
+>>> result = kpi(frame, "first_response_time")
+>>> result.value, result.stats["mean"], result.stats["p90"], result.n
+(3.0, 4.25, 10.0, 4)
+>>> result.excluded["no response yet"]
+1
+"""
+
+from __future__ import annotations
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure
+from supportkpi.metrics._durations import ticket_duration
+
+INFO = KpiInfo(
+    id="first_response_time",
+    title="First response time",
+    unit="hours",
+    direction="lower",
+    kind="duration",
+    columns=("created_at", "first_response_at", "first_response_seconds"),
+)
+
+
+def measure(ctx: Context, statistic: str = "median") -> Measure:
+    return ticket_duration(
+        ctx, "first_response_at", "first_response_seconds", "no response yet", statistic
+    )
+

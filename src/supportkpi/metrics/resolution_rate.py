@@ -1,0 +1,41 @@
+"""Resolution rate: the share of contacts that were resolved.
+
+Formula: ``100 × resolved contacts / contacts created``, both from the same cohort (the
+contacts created in the period or group). Resolved means ``resolved_at`` (or
+``resolution_seconds``) is present.
+Exclusions: contacts whose ``resolved_at`` could not be parsed (resolved or not is unknown).
+Unit: %. Better: higher.
+
+Example: three of four contacts resolved.
+
+>>> import polars as pl
+>>> from datetime import datetime
+>>> from supportkpi import kpi
+>>> done = datetime(2025, 1, 7)
+>>> kpi(pl.DataFrame({"resolved_at": [done, done, None, done]}), "resolution_rate").value
+75.0
+"""
+
+from __future__ import annotations
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
+from supportkpi.metrics._resolved import resolution_unknown, resolved
+
+INFO = KpiInfo(
+    id="resolution_rate",
+    title="Resolution rate",
+    unit="%",
+    direction="higher",
+    kind="rate",
+    columns=("resolved_at", "resolution_seconds"),
+)
+
+
+def measure(ctx: Context) -> Measure:
+    is_resolved = resolved(ctx)
+    value, n = rate(is_resolved, ctx.rows & ~resolution_unknown(ctx))
+    excluded = {
+        reason: ctx.rows & ~is_resolved & bad
+        for reason, bad in ctx.unparseable("resolved_at", "resolution_seconds").items()
+    }
+    return Measure(value=value, n=n, excluded=excluded)

@@ -1,0 +1,42 @@
+"""Resolution time (average resolution time when the statistic is the mean).
+
+Formula: ``resolved_at − created_at`` per resolved contact (or ``resolution_seconds`` where the
+source gives a duration; the timestamp wins when both exist).
+Headline: the median (``statistic`` in kpi.yaml: median, mean or p90); mean, median and p90 are
+always reported. p90 is nearest-rank.
+Exclusions: unresolved contacts; unparseable timestamps; negative durations (a data error).
+Unit: hours. Better: lower.
+
+Example: resolved after 2 h and 5 h (the median of an even count is the mean of the middle two),
+one resolved before it was created (left out), one still open.
+
+>>> import polars as pl
+>>> from datetime import datetime
+>>> from supportkpi import kpi
+>>> frame = pl.DataFrame({
+...     "created_at": [datetime(2025, 1, 6, 9)] * 4,
+...     "resolved_at": [datetime(2025, 1, 6, 11), datetime(2025, 1, 6, 14),
+...                     datetime(2025, 1, 6, 8), None],
+... })
+>>> result = kpi(frame, "resolution_time")
+>>> result.value, result.n, result.excluded["negative duration"], result.excluded["unresolved"]
+(3.5, 2, 1, 1)
+"""
+
+from __future__ import annotations
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure
+from supportkpi.metrics._durations import ticket_duration
+
+INFO = KpiInfo(
+    id="resolution_time",
+    title="Resolution time",
+    unit="hours",
+    direction="lower",
+    kind="duration",
+    columns=("created_at", "resolved_at", "resolution_seconds"),
+)
+
+
+def measure(ctx: Context, statistic: str = "median") -> Measure:
+    return ticket_duration(ctx, "resolved_at", "resolution_seconds", "unresolved", statistic)

@@ -1,0 +1,72 @@
+"""Service level (e.g. 80/20): the share of offered calls answered within T seconds.
+
+Formula (default variant ``abandons_missed``):
+``100 × answered within T / (offered − short abandons)``; abandons count as misses.
+Variants (``kpis.service_level.variant``):
+
+* ``abandons_ignored``: ``answered within T / answered``;
+* ``abandons_within_t_met``: ``(answered within T + abandoned within T) / (offered − short
+  abandons)``.
+
+"Within T" is ``wait_seconds <= T``. T (``threshold_seconds``, default 20) and the short-abandon
+threshold (``short_abandon_seconds``, default 5: an abandon that waited less is "short") are set in
+kpi.yaml.
+Exclusions: short abandons; contacts without queue data; offered contacts without
+``wait_seconds``.
+Unit: %. Better: higher.
+
+Example: waits of 5, 15 and 40 s answered, one abandon after 30 s, one short abandon after 2 s.
+Two of four count: 50 %.
+
+>>> import polars as pl
+>>> from supportkpi import kpi
+>>> frame = pl.DataFrame({"abandoned": [False, False, False, True, True],
+...                       "wait_seconds": [5, 15, 40, 30, 2]})
+>>> kpi(frame, "service_level").value
+50.0
+>>> round(kpi(frame, "service_level", variant="abandons_ignored").value, 6)
+66.666667
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
+from supportkpi.metrics._queue import NO_QUEUE_DATA, abandoned, answered, offered, short_abandon
+
+INFO = KpiInfo(
+    id="service_level",
+    title="Service level",
+    unit="%",
+    direction="higher",
+    kind="rate",
+    columns=("answered_at", "abandoned", "wait_seconds"),
+)
+
+
+def measure(
+    ctx: Context,
+    threshold_seconds: float = 20,
+    short_abandon_seconds: float = 5,
+    variant: str = "abandons_missed",
+) -> Measure:
+    ctx.need("wait_seconds")
+    is_offered = ctx.rows & offered(ctx)
+    has_wait = ctx.known("wait_seconds")
+    within = has_wait & (pl.col("wait_seconds") <= threshold_seconds)
+    short = short_abandon(ctx, short_abandon_seconds)
+    if variant == "abandons_ignored":
+        met, counted = answered(ctx) & within, is_offered & answered(ctx) & has_wait
+        excluded = {"abandoned": is_offered & abandoned(ctx)}
+    else:
+        met = within & (answered(ctx) if variant == "abandons_missed" else pl.lit(True))
+        counted = is_offered & ~short & has_wait
+        excluded = {"short abandon": is_offered & short}
+    value, n = rate(met, counted)
+    excluded |= {
+        NO_QUEUE_DATA: ctx.rows & ~offered(ctx),
+        "no wait_seconds": is_offered & ~has_wait & ~short,
+    }
+    label = f"{variant}, T={threshold_seconds:g}s, short abandon <{short_abandon_seconds:g}s"
+    return Measure(value=value, n=n, excluded=excluded, variant=label)

@@ -1,0 +1,34 @@
+"""Ticket volume: how many contacts were created.
+
+Formula: ``count(contacts created in the period)``
+Numerator: —; the value is a count.
+Exclusions: repeated ``ticket_id``s (the first row is kept, the rest are counted under
+"duplicate ticket_id").
+Unit: contacts. Better: neither (context for the other KPIs).
+
+Example:
+
+>>> import polars as pl
+>>> from supportkpi import kpi
+>>> kpi(pl.DataFrame({"ticket_id": ["a", "b", "b", "c"]}), "ticket_volume").value
+3
+"""
+
+from __future__ import annotations
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, count
+
+INFO = KpiInfo(
+    id="ticket_volume",
+    title="Ticket volume",
+    unit="contacts",
+    direction=None,
+    kind="count",
+    columns=("ticket_id",),
+)
+
+
+def measure(ctx: Context) -> Measure:
+    ctx.need("ticket_id")
+    volume = count(ctx.rows)
+    return Measure(value=volume, n=volume)

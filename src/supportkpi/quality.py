@@ -1,0 +1,169 @@
+"""Data-quality findings: what was wrong in the input and what it did to the KPIs.
+
+Nothing is dropped silently. Unparseable values, duplicate ids and rows without a usable
+``created_at`` are counted here, over the whole input, with the first examples (file, row,
+value). Exclusions that belong to one KPI (a negative duration, an off-scale survey answer) are
+counted in that KPI's ``excluded`` and summed here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from supportkpi.results import Finding, Group
+from supportkpi.schema import COLUMNS, DUPLICATE, ROW, SOURCE, Kind, invalid_flag
+
+QUERIES = 3
+EXAMPLES = 5
+_EXPECTED = {
+    Kind.DATETIME: "an ISO 8601 timestamp such as 2025-01-31T14:05:00Z (or pass --datetime-format)",
+    Kind.FLOAT: "a number",
+    Kind.INT: "a whole number",
+    Kind.BOOL: "true/false, yes/no, y/n or 1/0",
+}
+TIMESTAMPS = ("created_at", "first_response_at", "resolved_at", "answered_at")
+_DISAGREEMENTS = (
+    ("first_response_at", "first_response_seconds"),
+    ("resolved_at", "resolution_seconds"),
+)
+DATA_ERROR_REASONS = ("negative duration", "off-scale value")
+
+
+def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
+    """The lazy queries behind the report, collected together with the KPI pass."""
+    flags = [c for c in COLUMNS if invalid_flag(c) in columns]
+    counts: list[pl.Expr] = [pl.len().alias("rows")]
+    counts += [pl.col(invalid_flag(c)).is_not_null().sum().alias(f"invalid:{c}") for c in flags]
+    if DUPLICATE in columns:
+        counts.append(pl.col(DUPLICATE).sum().alias("duplicates"))
+    for column in ("ticket_id", "created_at"):
+        if column in columns:
+            missing = pl.col(column).is_null()
+            if invalid_flag(column) in columns:
+                missing = missing & pl.col(invalid_flag(column)).is_null()
+            counts.append(missing.sum().alias(f"missing:{column}"))
+    for stamp, seconds in _DISAGREEMENTS:
+        if stamp in columns and seconds in columns and "created_at" in columns:
+            elapsed = (pl.col(stamp) - pl.col("created_at")).dt.total_microseconds() / 1e6
+            differs = (elapsed - pl.col(seconds)).abs() > 1
+            counts.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
+    stamps = [c for c in TIMESTAMPS if c in columns]
+    if stamps:
+        counts.append(pl.max_horizontal(pl.col(c).max() for c in stamps).alias("as_of"))
+
+    problem = [pl.col(invalid_flag(c)).is_not_null() for c in flags]
+    if DUPLICATE in columns:
+        problem.append(pl.col(DUPLICATE))
+    where = [c for c in (SOURCE, ROW) if c in columns]
+    detail = [invalid_flag(c) for c in flags]
+    if DUPLICATE in columns:
+        detail += [DUPLICATE, *(["ticket_id"] if "ticket_id" in columns else [])]
+    if problem:
+        examples = frame.filter(pl.any_horizontal(problem)).select(*where, *detail).head(1000)
+    else:
+        examples = pl.LazyFrame()
+    if SOURCE in columns:
+        per_source = frame.group_by(SOURCE).agg(pl.len().alias("rows"))
+    else:
+        per_source = pl.LazyFrame({SOURCE: [0], "rows": [0]}).head(0)
+    return [frame.select(counts), examples, per_source]
+
+
+def report(
+    collected: Sequence[pl.DataFrame], columns: frozenset[str], paths: Sequence[str]
+) -> tuple[list[Finding], datetime | None, dict[int, int]]:
+    counts_frame, examples, per_source = collected
+    counts = counts_frame.row(0, named=True)
+    findings: list[Finding] = []
+    for column in COLUMNS:
+        bad = counts.get(f"invalid:{column}") or 0
+        if bad:
+            rows = examples.filter(pl.col(invalid_flag(column)).is_not_null()).head(EXAMPLES)
+            findings.append(
+                Finding(
+                    kind="unparseable value",
+                    column=column,
+                    count=bad,
+                    expected=_EXPECTED.get(COLUMNS[column].kind),
+                    effect="left out of every KPI"
+                    if column == "created_at"
+                    else "left out of the KPIs that need it",
+                    examples=_examples(rows, invalid_flag(column), paths),
+                )
+            )
+    if counts.get("duplicates"):
+        rows = examples.filter(pl.col(DUPLICATE)).head(EXAMPLES)
+        findings.append(
+            Finding(
+                kind="duplicate ticket_id",
+                column="ticket_id",
+                count=counts["duplicates"],
+                effect="the first row of each id is kept, the others are left out of every KPI",
+                examples=_examples(rows, "ticket_id", paths),
+            )
+        )
+    if counts.get("missing:created_at"):
+        findings.append(
+            Finding(
+                kind="missing value",
+                column="created_at",
+                count=counts["missing:created_at"],
+                expected="a timestamp (required)",
+                effect="left out of every KPI",
+            )
+        )
+    if counts.get("missing:ticket_id"):
+        findings.append(
+            Finding(
+                kind="missing value",
+                column="ticket_id",
+                count=counts["missing:ticket_id"],
+                expected="an id (required)",
+                effect="counted, but cannot be checked for duplicates",
+            )
+        )
+    for stamp, seconds in _DISAGREEMENTS:
+        if counts.get(f"disagree:{stamp}"):
+            findings.append(
+                Finding(
+                    kind=f"{stamp} and {seconds} disagree by more than 1 s",
+                    column=seconds,
+                    count=counts[f"disagree:{stamp}"],
+                    effect="the timestamps were used",
+                )
+            )
+    as_of = counts.get("as_of")
+    rows_per_source = dict(per_source.iter_rows()) if SOURCE in per_source.columns else {}
+    return findings, as_of, rows_per_source
+
+
+def kpi_findings(groups: Sequence[Group]) -> list[Finding]:
+    """Data errors that single KPIs left out (negative durations, off-scale answers), summed
+    over all groups."""
+    totals: dict[tuple[str, str], int] = {}
+    for group in groups:
+        for kpi_id, result in group.kpis.items():
+            for reason, count in result.excluded.items():
+                if reason in DATA_ERROR_REASONS and count:
+                    totals[(reason, kpi_id)] = totals.get((reason, kpi_id), 0) + count
+    return [
+        Finding(kind=reason, count=count, effect=f"left out of {kpi_id}")
+        for (reason, kpi_id), count in totals.items()
+    ]
+
+
+def _examples(rows: pl.DataFrame, value_column: str, paths: Sequence[str]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows.iter_rows(named=True):
+        example: dict[str, Any] = {}
+        if SOURCE in row and row[SOURCE] is not None and row[SOURCE] < len(paths):
+            example["file"] = paths[row[SOURCE]]
+        if ROW in row:
+            example["row"] = row[ROW]
+        example["value"] = row[value_column]
+        out.append(example)
+    return out

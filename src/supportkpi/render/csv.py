@@ -1,0 +1,55 @@
+"""CSV view: one row per group and KPI, the numbers at full precision.
+
+Safe to open in a spreadsheet: a text cell from the data that starts with ``=``, ``+``, ``-`` or
+``@`` is prefixed with ``'`` so it is not run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from supportkpi.render.text import kpi_rows
+from supportkpi.results import ComputeResult
+
+STATS = ("mean", "median", "p90")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def table(result: ComputeResult) -> tuple[list[str], list[list[object]]]:
+    """Header and rows shared by the CSV and Markdown views."""
+    keys = list(result.groups[0].keys) if result.groups else [*result.by]
+    header = [*keys, "kpi", "value", "unit", "n", "excluded", "excluded_detail", *STATS, "variant", "status"]
+    rows = []
+    for group, kpi in kpi_rows(result):
+        detail = "; ".join(f"{reason}: {count}" for reason, count in kpi.excluded.items() if count)
+        rows.append(
+            [
+                *(group.keys.get(k) for k in keys),
+                kpi.id,
+                kpi.value,
+                kpi.unit,
+                kpi.n,
+                sum(kpi.excluded.values()),
+                detail,
+                *(kpi.stats.get(s) for s in STATS),
+                kpi.variant,
+                kpi.status,
+            ]
+        )
+    return header, rows
+
+
+def render(result: ComputeResult) -> str:
+    header, rows = table(result)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    return out.getvalue()

@@ -1,0 +1,24 @@
+"""Markdown view: the CSV view's rows as a pipe table, numbers rounded for reading."""
+
+from __future__ import annotations
+
+from supportkpi.render.csv import table
+from supportkpi.results import ComputeResult
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render(result: ComputeResult) -> str:
+    header, rows = table(result)
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if h in ("value", "n", "excluded", "mean", "median", "p90") else "---" for h in header) + "|",
+    ]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,75 @@
+"""Formatting shared by the human-readable views (table, Markdown)."""
+
+from __future__ import annotations
+
+from supportkpi.results import ComputeResult, Group, KpiResult
+
+_SHORT_UNITS = {"hours": "h", "seconds": "s", "%": "%", "points": "pts"}
+
+
+def format_number(value: float | int | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if unit == "points":
+        return f"{value:+.1f}" if value else "0.0"
+    return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def format_value(result: KpiResult) -> str:
+    """The headline value with its unit, as a person reads it."""
+    if not result.available:
+        return "n/a"
+    if result.value is None:
+        return "—"
+    text = format_number(result.value, result.unit)
+    short = _SHORT_UNITS.get(result.unit)
+    if short == "%":
+        return text + " %"
+    if short:
+        return f"{text} {short}"
+    if result.unit in ("contacts", "score"):
+        return text
+    return f"{text} {result.unit}"
+
+
+def notes(result: KpiResult) -> str:
+    """What else a reader needs: which statistic or variant, the spread, why n/a."""
+    if not result.available:
+        return result.status
+    parts = []
+    if {"mean", "median", "p90"} <= result.stats.keys() and result.value is not None:
+        short = _SHORT_UNITS.get(result.unit, result.unit)
+        others = [
+            f"{name} {format_number(result.stats[name], result.unit)}"
+            for name in ("mean", "median", "p90")
+            if name != result.variant
+        ]
+        parts.append(f"{result.variant} ({short}); " + ", ".join(others))
+    elif result.variant:
+        parts.append(result.variant)
+    if "promoters_pct" in result.stats and result.value is not None:
+        parts.append(
+            f"promoters {result.stats['promoters_pct']:.1f} %, "
+            f"detractors {result.stats['detractors_pct']:.1f} %"
+        )
+    return "; ".join(parts)
+
+
+def excluded_text(result: KpiResult) -> str:
+    reasons = [f"{reason} {count:,}" for reason, count in result.excluded.items() if count]
+    return ", ".join(reasons)
+
+
+def group_title(group: Group) -> str:
+    if not group.keys:
+        return "All contacts"
+    return " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items())
+
+
+def kpi_rows(result: ComputeResult):
+    """(group, kpi result) in output order: groups as sorted, KPIs in the catalog's order."""
+    for group in result.groups:
+        for kpi_id in result.kpi_ids:
+            yield group, group.kpis[kpi_id]

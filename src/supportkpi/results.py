@@ -1,0 +1,130 @@
+"""Plain result objects shared by the engine and every renderer, so all views show the same
+numbers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class KpiResult:
+    id: str
+    title: str
+    unit: str
+    direction: str | None
+    value: float | int | None
+    n: int
+    excluded: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, float | None] = field(default_factory=dict)
+    variant: str | None = None
+    available: bool = True
+    needs: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        if not self.available:
+            return "not available (needs " + ", ".join(f"`{c}`" for c in self.needs) + ")"
+        if self.value is None:
+            return "no data"
+        return "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "title": self.title,
+            "value": self.value,
+            "unit": self.unit,
+            "direction": self.direction,
+            "n": self.n,
+            "excluded": dict(self.excluded),
+        }
+        out.update(self.stats)
+        if self.variant is not None:
+            out["variant"] = self.variant
+        if not self.available:
+            out["available"] = False
+            out["needs"] = list(self.needs)
+        out["status"] = self.status
+        return out
+
+
+@dataclass
+class Group:
+    keys: dict[str, Any]
+    kpis: dict[str, KpiResult]
+
+
+@dataclass
+class InputInfo:
+    path: str
+    format: str
+    rows: int
+    source: str | None = None
+
+
+@dataclass
+class Finding:
+    """A data-quality finding: what is wrong, where, how often, and what was expected."""
+
+    kind: str
+    count: int
+    column: str | None = None
+    expected: str | None = None
+    effect: str | None = None
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind != "note"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, [])}
+
+    def message(self) -> str:
+        what = f"{self.count} row(s): {self.kind}"
+        if self.column:
+            what += f" in column '{self.column}'"
+        if self.expected:
+            what += f" (expected {self.expected})"
+        if self.effect:
+            what += f"; {self.effect}"
+        return what
+
+
+@dataclass
+class ComputeResult:
+    groups: list[Group]
+    by: list[str]
+    period: str | None
+    timezone: str
+    as_of: datetime | None
+    inputs: list[InputInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    kpi_ids: list[str] = field(default_factory=list)
+
+    @property
+    def data_errors(self) -> int:
+        return sum(f.count for f in self.findings if f.is_error)
+
+    def to_dict(self) -> dict[str, Any]:
+        from supportkpi import __version__
+
+        return {
+            "supportkpi_version": __version__,
+            "parameters": {
+                "by": self.by,
+                "period": self.period,
+                "timezone": self.timezone,
+                "as_of": self.as_of.isoformat() if self.as_of else None,
+            },
+            "inputs": [{k: v for k, v in asdict(i).items() if v is not None} for i in self.inputs],
+            "groups": [
+                {"keys": g.keys, "kpis": {k: r.to_dict() for k, r in g.kpis.items()}}
+                for g in self.groups
+            ],
+            "data_quality": {
+                "errors": self.data_errors,
+                "findings": [f.to_dict() for f in self.findings],
+            },
+        }

@@ -1,0 +1,90 @@
+"""The canonical data model in code: one definition of every contact column.
+
+Loaders map exports onto these names and types; the metrics core reads only these names. The
+contract is ``shared/data-model.md``.
+
+Besides the canonical columns a loaded frame carries a few internal columns, all starting with an
+underscore so they can never clash with an export's own header:
+
+* ``_source``: index of the input file the row came from,
+* ``_row``: the row's 1-based position in that input (data rows, header not counted),
+* ``_duplicate``: the row repeats an earlier ``ticket_id`` (the first one is kept),
+* ``_invalid_<column>``: the raw value of ``<column>`` could not be parsed (the value is null).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """How a column is parsed from text."""
+
+    STRING = "string"
+    DATETIME = "datetime"
+    FLOAT = "float"
+    INT = "int"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    meaning: str
+    required: bool = False
+
+
+CONTACT_COLUMNS: tuple[Column, ...] = (
+    Column("ticket_id", Kind.STRING, "unique id within the source", required=True),
+    Column("created_at", Kind.DATETIME, "when the customer's contact arrived", required=True),
+    Column("channel", Kind.STRING, "email, chat, phone, web, social, messaging, sms, other"),
+    Column("vendor", Kind.STRING, "outsourcing partner or in-house team responsible"),
+    Column("agent", Kind.STRING, "assignee / agent who handled it"),
+    Column("team", Kind.STRING, "group, queue or team"),
+    Column("priority", Kind.STRING, "low, normal, high, urgent"),
+    Column("status", Kind.STRING, "new, open, pending, on_hold, solved, closed"),
+    Column("customer_id", Kind.STRING, "requester"),
+    Column("topic", Kind.STRING, "type / category / reason for contact"),
+    Column("first_response_at", Kind.DATETIME, "first public reply by an agent"),
+    Column("resolved_at", Kind.DATETIME, "final resolution; null while unresolved"),
+    Column("first_response_seconds", Kind.FLOAT, "first response time given as seconds"),
+    Column("resolution_seconds", Kind.FLOAT, "resolution time given as seconds"),
+    Column("reopens", Kind.INT, "times reopened after a resolution"),
+    Column("agent_replies", Kind.INT, "public agent replies"),
+    Column("customer_contacts", Kind.INT, "times the customer contacted about this issue"),
+    Column("transfers", Kind.INT, "transfers between agents or queues"),
+    Column("escalated", Kind.BOOL, "escalated to a higher tier or to the client"),
+    Column("csat", Kind.FLOAT, "satisfaction score on the declared scale"),
+    Column("nps", Kind.FLOAT, "likelihood to recommend, 0-10"),
+    Column("ces", Kind.FLOAT, "customer effort score on the declared scale"),
+    Column("qa_score", Kind.FLOAT, "quality review score, 0-100"),
+    Column("answered_at", Kind.DATETIME, "when an agent picked up; null = not answered"),
+    Column("abandoned", Kind.BOOL, "the customer left while waiting"),
+    Column("wait_seconds", Kind.FLOAT, "time in queue until answer or abandon"),
+    Column("talk_seconds", Kind.FLOAT, "talk or chat time with the agent"),
+    Column("hold_seconds", Kind.FLOAT, "time on hold"),
+    Column("acw_seconds", Kind.FLOAT, "after-contact work time"),
+    Column("converted", Kind.BOOL, "a sales contact that ended in an order"),
+    Column("order_value", Kind.FLOAT, "value of that order"),
+)
+# ``nps`` is read as a float so that an off-scale 7.5 is reported as off-scale rather than as an
+# unparseable value; the NPS KPI only accepts whole numbers 0-10.
+
+COLUMNS: dict[str, Column] = {c.name: c for c in CONTACT_COLUMNS}
+REQUIRED: tuple[str, ...] = tuple(c.name for c in CONTACT_COLUMNS if c.required)
+
+SOURCE = "_source"
+ROW = "_row"
+DUPLICATE = "_duplicate"
+INVALID_PREFIX = "_invalid_"
+
+
+def invalid_flag(column: str) -> str:
+    """Name of the internal column that marks unparseable values of ``column``."""
+    return INVALID_PREFIX + column
+
+
+def is_internal(name: str) -> bool:
+    return name.startswith("_")
