@@ -26,7 +26,7 @@ from supportkpi.config import suggest
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY, Context, Measure, NotAvailable, backlog
 from supportkpi.results import ComputeResult, Group, InputInfo, KpiResult
-from supportkpi.schema import DUPLICATE, is_internal
+from supportkpi.schema import COLUMNS, DUPLICATE, is_internal
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
 PERIOD_COLUMN = "period"
@@ -48,7 +48,7 @@ def compute(
     ``kpis`` defaults to every KPI of the registry; ``params`` maps a KPI id to its keyword
     parameters (kpi.yaml's ``kpis`` section).
     """
-    lazy = with_duplicate_flag(frame.lazy())
+    lazy = with_duplicate_flag(_conform(frame.lazy()))
     columns = frozenset(lazy.collect_schema().names())
     kpi_ids = _check_kpis(kpis)
     by = _check_by(by, columns)
@@ -76,7 +76,7 @@ def compute(
         plan = lazy.group_by(keys).agg(aggregations).sort(keys, nulls_last=True)
     else:
         plan = lazy.select(aggregations)
-    queries = [plan, *quality.plan(with_duplicate_flag(frame.lazy()), columns)]
+    queries = [plan, *quality.plan(with_duplicate_flag(_conform(frame.lazy())), columns)]
     if period is not None and "backlog" in measures:
         queries.append(
             backlog.over_periods(lazy, ctx, list(by), _PERIOD_START, lambda e: _period_of(e, period, timezone))
@@ -109,6 +109,21 @@ def compute(
         findings=findings,
         kpi_ids=kpi_ids,
     )
+
+
+def _conform(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Frames built by hand (the Python API): all-null canonical columns get their canonical
+    dtype, and naive timestamps are taken as UTC. Loaded frames are already conformant."""
+    schema = frame.collect_schema()
+    casts = []
+    for name, dtype in schema.items():
+        if name not in COLUMNS:
+            continue
+        if dtype == pl.Null:
+            casts.append(pl.col(name).cast(COLUMNS[name].dtype))
+        elif isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+            casts.append(pl.col(name).dt.replace_time_zone("UTC"))
+    return frame.with_columns(casts) if casts else frame
 
 
 def with_duplicate_flag(frame: pl.LazyFrame) -> pl.LazyFrame:

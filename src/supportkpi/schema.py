@@ -35,6 +35,19 @@ class Column:
     meaning: str
     required: bool = False
 
+    @property
+    def dtype(self):
+        """The polars dtype of the column once loaded."""
+        import polars as pl
+
+        return {
+            Kind.STRING: pl.String,
+            Kind.DATETIME: pl.Datetime("us", "UTC"),
+            Kind.FLOAT: pl.Float64,
+            Kind.INT: pl.Int64,
+            Kind.BOOL: pl.Boolean,
+        }[self.kind]
+
 
 CONTACT_COLUMNS: tuple[Column, ...] = (
     Column("ticket_id", Kind.STRING, "unique id within the source", required=True),

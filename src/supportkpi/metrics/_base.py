@@ -141,9 +141,11 @@ def nearest_rank(values: pl.Expr, percent: int) -> pl.Expr:
     """Nearest-rank percentile: the smallest value with at least ``percent``% of values at or
     below it, i.e. the ``ceil(percent/100 * n)``-th smallest. Integer arithmetic, so no
     floating-point rounding can move the rank."""
+    values = values.drop_nulls()
     n = values.count()
     rank = (n * percent + 99) // 100  # ceil(n * percent / 100) for n > 0
-    return pl.when(n > 0).then(values.sort().get((rank - 1).clip(lower_bound=0))).otherwise(None)
+    # slice().first() is null for an empty group, where get() would be out of bounds
+    return values.sort().slice((rank - 1).clip(lower_bound=0), 1).first()
 
 
 STATISTICS = ("mean", "median", "p90")
