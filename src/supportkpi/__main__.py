@@ -1,3 +1,6 @@
+"""``python -m supportkpi``: the same as the ``supportkpi`` command."""
+
 from supportkpi.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

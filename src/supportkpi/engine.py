@@ -229,9 +229,10 @@ def _group(
             continue
         m = measures[kpi_id]
         excluded = {reason: int(row[f"{kpi_id}__x{i}"] or 0) for i, reason in enumerate(m.excluded)}
-        duplicates = int(row.get("_duplicates") or 0)
-        if duplicates:
-            excluded["duplicate ticket_id"] = duplicates
+        if kpi_id == "ticket_volume":
+            # Repeats are left out of every KPI; the catalog counts them under the volume (and
+            # the data-quality report lists them).
+            excluded["duplicate ticket_id"] = int(row.get("_duplicates") or 0)
         kpis[kpi_id] = KpiResult(
             id=kpi_id,
             title=info.title,

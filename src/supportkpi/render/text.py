@@ -7,12 +7,12 @@ from supportkpi.results import ComputeResult, Group, KpiResult
 _SHORT_UNITS = {"hours": "h", "seconds": "s", "%": "%", "points": "pts"}
 
 
-def format_number(value: float | int | None, unit: str) -> str:
+def format_number(value: float | int | None, unit: str, signed: bool = False) -> str:
     if value is None:
         return "—"
     if isinstance(value, int):
         return f"{value:,}"
-    if unit == "points":
+    if signed:
         return f"{value:+.1f}" if value else "0.0"
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.2f}"
 
@@ -23,7 +23,7 @@ def format_value(result: KpiResult) -> str:
         return "n/a"
     if result.value is None:
         return "—"
-    text = format_number(result.value, result.unit)
+    text = format_number(result.value, result.unit, signed=result.id == "nps")
     short = _SHORT_UNITS.get(result.unit)
     if short == "%":
         return text + " %"
