@@ -140,22 +140,46 @@ def _canonical(
     frame = raw.rename(renames) if renames else raw
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
 
-    typed: list[pl.Expr] = []
-    flags: list[pl.Expr] = []
+    # Typing runs in steps so that each costly expression is evaluated once: trimmed text, then
+    # the fast timestamp parse, then the typed values, then the flags comparing them to the text.
+    parsed = {n: COLUMNS[n] for n in dtypes if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING}
+    text = [n for n, c in parsed.items() if dtypes[n] == pl.String]
+    frame = frame.with_columns(parse.blank_to_null(pl.col(n)).alias(n) for n in text)
+    fast = [n for n in text if parsed[n].kind is Kind.DATETIME and datetime_format is None]
+    frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
+    frame = frame.with_columns(
+        parse.parse(
+            column.kind, pl.col(name), dtypes[name], timezone, datetime_format,
+            fast=pl.col(_fast(name)) if name in fast else None,
+        ).alias(_typed(name))
+        for name, column in parsed.items()
+    )
+    columns: list[pl.Expr] = []
     for name, dtype in dtypes.items():
         column = COLUMNS.get(name)
         if column is None:
-            typed.append(pl.col(name))  # a dimension passed through under its own name
-            continue
-        value = parse.parse(column.kind, pl.col(name), dtype, timezone, datetime_format)
-        if name in _VOCABULARY_COLUMNS:
-            value = value.str.to_lowercase()
-        typed.append(value.alias(name))
-        if column.kind is not Kind.STRING:
-            given = parse.raw_text(pl.col(name), dtype)
-            flags.append(
-                pl.when(given.is_not_null() & value.is_null()).then(given).otherwise(None).alias(
-                    invalid_flag(name)
-                )
-            )
-    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *typed, *flags)
+            columns.append(pl.col(name))  # a dimension passed through under its own name
+        elif column.kind is Kind.STRING:
+            value = parse.string(pl.col(name), dtype)
+            if name in _VOCABULARY_COLUMNS:
+                value = value.str.to_lowercase()
+            columns.append(value.alias(name))
+        else:
+            columns.append(pl.col(_typed(name)).alias(name))
+    flags = [
+        pl.when(given.is_not_null() & pl.col(_typed(name)).is_null())
+        .then(given)
+        .otherwise(None)
+        .alias(invalid_flag(name))
+        for name in parsed
+        for given in [parse.raw_text(pl.col(name), pl.String if name in text else dtypes[name])]
+    ]
+    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *flags)
+
+
+def _fast(name: str) -> str:
+    return f"__fast_{name}"
+
+
+def _typed(name: str) -> str:
+    return f"__typed_{name}"
