@@ -225,13 +225,6 @@ def test_columns_entry_with_non_canonical_name():
     assert error.exit_code == 2
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: a non-canonical name under `columns:` is reported at the line of `columns:` "
-        "(the validator's loc is only ('columns',)), not at the line of the offending entry"
-    ),
-    strict=True,
-)
 def test_columns_entry_with_non_canonical_name_reports_its_line():
     error = config_error(
         """\

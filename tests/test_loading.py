@@ -216,14 +216,6 @@ def test_standard_input(monkeypatch, content, fmt):
     assert_canonical(loaded.frame.collect())
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: readers._sniff calls standard input JSON Lines when its first line parses as JSON, "
-        "so a one-line (minified) {\"tickets\": [...]} document is read as one JSONL record "
-        "with a 'tickets' column and load fails with 'required column ticket_id is missing'"
-    ),
-    strict=True,
-)
 def test_standard_input_minified_json_object_holding_one_array(monkeypatch):
     data = json.dumps({"tickets": RECORDS})  # json.dumps writes a single line
     monkeypatch.setattr(sys, "stdin", FakeStdin(data.encode("utf-8")))
@@ -446,13 +438,6 @@ def test_mixed_json_types_in_one_field_are_typed_per_value(tmp_path):
     assert frame["_invalid_csat"].to_list() == [None, None, "n/a"]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: in a JSON array, pl.from_dicts coerces a boolean in a numeric field to 1/0, so "
-        "csat true is read as 1.0 and not flagged (parse.number means to report booleans)"
-    ),
-    strict=True,
-)
 def test_json_boolean_in_a_number_field_is_flagged(tmp_path):
     records = [
         {"ticket_id": "T1", "created_at": "2025-01-15", "csat": 5},
@@ -463,14 +448,6 @@ def test_json_boolean_in_a_number_field_is_flagged(tmp_path):
     assert frame["_invalid_csat"].to_list() == [None, "true"]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: scan_ndjson types csat as Int64 (5 on line 1, true on line 2) and collect fails "
-        "with ComputeError \"cannot parse 'true' (bool) as Int64\": one bad value makes the "
-        "whole JSONL file unreadable instead of being flagged (the JSON reader falls back to text)"
-    ),
-    strict=True,
-)
 def test_jsonl_boolean_in_a_number_field_is_flagged(tmp_path):
     records = [
         {"ticket_id": "T1", "created_at": "2025-01-15", "csat": 5},
@@ -658,3 +635,29 @@ def test_findings_examples_name_the_file_the_row_came_from(tmp_path):
     ]
     # rows per input: 2 and 2
     assert [i.rows for i in result.inputs] == [2, 2]
+
+
+def test_nan_and_infinity_are_flagged_not_measurements(tmp_path):
+    path = write(
+        tmp_path,
+        "nan.csv",
+        "ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,NaN\nT2,2025-01-15T10:00:00Z,inf\n"
+        "T3,2025-01-15T10:00:00Z,4\n",
+    )
+    frame = supportkpi.load([path]).frame.collect()
+    assert frame["csat"].to_list() == [None, None, 4.0]
+    assert frame["_invalid_csat"].to_list() == ["NaN", "inf", None]
+
+
+def test_blank_lines_are_skipped_and_row_numbers_keep_file_positions(tmp_path):
+    path = write(
+        tmp_path,
+        "blank.csv",
+        "ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,5\n\nT2,2025-01-15T10:00:00Z,x\n\n",
+    )
+    loaded = supportkpi.load([path])
+    result = supportkpi.compute(loaded.frame, ["ticket_volume"], inputs=loaded.inputs)
+    assert result.groups[0].kpis["ticket_volume"].value == 2
+    (finding,) = result.findings  # only the unparseable csat, no "missing created_at"
+    # T2 is the 3rd line after the header: row 3 (the blank line counts as a row position)
+    assert finding.column == "csat" and finding.examples[0]["row"] == 3

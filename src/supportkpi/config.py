@@ -18,6 +18,7 @@ from supportkpi.errors import ConfigError
 from supportkpi.schema import COLUMNS
 
 Statistic = Literal["median", "mean", "p90"]
+CanonicalName = Literal[tuple(COLUMNS)]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -105,21 +106,13 @@ class KpiParams(_Strict):
 class Config(_Strict):
     version: Literal[1] = 1
     timezone: str = "UTC"
-    columns: dict[str, str] = Field(default_factory=dict)
+    columns: dict[CanonicalName, str] = Field(default_factory=dict)
     kpis: KpiParams = KpiParams()
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         check_timezone(value)
-        return value
-
-    @field_validator("columns")
-    @classmethod
-    def _canonical_names(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in value:
-            if name not in COLUMNS:
-                raise ValueError(f"'{name}' is not a canonical column ({suggest(name, COLUMNS)})")
         return value
 
 
@@ -181,6 +174,11 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
             parent = _model_at(loc[:-1])
             valid = ", ".join(parent.model_fields) if parent else ""
             message = f"unknown key '{loc[-1]}'" + (f" (valid keys: {valid})" if valid else "")
+        elif loc[:1] == ("columns",) and loc[-1] == "[key]":
+            name = str(first.get("input"))
+            message = f"'{name}' is not a canonical column ({suggest(name, COLUMNS)})"
+            where = "columns"
+            loc = ("columns", name)
         elif first["type"] == "literal_error":
             message = f"{message}, got {first.get('input')!r}"
         raise ConfigError(f"{where}: {message}", path, _line_of(root, loc)) from None

@@ -50,10 +50,9 @@ def compute(
     """
     lazy = with_duplicate_flag(_conform(frame.lazy()))
     columns = frozenset(lazy.collect_schema().names())
-    kpi_ids = _check_kpis(kpis)
+    kpi_ids = check_kpis(kpis)
     by = _check_by(by, columns)
-    if period is not None and period not in PERIODS:
-        raise UsageError(f"unknown period '{period}' ({suggest(period, PERIODS)})")
+    check_period(period)
     if period is not None and "created_at" not in columns:
         raise UsageError("--period needs a `created_at` column")
     ctx = Context(columns=columns)
@@ -144,7 +143,12 @@ def kpi(frame: pl.LazyFrame | pl.DataFrame, kpi_id: str, **params: Any) -> KpiRe
     return result.groups[0].kpis[kpi_id]
 
 
-def _check_kpis(kpis: Sequence[str] | None) -> list[str]:
+def check_period(period: str | None) -> None:
+    if period is not None and period not in PERIODS:
+        raise UsageError(f"unknown period '{period}' ({suggest(period, PERIODS)})")
+
+
+def check_kpis(kpis: Sequence[str] | None) -> list[str]:
     if not kpis:
         return list(REGISTRY)
     for kpi_id in kpis:

@@ -37,7 +37,7 @@ def compute_command(
     """Compute KPIs from exports in canonical columns (see `supportkpi kpis`)."""
     import polars as pl
 
-    from supportkpi.engine import compute
+    from supportkpi.engine import check_kpis, check_period, compute
     from supportkpi.loading import load, readers
     from supportkpi.render import FORMATS, render_text
 
@@ -45,6 +45,9 @@ def compute_command(
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     if input_format is not None and input_format not in readers.FORMATS:
         raise UsageError(f"--input-format '{input_format}': expected one of {', '.join(readers.FORMATS)}")
+    # Usage errors first (exit 2 wins over a data error found while loading)
+    kpi_ids = check_kpis(split_list(kpi))
+    check_period(period)
     settings, timezone = config_and_timezone(config, tz)
     loaded = load(
         files,
@@ -57,7 +60,7 @@ def compute_command(
     try:
         result = compute(
             loaded.frame,
-            split_list(kpi) or None,
+            kpi_ids,
             by=split_list(by),
             period=period,
             timezone=timezone,

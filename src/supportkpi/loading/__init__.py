@@ -69,6 +69,7 @@ def load(
             fmt = readers.detect_format(path, data)
             raw = _read_stdin(data, fmt)
         else:
+            readers.check_field_counts(path, fmt)
             raw = _read(path, fmt)
         frames.append(_canonical(raw, path, index, mapping, timezone, datetime_format))
         inputs.append(InputInfo(path=path, format=fmt, rows=0))
@@ -139,6 +140,8 @@ def _canonical(
     dtypes = {renames.get(n, n): schema[n] for n in schema.names()}
     frame = raw.rename(renames) if renames else raw
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
+    # A blank line (often the last one) holds no contact: it is skipped, not reported as one.
+    frame = frame.filter(~pl.all_horizontal(pl.col(n).is_null() for n in dtypes))
 
     # Typing runs in steps so that each costly expression is evaluated once: trimmed text, then
     # the fast timestamp parse, then the typed values, then the flags comparing them to the text.

@@ -98,10 +98,12 @@ def _localize(naive: pl.Expr, timezone: str) -> pl.Expr:
 
 def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype.is_numeric():
-        return raw.cast(pl.Float64)
+        value = raw.cast(pl.Float64)
+        return pl.when(value.is_finite()).then(value)
     if dtype == pl.Boolean:
         return pl.lit(None, pl.Float64)  # true/false is not a number: reported
-    return blank_to_null(raw.cast(pl.String)).cast(pl.Float64, strict=False)
+    value = blank_to_null(raw.cast(pl.String)).cast(pl.Float64, strict=False)
+    return pl.when(value.is_finite()).then(value)  # "NaN" and "inf" are not measurements
 
 
 def whole_number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:

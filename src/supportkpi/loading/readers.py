@@ -52,10 +52,14 @@ def _sniff(data: bytes) -> str:
     if head == b"{":
         first_line = data.lstrip().split(b"\n", 1)[0].strip()
         try:
-            json.loads(first_line)
-            return "jsonl"
+            record = json.loads(first_line)
         except ValueError:
-            return "json"
+            return "json"  # an object spread over several lines
+        # One line holding {"tickets": [{...}, ...]} is a JSON document, not one JSON Lines record.
+        holds_records = any(
+            isinstance(v, list) and v and all(isinstance(r, dict) for r in v) for v in record.values()
+        )
+        return "json" if holds_records else "jsonl"
     if data.startswith(b"PAR1"):
         return "parquet"
     header = data.split(b"\n", 1)[0]
@@ -80,9 +84,14 @@ def read(path: str, fmt: str) -> pl.LazyFrame:
             return pl.read_parquet(source).lazy()
         return pl.scan_parquet(source)
     if fmt == "jsonl":
+        # Every field as text, so typing treats JSON Lines like CSV: a `true` among numbers is
+        # flagged, not a reason to fail the whole file.
         if isinstance(source, io.BytesIO):
-            return pl.read_ndjson(source, infer_schema_length=None).lazy()
-        return pl.scan_ndjson(source, infer_schema_length=None)
+            names = pl.read_ndjson(source, infer_schema_length=None).columns
+            source.seek(0)
+            return pl.read_ndjson(source, schema={n: pl.String for n in names}).lazy()
+        names = pl.scan_ndjson(source, infer_schema_length=None).collect_schema().names()
+        return pl.scan_ndjson(source, schema={n: pl.String for n in names})
     text = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
     return _json_records(path, text).lazy()
 
@@ -117,11 +126,11 @@ def _json_records(path: str, data: bytes) -> pl.DataFrame:
         raise DataError(f"{path}: expected an array of objects (one per contact)")
     if not doc:
         return pl.DataFrame()
-    try:
-        return pl.from_dicts(doc, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, TypeError, ValueError):
-        # Mixed types in one field (5 and "5"): read everything as text and let typing decide.
-        return pl.from_dicts([_as_text(r) for r in doc], infer_schema_length=None)
+    # Every field as text, so typing treats JSON like CSV: `"csat": true` is flagged rather than
+    # read as 1, and 5 beside "5" in one field is no error.
+    records = [_as_text(r) for r in doc]
+    names = list(dict.fromkeys(k for r in records for k in r))
+    return pl.from_dicts(records, schema={n: pl.String for n in names})
 
 
 def _as_text(record: dict) -> dict:
@@ -135,6 +144,46 @@ def _as_text(record: dict) -> dict:
         return json.dumps(value)
 
     return {k: text(v) for k, v in record.items()}
+
+
+def check_field_counts(path: str, fmt: str) -> None:
+    """Raise a DataError naming the first row whose number of fields differs from the header's.
+
+    polars pads a short row with nulls and notices a long one only when it reads the last column,
+    so without this a truncated row would pass silently. One extra pass over the lines (about
+    0.3 s per million rows here). Lines holding a quote character are not checked: a quoted
+    field may contain the separator or span lines, and only a full CSV parser can count those.
+    """
+    if fmt not in ("csv", "tsv") or path == STDIN or path.lower().endswith(".gz"):
+        return
+    separator = "\t" if fmt == "tsv" else ","
+    lines = pl.scan_csv(
+        path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}
+    ).with_row_index("line", offset=1)
+    fields = pl.col("text").str.count_matches(separator, literal=True) + 1
+    try:
+        header = lines.head(1).collect()
+        if header.height == 0:
+            return
+        expected = header.select(fields).item()
+        bad = (
+            lines.filter(
+                pl.col("text").is_not_null()
+                & ~pl.col("text").str.contains('"', literal=True)
+                & (fields != expected)
+            )
+            .select("line", fields.alias("fields"))
+            .head(1)
+            .collect()
+        )
+    except pl.exceptions.PolarsError:
+        return  # unreadable as text: the real read reports it (see diagnose_text)
+    if bad.height:
+        line, found = bad.row(0)
+        raise DataError(
+            f"{path}: row {line - 1} (line {line}): {found} fields, expected {expected} as in the "
+            "header (a truncated or damaged export?)"
+        )
 
 
 def diagnose_text(path: str, fmt: str) -> str | None:
