@@ -649,15 +649,17 @@ def test_nan_and_infinity_are_flagged_not_measurements(tmp_path):
     assert frame["_invalid_csat"].to_list() == ["NaN", "inf", None]
 
 
-def test_blank_lines_are_skipped_and_row_numbers_keep_file_positions(tmp_path):
+def test_blank_line_is_reported_as_a_row_without_created_at(tmp_path):
     path = write(
         tmp_path,
         "blank.csv",
-        "ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,5\n\nT2,2025-01-15T10:00:00Z,x\n\n",
+        "ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,5\n\nT2,2025-01-15T10:00:00Z,x\n",
     )
     loaded = supportkpi.load([path])
     result = supportkpi.compute(loaded.frame, ["ticket_volume"], inputs=loaded.inputs)
     assert result.groups[0].kpis["ticket_volume"].value == 2
-    (finding,) = result.findings  # only the unparseable csat, no "missing created_at"
-    # T2 is the 3rd line after the header: row 3 (the blank line counts as a row position)
-    assert finding.column == "csat" and finding.examples[0]["row"] == 3
+    found = {(f.kind, f.column): f for f in result.findings}
+    # the blank line is row 2, left out of every KPI as a row without created_at, not silently
+    assert found[("missing value", "created_at")].count == 1
+    # T2 comes after it: row 3
+    assert found[("unparseable value", "csat")].examples[0]["row"] == 3

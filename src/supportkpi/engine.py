@@ -71,21 +71,19 @@ def compute(
     aggregations.append(pl.len().alias("_rows"))
     if DUPLICATE in columns:
         aggregations.append(pl.col(DUPLICATE).sum().cast(pl.Int64).alias("_duplicates"))
+    backlog_by_period = period is not None and "backlog" in measures
+    if backlog_by_period:
+        # Backlog is a stock carried across periods: counts collected in this same pass
+        period_of = lambda e: _period_of(e, period, timezone)  # noqa: E731
+        aggregations += [e.alias(n) for n, e in backlog.period_aggregations(ctx, period_of).items()]
     if keys:
         plan = lazy.group_by(keys).agg(aggregations).sort(keys, nulls_last=True)
     else:
         plan = lazy.select(aggregations)
-    queries = [plan, *quality.plan(with_duplicate_flag(_conform(frame.lazy())), columns)]
-    if period is not None and "backlog" in measures:
-        queries.append(
-            backlog.over_periods(lazy, ctx, list(by), _PERIOD_START, lambda e: _period_of(e, period, timezone))
-        )
-    collected = pl.collect_all(queries)
+    collected = pl.collect_all([plan, *quality.plan(with_duplicate_flag(_conform(frame.lazy())), columns)])
     table = collected[0]
-    if period is not None and "backlog" in measures:
-        table = table.drop("backlog__value", "backlog__n").join(
-            collected[-1], on=keys, how="left", nulls_equal=True
-        )
+    if backlog_by_period:
+        table = backlog.carry_over(table, list(by), _PERIOD_START).sort(keys, nulls_last=True)
     findings, as_of, rows_per_source = quality.report(
         collected[1 : 1 + quality.QUERIES], columns, [i.path for i in inputs]
     )

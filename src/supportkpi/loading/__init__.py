@@ -140,8 +140,6 @@ def _canonical(
     dtypes = {renames.get(n, n): schema[n] for n in schema.names()}
     frame = raw.rename(renames) if renames else raw
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
-    # A blank line (often the last one) holds no contact: it is skipped, not reported as one.
-    frame = frame.filter(~pl.all_horizontal(pl.col(n).is_null() for n in dtypes))
 
     # Typing runs in steps so that each costly expression is evaluated once: trimmed text, then
     # the fast timestamp parse, then the typed values, then the flags comparing them to the text.
@@ -175,7 +173,8 @@ def _canonical(
         .otherwise(None)
         .alias(invalid_flag(name))
         for name in parsed
-        for given in [parse.raw_text(pl.col(name), pl.String if name in text else dtypes[name])]
+        # text columns were trimmed and blanked to null in the first step already
+        for given in [pl.col(name) if name in text else parse.raw_text(pl.col(name), dtypes[name])]
     ]
     return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *flags)
 

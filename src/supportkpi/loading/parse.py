@@ -16,6 +16,7 @@ _ISO = (
     r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2}(?:[.,]\d{1,9})?))?)?"
     r"\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*$"
 )
+_FAST_UTC = "%Y-%m-%dT%H:%M:%SZ"
 _FAST = "%Y-%m-%dT%H:%M:%S%.f%#z"
 _TRUE = ["true", "t", "yes", "y", "1", "1.0"]
 _FALSE = ["false", "f", "no", "n", "0", "0.0"]
@@ -59,8 +60,14 @@ def timestamp(
 
 
 def fast_timestamp(text: pl.Expr) -> pl.Expr:
-    """ISO 8601 with a T and a zone (Z or an offset): what most exports write, read fast."""
-    return text.str.to_datetime(_FAST, time_zone="UTC", strict=False, time_unit="us")
+    """ISO 8601 with a T and a zone (Z or an offset): what most exports write, read fast. The
+    commonest form (whole seconds, ``Z``) first, which polars reads several times faster; only
+    the rest goes through the format with fractions and offsets."""
+    utc = text.str.to_datetime(_FAST_UTC, time_zone="UTC", strict=False, time_unit="us")
+    rest = pl.when(utc.is_null()).then(text)
+    return pl.coalesce(
+        utc, rest.str.to_datetime(_FAST, time_zone="UTC", strict=False, time_unit="us")
+    )
 
 
 def _general(text: pl.Expr, timezone: str) -> pl.Expr:
@@ -109,6 +116,12 @@ def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 def whole_number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype.is_integer():
         return raw.cast(pl.Int64)
+    if dtype == pl.String:
+        # "3" directly; "3.0" (and anything else) through the float reading
+        direct = raw.cast(pl.Int64, strict=False)
+        rest = number(pl.when(direct.is_null()).then(raw), dtype)
+        whole = pl.when(rest == rest.round(0)).then(rest).cast(pl.Int64, strict=False)
+        return pl.coalesce(direct, whole)
     value = number(raw, dtype)
     return pl.when(value == value.round(0)).then(value).otherwise(None).cast(pl.Int64, strict=False)
 
@@ -118,15 +131,12 @@ def boolean(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         return raw
     if dtype.is_numeric():
         return pl.when(raw == 1).then(True).when(raw == 0).then(False).otherwise(None)
-    text = blank_to_null(raw.cast(pl.String)).str.to_lowercase()
-    return (
-        pl.when(text.is_in(_TRUE))
-        .then(True)
-        .when(text.is_in(_FALSE))
-        .then(False)
-        .otherwise(None)
-        .cast(pl.Boolean)
-    )
+    text = raw.cast(pl.String)
+    # "true"/"false" as most exports write them, directly; other spellings looked up
+    exact = pl.when(text == "true").then(True).when(text == "false").then(False)
+    other = blank_to_null(pl.when(exact.is_null()).then(text)).str.to_lowercase()
+    looked_up = pl.when(other.is_in(_TRUE)).then(True).when(other.is_in(_FALSE)).then(False)
+    return pl.coalesce(exact, looked_up).cast(pl.Boolean)
 
 
 def string(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:

@@ -68,37 +68,46 @@ def measure(ctx: Context) -> Measure:
     return Measure(value=count(counted & still_open), n=count(counted), excluded=excluded)
 
 
-def over_periods(
-    frame: pl.LazyFrame,
-    ctx: Context,
-    keys: list[str],
-    period_column: str,
-    period_of: Callable[[pl.Expr], pl.Expr],
-) -> pl.LazyFrame:
-    """Backlog at the end of each period: contacts created up to the period's end minus those
-    also resolved by then, per group of ``keys``.
+def period_aggregations(ctx: Context, period_of: Callable[[pl.Expr], pl.Expr]) -> dict[str, pl.Expr]:
+    """Extra aggregations for backlog by period, evaluated in the same group-by pass as every
+    other KPI (groups are keys × period of creation): how many contacts each group created, and
+    how many of them were resolved in each period (a small list per group)."""
+    counted = ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx)
+    resolved = resolved_at(ctx)
+    return {
+        "_backlog_created": count(counted),
+        "_backlog_resolved": period_of(resolved)
+        .alias("_period")
+        .filter(counted & resolved.is_not_null())
+        .value_counts(name="_count"),
+    }
 
-    ``period_of`` maps a timestamp to the start of its period (the engine's truncation);
-    ``period_column`` names that start in the result. Returns ``keys + [period_column,
-    "backlog__value", "backlog__n"]``.
-    """
-    counted = frame.filter(ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx))
-    created = counted.group_by([*keys, period_of(pl.col("created_at")).alias(period_column)]).agg(
-        pl.len().alias("_created")
-    )
+
+def carry_over(table: pl.DataFrame, keys: list[str], period_column: str) -> pl.DataFrame:
+    """Backlog at the end of each period from :func:`period_aggregations`: contacts created up to
+    the period's end minus those of them resolved by then, per group of ``keys``. Adds
+    ``backlog__value`` and ``backlog__n`` (contacts created up to the period's end)."""
+    created = table.select(*keys, period_column, pl.col("_backlog_created").alias("_created"))
     resolved = (
-        counted.filter(resolved_at(ctx).is_not_null())
-        .group_by([*keys, period_of(resolved_at(ctx)).alias(period_column)])
-        .agg(pl.len().alias("_resolved"))
+        table.select(*keys, "_backlog_resolved")
+        .explode("_backlog_resolved")
+        .drop_nulls("_backlog_resolved")
+        .unnest("_backlog_resolved")
+        .group_by([*keys, "_period"])
+        .agg(pl.col("_count").sum().alias("_resolved"))
+        .rename({"_period": period_column})
     )
     both = created.join(resolved, on=[*keys, period_column], how="full", coalesce=True, nulls_equal=True)
     cumulative = [
         pl.col(c).fill_null(0).cum_sum().over(keys or pl.lit(0), order_by=period_column)
         for c in ("_created", "_resolved")
     ]
-    return both.select(
+    stock = both.select(
         *keys,
         period_column,
         (cumulative[0] - cumulative[1]).cast(pl.Int64).alias("backlog__value"),
         cumulative[0].cast(pl.Int64).alias("backlog__n"),
+    )
+    return table.drop("backlog__value", "backlog__n", "_backlog_created", "_backlog_resolved").join(
+        stock, on=[*keys, period_column], how="left", nulls_equal=True
     )
