@@ -183,3 +183,36 @@ class TestRates:
 
     def test_rates_with_empty_denominator_are_null_not_zero(self):
         assert kpi(frame(escalated=[None, None]), "escalation_rate").value is None
+
+
+class TestDurationsFromLoadedTimestamps:
+    """Durations are differences of UTC instants, whatever offsets or local times the export
+    wrote."""
+
+    def load(self, tmp_path, rows, tz):
+        from supportkpi import load
+
+        path = tmp_path / "t.csv"
+        path.write_text("ticket_id,created_at,resolved_at\n" + "\n".join(rows) + "\n")
+        return load([str(path)], timezone=tz).frame
+
+    def test_mixed_offsets(self, tmp_path):
+        # 10:00+02:00 is 08:00Z; resolved 09:00Z: 1 h. 08:00-05:00 is 13:00Z; resolved 15:00Z: 2 h
+        frame = self.load(
+            tmp_path,
+            ["1,2025-01-06T10:00:00+02:00,2025-01-06T09:00:00Z",
+             "2,2025-01-06T08:00:00-05:00,2025-01-06T17:00:00+02:00"],
+            "UTC",
+        )
+        assert kpi(frame, "resolution_time").stats["mean"] == 1.5
+
+    def test_local_times_across_daylight_saving_changes(self, tmp_path):
+        # Berlin, 2025-03-30: 01:30 CET -> 03:30 CEST is 1 real hour (02:00-03:00 skipped).
+        # 2025-10-26: 01:30 CEST -> 03:30 CET is 3 real hours (02:00-03:00 happens twice).
+        frame = self.load(
+            tmp_path,
+            ["1,2025-03-30 01:30,2025-03-30 03:30", "2,2025-10-26 01:30,2025-10-26 03:30"],
+            "Europe/Berlin",
+        )
+        result = kpi(frame, "resolution_time")
+        assert (result.stats["mean"], result.stats["p90"]) == (2.0, 3.0)

@@ -36,6 +36,7 @@ def list_kpis(
     from rich.table import Table
 
     table = Table("id", "title", "unit", "better", "columns")
+    table.columns[0].no_wrap = True
     for row in rows:
         table.add_row(row["id"], row["title"], row["unit"], row["better"], ", ".join(row["columns"]))
     Console().print(table)
