@@ -107,6 +107,8 @@ class Config(_Strict):
     version: Literal[1] = 1
     timezone: str = "UTC"
     columns: dict[CanonicalName, str] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+    """Source preset per input: a glob of file paths -> preset name (or "canonical")."""
     kpis: KpiParams = KpiParams()
 
     @field_validator("timezone")

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from supportkpi.results import Finding, Group
-from supportkpi.schema import COLUMNS, DUPLICATE, ROW, SOURCE, Kind, invalid_flag
+from supportkpi.schema import COLUMNS, DUPLICATE, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 
 QUERIES = 3
 EXAMPLES = 5
@@ -83,12 +83,15 @@ def report(
         bad = counts.get(f"invalid:{column}") or 0
         if bad:
             rows = examples.filter(pl.col(invalid_flag(column)).is_not_null()).head(EXAMPLES)
+            vocabulary = VOCABULARIES.get(column)
             findings.append(
                 Finding(
-                    kind="unparseable value",
+                    kind="unknown value" if vocabulary else "unparseable value",
                     column=column,
                     count=bad,
-                    expected=_EXPECTED.get(COLUMNS[column].kind),
+                    expected="one of " + ", ".join(vocabulary)
+                    if vocabulary
+                    else _EXPECTED.get(COLUMNS[column].kind),
                     effect="left out of every KPI"
                     if column == "created_at"
                     else "left out of the KPIs that need it",

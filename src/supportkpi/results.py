@@ -61,6 +61,8 @@ class InputInfo:
     format: str
     rows: int
     source: str | None = None
+    confidence: float | None = None
+    """Share of the preset's signature fields found, when the source was detected."""
 
 
 @dataclass

@@ -85,6 +85,13 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
 # ``nps`` is read as a float so that an off-scale 7.5 is reported as off-scale rather than as an
 # unparseable value; the NPS KPI only accepts whole numbers 0-10.
 
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "channel": ("email", "chat", "phone", "web", "social", "messaging", "sms", "other"),
+    "priority": ("low", "normal", "high", "urgent"),
+    "status": ("new", "open", "pending", "on_hold", "solved", "closed"),
+}
+"""Normalized values of the vocabulary columns; anything else is a data-quality finding."""
+
 COLUMNS: dict[str, Column] = {c.name: c for c in CONTACT_COLUMNS}
 REQUIRED: tuple[str, ...] = tuple(c.name for c in CONTACT_COLUMNS if c.required)
 

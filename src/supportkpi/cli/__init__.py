@@ -41,6 +41,8 @@ def _root(
 
 from supportkpi.cli import compute as _compute  # noqa: E402,F401  (registers the command)
 from supportkpi.cli import kpis as _kpis  # noqa: E402,F401
+from supportkpi.cli import sources as _sources  # noqa: E402,F401
+from supportkpi.cli import validate as _validate  # noqa: E402,F401
 
 
 def main() -> None:

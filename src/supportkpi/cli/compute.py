@@ -7,56 +7,48 @@ from pathlib import Path
 import typer
 
 from supportkpi.cli import app
-from supportkpi.cli.options import (
-    column_mapping,
-    config_and_timezone,
-    split_list,
-    use_color,
-    write_output,
-)
+from supportkpi.cli import options
+from supportkpi.cli.options import split_list, use_color, write_output
 from supportkpi.errors import DataError, UsageError
 
 
 @app.command("compute")
 def compute_command(
-    files: list[str] = typer.Argument(..., help="Exports to read: files, globs, or - for stdin."),
+    files: list[str] = options.FILES,
     by: list[str] = typer.Option(None, "--by", "-b", help="Group by columns, e.g. vendor,channel."),
     period: str = typer.Option(None, "--period", "-p", help="day, week, month or quarter (by created_at)."),
     kpi: list[str] = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (comma-separated)."),
-    config: Path = typer.Option(None, "--config", "-c", help="kpi.yaml (default: ./kpi.yaml if present)."),
+    config: Path = options.CONFIG,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    mapping: list[str] = typer.Option(None, "--map", "-m", help="canonical=Header (repeatable)."),
-    tz: str = typer.Option(None, "--tz", help="Time zone of timestamps without an offset (default UTC)."),
-    datetime_format: str = typer.Option(None, "--datetime-format", help="strftime format of timestamps."),
-    input_format: str = typer.Option(None, "--input-format", help="csv, tsv, json, jsonl or parquet."),
+    source: str = options.SOURCE,
+    mapping: list[str] = options.MAP,
+    tz: str = options.TZ,
+    datetime_format: str = options.DATETIME_FORMAT,
+    input_format: str = options.INPUT_FORMAT,
+    encoding: str = options.ENCODING,
+    separator: str = options.SEPARATOR,
+    decimal_comma: bool = options.DECIMAL_COMMA,
     strict: bool = typer.Option(False, "--strict", help="Exit 3 on any data error."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour in the table."),
 ) -> None:
-    """Compute KPIs from exports in canonical columns (see `supportkpi kpis`)."""
+    """Compute KPIs from exports (canonical columns or a source preset; see `supportkpi kpis`)."""
     import polars as pl
 
     from supportkpi.engine import check_kpis, check_period, compute
-    from supportkpi.loading import load, readers
     from supportkpi.render import FORMATS, render_text
 
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
-    if input_format is not None and input_format not in readers.FORMATS:
-        raise UsageError(f"--input-format '{input_format}': expected one of {', '.join(readers.FORMATS)}")
     # Usage errors first (exit 2 wins over a data error found while loading)
     kpi_ids = check_kpis(split_list(kpi))
     check_period(period)
-    settings, timezone = config_and_timezone(config, tz)
-    loaded = load(
-        files,
-        mapping=column_mapping(settings, mapping or []),
-        timezone=timezone,
-        datetime_format=datetime_format,
-        input_format=input_format,
+    settings, timezone, loaded = options.load_inputs(
+        files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
+        input_format=input_format, encoding=encoding, separator=separator,
+        decimal_comma=decimal_comma,
     )
-    params = settings.kpis.model_dump()
     try:
         result = compute(
             loaded.frame,
@@ -64,14 +56,16 @@ def compute_command(
             by=split_list(by),
             period=period,
             timezone=timezone,
-            params=params,
+            params=settings.kpis.model_dump(),
             inputs=loaded.inputs,
         )
     except pl.exceptions.PolarsError as exc:
         raise DataError(_read_failure(loaded.inputs, exc)) from None
 
+    if not quiet:
+        report_sources(loaded.inputs)
     if not quiet or strict:
-        _report_findings(result)
+        report_findings(result.findings)
     if strict and result.data_errors:
         raise DataError(f"{result.data_errors} data error(s) and --strict is set; no report written")
     if fmt == "table":
@@ -92,10 +86,24 @@ def _read_failure(inputs, exc: Exception) -> str:
     return f"cannot read the input: {first}"
 
 
-def _report_findings(result) -> None:
+def report_sources(inputs) -> None:
+    """Which preset read each input, when it was detected rather than named."""
     import sys
 
-    for finding in result.findings:
+    for item in inputs:
+        if item.confidence is not None and item.source != "canonical":
+            print(
+                f"supportkpi: {item.path}: read as {item.source} (detected, "
+                f"{item.confidence:.0%} of its fields found; --source to choose)",
+                file=sys.stderr,
+            )
+
+
+def report_findings(findings) -> None:
+    """Data-quality findings on stderr, each with its first examples (file, row, value)."""
+    import sys
+
+    for finding in findings:
         print(f"supportkpi: data: {finding.message()}", file=sys.stderr)
         for example in finding.examples[:3]:
             where = ", ".join(f"{k} {v!r}" if k == "value" else f"{k} {v}" for k, v in example.items())

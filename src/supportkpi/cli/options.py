@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import typer
+
 from supportkpi.config import Config, check_timezone, load_config
 from supportkpi.errors import DataError, UsageError
 
@@ -62,3 +64,56 @@ def use_color(no_color: bool) -> bool | None:
     if no_color or os.environ.get("NO_COLOR"):
         return False
     return None
+
+
+# Options shared by every command that reads exports
+FILES = typer.Argument(..., help="Exports to read: files, globs, or - for stdin.")
+CONFIG = typer.Option(None, "--config", "-c", help="kpi.yaml (default: ./kpi.yaml if present).")
+SOURCE = typer.Option(
+    None, "--source", "-s", help="Source preset of the inputs (see `supportkpi sources`); default: detect."
+)
+MAP = typer.Option(None, "--map", "-m", help="canonical=Header (repeatable).")
+TZ = typer.Option(None, "--tz", help="Time zone of timestamps without an offset (default UTC).")
+DATETIME_FORMAT = typer.Option(None, "--datetime-format", help="strftime format of timestamps.")
+INPUT_FORMAT = typer.Option(None, "--input-format", help="csv, tsv, json, jsonl or parquet.")
+ENCODING = typer.Option(None, "--encoding", help="Text encoding of the exports, e.g. windows-1252.")
+SEPARATOR = typer.Option(None, "--separator", help="CSV field separator (default: detected).")
+DECIMAL_COMMA = typer.Option(
+    None, "--decimal-comma/--decimal-point", help="Numbers written 4,5 (default: on for ;-separated files)."
+)
+
+
+def load_inputs(
+    files: list[str],
+    config_path: Path | None,
+    *,
+    source: str | None,
+    mapping: list[str] | None,
+    tz: str | None,
+    datetime_format: str | None,
+    input_format: str | None,
+    encoding: str | None,
+    separator: str | None,
+    decimal_comma: bool | None,
+):
+    """kpi.yaml, then every input loaded through its source preset: (settings, timezone, loaded)."""
+    from supportkpi.loading import load, readers
+
+    if input_format is not None and input_format not in readers.FORMATS:
+        raise UsageError(f"--input-format '{input_format}': expected one of {', '.join(readers.FORMATS)}")
+    if separator is not None and len(separator.encode().decode("unicode_escape")) != 1:
+        raise UsageError(f"--separator '{separator}': expected one character, e.g. ';' or '\\t'")
+    settings, timezone = config_and_timezone(config_path, tz)
+    loaded = load(
+        files,
+        mapping=column_mapping(settings, mapping or []),
+        timezone=timezone,
+        datetime_format=datetime_format,
+        input_format=input_format,
+        source=source,
+        sources_by_path=settings.sources,
+        encoding=encoding,
+        separator=separator.encode().decode("unicode_escape") if separator else None,
+        decimal_comma=decimal_comma,
+    )
+    return settings, timezone, loaded

@@ -1,14 +1,16 @@
 """Loaders: turn export files into one lazy frame in the canonical columns and dtypes.
 
-Loaders translate; they compute nothing. Each input is read (``readers``), its headers mapped
-onto canonical names (``--map``/kpi.yaml ``columns``), and each canonical column typed
-(``parse``), with unparseable values flagged rather than silently nulled. Rows keep their file
-and row number for error messages.
+Loaders translate; they compute nothing. Each input is read (``readers``), translated by its
+source preset (``supportkpi.sources``: given with ``--source`` or detected from the headers) or
+mapped with ``--map``/kpi.yaml ``columns``, and each canonical column typed (``parse``), with
+unparseable values flagged rather than silently nulled. Rows keep their file and row number for
+error messages.
 """
 
 from __future__ import annotations
 
 import glob
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +21,7 @@ from supportkpi.config import suggest
 from supportkpi.errors import DataError, UsageError
 from supportkpi.loading import parse, readers
 from supportkpi.results import InputInfo
-from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, Kind, invalid_flag
-
-_VOCABULARY_COLUMNS = ("channel", "priority", "status")
+from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 
 
 @dataclass
@@ -57,46 +57,109 @@ def load(
     timezone: str = "UTC",
     datetime_format: str | None = None,
     input_format: str | None = None,
+    source: str | None = None,
+    sources_by_path: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    separator: str | None = None,
+    decimal_comma: bool | None = None,
 ) -> Loaded:
-    """Read every input (files, globs, ``-``) into one lazy canonical frame."""
+    """Read every input (files, globs, ``-``) into one lazy canonical frame.
+
+    ``source`` names the preset of every input (``"canonical"`` for none; None: detect per
+    file); ``sources_by_path`` maps glob patterns to presets (kpi.yaml ``sources``).
+    ``decimal_comma`` None means: on for ``;``-separated files, as European spreadsheets write.
+    """
+    from supportkpi import sources as presets
+
     mapping = dict(mapping or {})
     frames = []
     inputs = []
     for index, path in enumerate(expand(paths)):
+        name = source or _source_for(path, sources_by_path or {})
+        if name is not None:
+            presets.get(name)  # an unknown name is a usage error before anything is read
+        options = readers.Options(encoding=encoding, separator=separator, source=name)
         fmt = input_format or readers.detect_format(path)
         if path == readers.STDIN and input_format is None:
             data = readers.read_bytes(path)
             fmt = readers.detect_format(path, data)
-            raw = _read_stdin(data, fmt)
+            raw = _read_stdin(data, fmt, options)
         else:
-            readers.check_field_counts(path, fmt)
-            raw = _read(path, fmt)
-        frames.append(_canonical(raw, path, index, mapping, timezone, datetime_format))
-        inputs.append(InputInfo(path=path, format=fmt, rows=0))
+            if encoding is None:
+                readers.check_field_counts(path, fmt, separator)
+            raw = _read(path, fmt, options)
+        sep = separator
+        if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
+            sep = readers.sniff_separator(path, path)
+        comma = decimal_comma if decimal_comma is not None else sep == ";"
+        frame, chosen, confidence = _canonical(
+            raw, path, index, mapping, timezone, datetime_format, name, comma
+        )
+        frames.append(frame)
+        inputs.append(InputInfo(path=path, format=fmt, rows=0, source=chosen, confidence=confidence))
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     return Loaded(frame=frame, inputs=inputs)
 
 
-def _read(path: str, fmt: str) -> pl.LazyFrame:
+def _source_for(path: str, patterns: Mapping[str, str]) -> str | None:
+    from fnmatch import fnmatch
+
+    for pattern, name in patterns.items():
+        if fnmatch(path, pattern) or fnmatch(Path(path).name, pattern):
+            return name
+    return None
+
+
+def _read(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
     try:
-        return readers.read(path, fmt)
+        return readers.read(path, fmt, options)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
-        raise DataError(readers.diagnose_text(path, fmt) or f"{path}: cannot read as {fmt}: {_first_line(exc)}") from None
+        raise DataError(
+            readers.diagnose_text(path, fmt) or f"{path}: cannot read as {fmt}: {_first_line(exc)}"
+        ) from None
 
 
-def _read_stdin(data: bytes, fmt: str) -> pl.LazyFrame:
+def _read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
     import io
     import sys
 
     stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(data))
     try:
-        return _read(readers.STDIN, fmt)
+        return _read(readers.STDIN, fmt, options)
     finally:
         sys.stdin = stdin
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+_EMPTY_HEADER = re.compile(r"^(|_duplicated_\d+)$")
+
+
+def _clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, list[str]]:
+    """Headers trimmed; columns without a header (trailing separators) dropped."""
+    drop = [n for n in names if _EMPTY_HEADER.match(n.strip())]
+    keep = [n for n in names if n not in drop]
+    renames = {n: n.strip() for n in keep if n != n.strip()}
+    if drop:
+        frame = frame.drop(drop)
+    if renames:
+        frame = frame.rename(renames)
+    return frame, [renames.get(n, n) for n in keep]
+
+
+def _canonical_names(names: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Renames onto canonical names: ``mapping`` (canonical -> header), then headers that are
+    canonical names but for case and spaces ("Ticket ID" -> ticket_id)."""
+    renames = {header: canonical for canonical, header in mapping.items() if header in names}
+    taken = set(renames.values()) | set(names)
+    for name in names:
+        key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+        if name not in renames and key in COLUMNS and key != name and key not in taken:
+            renames[name] = key
+            taken.add(key)
+    return renames
 
 
 def _canonical(
@@ -106,82 +169,130 @@ def _canonical(
     mapping: Mapping[str, str],
     timezone: str,
     datetime_format: str | None,
-) -> pl.LazyFrame:
+    source_name: str | None,
+    decimal_comma: bool,
+) -> tuple[pl.LazyFrame, str, float | None]:
+    from supportkpi import sources as presets
+    from supportkpi.sources._base import apply
+
     try:
         schema = raw.collect_schema()
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"{path}: cannot read: {_first_line(exc)}") from None
-    names = list(schema.names())
-    renames = {}
-    for canonical, header in mapping.items():
-        if header in names:
-            renames[header] = canonical
-        elif canonical not in names:
-            raise DataError(
-                f"{path}: no column '{header}' to map onto '{canonical}' "
-                f"({suggest(header, names)})"
-            )
-    clashes = [c for c, h in mapping.items() if h in names and c in names and c != h]
-    if clashes:
-        raise DataError(
-            f"{path}: '{clashes[0]}' is both a column of the file and the target of --map; "
-            "rename one of them"
-        )
-    names = [renames.get(n, n) for n in names]
-    for required in REQUIRED:
-        if required not in names:
-            raise DataError(
-                f"{path}: required column '{required}' is missing ({suggest(required, names)}); "
-                f"columns in the file: {', '.join(names)}. Map one with --map {required}=HEADER"
-            )
+    frame, names = _clean_headers(raw, list(schema.names()))
     internal = [n for n in names if n.startswith("_")]
     if internal:
         raise DataError(f"{path}: column names may not start with '_' ({internal[0]})")
-    dtypes = {renames.get(n, n): schema[n] for n in schema.names()}
-    frame = raw.rename(renames) if renames else raw
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
 
+    confidence = None
+    if source_name:
+        preset = presets.get(source_name)
+    else:
+        detection = presets.detect(names, path)
+        preset, confidence = detection.source, detection.confidence
+    for canonical, header in mapping.items():
+        if header not in names and canonical not in names:
+            raise DataError(
+                f"{path}: no column '{header}' to map onto '{canonical}' ({suggest(header, names)})"
+            )
+    if preset is not None:
+        # --map / kpi.yaml columns override the preset's field for that column
+        overrides = {c: h for c, h in mapping.items() if h in names}
+        frame = apply(preset, frame, names, [ROW, SOURCE])
+        if overrides:
+            frame = frame.with_columns(pl.col(h).alias(c) for c, h in overrides.items())
+        names = list(dict.fromkeys([*preset_columns(frame), *overrides]))
+        chosen = preset.name
+    else:
+        clashes = [c for c, h in mapping.items() if h in names and c in names and c != h]
+        if clashes:
+            raise DataError(
+                f"{path}: '{clashes[0]}' is both a column of the file and the target of --map; "
+                "rename one of them"
+            )
+        renames = _canonical_names(names, mapping)
+        frame = frame.rename(renames) if renames else frame
+        names = [renames.get(n, n) for n in names]
+        chosen = presets.CANONICAL
+    for required in REQUIRED:
+        if required not in names:
+            hint = f"--map {required}=HEADER" if preset is None else "--map or --source"
+            raise DataError(
+                f"{path}: required column '{required}' is missing ({suggest(required, names)}); "
+                f"columns in the file: {', '.join(names)}. Map one with {hint}"
+            )
+    return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
+
+
+def preset_columns(frame: pl.LazyFrame) -> list[str]:
+    return [n for n in frame.collect_schema().names() if not n.startswith("_")]
+
+
+def _typed(
+    frame: pl.LazyFrame, path: str, timezone: str, datetime_format: str | None, decimal_comma: bool
+) -> pl.LazyFrame:
+    schema = frame.collect_schema()
+    dtypes = {n: d for n, d in schema.items() if not n.startswith("_")}
+    earlier_flags = {n for n in schema.names() if n.startswith("_invalid_")}
     # Typing runs in steps so that each costly expression is evaluated once: trimmed text, then
     # the fast timestamp parse, then the typed values, then the flags comparing them to the text.
     parsed = {n: COLUMNS[n] for n in dtypes if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING}
     text = [n for n, c in parsed.items() if dtypes[n] == pl.String]
-    frame = frame.with_columns(parse.blank_to_null(pl.col(n)).alias(n) for n in text)
+    blanked = [parse.blank_to_null(pl.col(n)).alias(n) for n in text]
+    if decimal_comma:
+        numeric = {Kind.FLOAT, Kind.INT}
+        blanked = [
+            e.str.replace(",", ".", literal=True) if parsed[e.meta.output_name()].kind in numeric else e
+            for e in blanked
+        ]
+    frame = frame.with_columns(blanked)
     fast = [n for n in text if parsed[n].kind is Kind.DATETIME and datetime_format is None]
     frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
     frame = frame.with_columns(
         parse.parse(
             column.kind, pl.col(name), dtypes[name], timezone, datetime_format,
             fast=pl.col(_fast(name)) if name in fast else None,
-        ).alias(_typed(name))
+        ).alias(_typed_name(name))
         for name, column in parsed.items()
     )
     columns: list[pl.Expr] = []
+    flags: list[pl.Expr] = []
     for name, dtype in dtypes.items():
         column = COLUMNS.get(name)
         if column is None:
             columns.append(pl.col(name))  # a dimension passed through under its own name
         elif column.kind is Kind.STRING:
             value = parse.string(pl.col(name), dtype)
-            if name in _VOCABULARY_COLUMNS:
+            if name in VOCABULARIES:
+                # a value outside the canonical vocabulary is reported, not kept as an "other"
                 value = value.str.to_lowercase()
+                known = value.is_null() | value.is_in(VOCABULARIES[name])
+                flags.append(pl.when(~known).then(value).alias(invalid_flag(name)))
+                value = pl.when(known).then(value)
             columns.append(value.alias(name))
         else:
-            columns.append(pl.col(_typed(name)).alias(name))
-    flags = [
-        pl.when(given.is_not_null() & pl.col(_typed(name)).is_null())
-        .then(given)
-        .otherwise(None)
-        .alias(invalid_flag(name))
-        for name in parsed
-        # text columns were trimmed and blanked to null in the first step already
-        for given in [pl.col(name) if name in text else parse.raw_text(pl.col(name), dtypes[name])]
-    ]
-    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *flags)
+            columns.append(pl.col(_typed_name(name)).alias(name))
+            # text columns were trimmed and blanked to null in the first step already
+            given = pl.col(name) if name in text else parse.raw_text(pl.col(name), dtype)
+            flags.append(
+                pl.when(given.is_not_null() & pl.col(_typed_name(name)).is_null())
+                .then(given)
+                .otherwise(None)
+                .alias(invalid_flag(name))
+            )
+    # a preset's own flag (a value it did not understand) wins over the typing's
+    merged = []
+    for flag in flags:
+        name = flag.meta.output_name()
+        merged.append(pl.coalesce(pl.col(name), flag).alias(name) if name in earlier_flags else flag)
+    merged += [pl.col(n) for n in earlier_flags if n not in {f.meta.output_name() for f in flags}]
+    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged)
 
 
 def _fast(name: str) -> str:
     return f"__fast_{name}"
 
 
-def _typed(name: str) -> str:
+def _typed_name(name: str) -> str:
     return f"__typed_{name}"

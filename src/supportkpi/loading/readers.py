@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -66,16 +67,29 @@ def _sniff(data: bytes) -> str:
     return "tsv" if header.count(b"\t") > header.count(b",") else "csv"
 
 
-def read(path: str, fmt: str) -> pl.LazyFrame:
-    """A lazy frame of the file's rows; CSV/TSV columns as text, JSON/Parquet as typed."""
+@dataclass(frozen=True)
+class Options:
+    """How to read text exports; None means: find out from the file."""
+
+    encoding: str | None = None
+    separator: str | None = None
+    source: str | None = None
+
+
+def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
+    """A lazy frame of the file's rows, every field as text (Parquet keeps its types). Nested
+    JSON objects are flattened into dotted names (``via.channel``)."""
     compressed = path != STDIN and path.lower().endswith(".gz")
-    if path == STDIN or compressed:
+    recode = options.encoding is not None and options.encoding.replace("-", "").lower() not in ("utf8",)
+    if path == STDIN or compressed or recode:
         data = read_bytes(path)
+        if recode:
+            data = _recode(path, data, options.encoding)
         source: str | io.BytesIO = io.BytesIO(data)
     else:
         source = path
     if fmt in ("csv", "tsv"):
-        separator = "\t" if fmt == "tsv" else ","
+        separator = "\t" if fmt == "tsv" else options.separator or sniff_separator(path, source)
         if isinstance(source, io.BytesIO):
             return pl.read_csv(source, infer_schema=False, separator=separator).lazy()
         return pl.scan_csv(source, infer_schema=False, separator=separator)
@@ -83,17 +97,32 @@ def read(path: str, fmt: str) -> pl.LazyFrame:
         if isinstance(source, io.BytesIO):
             return pl.read_parquet(source).lazy()
         return pl.scan_parquet(source)
-    if fmt == "jsonl":
-        # Every field as text, so typing treats JSON Lines like CSV: a `true` among numbers is
-        # flagged, not a reason to fail the whole file.
-        if isinstance(source, io.BytesIO):
-            names = pl.read_ndjson(source, infer_schema_length=None).columns
-            source.seek(0)
-            return pl.read_ndjson(source, schema={n: pl.String for n in names}).lazy()
-        names = pl.scan_ndjson(source, infer_schema_length=None).collect_schema().names()
-        return pl.scan_ndjson(source, schema={n: pl.String for n in names})
     text = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
-    return _json_records(path, text).lazy()
+    if fmt == "jsonl":
+        return _json_lines(path, text)
+    return _json_records(path, text, options.source).lazy()
+
+
+def _recode(path: str, data: bytes, encoding: str) -> bytes:
+    try:
+        return data.decode(encoding).encode("utf-8")
+    except LookupError:
+        raise UsageError(f"--encoding '{encoding}': unknown encoding (e.g. utf-8, windows-1252, latin-1)") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not readable as {encoding} at byte {exc.start}") from None
+
+
+def sniff_separator(path: str, source: str | io.BytesIO) -> str:
+    """Comma, semicolon (European spreadsheets) or tab, whichever the header line has most of."""
+    if isinstance(source, io.BytesIO):
+        head = source.getvalue()[:65536]
+    else:
+        with open(source, "rb") as handle:
+            head = handle.read(65536)
+    header = head.split(b"\n", 1)[0]
+    counts = {sep: header.count(sep.encode()) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
 
 
 def read_bytes(path: str) -> bytes:
@@ -108,45 +137,76 @@ def read_bytes(path: str) -> bytes:
     return data
 
 
-def _json_records(path: str, data: bytes) -> pl.DataFrame:
-    """An array of objects, or an object holding exactly one such array (``{"tickets": [...]}``)."""
+def _json_records(path: str, data: bytes, source: str | None = None) -> pl.DataFrame:
+    """An array of objects, or an object holding exactly one such array (``{"tickets": [...]}``);
+    a document with several arrays (side-loaded data) is read by a source preset's hook."""
     try:
         doc = json.loads(data)
     except ValueError as exc:
         raise DataError(f"{path}: not valid JSON ({exc})") from None
     if isinstance(doc, dict):
         arrays = [k for k, v in doc.items() if isinstance(v, list) and all(isinstance(r, dict) for r in v)]
-        if len(arrays) != 1:
-            raise DataError(
-                f"{path}: expected an array of objects, or an object holding one; found keys "
-                + ", ".join(doc)
-            )
-        doc = doc[arrays[0]]
+        if len(arrays) == 1:
+            doc = doc[arrays[0]]
+        else:
+            from supportkpi.sources import prepare_document
+
+            records = prepare_document(doc, source)
+            if records is None:
+                raise DataError(
+                    f"{path}: expected an array of objects, or an object holding one; found keys "
+                    + ", ".join(doc)
+                )
+            doc = records
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise DataError(f"{path}: expected an array of objects (one per contact)")
-    if not doc:
-        return pl.DataFrame()
+    return _frame(doc)
+
+
+def _json_lines(path: str, data: bytes) -> pl.LazyFrame:
+    records = []
+    for number, line in enumerate(data.decode("utf-8", errors="strict").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise DataError(f"{path}: line {number}: not a JSON object ({exc})") from None
+        if not isinstance(record, dict):
+            raise DataError(f"{path}: line {number}: expected a JSON object, one per line")
+        records.append(record)
+    return _frame(records).lazy()
+
+
+def _frame(records: list[dict]) -> pl.DataFrame:
     # Every field as text, so typing treats JSON like CSV: `"csat": true` is flagged rather than
     # read as 1, and 5 beside "5" in one field is no error.
-    records = [_as_text(r) for r in doc]
-    names = list(dict.fromkeys(k for r in records for k in r))
-    return pl.from_dicts(records, schema={n: pl.String for n in names})
+    flat = [flatten(r) for r in records]
+    names = list(dict.fromkeys(k for r in flat for k in r))
+    if not names:
+        return pl.DataFrame()
+    return pl.from_dicts(flat, schema={n: pl.String for n in names})
 
 
-def _as_text(record: dict) -> dict:
-    def text(value):
-        if value is None or isinstance(value, str):
-            return value
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)):
-            return repr(value)
-        return json.dumps(value)
+def flatten(record: dict, prefix: str = "") -> dict:
+    """Nested objects become dotted names; lists stay JSON text; scalars become text."""
+    out: dict = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name + "."))
+        elif value is None or isinstance(value, str):
+            out[name] = value
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            out[name] = repr(value)
+        else:
+            out[name] = json.dumps(value)
+    return out
 
-    return {k: text(v) for k, v in record.items()}
 
-
-def check_field_counts(path: str, fmt: str) -> None:
+def check_field_counts(path: str, fmt: str, separator: str | None = None) -> None:
     """Raise a DataError naming the first row whose number of fields differs from the header's.
 
     polars pads a short row with nulls and notices a long one only when it reads the last column,
@@ -156,7 +216,7 @@ def check_field_counts(path: str, fmt: str) -> None:
     """
     if fmt not in ("csv", "tsv") or path == STDIN or path.lower().endswith(".gz"):
         return
-    separator = "\t" if fmt == "tsv" else ","
+    separator = "\t" if fmt == "tsv" else separator or sniff_separator(path, path)
     lines = pl.scan_csv(
         path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}
     ).with_row_index("line", offset=1)
@@ -199,7 +259,10 @@ def diagnose_text(path: str, fmt: str) -> str | None:
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
-            return f"{path}: line {number}: not UTF-8 text (save the export as UTF-8)"
+            return (
+                f"{path}: line {number}: not UTF-8 text; pass --encoding with the export's "
+                "encoding (e.g. --encoding windows-1252) or save it as UTF-8"
+            )
     text = data.decode("utf-8")
     if fmt == "jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
@@ -209,7 +272,8 @@ def diagnose_text(path: str, fmt: str) -> str | None:
                 except ValueError as exc:
                     return f"{path}: line {number}: not a JSON object ({exc})"
         return None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ",")
+    delimiter = "\t" if fmt == "tsv" else sniff_separator(path, io.BytesIO(data))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
         for number, row in enumerate(reader, start=1):

@@ -3,8 +3,9 @@
 Formula: ``100 × abandoned with wait ≥ short-abandon threshold / (offered − short abandons)``;
 offered = contacts with queue data (answered, or ``abandoned`` known true).
 The short-abandon threshold (``short_abandon_seconds``, default 5) is set in kpi.yaml.
-Exclusions: short abandons (wait below the threshold: misdials, not service failures); abandons
-without ``wait_seconds`` (short or not is unknown); contacts without queue data.
+Exclusions: short abandons (wait below the threshold: misdials, not service failures); contacts
+without queue data. An abandon without ``wait_seconds`` counts as an abandon: nothing shows it
+was short.
 Unit: %. Better: lower.
 
 Example: three answered calls, one abandon after 40 s, one short abandon after 2 s: 1 of 4.
@@ -37,14 +38,10 @@ def measure(ctx: Context, short_abandon_seconds: float = 5) -> Measure:
     ctx.need("abandoned", "wait_seconds")
     is_offered = ctx.rows & offered(ctx)
     short = short_abandon(ctx, short_abandon_seconds)
-    abandon_wait_unknown = abandoned(ctx) & ~ctx.known("wait_seconds")
-    value, n = rate(abandoned(ctx), is_offered & ~short & ~abandon_wait_unknown)
+    value, n = rate(abandoned(ctx), is_offered & ~short)
     excluded = {
         "short abandon": is_offered & short,
-        "abandon without wait_seconds": is_offered & abandon_wait_unknown,
         NO_QUEUE_DATA: ctx.rows & ~offered(ctx),
     }
     label = f"short abandon <{short_abandon_seconds:g}s"
     return Measure(value=value, n=n, excluded=excluded, variant=label)
-
-

@@ -11,8 +11,8 @@ Variants (``kpis.service_level.variant``):
 "Within T" is ``wait_seconds <= T``. T (``threshold_seconds``, default 20) and the short-abandon
 threshold (``short_abandon_seconds``, default 5: an abandon that waited less is "short") are set in
 kpi.yaml.
-Exclusions: short abandons; contacts without queue data; offered contacts without
-``wait_seconds``.
+Exclusions: short abandons; contacts without queue data; answered contacts without
+``wait_seconds``. An abandon without ``wait_seconds`` counts as a miss.
 Unit: %. Better: higher.
 
 Example: waits of 5, 15 and 40 s answered, one abandon after 30 s, one short abandon after 2 s.
@@ -61,12 +61,14 @@ def measure(
         excluded = {"abandoned": is_offered & abandoned(ctx)}
     else:
         met = within & (answered(ctx) if variant == "abandons_missed" else pl.lit(True))
-        counted = is_offered & ~short & has_wait
+        # an abandon without a wait is a miss (nothing shows it was short or within T); an
+        # answered call without one cannot be placed
+        counted = is_offered & ~short & (has_wait | abandoned(ctx))
         excluded = {"short abandon": is_offered & short}
     value, n = rate(met, counted)
     excluded |= {
         NO_QUEUE_DATA: ctx.rows & ~offered(ctx),
-        "no wait_seconds": is_offered & ~has_wait & ~short,
+        "answered without wait_seconds": is_offered & answered(ctx) & ~has_wait,
     }
     label = f"{variant}, T={threshold_seconds:g}s, short abandon <{short_abandon_seconds:g}s"
     return Measure(value=value, n=n, excluded=excluded, variant=label)

@@ -1,0 +1,57 @@
+"""``supportkpi sources``: the source presets, the columns each provides and the KPIs those
+make available."""
+
+from __future__ import annotations
+
+import typer
+
+from supportkpi.cli import app
+
+
+def describe() -> list[dict]:
+    from supportkpi.metrics import REGISTRY, Context, NotAvailable
+    from supportkpi.sources import sources
+
+    rows = []
+    for source in sources().values():
+        ctx = Context(columns=frozenset(source.provides))
+        available = []
+        for kpi_id, module in REGISTRY.items():
+            try:
+                module.measure(ctx)
+                available.append(kpi_id)
+            except NotAvailable:
+                pass
+        rows.append(
+            {
+                "name": source.name,
+                "title": source.title,
+                "columns": list(source.provides),
+                "kpis": available,
+                "not_available": [k for k in REGISTRY if k not in available],
+                "docs": source.docs,
+            }
+        )
+    return rows
+
+
+@app.command("sources")
+def list_sources(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
+    """List the source presets (--source NAME): columns provided and KPIs available."""
+    import json
+
+    rows = describe()
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if fmt != "table":
+        raise typer.BadParameter("expected table or json", param_hint="--format")
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("source", "reads", "KPIs available", "not available")
+    table.columns[0].no_wrap = True
+    for row in rows:
+        table.add_row(row["name"], row["title"], ", ".join(row["kpis"]), ", ".join(row["not_available"]))
+    Console().print(table)
+    Console(stderr=True).print("Exports in canonical columns need no preset (--source canonical).")

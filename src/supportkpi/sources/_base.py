@@ -1,0 +1,180 @@
+"""What a source preset is: a declarative map from one helpdesk's export onto the canonical
+columns, with the value conversions that export needs. Presets translate; they compute nothing.
+
+A preset lists, per canonical column, the export field it comes from and, where the export's
+values are not already canonical text (ISO timestamps, numbers, true/false), a *converter*:
+a function from the raw text to ``(value, ok)``. ``ok`` is false where the raw value was not
+understood; the loader then reports it (file, row, column, value) instead of dropping it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A canonical column taken from one export field, converted if need be."""
+
+    source: str
+    convert: Converter | None = None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A canonical column computed from several export fields (e.g. "answered" from an agent
+    timestamp). ``build`` receives ``col(name)``, which is null for a field the file lacks.
+    Derived values are not checked for unparseable input: each source field is."""
+
+    sources: tuple[str, ...]
+    build: Callable[[Callable[[str], pl.Expr]], pl.Expr]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    title: str
+    docs: str
+    """Where the export's fields are documented."""
+    fields: Mapping[str, Field | Derived]
+    signature: frozenset[str]
+    """Export fields that identify this export (used by detection)."""
+    prepare: Callable[[Any], list[dict] | None] | None = None
+    """For JSON documents holding several arrays (side-loaded data): the records to read, or
+    None when the document is not of this source."""
+    notes: str = ""
+
+    @property
+    def provides(self) -> tuple[str, ...]:
+        return tuple(self.fields)
+
+    def score(self, columns: set[str]) -> float:
+        """Share of the signature fields present: 1.0 is a sure match."""
+        if not self.signature:
+            return 0.0
+        return len(self.signature & columns) / len(self.signature)
+
+
+# --- converters -------------------------------------------------------------------------------
+
+
+def _text(raw: pl.Expr) -> pl.Expr:
+    text = raw.cast(pl.String).str.strip_chars()
+    return pl.when(text.str.len_bytes() > 0).then(text)
+
+
+def vocabulary(mapping: Mapping[str, Any]) -> Converter:
+    """Map known values (case and surrounding spaces ignored); a value mapped to None is known
+    but empty (e.g. Zendesk's "offered": a survey sent, no answer). Unknown values are flagged."""
+    lowered = {str(k).lower(): v for k, v in mapping.items()}
+    values = [v for v in lowered.values() if v is not None]
+    dtype = pl.String if not values or isinstance(values[0], str) else (
+        pl.Boolean if isinstance(values[0], bool) else pl.Float64
+    )
+
+    def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        key = _text(raw).str.to_lowercase()
+        value = key.replace_strict(lowered, default=None, return_dtype=dtype)
+        return value, key.is_null() | key.is_in(list(lowered))
+
+    return convert
+
+
+def _scaled(factor: float) -> Converter:
+    def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        text = _text(raw)
+        number = text.cast(pl.Float64, strict=False)
+        value = pl.when(number.is_finite()).then(number * factor)
+        return value, text.is_null() | value.is_not_null()
+
+    return convert
+
+
+seconds = _scaled(1.0)
+minutes = _scaled(60.0)
+hours = _scaled(3600.0)
+milliseconds = _scaled(0.001)
+
+
+def clock_duration(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """"HH:MM:SS", "H:MM:SS" or "MM:SS" (also more than 24 hours) to seconds."""
+    text = _text(raw)
+    parts = text.str.extract_groups(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
+    h = parts.struct.field("1").cast(pl.Float64, strict=False).fill_null(0)
+    m = parts.struct.field("2").cast(pl.Float64, strict=False)
+    s = parts.struct.field("3").cast(pl.Float64, strict=False)
+    value = h * 3600 + m * 60 + s
+    return value, text.is_null() | value.is_not_null()
+
+
+def _epoch(unit: str) -> Converter:
+    def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        text = _text(raw)
+        number = text.cast(pl.Float64, strict=False)
+        scale = {"s": 1_000_000, "ms": 1_000}[unit]
+        value = (
+            pl.when(number.is_finite())
+            .then((number * scale).round(0).cast(pl.Int64))
+            .cast(pl.Datetime("us"))
+            .dt.replace_time_zone("UTC")
+        )
+        return value, text.is_null() | value.is_not_null()
+
+    return convert
+
+
+epoch_seconds = _epoch("s")
+epoch_millis = _epoch("ms")
+
+
+def timestamp(fmt: str) -> Converter:
+    """Text in a fixed strftime format; without %z it is local time (the loader's --tz)."""
+
+    def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        text = _text(raw)
+        value = text.str.to_datetime(fmt, strict=False, time_unit="us")
+        return value, text.is_null() | value.is_not_null()
+
+    return convert
+
+
+def apply(source: Source, frame: pl.LazyFrame, columns: list[str], keep: list[str]) -> pl.LazyFrame:
+    """The export frame translated into canonical columns (plus the ``keep`` columns), with
+    ``_invalid_<column>`` holding the raw value where a converter did not understand it."""
+    from supportkpi.schema import invalid_flag
+
+    present = set(columns)
+
+    def col(name: str) -> pl.Expr:
+        return pl.col(name) if name in present else pl.lit(None, pl.String)
+
+    out: list[pl.Expr] = [pl.col(k) for k in keep]
+    flags: list[pl.Expr] = []
+    for canonical, spec in source.fields.items():
+        if isinstance(spec, Derived):
+            if any(s in present for s in spec.sources):
+                out.append(spec.build(col).alias(canonical))
+            continue
+        if spec.source not in present:
+            continue
+        raw = pl.col(spec.source)
+        if spec.convert is None:
+            out.append(raw.alias(canonical))
+            continue
+        value, ok = spec.convert(raw)
+        out.append(value.alias(canonical))
+        flags.append(pl.when(~ok).then(_text(raw)).alias(invalid_flag(canonical)))
+    return frame.select(*out, *flags)
+
+
+@dataclass
+class Detection:
+    source: Source | None
+    confidence: float
+    candidates: list[tuple[str, float]] = field(default_factory=list)
