@@ -26,11 +26,15 @@ def _stats(values, statistic):
 
 
 def _answered(r):
-    return r.get("answered_at") is not None
+    return r.get("answered_at") is not None or r.get("abandoned") is False
 
 
 def _abandoned(r):
-    return r.get("abandoned") is True and not _answered(r)
+    return r.get("abandoned") is True and r.get("answered_at") is None
+
+
+def _negative_wait(r):
+    return r.get("wait_seconds") is not None and r["wait_seconds"] < 0
 
 
 def _offered(r):
@@ -40,17 +44,19 @@ def _offered(r):
 def reference(rows: list[dict], kpi_id: str, **p):
     """(value, n, stats) of one KPI over ``rows`` (unique ticket ids assumed)."""
     rows = [r for r in rows if r.get("created_at") is not None]
-    resolved = [r for r in rows if r.get("resolved_at") is not None]
     if kpi_id == "ticket_volume":
         return len(rows), len(rows), {}
+    # calls abandoned in the queue were never handled: no ticket KPI counts them
+    handled = [r for r in rows if not _abandoned(r)]
+    resolved = [r for r in handled if r.get("resolved_at") is not None]
     if kpi_id in ("first_response_time", "resolution_time"):
         end = "first_response_at" if kpi_id == "first_response_time" else "resolved_at"
-        values = [_hours(r[end], r["created_at"]) for r in rows if r.get(end) is not None]
+        values = [_hours(r[end], r["created_at"]) for r in handled if r.get(end) is not None]
         values = [v for v in values if v >= 0]
         value, stats = _stats(values, p.get("statistic", "median"))
         return value, len(values), stats
     if kpi_id == "resolution_rate":
-        return _pct(len(resolved), len(rows)), len(rows), {}
+        return _pct(len(resolved), len(handled)), len(handled), {}
     if kpi_id == "reopen_rate":
         known = [r for r in resolved if r.get("reopens") is not None]
         return _pct(sum(r["reopens"] > 0 for r in known), len(known)), len(known), {}
@@ -65,13 +71,13 @@ def reference(rows: list[dict], kpi_id: str, **p):
         known = [r for r in resolved if all(r.get(c) is not None for c in needs)]
         return _pct(sum(test(r) for r in known), len(known)), len(known), {}
     if kpi_id == "backlog":
-        return sum(r.get("resolved_at") is None for r in rows), len(rows), {}
+        return sum(r.get("resolved_at") is None for r in handled), len(handled), {}
     if kpi_id == "escalation_rate":
         known = [r for r in rows if r.get("escalated") is not None]
         return _pct(sum(r["escalated"] for r in known), len(known)), len(known), {}
     if kpi_id == "transfer_rate":
-        handled = [r for r in rows if r.get("abandoned") is not True and r.get("transfers") is not None]
-        return _pct(sum(r["transfers"] > 0 for r in handled), len(handled)), len(handled), {}
+        known = [r for r in handled if r.get("transfers") is not None]
+        return _pct(sum(r["transfers"] > 0 for r in known), len(known)), len(known), {}
     if kpi_id == "csat":
         low, high = p.get("scale", (1, 5))
         sat, dis = p.get("satisfied_min", 4), p.get("dissatisfied_max", 2)
@@ -109,7 +115,7 @@ def reference(rows: list[dict], kpi_id: str, **p):
         t = p.get("threshold_seconds", 20)
         short = p.get("short_abandon_seconds", 5)
         variant = p.get("variant", "abandons_missed")
-        offered = [r for r in rows if _offered(r)]
+        offered = [r for r in rows if _offered(r) and not _negative_wait(r)]
         if variant == "abandons_ignored":
             counted = [r for r in offered if _answered(r) and r.get("wait_seconds") is not None]
             met = [r for r in counted if r["wait_seconds"] <= t]
@@ -130,11 +136,11 @@ def reference(rows: list[dict], kpi_id: str, **p):
     if kpi_id == "abandonment_rate":
         short = p.get("short_abandon_seconds", 5)
         counted = [
-            r for r in rows if _offered(r)
+            r for r in rows if _offered(r) and not _negative_wait(r)
             and not (_abandoned(r) and r.get("wait_seconds") is not None and r["wait_seconds"] < short)
         ]
         return _pct(sum(_abandoned(r) for r in counted), len(counted)), len(counted), {}
     if kpi_id == "conversion_rate":
-        sales = [r for r in rows if r.get("converted") is not None and _answered(r)]
+        sales = [r for r in handled if r.get("converted") is not None]
         return _pct(sum(r["converted"] for r in sales), len(sales)), len(sales), {}
     raise KeyError(kpi_id)

@@ -100,7 +100,7 @@ def test_json_object_holding_one_array(tmp_path):
 
 
 def test_json_object_holding_two_arrays_is_a_data_error(tmp_path):
-    path = write(tmp_path, "t.json", json.dumps({"tickets": RECORDS, "more": RECORDS}))
+    path = write(tmp_path, "t.json", json.dumps({"rows": RECORDS, "more": RECORDS}))
     with pytest.raises(DataError) as info:
         load(path)
     assert path in str(info.value)
@@ -331,10 +331,13 @@ def test_datetime_format_with_timezone(tmp_path):
     assert frame["created_at"].to_list() == [utc(2025, 1, 15, 9, 0)]  # CET: minus 1 h
 
 
-def test_value_not_matching_datetime_format_is_flagged(tmp_path):
-    frame = created_at(tmp_path, ["2025-01-15T10:00:00Z"], datetime_format="%d/%m/%Y %H:%M")
-    assert frame["created_at"].to_list() == [None]
-    assert frame["_invalid_created_at"].to_list() == ["2025-01-15T10:00:00Z"]
+def test_datetime_format_adds_to_iso_and_other_values_are_flagged(tmp_path):
+    # the format is tried first; ISO 8601 values still parse; anything else is flagged
+    frame = created_at(
+        tmp_path, ["15/01/2025 10:00", "2025-01-15T10:00:00Z", "Jan 15"], datetime_format="%d/%m/%Y %H:%M"
+    )
+    assert frame["created_at"].to_list() == [utc(2025, 1, 15, 10, 0), utc(2025, 1, 15, 10, 0), None]
+    assert frame["_invalid_created_at"].to_list() == [None, None, "Jan 15"]
 
 
 @pytest.mark.parametrize("text", ["yesterday", "2025-02-30T10:00:00Z", "2025-01-15T25:00:00Z"])
@@ -623,18 +626,21 @@ def test_rows_without_created_at_are_reported_and_left_out(tmp_path):
 
 def test_findings_examples_name_the_file_the_row_came_from(tmp_path):
     first = write(tmp_path, "a.csv", "ticket_id,created_at\nT1,2025-01-15\nT2,2025-01-15\n")
-    second = write(tmp_path, "b.csv", "ticket_id,created_at,csat\nT2,2025-01-16,\nT3,2025-01-16,x\n")
+    second = write(
+        tmp_path, "b.csv", "ticket_id,created_at,csat\nT2,2025-01-16,\nT3,2025-01-16,x\nT2,2025-01-17,\n"
+    )
     loaded = supportkpi.load([first, second])
     result = supportkpi.compute(loaded.frame, ["ticket_volume"], inputs=loaded.inputs)
-    # b.csv row 1 repeats T2 from a.csv; b.csv row 2 has csat "x"
+    # b.csv row 3 repeats T2 from b.csv row 1 (ids are unique within a file, so a.csv's T2 is
+    # another contact); b.csv row 2 has csat "x"
     assert finding(result, "duplicate ticket_id", "ticket_id").examples == [
-        {"file": second, "row": 1, "value": "T2"}
+        {"file": second, "row": 3, "value": "T2"}
     ]
     assert finding(result, "unparseable value", "csat").examples == [
         {"file": second, "row": 2, "value": "x"}
     ]
-    # rows per input: 2 and 2
-    assert [i.rows for i in result.inputs] == [2, 2]
+    assert [i.rows for i in result.inputs] == [2, 3]
+    assert result.groups[0].kpis["ticket_volume"].value == 4  # T1, T2 (a), T2 (b), T3
 
 
 def test_nan_and_infinity_are_flagged_not_measurements(tmp_path):

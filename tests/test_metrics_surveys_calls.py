@@ -140,7 +140,7 @@ class TestContactCenter:
         # answered with a converted value: T, F, T, F -> 2 / 4; the abandoned False is left out
         result = kpi(calls(), "conversion_rate")
         assert result.value == 50.0
-        assert result.excluded["unanswered"] == 1
+        assert result.excluded["abandoned"] == 1
 
     def test_negative_handle_time_is_left_out(self):
         data = frame(

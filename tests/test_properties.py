@@ -54,7 +54,7 @@ def contact(draw):
         minutes = draw(maybe(st.integers(-120, max_hours * 60)))
         return None if minutes is None else created + timedelta(minutes=minutes)
 
-    queue = draw(st.sampled_from(["answered", "abandoned", "none"]))
+    queue = draw(st.sampled_from(["answered", "answered flag only", "abandoned", "none"]))
     return {
         "created_at": created,
         "vendor": draw(st.sampled_from(["A", "B", "C"])),
@@ -70,8 +70,10 @@ def contact(draw):
         "ces": draw(maybe(st.integers(0, 8).map(float))),
         "qa_score": draw(maybe(st.floats(-10, 110, allow_nan=False))),
         "answered_at": created + timedelta(seconds=30) if queue == "answered" else None,
-        "abandoned": {"answered": False, "abandoned": True, "none": None}[queue],
-        "wait_seconds": draw(maybe(st.floats(0, 120, allow_nan=False))) if queue != "none" else None,
+        "abandoned": {"answered": False, "answered flag only": False, "abandoned": True, "none": None}[
+            queue
+        ],
+        "wait_seconds": draw(maybe(st.floats(-5, 120, allow_nan=False))) if queue != "none" else None,
         "talk_seconds": draw(maybe(st.floats(-10, 900, allow_nan=False))),
         "hold_seconds": draw(maybe(st.floats(0, 200, allow_nan=False))),
         "acw_seconds": draw(maybe(st.floats(0, 200, allow_nan=False))),

@@ -87,7 +87,10 @@ class AbandonmentParams(_Strict):
 
 
 class KpiParams(_Strict):
-    """Parameters of each KPI, keyed by KPI id."""
+    """Parameters of each KPI, keyed by KPI id.
+
+    The catalog has one short-abandon threshold: service level and abandonment rate share it.
+    Setting it under one KPI sets it for both; setting different values is an error."""
 
     first_response_time: DurationParams = DurationParams()
     resolution_time: DurationParams = DurationParams()
@@ -101,6 +104,24 @@ class KpiParams(_Strict):
     fcr_rate: FcrParams = FcrParams()
     service_level: ServiceLevelParams = ServiceLevelParams()
     abandonment_rate: AbandonmentParams = AbandonmentParams()
+
+    @model_validator(mode="after")
+    def _one_short_abandon_threshold(self) -> KpiParams:
+        sl, ab = self.service_level, self.abandonment_rate
+        sl_set = "short_abandon_seconds" in sl.model_fields_set
+        ab_set = "short_abandon_seconds" in ab.model_fields_set
+        if sl_set and ab_set and sl.short_abandon_seconds != ab.short_abandon_seconds:
+            raise ValueError(
+                "service_level.short_abandon_seconds and abandonment_rate.short_abandon_seconds "
+                "differ; the catalog has one short-abandon threshold (set it once)"
+            )
+        if sl_set and not ab_set:
+            object.__setattr__(self, "abandonment_rate", AbandonmentParams(short_abandon_seconds=sl.short_abandon_seconds))
+        if ab_set and not sl_set:
+            object.__setattr__(
+                self, "service_level", sl.model_copy(update={"short_abandon_seconds": ab.short_abandon_seconds})
+            )
+        return self
 
 
 class Config(_Strict):
@@ -125,15 +146,15 @@ def check_timezone(name: str) -> None:
         raise ValueError(f"unknown time zone '{name}' (use an IANA name such as Europe/Berlin)")
 
 
-def suggest(name: str, choices: Any) -> str:
-    """'did you mean ...' for a misspelt name, else the list of valid names."""
+def suggest(name: str, choices: Any, listing: str = "expected one of") -> str:
+    """'did you mean ...' for a misspelt name, else ``listing: `` and the names."""
     import difflib
 
     choices = list(choices)
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    return "expected one of: " + ", ".join(choices)
+    return f"{listing}: " + ", ".join(choices)
 
 
 def load_config(path: str | Path | None) -> tuple[Config, str | None]:

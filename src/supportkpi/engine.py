@@ -26,7 +26,7 @@ from supportkpi.config import suggest
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY, Context, Measure, NotAvailable, backlog
 from supportkpi.results import ComputeResult, Group, InputInfo, KpiResult
-from supportkpi.schema import COLUMNS, DUPLICATE, is_internal
+from supportkpi.schema import COLUMNS, DUPLICATE, SOURCE, is_internal
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
 PERIOD_COLUMN = "period"
@@ -48,7 +48,8 @@ def compute(
     ``kpis`` defaults to every KPI of the registry; ``params`` maps a KPI id to its keyword
     parameters (kpi.yaml's ``kpis`` section).
     """
-    lazy = with_duplicate_flag(_conform(frame.lazy()))
+    prepared = with_duplicate_flag(_conform(frame.lazy()))
+    lazy = prepared
     columns = frozenset(lazy.collect_schema().names())
     kpi_ids = check_kpis(kpis)
     by = _check_by(by, columns)
@@ -80,7 +81,7 @@ def compute(
         plan = lazy.group_by(keys).agg(aggregations).sort(keys, nulls_last=True)
     else:
         plan = lazy.select(aggregations)
-    collected = pl.collect_all([plan, *quality.plan(with_duplicate_flag(_conform(frame.lazy())), columns)])
+    collected = pl.collect_all([plan, *quality.plan(prepared, columns)])
     table = collected[0]
     if backlog_by_period:
         table = backlog.carry_over(table, list(by), _PERIOD_START).sort(keys, nulls_last=True)
@@ -125,11 +126,14 @@ def _conform(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 def with_duplicate_flag(frame: pl.LazyFrame) -> pl.LazyFrame:
     """Flag repeats of a ``ticket_id``: the first row is kept, the rest are left out of every
-    KPI and counted. Without ids every row counts."""
+    KPI and counted. Ids are unique within one input file. Without ids every row counts."""
     if DUPLICATE in frame.collect_schema().names():
         return frame
-    if "ticket_id" in frame.collect_schema().names():
-        repeat = ~pl.col("ticket_id").is_first_distinct() & pl.col("ticket_id").is_not_null()
+    names = frame.collect_schema().names()
+    if "ticket_id" in names:
+        # ids are unique within a source: the same id in two vendors' files is two contacts
+        key = pl.struct(SOURCE, "ticket_id") if SOURCE in names else pl.col("ticket_id")
+        repeat = ~key.is_first_distinct() & pl.col("ticket_id").is_not_null()
     else:
         repeat = pl.repeat(False, pl.len())
     return frame.with_columns(repeat.alias(DUPLICATE))

@@ -8,6 +8,14 @@ EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_WARNINGS = 4
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
+"""A bug (an unexpected exception): not 1 or 3, so CI never mistakes it for a verdict on data."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (polars' messages run to many lines)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class SupportKpiError(Exception):

@@ -20,7 +20,10 @@ from supportkpi.schema import COLUMNS, DUPLICATE, ROW, SOURCE, VOCABULARIES, Kin
 QUERIES = 3
 EXAMPLES = 5
 _EXPECTED = {
-    Kind.DATETIME: "an ISO 8601 timestamp such as 2025-01-31T14:05:00Z (or pass --datetime-format)",
+    Kind.DATETIME: (
+        "an ISO 8601 timestamp such as 2025-01-31T14:05:00Z, or a local time that exists in "
+        "the time zone (else pass --datetime-format)"
+    ),
     Kind.FLOAT: "a number",
     Kind.INT: "a whole number",
     Kind.BOOL: "true/false, yes/no, y/n or 1/0",
@@ -49,7 +52,9 @@ def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
     for stamp, seconds in _DISAGREEMENTS:
         if stamp in columns and seconds in columns and "created_at" in columns:
             elapsed = (pl.col(stamp) - pl.col("created_at")).dt.total_microseconds() / 1e6
-            differs = (elapsed - pl.col(seconds)).abs() > 1
+            # sources give durations in whole minutes (Zendesk): a minute's rounding is no
+            # disagreement
+            differs = (elapsed - pl.col(seconds)).abs() >= 60
             counts.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
     stamps = [c for c in TIMESTAMPS if c in columns]
     if stamps:
@@ -133,7 +138,7 @@ def report(
         if counts.get(f"disagree:{stamp}"):
             findings.append(
                 Finding(
-                    kind=f"{stamp} and {seconds} disagree by more than 1 s",
+                    kind=f"{stamp} and {seconds} disagree by a minute or more",
                     column=seconds,
                     count=counts[f"disagree:{stamp}"],
                     effect="the timestamps were used",

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from supportkpi.errors import EXIT_DATA, EXIT_INTERRUPTED, SupportKpiError
+from supportkpi.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SupportKpiError, first_line
 
 app = typer.Typer(
     name="supportkpi",
@@ -58,13 +58,12 @@ def main() -> None:
         print("interrupted", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # a bug or an unexpected library error: still one clear line
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         _fail(
-            f"unexpected error: {type(exc).__name__}: {first} "
+            f"unexpected error: {type(exc).__name__}: {first_line(exc)} "
             "(run with --debug for the traceback, and please report it)",
             exc,
         )
-        sys.exit(EXIT_DATA)
+        sys.exit(EXIT_INTERNAL)
 
 
 def _fail(message: str, exc: BaseException) -> None:

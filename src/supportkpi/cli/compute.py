@@ -9,7 +9,7 @@ import typer
 from supportkpi.cli import app
 from supportkpi.cli import options
 from supportkpi.cli.options import split_list, use_color, write_output
-from supportkpi.errors import DataError, UsageError
+from supportkpi.errors import DataError, UsageError, first_line
 
 
 @app.command("compute")
@@ -47,7 +47,7 @@ def compute_command(
     settings, timezone, loaded = options.load_inputs(
         files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator,
-        decimal_comma=decimal_comma,
+        decimal_comma=decimal_comma, group_by=split_list(by),
     )
     try:
         result = compute(
@@ -82,8 +82,7 @@ def _read_failure(inputs, exc: Exception) -> str:
             found = readers.diagnose_text(item.path, item.format)
             if found:
                 return found
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"cannot read the input: {first}"
+    return f"cannot read the input: {first_line(exc)}"
 
 
 def report_sources(inputs) -> None:

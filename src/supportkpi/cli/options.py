@@ -95,6 +95,7 @@ def load_inputs(
     encoding: str | None,
     separator: str | None,
     decimal_comma: bool | None,
+    group_by: list[str] | None = None,
 ):
     """kpi.yaml, then every input loaded through its source preset: (settings, timezone, loaded)."""
     from supportkpi.loading import load, readers
@@ -115,5 +116,6 @@ def load_inputs(
         encoding=encoding,
         separator=separator.encode().decode("unicode_escape") if separator else None,
         decimal_comma=decimal_comma,
+        group_by=group_by or (),
     )
     return settings, timezone, loaded

@@ -33,7 +33,7 @@ def validate_command(
 
     from supportkpi import quality, validation
     from supportkpi.engine import with_duplicate_flag
-    from supportkpi.errors import DataError, UsageError
+    from supportkpi.errors import DataError, UsageError, first_line
     from supportkpi.metrics import REGISTRY, Context, NotAvailable
     from supportkpi.schema import COLUMNS
 
@@ -52,7 +52,7 @@ def validate_command(
     try:
         collected = pl.collect_all([*quality.plan(frame, columns), counts, sample])
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"cannot read the input: {str(exc).strip().splitlines()[0]}") from None
+        raise DataError(f"cannot read the input: {first_line(exc)}") from None
     paths = [i.path for i in loaded.inputs]
     found, _, rows = quality.report(collected[:3], columns, paths)
     found += validation.findings(active, collected[3], collected[4], paths)

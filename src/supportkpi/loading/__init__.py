@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from supportkpi.config import suggest
-from supportkpi.errors import DataError, UsageError
+from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import parse, readers
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
@@ -62,12 +62,15 @@ def load(
     encoding: str | None = None,
     separator: str | None = None,
     decimal_comma: bool | None = None,
+    group_by: Sequence[str] = (),
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
     ``source`` names the preset of every input (``"canonical"`` for none; None: detect per
     file); ``sources_by_path`` maps glob patterns to presets (kpi.yaml ``sources``).
     ``decimal_comma`` None means: on for ``;``-separated files, as European spreadsheets write.
+    ``group_by`` columns are checked as soon as the headers are known (a usage error, exit 2,
+    wins over data errors found while reading).
     """
     from supportkpi import sources as presets
 
@@ -85,8 +88,6 @@ def load(
             fmt = readers.detect_format(path, data)
             raw = _read_stdin(data, fmt, options)
         else:
-            if encoding is None:
-                readers.check_field_counts(path, fmt, separator)
             raw = _read(path, fmt, options)
         sep = separator
         if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
@@ -98,6 +99,13 @@ def load(
         frames.append(frame)
         inputs.append(InputInfo(path=path, format=fmt, rows=0, source=chosen, confidence=confidence))
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    names = [n for n in frame.collect_schema().names() if not n.startswith("_")]
+    for key in group_by:
+        if key not in names and key != "period":
+            raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
+    for item in inputs:
+        if encoding is None and item.path != readers.STDIN:
+            readers.check_field_counts(item.path, item.format, separator)
     return Loaded(frame=frame, inputs=inputs)
 
 
@@ -115,7 +123,7 @@ def _read(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
         return readers.read(path, fmt, options)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         raise DataError(
-            readers.diagnose_text(path, fmt) or f"{path}: cannot read as {fmt}: {_first_line(exc)}"
+            readers.diagnose_text(path, fmt) or f"{path}: cannot read as {fmt}: {first_line(exc)}"
         ) from None
 
 
@@ -128,10 +136,6 @@ def _read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame
         return _read(readers.STDIN, fmt, options)
     finally:
         sys.stdin = stdin
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 _EMPTY_HEADER = re.compile(r"^(|_duplicated_\d+)$")
@@ -178,11 +182,14 @@ def _canonical(
     try:
         schema = raw.collect_schema()
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"{path}: cannot read: {_first_line(exc)}") from None
+        raise DataError(f"{path}: cannot read: {first_line(exc)}") from None
     frame, names = _clean_headers(raw, list(schema.names()))
-    internal = [n for n in names if n.startswith("_")]
+    # names starting with "_" are the loader's own (row numbers, flags): an export's such fields
+    # (HAL's "_links", "_embedded") pass through as "x_links" etc.
+    internal = {n: "x" + n for n in names if n.startswith("_")}
     if internal:
-        raise DataError(f"{path}: column names may not start with '_' ({internal[0]})")
+        frame = frame.rename(internal)
+        names = [internal.get(n, n) for n in names]
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
 
     confidence = None
@@ -192,16 +199,22 @@ def _canonical(
         detection = presets.detect(names, path)
         preset, confidence = detection.source, detection.confidence
     for canonical, header in mapping.items():
-        if header not in names and canonical not in names:
+        if header not in names and header != canonical:
             raise DataError(
-                f"{path}: no column '{header}' to map onto '{canonical}' ({suggest(header, names)})"
+                f"{path}: no column '{header}' to map onto '{canonical}' "
+                f"({suggest(header, names, 'columns in the file')})"
             )
     if preset is not None:
         # --map / kpi.yaml columns override the preset's field for that column
         overrides = {c: h for c, h in mapping.items() if h in names}
-        frame = apply(preset, frame, names, [ROW, SOURCE])
+        kept = [h for h in dict.fromkeys(overrides.values())]
+        frame = apply(preset, frame, names, [ROW, SOURCE], extra={f"__map_{h}": h for h in kept})
         if overrides:
-            frame = frame.with_columns(pl.col(h).alias(c) for c, h in overrides.items())
+            frame = frame.with_columns(
+                pl.col(f"__map_{h}").alias(c) for c, h in overrides.items()
+            ).drop(f"__map_{h}" for h in kept)
+            stale = [invalid_flag(c) for c in overrides if invalid_flag(c) in frame.collect_schema()]
+            frame = frame.drop(stale)  # the preset's conversion of that column no longer applies
         names = list(dict.fromkeys([*preset_columns(frame), *overrides]))
         chosen = preset.name
     else:
@@ -219,8 +232,8 @@ def _canonical(
         if required not in names:
             hint = f"--map {required}=HEADER" if preset is None else "--map or --source"
             raise DataError(
-                f"{path}: required column '{required}' is missing ({suggest(required, names)}); "
-                f"columns in the file: {', '.join(names)}. Map one with {hint}"
+                f"{path}: required column '{required}' is missing; "
+                f"{suggest(required, names, 'columns in the file')}. Map one with {hint}"
             )
     return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
 

@@ -48,10 +48,13 @@ def timestamp(
         return _localize(raw.cast(pl.Datetime("us")), timezone)
     text = blank_to_null(raw.cast(pl.String)) if fast is None else raw
     if fmt is not None:
+        # the given format first; ISO 8601 values in the same column are still understood
         parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
         if "%z" in fmt or "%:z" in fmt or "%#z" in fmt:
-            return parsed.dt.convert_time_zone("UTC")
-        return _localize(parsed, timezone)
+            parsed = parsed.dt.convert_time_zone("UTC")
+        else:
+            parsed = _localize(parsed, timezone)
+        return pl.coalesce(parsed, timestamp(pl.when(parsed.is_null()).then(text), dtype, timezone, None))
     # Only the values the fast path could not read go through the general pattern; the others
     # are null there, and nulls cost next to nothing.
     if fast is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal
 
 import polars as pl
@@ -60,13 +59,12 @@ class Measure:
 
 @dataclass(frozen=True)
 class Context:
-    """What a KPI may know about the frame: which columns exist, and the report's end.
+    """What a KPI may know about the frame: which columns exist.
 
     ``rows`` selects the rows every KPI considers: duplicates of a ``ticket_id`` are left out.
     """
 
     columns: frozenset[str]
-    as_of: datetime | None = None
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -85,6 +83,15 @@ class Context:
         if DUPLICATE in self.columns:
             return ~pl.col(DUPLICATE)
         return pl.lit(True)
+
+    @property
+    def abandoned(self) -> pl.Expr:
+        """Calls and chats abandoned in the queue: never handled, so no ticket KPI (response,
+        resolution, FCR, reopen, backlog) counts them; they are counted as "abandoned"."""
+        if "abandoned" not in self.columns:
+            return pl.lit(False)
+        answered = self.known("answered_at")
+        return pl.col("abandoned").fill_null(False) & ~answered
 
     def invalid(self, column: str) -> pl.Expr:
         """True where ``column`` held a value that could not be parsed (the flag column keeps

@@ -18,13 +18,14 @@ def ticket_duration(
     seconds = elapsed_seconds(ctx, end, given_seconds)
     has_value = seconds.is_not_null()
     negative = has_value & (seconds < 0)
-    rows = ctx.rows & ctx.known("created_at")
+    rows = ctx.rows & ctx.known("created_at") & ~ctx.abandoned
     value, n, stats = duration(seconds, rows & has_value & ~negative, statistic, HOURS)
     bad = ctx.invalid(end) | ctx.invalid(given_seconds)
     excluded = {
         pending_reason: rows & ~has_value & ~bad,
-        **{reason: rows & mask for reason, mask in ctx.unparseable(end, given_seconds).items()},
+        **{r: rows & ~has_value & mask for r, mask in ctx.unparseable(end, given_seconds).items()},
         "negative duration": rows & negative,
+        "abandoned": ctx.rows & ctx.abandoned,
     }
     return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=statistic)
 

@@ -1,11 +1,15 @@
 """Queue facts of calls and chats, shared by the contact-center KPIs.
 
-* answered: ``answered_at`` is present. Without an ``answered_at`` column, a contact with
-  ``abandoned = false`` counts as answered (call logs that only say "Answered (Y/N)").
-* abandoned: ``abandoned = true``.
-* offered: the contact has queue data, i.e. it was answered or abandoned. Emails and other
-  contacts without queue data are not offered calls; the KPIs count them under "no queue data".
-* short abandon: abandoned with ``wait_seconds`` below the short-abandon threshold (default 5 s).
+* answered: ``answered_at`` is present, or ``abandoned`` is false (call logs that only say
+  "Answered (Y/N)").
+* abandoned: ``abandoned`` is true and there is no ``answered_at``.
+* offered: the contact has queue data, i.e. it was answered or abandoned (the catalog:
+  ``abandoned`` or ``answered_at`` known). Emails and other contacts without queue data are not
+  offered calls; the KPIs count them under "no queue data".
+* wait: ``wait_seconds`` when present and not negative (a negative wait is a data error, left out
+  and counted as "negative duration").
+* short abandon: abandoned with a wait below the short-abandon threshold (default 5 s). An
+  abandon without a wait is not short: nothing shows it was.
 """
 
 from __future__ import annotations
@@ -19,23 +23,31 @@ NO_QUEUE_DATA = "no queue data (not a call or chat)"
 
 def answered(ctx: Context) -> pl.Expr:
     ctx.need_any("answered_at", "abandoned")
-    if ctx.has("answered_at"):
-        return pl.col("answered_at").is_not_null()
-    return pl.col("abandoned").not_().fill_null(False)
+    picked_up = ctx.known("answered_at")
+    if ctx.has("abandoned"):
+        picked_up = picked_up | (pl.col("abandoned") == False).fill_null(False)  # noqa: E712
+    return picked_up
 
 
 def abandoned(ctx: Context) -> pl.Expr:
-    if ctx.has("abandoned"):
-        return pl.col("abandoned").fill_null(False) & ~answered(ctx)
-    return pl.lit(False)
+    """Abandoned and never answered; false without an ``abandoned`` column."""
+    return ctx.abandoned
 
 
 def offered(ctx: Context) -> pl.Expr:
     return answered(ctx) | abandoned(ctx)
 
 
+def negative_wait(ctx: Context) -> pl.Expr:
+    return (pl.col("wait_seconds") < 0).fill_null(False)
+
+
+def has_wait(ctx: Context) -> pl.Expr:
+    return (pl.col("wait_seconds") >= 0).fill_null(False)
+
+
 def short_abandon(ctx: Context, short_abandon_seconds: float) -> pl.Expr:
-    return abandoned(ctx) & (pl.col("wait_seconds") < short_abandon_seconds).fill_null(False)
+    return abandoned(ctx) & has_wait(ctx) & (pl.col("wait_seconds") < short_abandon_seconds)
 
 
 def handle_time(ctx: Context, parts: tuple[str, ...], statistic: str) -> Measure:

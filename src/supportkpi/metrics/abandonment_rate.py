@@ -4,7 +4,7 @@ Formula: ``100 × abandoned with wait ≥ short-abandon threshold / (offered −
 offered = contacts with queue data (answered, or ``abandoned`` known true).
 The short-abandon threshold (``short_abandon_seconds``, default 5) is set in kpi.yaml.
 Exclusions: short abandons (wait below the threshold: misdials, not service failures); contacts
-without queue data. An abandon without ``wait_seconds`` counts as an abandon: nothing shows it
+without queue data; negative waits (a data error). An abandon without ``wait_seconds`` counts as an abandon: nothing shows it
 was short.
 Unit: %. Better: lower.
 
@@ -22,7 +22,13 @@ from __future__ import annotations
 
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._queue import NO_QUEUE_DATA, abandoned, offered, short_abandon
+from supportkpi.metrics._queue import (
+    NO_QUEUE_DATA,
+    abandoned,
+    negative_wait,
+    offered,
+    short_abandon,
+)
 
 INFO = KpiInfo(
     id="abandonment_rate",
@@ -36,12 +42,13 @@ INFO = KpiInfo(
 
 def measure(ctx: Context, short_abandon_seconds: float = 5) -> Measure:
     ctx.need("abandoned", "wait_seconds")
-    is_offered = ctx.rows & offered(ctx)
+    is_offered = ctx.rows & offered(ctx) & ~negative_wait(ctx)
     short = short_abandon(ctx, short_abandon_seconds)
     value, n = rate(abandoned(ctx), is_offered & ~short)
     excluded = {
         "short abandon": is_offered & short,
         NO_QUEUE_DATA: ctx.rows & ~offered(ctx),
+        "negative duration": ctx.rows & offered(ctx) & negative_wait(ctx),
     }
     label = f"short abandon <{short_abandon_seconds:g}s"
     return Measure(value=value, n=n, excluded=excluded, variant=label)

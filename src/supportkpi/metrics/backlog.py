@@ -1,13 +1,14 @@
 """Backlog: contacts waiting for a resolution at the end of the period.
 
 Formula: ``count(contacts created at or before the period's end and not resolved by then)``.
-Without ``--period`` the end is the report's end (``as_of``: the latest timestamp in the data, so
-results do not depend on the day the report runs).
+Without ``--period`` the end is the end of the data: every contact without a resolution is in the
+backlog (so results do not depend on the day the report runs).
 Backlog is a stock, not a flow: a contact created in January and still open at the end of March is
 in March's backlog. With a period, the engine therefore adds one small aggregation over (keys,
 period) for it (see :func:`over_periods`); every other KPI comes from the single group-by pass.
-Exclusions: contacts whose ``resolved_at`` could not be parsed (open or not is unknown); a
-contact resolved "before" it was created counts as resolved when it was created.
+Exclusions: contacts whose ``resolved_at`` could not be parsed (open or not is unknown); calls
+and chats abandoned in the queue (never a case to resolve). A contact resolved "before" it was
+created counts as resolved when it was created.
 Unit: contacts. Better: lower.
 
 Example: two of three contacts are still open.
@@ -55,24 +56,24 @@ def resolved_at(ctx: Context) -> pl.Expr:
 def measure(ctx: Context) -> Measure:
     ctx.need("created_at")
     ctx.need_any("resolved_at", "resolution_seconds")
-    counted = ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx)
-    if ctx.as_of is not None:
-        counted = counted & (pl.col("created_at") <= ctx.as_of)
-        still_open = resolved_at(ctx).is_null() | (resolved_at(ctx) > ctx.as_of)
-    else:
-        still_open = resolved_at(ctx).is_null()
+    counted = _counted(ctx)
     excluded = {
         reason: ctx.rows & resolution_unknown(ctx) & bad
         for reason, bad in ctx.unparseable("resolved_at", "resolution_seconds").items()
     }
-    return Measure(value=count(counted & still_open), n=count(counted), excluded=excluded)
+    excluded["abandoned"] = ctx.rows & ctx.abandoned
+    return Measure(value=count(counted & resolved_at(ctx).is_null()), n=count(counted), excluded=excluded)
+
+
+def _counted(ctx: Context) -> pl.Expr:
+    return ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx) & ~ctx.abandoned
 
 
 def period_aggregations(ctx: Context, period_of: Callable[[pl.Expr], pl.Expr]) -> dict[str, pl.Expr]:
     """Extra aggregations for backlog by period, evaluated in the same group-by pass as every
     other KPI (groups are keys × period of creation): how many contacts each group created, and
     how many of them were resolved in each period (a small list per group)."""
-    counted = ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx)
+    counted = _counted(ctx)
     resolved = resolved_at(ctx)
     return {
         "_backlog_created": count(counted),

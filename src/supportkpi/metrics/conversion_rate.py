@@ -1,12 +1,12 @@
-"""Conversion rate: the share of answered sales contacts that ended in an order.
+"""Conversion rate: the share of handled sales contacts that ended in an order.
 
-Formula: ``100 × converted / answered sales contacts``; a sales contact is one with a
-``converted`` value. Where queue data exists (``answered_at`` or ``abandoned``), only answered
-contacts count; without it every contact with a ``converted`` value does.
-Exclusions: contacts without ``converted``; unanswered sales contacts.
+Formula: ``100 × converted / handled sales contacts``; a sales contact is one with a
+``converted`` value, handled unless it was abandoned in the queue (a chat or email without
+queue data is handled).
+Exclusions: contacts without ``converted``; abandoned sales contacts.
 Unit: %. Better: higher.
 
-Example: two of three answered sales calls converted; the abandoned one does not count.
+Example: two of three handled sales calls converted; the abandoned one does not count.
 
 >>> import polars as pl
 >>> from supportkpi import kpi
@@ -21,7 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._queue import answered
+from supportkpi.metrics._queue import abandoned
 
 INFO = KpiInfo(
     id="conversion_rate",
@@ -36,12 +36,11 @@ INFO = KpiInfo(
 def measure(ctx: Context) -> Measure:
     ctx.need("converted")
     sales = ctx.rows & ctx.known("converted")
-    has_queue = ctx.has("answered_at") or ctx.has("abandoned")
-    is_answered = answered(ctx) if has_queue else pl.lit(True)
-    value, n = rate(pl.col("converted"), sales & is_answered)
+    was_abandoned = abandoned(ctx)
+    value, n = rate(pl.col("converted"), sales & ~was_abandoned)
     excluded = {
         "no converted value": ctx.rows & ctx.missing("converted"),
         **{k: ctx.rows & v for k, v in ctx.unparseable("converted").items()},
-        "unanswered": sales & ~is_answered,
+        "abandoned": sales & was_abandoned,
     }
     return Measure(value=value, n=n, excluded=excluded)

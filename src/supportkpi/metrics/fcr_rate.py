@@ -10,7 +10,7 @@ first contact" is the definition chosen in kpi.yaml (``kpis.fcr_rate.definition`
 * ``single_contact``: the customer contacted once (``customer_contacts == 1``) and never
   reopened.
 
-Exclusions: unresolved contacts; resolved contacts lacking a column of the definition.
+Exclusions: unresolved contacts; calls and chats abandoned in the queue; resolved contacts lacking a column of the definition.
 Unit: %. Better: higher.
 
 Example: four resolved contacts; under ``one_touch`` the first two count (0 and 1 replies, no
@@ -64,7 +64,9 @@ def measure(ctx: Context, definition: str = "one_touch") -> Measure:
     complete = pl.all_horizontal(ctx.known(c) for c in columns)
     value, n = rate(first_contact, is_resolved & complete)
     excluded = {
-        "unresolved": ctx.rows & ~resolved(ctx),
+        "unresolved": ctx.rows & ~resolved(ctx) & ~ctx.abandoned,
+        "abandoned": ctx.rows & ctx.abandoned,
         f"lacks {' or '.join(columns)}": is_resolved & ~complete,
+        **{k: is_resolved & v for k, v in ctx.unparseable(*columns).items()},
     }
     return Measure(value=value, n=n, excluded=excluded, variant=definition)

@@ -1,7 +1,7 @@
 """Reopen rate: the share of resolved contacts that were reopened at least once.
 
 Formula: ``100 × resolved contacts with reopens > 0 / resolved contacts``
-Exclusions: unresolved contacts; resolved contacts without a ``reopens`` value (or with an
+Exclusions: unresolved contacts; calls and chats abandoned in the queue; resolved contacts without a ``reopens`` value (or with an
 unparseable one).
 Unit: %. Better: lower.
 
@@ -38,7 +38,8 @@ def measure(ctx: Context) -> Measure:
     is_resolved = ctx.rows & resolved(ctx)
     value, n = rate(pl.col("reopens") > 0, is_resolved & ctx.known("reopens"))
     excluded = {
-        "unresolved": ctx.rows & ~resolved(ctx),
+        "unresolved": ctx.rows & ~resolved(ctx) & ~ctx.abandoned,
+        "abandoned": ctx.rows & ctx.abandoned,
         "no reopens value": is_resolved & ctx.missing("reopens"),
         **{k: is_resolved & v for k, v in ctx.unparseable("reopens").items()},
     }

@@ -3,7 +3,8 @@
 Formula: ``100 × resolved contacts / contacts created``, both from the same cohort (the
 contacts created in the period or group). Resolved means ``resolved_at`` (or
 ``resolution_seconds``) is present.
-Exclusions: contacts whose ``resolved_at`` could not be parsed (resolved or not is unknown).
+Exclusions: contacts whose ``resolved_at`` could not be parsed (resolved or not is unknown);
+calls and chats abandoned in the queue (never handled).
 Unit: %. Better: higher.
 
 Example: three of four contacts resolved.
@@ -33,9 +34,11 @@ INFO = KpiInfo(
 
 def measure(ctx: Context) -> Measure:
     is_resolved = resolved(ctx)
-    value, n = rate(is_resolved, ctx.rows & ~resolution_unknown(ctx))
+    handled = ctx.rows & ~ctx.abandoned
+    value, n = rate(is_resolved, handled & ~resolution_unknown(ctx))
     excluded = {
-        reason: ctx.rows & ~is_resolved & bad
+        reason: handled & ~is_resolved & bad
         for reason, bad in ctx.unparseable("resolved_at", "resolution_seconds").items()
     }
+    excluded["abandoned"] = ctx.rows & ctx.abandoned
     return Measure(value=value, n=n, excluded=excluded)

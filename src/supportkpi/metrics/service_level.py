@@ -12,7 +12,8 @@ Variants (``kpis.service_level.variant``):
 threshold (``short_abandon_seconds``, default 5: an abandon that waited less is "short") are set in
 kpi.yaml.
 Exclusions: short abandons; contacts without queue data; answered contacts without
-``wait_seconds``. An abandon without ``wait_seconds`` counts as a miss.
+``wait_seconds``; negative waits (a data error). An abandon without ``wait_seconds`` counts as a
+miss.
 Unit: %. Better: higher.
 
 Example: waits of 5, 15 and 40 s answered, one abandon after 30 s, one short abandon after 2 s.
@@ -33,7 +34,15 @@ from __future__ import annotations
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._queue import NO_QUEUE_DATA, abandoned, answered, offered, short_abandon
+from supportkpi.metrics._queue import (
+    NO_QUEUE_DATA,
+    abandoned,
+    answered,
+    has_wait,
+    negative_wait,
+    offered,
+    short_abandon,
+)
 
 INFO = KpiInfo(
     id="service_level",
@@ -52,23 +61,23 @@ def measure(
     variant: str = "abandons_missed",
 ) -> Measure:
     ctx.need("wait_seconds")
-    is_offered = ctx.rows & offered(ctx)
-    has_wait = ctx.known("wait_seconds")
-    within = has_wait & (pl.col("wait_seconds") <= threshold_seconds)
+    is_offered = ctx.rows & offered(ctx) & ~negative_wait(ctx)
+    within = has_wait(ctx) & (pl.col("wait_seconds") <= threshold_seconds)
     short = short_abandon(ctx, short_abandon_seconds)
     if variant == "abandons_ignored":
-        met, counted = answered(ctx) & within, is_offered & answered(ctx) & has_wait
+        met, counted = answered(ctx) & within, is_offered & answered(ctx) & has_wait(ctx)
         excluded = {"abandoned": is_offered & abandoned(ctx)}
     else:
         met = within & (answered(ctx) if variant == "abandons_missed" else pl.lit(True))
         # an abandon without a wait is a miss (nothing shows it was short or within T); an
         # answered call without one cannot be placed
-        counted = is_offered & ~short & (has_wait | abandoned(ctx))
+        counted = is_offered & ~short & (has_wait(ctx) | abandoned(ctx))
         excluded = {"short abandon": is_offered & short}
     value, n = rate(met, counted)
     excluded |= {
         NO_QUEUE_DATA: ctx.rows & ~offered(ctx),
-        "answered without wait_seconds": is_offered & answered(ctx) & ~has_wait,
+        "answered without wait_seconds": is_offered & answered(ctx) & ~ctx.known("wait_seconds"),
+        "negative duration": ctx.rows & offered(ctx) & negative_wait(ctx),
     }
     label = f"{variant}, T={threshold_seconds:g}s, short abandon <{short_abandon_seconds:g}s"
     return Measure(value=value, n=n, excluded=excluded, variant=label)

@@ -1,7 +1,7 @@
 """Transfer rate: the share of handled contacts passed between agents or queues.
 
 Formula: ``100 × contacts with transfers > 0 / handled contacts``; handled means not abandoned
-(every contact where no ``abandoned`` column or value says otherwise).
+and never answered (every contact where no ``abandoned`` value says otherwise).
 Exclusions: abandoned contacts; contacts without a ``transfers`` value.
 Unit: %. Better: lower.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
+from supportkpi.metrics._queue import abandoned
 
 INFO = KpiInfo(
     id="transfer_rate",
@@ -31,11 +32,12 @@ INFO = KpiInfo(
 
 def measure(ctx: Context) -> Measure:
     ctx.need("transfers")
-    was_abandoned = pl.col("abandoned").fill_null(False) if ctx.has("abandoned") else pl.lit(False)
+    was_abandoned = abandoned(ctx)
     handled = ctx.rows & ~was_abandoned
     value, n = rate(pl.col("transfers") > 0, handled & ctx.known("transfers"))
     excluded = {
         "abandoned": ctx.rows & was_abandoned,
-        "no transfers value": handled & ~ctx.known("transfers"),
+        "no transfers value": handled & ctx.missing("transfers"),
+        **{k: handled & v for k, v in ctx.unparseable("transfers").items()},
     }
     return Measure(value=value, n=n, excluded=excluded)

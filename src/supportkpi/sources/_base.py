@@ -144,9 +144,16 @@ def timestamp(fmt: str) -> Converter:
     return convert
 
 
-def apply(source: Source, frame: pl.LazyFrame, columns: list[str], keep: list[str]) -> pl.LazyFrame:
-    """The export frame translated into canonical columns (plus the ``keep`` columns), with
-    ``_invalid_<column>`` holding the raw value where a converter did not understand it."""
+def apply(
+    source: Source,
+    frame: pl.LazyFrame,
+    columns: list[str],
+    keep: list[str],
+    extra: Mapping[str, str] | None = None,
+) -> pl.LazyFrame:
+    """The export frame translated into canonical columns (plus the ``keep`` columns and
+    ``extra`` export fields under new names), with ``_invalid_<column>`` holding the raw value
+    where a converter did not understand it."""
     from supportkpi.schema import invalid_flag
 
     present = set(columns)
@@ -155,6 +162,7 @@ def apply(source: Source, frame: pl.LazyFrame, columns: list[str], keep: list[st
         return pl.col(name) if name in present else pl.lit(None, pl.String)
 
     out: list[pl.Expr] = [pl.col(k) for k in keep]
+    out += [pl.col(field).alias(name) for name, field in (extra or {}).items()]
     flags: list[pl.Expr] = []
     for canonical, spec in source.fields.items():
         if isinstance(spec, Derived):

@@ -1,0 +1,151 @@
+"""genesys preset: the fixture (8 conversations as POST /api/v2/analytics/conversations/details/query
+returns them, metrics in milliseconds) read and its KPIs worked out by hand.
+
+The conversations (queue seconds / talk + hold + ACW seconds summed over the agents):
+
+1. inbound voice, 12 s, answered by anna: 300 + 30 + 45 (talk split by the hold: two tTalk
+   metrics and one tTalkComplete); survey promoter score 9
+2. inbound voice, 25 s, ben 420 + 0 + 60, nTransferred 1 to Billing, carla 200 + 20 + 25
+   -> 620 + 20 + 85, one transfer; promoter score 6
+3. inbound voice, abandoned after 48 s (tAbandon 48000)
+4. inbound voice, abandoned after 3 s: a short abandon
+5. inbound web messaging, 8 s, anna 600 + 0 + 30; survey pending (no score)
+6. outbound voice placed by ben: no queue data; promoter score 10
+7. inbound voice, 90 s in queue then a flow-out to voicemail: neither answered nor abandoned
+8. ended in the IVR; mediaType "webchat" is unknown
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import supportkpi
+from supportkpi.sources.genesys import summarize
+
+FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "genesys.json")
+
+# The same conversations in canonical columns, written by hand.
+CANONICAL = """\
+ticket_id,created_at,channel,agent,team,customer_id,answered_at,abandoned,wait_seconds,talk_seconds,hold_seconds,acw_seconds,transfers,nps
+g1,2024-03-04T09:00:00Z,phone,anna,Support,k1,2024-03-04T09:00:32Z,false,12,300,30,45,0,9
+g2,2024-03-04T09:10:00Z,phone,ben,Support,+14155550102,2024-03-04T09:10:40Z,false,25,620,20,85,1,6
+g3,2024-03-04T09:20:00Z,phone,,Support,+14155550103,,true,48,,,,,
+g4,2024-03-04T09:25:00Z,phone,,Support,+14155550104,,true,3,,,,,
+g5,2024-03-04T10:00:00Z,messaging,anna,Messaging,k5,2024-03-04T10:00:10Z,false,8,600,0,30,0,
+g6,2024-03-04T10:30:00Z,phone,ben,,+14155550106,,,,,,,,10
+g7,2024-03-04T11:00:00Z,phone,,Support,+14155550107,,,,,,,,
+g8,2024-03-04T11:30:00Z,,,,,,,,,,,,
+"""
+
+
+@pytest.fixture(scope="module")
+def result():
+    loaded = supportkpi.load([FIXTURE])
+    return loaded, supportkpi.compute(loaded.frame, inputs=loaded.inputs)
+
+
+def test_detected(result):
+    loaded, _ = result
+    assert loaded.inputs[0].source == "genesys"
+    assert loaded.inputs[0].confidence == 1.0
+
+
+def test_call_kpis_by_hand(result):
+    _, computed = result
+    kpis = computed.groups[0].kpis
+    assert kpis["ticket_volume"].value == 8
+    # answered: 1, 2, 5; first tAnswered 12, 25, 8 s -> 45 / 3
+    assert kpis["asa"].value == pytest.approx(45 / 3, abs=1e-9)
+    assert kpis["asa"].n == 3
+    # talk 300 + 620 + 600 = 1520; hold 30 + 20 + 0 = 50; ACW 45 + 85 + 30 = 160
+    assert kpis["talk_time"].value == pytest.approx(1520 / 3, abs=1e-9)
+    assert kpis["hold_time"].value == pytest.approx(50 / 3, abs=1e-9)
+    assert kpis["acw_time"].value == pytest.approx(160 / 3, abs=1e-9)
+    assert kpis["aht"].value == pytest.approx((1520 + 50 + 160) / 3, abs=1e-9)
+    assert kpis["aht"].n == 3
+    # offered 5 (1-5), short abandon 1 (4) -> 4 counted; within 20 s: 12, 8 -> 2 of 4
+    assert kpis["service_level"].value == pytest.approx(200 / 4, abs=1e-9)
+    assert kpis["service_level"].n == 4
+    # abandoned after 48 s: 1 of 4
+    assert kpis["abandonment_rate"].value == pytest.approx(100 / 4, abs=1e-9)
+    # transferred: conversation 2 of the 3 answered
+    assert kpis["transfer_rate"].value == pytest.approx(100 / 3, abs=1e-9)
+    # promoter scores 9, 6, 10: promoters 2, detractors 1 of 3 -> 100 * (2 - 1) / 3
+    assert kpis["nps"].value == pytest.approx(100 / 3, abs=1e-9)
+    assert kpis["nps"].n == 3
+
+
+def test_outbound_flow_out_and_ivr_have_no_queue_data(result):
+    _, computed = result
+    kpis = computed.groups[0].kpis
+    # conversations 6 (outbound), 7 (flow-out), 8 (IVR only)
+    assert kpis["abandonment_rate"].excluded["no queue data (not a call or chat)"] == 3
+    assert kpis["aht"].excluded["no queue data (not a call or chat)"] == 3
+
+
+def test_what_conversation_details_cannot_give(result):
+    _, computed = result
+    kpis = computed.groups[0].kpis
+    for kpi_id in (
+        "first_response_time", "resolution_time", "resolution_rate", "reopen_rate", "fcr_rate",
+        "backlog", "escalation_rate", "csat", "ces",
+    ):
+        assert not kpis[kpi_id].available, kpi_id
+
+
+def test_unknown_media_type_is_a_finding(result):
+    _, computed = result
+    (finding,) = [f for f in computed.findings if f.column == "channel"]
+    assert finding.kind == "unknown value"
+    assert finding.examples[0]["value"] == "webchat" and finding.examples[0]["row"] == 8
+
+
+def test_several_arrays_go_through_prepare(tmp_path, result):
+    """A details query that also asked for aggregations holds two arrays: the loader hands the
+    document to prepare, which picks the conversations; the KPIs are the same."""
+    _, expected = result
+    document = json.loads(Path(FIXTURE).read_text())
+    document["aggregations"] = [{"group": {"mediaType": "voice"}, "data": []}]
+    path = tmp_path / "details.json"
+    path.write_text(json.dumps(document))
+    loaded = supportkpi.load([str(path)])
+    assert loaded.inputs[0].source == "genesys"
+    kpis = supportkpi.compute(loaded.frame, inputs=loaded.inputs).groups[0].kpis
+    _assert_same(kpis, expected.groups[0].kpis)
+
+
+def test_talk_segments_count_once():
+    """tTalk is per segment and tTalkComplete their sum: a session with both counts the
+    complete one; a session with only tTalk counts their sum."""
+    def agent(*metrics):
+        return {"purpose": "agent", "userId": "u", "sessions": [{"mediaType": "voice", "metrics": [
+            {"name": name, "value": value, "emitDate": "2024-03-04T09:00:00.000Z"} for name, value in metrics
+        ]}]}
+
+    queued = {"purpose": "acd", "participantName": "Q", "sessions": [{"metrics": [{"name": "nOffered", "value": 1}]}]}
+    both = summarize([queued, agent(("tAnswered", 5000), ("tTalk", 1000), ("tTalk", 2000), ("tTalkComplete", 3000))])
+    only_segments = summarize([queued, agent(("tAnswered", 5000), ("tTalk", 1000), ("tTalk", 2000))])
+    assert both["talk"] == only_segments["talk"] == 3.0
+    assert both["wait"] == 5.0 and both["abandoned"] is False
+
+
+def test_canonical_twin(tmp_path, result):
+    _, computed = result
+    path = tmp_path / "canonical.csv"
+    path.write_text(CANONICAL)
+    twin = supportkpi.load([str(path)], source="canonical")
+    kpis = supportkpi.compute(twin.frame, inputs=twin.inputs).groups[0].kpis
+    _assert_same(kpis, computed.groups[0].kpis)
+
+
+def _assert_same(kpis, expected):
+    """Same KPIs, each with the same value (to 1e-9), n and availability."""
+    assert kpis.keys() == expected.keys()
+    for kpi_id, want in expected.items():
+        got = kpis[kpi_id]
+        assert (got.n, got.available) == (want.n, want.available), kpi_id
+        if isinstance(want.value, float):
+            assert got.value == pytest.approx(want.value, abs=1e-9), kpi_id
+        else:
+            assert got.value == want.value, kpi_id
