@@ -226,7 +226,9 @@ def test_markdown_is_a_pipe_table_with_the_same_kpis(tickets, tmp_path):
     kpis = compute_json(tickets, cwd=tmp_path)["groups"][0]["kpis"]
     proc = run("compute", tickets, "--format", "markdown", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.strip().splitlines()
+    table, _, quality = proc.stdout.strip().partition("\n\n")
+    assert quality.startswith("**Data quality:**")  # the counts travel with the table
+    lines = table.splitlines()
     assert all(line.startswith("|") and line.endswith("|") for line in lines)
     header = [c.strip() for c in lines[0].strip("|").split("|")]
     assert header[:2] == ["kpi", "value"]
@@ -580,3 +582,36 @@ def test_unparseable_timestamp_without_strict_exits_0_and_names_file_row_column(
     assert frt["excluded"]["unparseable first_response_at"] == 1
     assert frt["n"] == 3
     assert frt["value"] == pytest.approx(2.0)
+
+
+def test_csv_and_table_carry_the_data_quality_counts(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,5\nT2,yesterday,4\nT1,2025-01-16T10:00:00Z,1\n"
+    )
+    proc = run("compute", path, "--format", "csv", "-q", "--kpi", "csat", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    quality = [r for r in rows if r["kpi"] == "data_quality"]
+    # one unparseable created_at (row 2), one repeated id (row 3)
+    assert sorted((r["value"], r["excluded_detail"].split(" in column")[0]) for r in quality) == [
+        ("1", "duplicate ticket_id"),
+        ("1", "unparseable value"),
+    ]
+    table = run("compute", path, "-q", "--kpi", "csat", cwd=tmp_path)
+    assert "Data quality:" in table.stdout and "duplicate ticket_id" in table.stdout
+
+
+def test_validate_reports_findings_and_exits_1(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,9\nT2,2025-01-15T11:00:00Z,4\n")
+    proc = run("validate", path, "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    (finding,) = report["findings"]
+    assert (finding["kind"], finding["column"], finding["count"]) == ("off-scale value", "csat", 1)
+    assert finding["examples"] == [{"file": str(path), "row": 1, "value": "9.0"}]
+    assert "csat" in report["kpis_available"] and "aht" in report["kpis_not_available"]
+    clean = tmp_path / "ok.csv"
+    clean.write_text("ticket_id,created_at\nT1,2025-01-15T10:00:00Z\n")
+    assert run("validate", clean, cwd=tmp_path).returncode == 0

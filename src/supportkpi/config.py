@@ -130,6 +130,9 @@ class Config(_Strict):
     columns: dict[CanonicalName, str] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict)
     """Source preset per input: a glob of file paths -> preset name (or "canonical")."""
+    values: dict[CanonicalName, dict[str, str | float | bool | None]] = Field(default_factory=dict)
+    """Value maps per canonical column: an export's own words -> canonical values
+    (``channel: {"E-Mail": email, Telefon: phone}``); case and spaces ignored."""
     kpis: KpiParams = KpiParams()
 
     @field_validator("timezone")

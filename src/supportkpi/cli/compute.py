@@ -114,17 +114,17 @@ def _print_tables(result, output: Path | None, no_color: bool) -> None:
 
     from supportkpi.render.table import tables
 
+    buffer = None
     if output is not None:
         import io
 
         buffer = io.StringIO()
         console = Console(file=buffer, width=100, no_color=True, color_system=None)
-        for table in tables(result):
-            console.print(table)
-        write_output(buffer.getvalue(), output)
-        return
-    console = Console(no_color=use_color(no_color) is False, width=None)
+    else:
+        console = Console(no_color=use_color(no_color) is False, width=None)
     if not result.groups:
         console.print("No contacts.")
     for table in tables(result):
         console.print(table)
+    if buffer is not None:
+        write_output(buffer.getvalue(), output)

@@ -117,5 +117,6 @@ def load_inputs(
         separator=separator.encode().decode("unicode_escape") if separator else None,
         decimal_comma=decimal_comma,
         group_by=group_by or (),
+        values=settings.values,
     )
     return settings, timezone, loaded

@@ -63,6 +63,7 @@ def load(
     separator: str | None = None,
     decimal_comma: bool | None = None,
     group_by: Sequence[str] = (),
+    values: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -70,7 +71,8 @@ def load(
     file); ``sources_by_path`` maps glob patterns to presets (kpi.yaml ``sources``).
     ``decimal_comma`` None means: on for ``;``-separated files, as European spreadsheets write.
     ``group_by`` columns are checked as soon as the headers are known (a usage error, exit 2,
-    wins over data errors found while reading).
+    wins over data errors found while reading). ``values`` maps an export's own words onto
+    canonical values per column (kpi.yaml ``values``), before typing.
     """
     from supportkpi import sources as presets
 
@@ -94,7 +96,7 @@ def load(
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame, chosen, confidence = _canonical(
-            raw, path, index, mapping, timezone, datetime_format, name, comma
+            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
         )
         frames.append(frame)
         inputs.append(InputInfo(path=path, format=fmt, rows=0, source=chosen, confidence=confidence))
@@ -175,6 +177,7 @@ def _canonical(
     datetime_format: str | None,
     source_name: str | None,
     decimal_comma: bool,
+    values: Mapping[str, Mapping[str, object]],
 ) -> tuple[pl.LazyFrame, str, float | None]:
     from supportkpi import sources as presets
     from supportkpi.sources._base import apply
@@ -235,7 +238,34 @@ def _canonical(
                 f"{path}: required column '{required}' is missing; "
                 f"{suggest(required, names, 'columns in the file')}. Map one with {hint}"
             )
+    frame = _map_values(frame, names, values)
     return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
+
+
+def _map_values(
+    frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapping[str, object]]
+) -> pl.LazyFrame:
+    """kpi.yaml ``values``: an export's words replaced by canonical values (as text, so typing
+    and its checks still apply); words not in the map are left for typing to judge."""
+    maps = []
+    for column, table in values.items():
+        if column not in names or not table:
+            continue
+        lowered = {str(k).strip().lower(): _as_text(v) for k, v in table.items()}
+        key = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+        mapped = key.replace_strict(lowered, default=None, return_dtype=pl.String)
+        maps.append(
+            pl.when(key.is_in(list(lowered))).then(mapped).otherwise(pl.col(column).cast(pl.String)).alias(column)
+        )
+    return frame.with_columns(maps) if maps else frame
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def preset_columns(frame: pl.LazyFrame) -> list[str]:

@@ -20,5 +20,9 @@ def render(result: ComputeResult) -> str:
         "| " + " | ".join(header) + " |",
         "|" + "|".join("---:" if h in ("value", "n", "excluded", "mean", "median", "p90") else "---" for h in header) + "|",
     ]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    lines += [
+        "| " + " | ".join(_cell(v) for v in row) + " |" for row in rows if row[header.index("kpi")] != "data_quality"
+    ]
+    lines += ["", "**Data quality:** " + ("no findings" if not result.findings else "")]
+    lines += [f"- {_cell(f.message())}" for f in result.findings]
     return "\n".join(lines) + "\n"

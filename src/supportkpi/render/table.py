@@ -25,6 +25,11 @@ def tables(result: ComputeResult) -> list:
         ]
         if missing:
             out.append(Text("Not available: " + "; ".join(missing), style="dim"))
+    if result.findings:
+        lines = "\n".join(f"  {f.message()}" for f in result.findings)
+        out.append(Text("Data quality:\n" + lines))
+    else:
+        out.append(Text("Data quality: no findings", style="dim"))
     return out
 
 

@@ -14,6 +14,8 @@ def format_number(value: float | int | None, unit: str, signed: bool = False) ->
         return f"{value:,}"
     if signed:
         return f"{value:+.1f}" if value else "0.0"
+    if 0 < abs(value) < 0.1:
+        return f"{value:.2g}"  # 0.0042 h, not 0.00 h
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.2f}"
 
 
