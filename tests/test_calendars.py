@@ -59,7 +59,8 @@ def clocks(schedule: Schedule, starts: list[datetime | None]) -> list:
 
 def test_friday_evening_to_monday_morning_is_two_hours():
     # Fri 17:00 -> Mon 09:00 Berlin: 1 h on Friday, 1 h on Monday
-    assert one(BERLIN, local("Europe/Berlin", 2025, 1, 3, 17), local("Europe/Berlin", 2025, 1, 6, 9)) == 2 * H
+    b = "Europe/Berlin"
+    assert one(BERLIN, local(b, 2025, 1, 3, 17), local(b, 2025, 1, 6, 9)) == 2 * H
 
 
 def test_same_day_inside_and_outside_hours():
@@ -168,6 +169,45 @@ def test_always_open_equals_elapsed_time(tz):
     assert clocks(schedule, [p[0] for p in pairs]) == [p[0] for p in pairs]
 
 
+def test_local_date_stepping_back():
+    # America/Goose_Bay, 29 October 2000: at 00:01 ADT clocks went back to 23:01 AST on the 28th
+    gb = "America/Goose_Bay"
+    fold = datetime(2000, 10, 29, 3, 1, tzinfo=UTC)
+    pairs = [(fold - timedelta(hours=15), fold + timedelta(minutes=29)),
+             (fold + timedelta(minutes=29), fold + timedelta(hours=2))]
+    expected = [(e - s) / timedelta(seconds=1) for s, e in pairs]
+    assert seconds(Schedule.always_open(gb), pairs) == expected
+    # the 29th's 00:00-00:30 window opens at the first 00:00 (03:00 UTC) and closes at the only
+    # 00:30 (AST, 04:30 UTC): 90 minutes, partly while the wall clock reads the 28th again
+    midnight = Schedule(gb, ((Window(time(0), time(0, 30)),),) * 7)
+    s, e = fold - timedelta(hours=1), fold + timedelta(hours=2)
+    assert round(one(midnight, s, e) * 1e6) == reference_us(midnight, us(s), us(e)) == 90 * 60e6
+    assert one(midnight, s, fold + timedelta(minutes=29)) == 30 * 60.0
+    assert clocks(midnight, [fold + timedelta(minutes=29)]) == [fold + timedelta(minutes=29)]
+
+
+def test_dates_far_outside_the_tables():
+    b = "Europe/Berlin"
+    # a week from Monday 00:00, its Saturday's next opening, a longer span against the reference
+    for monday in (date(2500, 1, 4), date(1751, 1, 4), date(1970, 1, 5)):
+        assert monday.weekday() == 0
+        start = local(b, monday.year, monday.month, monday.day)
+        week = start + timedelta(days=7)
+        assert one(BERLIN, start, week) == 50 * H
+        assert clocks(BERLIN, [start - timedelta(days=2)]) == [local(b, *monday.timetuple()[:3], 8)]
+        s, e = us(start) - 3 * 86_400_000_000, us(week) + 10**9
+        got = one(BERLIN, EPOCH + s * US, EPOCH + e * US)
+        assert round(got * 1e6) == reference_us(BERLIN, s, e)
+    # a holiday far in the future widens the tables
+    closed = Schedule(b, WEEKDAYS, closed=frozenset({date(2500, 1, 5)}))
+    assert one(closed, local(b, 2500, 1, 4), local(b, 2500, 1, 11)) == 40 * H
+    # a schedule open only on one half day, seen from centuries before and after
+    once = Schedule(b, ((),) * 7, partial={date(2025, 12, 24): (Window(time(8), time(12)),)})
+    far_past, far_future = datetime(1750, 1, 1, tzinfo=UTC), datetime(2600, 1, 1, tzinfo=UTC)
+    assert one(once, far_past, far_future) == 4 * H
+    assert clocks(once, [far_past, far_future, None]) == [local(b, 2025, 12, 24, 8), None, None]
+
+
 def test_end_not_after_start_is_zero_and_nulls_stay_null():
     s = local("Europe/Berlin", 2025, 1, 7, 10)
     got = seconds(BERLIN, [(s, s - timedelta(hours=3)), (s, s), (None, s), (s, None), (None, None)])
@@ -175,13 +215,14 @@ def test_end_not_after_start_is_zero_and_nulls_stay_null():
 
 
 def test_null_in_first_row_keeps_the_holidays():
-    # regression: an old polars lost all holidays of business_day_count / add_business_days
-    # when the first row's date was null
+    # regression guard: polars' business_day_count / add_business_days once lost all holidays
+    # when the first row's date was null; whatever the method, holidays must hold for every row
     b = "Europe/Berlin"
     schedule = Schedule(b, WEEKDAYS, closed=frozenset({date(2025, 5, 1), date(2025, 5, 2)}))
     pairs = [(None, None), (local(b, 2025, 4, 30, 17), local(b, 2025, 5, 5, 9))]
     assert seconds(schedule, pairs) == [None, 2 * H]
-    pairs = [(local(b, 2025, 4, 30, 17), None), (local(b, 2025, 4, 30, 17), local(b, 2025, 5, 5, 9))]
+    wednesday = local(b, 2025, 4, 30, 17)
+    pairs = [(wednesday, None), (wednesday, local(b, 2025, 5, 5, 9))]
     assert seconds(schedule, pairs) == [None, 2 * H]
     starts = [None, local(b, 2025, 4, 30, 19)]
     assert clocks(schedule, starts) == [None, local(b, 2025, 5, 5, 8)]
@@ -292,7 +333,8 @@ def test_validation():
     with pytest.raises(ValueError, match="overlapping"):  # Monday night runs into Tuesday 05:00
         Schedule("UTC", ((Window(time(22), time(6)),), (Window(time(5), time(9)),)) + ((),) * 5)
     with pytest.raises(ValueError, match="overlapping"):  # Sunday night into Monday
-        Schedule("UTC", ((Window(time(5), time(9)),),) + ((),) * 5 + ((Window(time(22), time(6)),),))
+        monday, sunday = (Window(time(5), time(9)),), (Window(time(22), time(6)),)
+        Schedule("UTC", (monday,) + ((),) * 5 + (sunday,))
     # a partial overnight window: Saturday into (closed) Sunday is fine, Sunday into Monday's
     # 08:00 opening is not
     Schedule("UTC", WEEKDAYS, partial={date(2025, 1, 4): (Window(time(20), time(9)),)})
@@ -421,6 +463,13 @@ ZONES = {
     "America/New_York": [date(2024, 3, 10), date(2024, 11, 3), date(2025, 3, 9), date(2025, 11, 2)],
     "Australia/Sydney": [date(2024, 4, 7), date(2024, 10, 6), date(2025, 4, 6), date(2025, 10, 5)],
     "UTC": [date(2024, 12, 31), date(2025, 6, 30)],
+    # midnight changes (back to 23:00 of the day before; 00:00 -> 01:00), 30-minute DST, and
+    # Samoa skipping 30 December 2011 altogether
+    "America/Santiago": [date(2022, 4, 2), date(2022, 9, 11), date(2023, 4, 2)],
+    "Australia/Lord_Howe": [date(2023, 4, 2), date(2023, 10, 1)],
+    "Pacific/Apia": [date(2011, 12, 30), date(2011, 9, 24)],
+    # clocks went back at 00:01 to 23:01 of the day before: the local date steps back
+    "America/Goose_Bay": [date(2000, 10, 29), date(2000, 4, 2)],
 }
 TIMES = [time(h, m) for h, m in [(0, 0), (0, 30), (1, 0), (1, 30), (2, 0), (2, 30), (3, 0),
                                  (3, 30), (6, 0), (8, 0), (12, 0), (13, 0), (17, 0), (18, 0),
@@ -475,7 +524,7 @@ def schedules(draw):
     partial = {}
     for day in draw(st.lists(near, max_size=3, unique=True)):
         points = [p for p in draw(st.lists(a_time, max_size=4)) if p >= spill]
-        tail = draw(st.none() | st.tuples(a_time.filter(lambda t: t >= spill), st.just(time(0))))
+        tail = (max(draw(a_time), spill), time(0)) if draw(st.booleans()) else None
         partial[day] = tuple(_day_windows(points, tail))
     schedule = Schedule(tz, tuple(tuple(day) for day in week), closed, partial)
     return schedule, anchor

@@ -106,8 +106,7 @@ def load(
         if key not in names and key != "period":
             raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
     for item in inputs:
-        if encoding is None and item.path != readers.STDIN:
-            readers.check_field_counts(item.path, item.format, separator)
+        readers.check_field_counts(item.path, item.format, separator, encoding)
     return Loaded(frame=frame, inputs=inputs)
 
 
@@ -211,7 +210,10 @@ def _canonical(
         # --map / kpi.yaml columns override the preset's field for that column
         overrides = {c: h for c, h in mapping.items() if h in names}
         kept = [h for h in dict.fromkeys(overrides.values())]
-        frame = apply(preset, frame, names, [ROW, SOURCE], extra={f"__map_{h}": h for h in kept})
+        frame = apply(
+            preset, frame, names, [ROW, SOURCE], extra={f"__map_{h}": h for h in kept},
+            decimal_comma=decimal_comma,
+        )
         if overrides:
             frame = frame.with_columns(
                 pl.col(f"__map_{h}").alias(c) for c, h in overrides.items()

@@ -139,25 +139,24 @@ def read_bytes(path: str) -> bytes:
 
 def _json_records(path: str, data: bytes, source: str | None = None) -> pl.DataFrame:
     """An array of objects, or an object holding exactly one such array (``{"tickets": [...]}``);
-    a document with several arrays (side-loaded data) is read by a source preset's hook."""
+    a document whose shape a source preset knows (``Source.prepare``) is read by that preset."""
     try:
         doc = json.loads(data)
     except ValueError as exc:
         raise DataError(f"{path}: not valid JSON ({exc})") from None
     if isinstance(doc, dict):
-        arrays = [k for k, v in doc.items() if isinstance(v, list) and all(isinstance(r, dict) for r in v)]
-        if len(arrays) == 1:
-            doc = doc[arrays[0]]
-        else:
-            from supportkpi.sources import prepare_document
+        from supportkpi.sources import prepare_document
 
-            records = prepare_document(doc, source)
-            if records is None:
-                raise DataError(
-                    f"{path}: expected an array of objects, or an object holding one; found keys "
-                    + ", ".join(doc)
-                )
-            doc = records
+        # a preset that knows this document's shape reads it (side-loaded arrays, nesting to
+        # reduce); otherwise the one array of objects it holds
+        records = prepare_document(doc, source)
+        arrays = [k for k, v in doc.items() if isinstance(v, list) and all(isinstance(r, dict) for r in v)]
+        if records is None and len(arrays) != 1:
+            raise DataError(
+                f"{path}: expected an array of objects, or an object holding one; found keys "
+                + ", ".join(doc)
+            )
+        doc = records if records is not None else doc[arrays[0]]
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise DataError(f"{path}: expected an array of objects (one per contact)")
     return _frame(doc)
@@ -206,44 +205,100 @@ def flatten(record: dict, prefix: str = "") -> dict:
     return out
 
 
-def check_field_counts(path: str, fmt: str, separator: str | None = None) -> None:
-    """Raise a DataError naming the first row whose number of fields differs from the header's.
+# Files up to this size holding quote characters get the exact (Python csv) row check.
+EXACT_CHECK_BYTES = 64 * 2**20
 
-    polars pads a short row with nulls and notices a long one only when it reads the last column,
-    so without this a truncated row would pass silently. One extra pass over the lines (about
-    0.3 s per million rows here). Lines holding a quote character are not checked: a quoted
-    field may contain the separator or span lines, and only a full CSV parser can count those.
+
+def check_field_counts(
+    path: str, fmt: str, separator: str | None = None, encoding: str | None = None
+) -> None:
+    """Raise a DataError naming the first row whose number of fields differs from the header's,
+    or a line that is not text in the expected encoding.
+
+    polars pads a short row with nulls and notices a long one only when it reads the last
+    column, so without this a truncated row would pass silently. Files without quote characters
+    are checked line by line with polars (about 0.3 s per million rows here); files with quotes
+    (fields may hold separators and line breaks) with Python's csv parser up to
+    ``EXACT_CHECK_BYTES``; larger quoted files are not checked.
     """
-    if fmt not in ("csv", "tsv") or path == STDIN or path.lower().endswith(".gz"):
+    if fmt not in ("csv", "tsv") or path == STDIN:
         return
-    separator = "\t" if fmt == "tsv" else separator or sniff_separator(path, path)
+    delimiter = "\t" if fmt == "tsv" else separator
+    if path.lower().endswith(".gz") or _recodes(encoding):
+        if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
+            data = read_bytes(path)
+            text = data.decode(encoding) if _recodes(encoding) else _utf8(path, data)
+            _raise_first_bad_row(path, text, delimiter or sniff_separator(path, io.BytesIO(data)))
+        return
+    delimiter = delimiter or sniff_separator(path, path)
     lines = pl.scan_csv(
         path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}
     ).with_row_index("line", offset=1)
-    fields = pl.col("text").str.count_matches(separator, literal=True) + 1
+    fields = pl.col("text").str.count_matches(delimiter, literal=True) + 1
+    quoted = pl.col("text").str.contains('"', literal=True)
     try:
         header = lines.head(1).collect()
         if header.height == 0:
             return
         expected = header.select(fields).item()
-        bad = (
-            lines.filter(
-                pl.col("text").is_not_null()
-                & ~pl.col("text").str.contains('"', literal=True)
-                & (fields != expected)
-            )
-            .select("line", fields.alias("fields"))
-            .head(1)
-            .collect()
-        )
-    except pl.exceptions.PolarsError:
-        return  # unreadable as text: the real read reports it (see diagnose_text)
-    if bad.height:
-        line, found = bad.row(0)
+        summary = lines.select(
+            quoted.any().alias("quoted"),
+            pl.col("line").filter(pl.col("text").is_not_null() & (fields != expected)).first().alias("bad"),
+            fields.filter(pl.col("text").is_not_null() & (fields != expected)).first().alias("found"),
+        ).collect()
+    except pl.exceptions.ComputeError:
+        _utf8(path, read_bytes(path))  # names the line that is not UTF-8
+        raise
+    any_quote, line, found = summary.row(0)
+    if any_quote:
+        if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
+            _raise_first_bad_row(path, _utf8(path, read_bytes(path)), delimiter)
+        return
+    if line is not None:
         raise DataError(
             f"{path}: row {line - 1} (line {line}): {found} fields, expected {expected} as in the "
             "header (a truncated or damaged export?)"
         )
+
+
+def _recodes(encoding: str | None) -> bool:
+    return encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8"
+
+
+def _utf8(path: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}: line {line}: not UTF-8 text; pass --encoding with the export's encoding "
+            "(e.g. --encoding windows-1252) or save it as UTF-8"
+        ) from None
+
+
+def _first_bad_row(text: str, delimiter: str) -> str | None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        first_line = reader.line_num + 1
+        for number, row in enumerate(reader, start=1):
+            if row and len(row) != len(header):
+                return (
+                    f"row {number} (line {first_line}): {len(row)} fields, expected "
+                    f"{len(header)} as in the header (a truncated or damaged export?)"
+                )
+            first_line = reader.line_num + 1
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        return f"line {reader.line_num}: {exc}"
+    return None
+
+
+def _raise_first_bad_row(path: str, text: str, delimiter: str) -> None:
+    problem = _first_bad_row(text, delimiter)
+    if problem:
+        raise DataError(f"{path}: {problem}")
 
 
 def diagnose_text(path: str, fmt: str) -> str | None:
@@ -255,15 +310,10 @@ def diagnose_text(path: str, fmt: str) -> str | None:
         return None
     if data is None:
         return None
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            return (
-                f"{path}: line {number}: not UTF-8 text; pass --encoding with the export's "
-                "encoding (e.g. --encoding windows-1252) or save it as UTF-8"
-            )
-    text = data.decode("utf-8")
+    try:
+        text = _utf8(path, data)
+    except DataError as exc:
+        return str(exc)
     if fmt == "jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
             if line.strip():
@@ -273,15 +323,5 @@ def diagnose_text(path: str, fmt: str) -> str | None:
                     return f"{path}: line {number}: not a JSON object ({exc})"
         return None
     delimiter = "\t" if fmt == "tsv" else sniff_separator(path, io.BytesIO(data))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-        for number, row in enumerate(reader, start=1):
-            if row and len(row) != len(header):
-                return (
-                    f"{path}: row {number} (line {reader.line_num}): "
-                    f"{len(row)} fields, expected {len(header)} as in the header"
-                )
-    except csv.Error as exc:
-        return f"{path}: line {reader.line_num}: {exc}"
-    return None
+    problem = _first_bad_row(text, delimiter)
+    return f"{path}: {problem}" if problem else None

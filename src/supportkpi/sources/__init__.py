@@ -54,12 +54,15 @@ def detect(columns: list[str], path: str) -> Detection:
     """The preset whose signature best matches ``columns``; canonical exports need none."""
     from supportkpi.schema import REQUIRED
 
+    import re
+
     names = set(columns)
+    normalized = {re.sub(r"[\s\-]+", "_", c.strip().lower()) for c in columns}
     scored = sorted(
         ((s.score(names), s.name) for s in sources().values()), key=lambda t: (-t[0], t[1])
     )
     candidates = [(name, round(score, 2)) for score, name in scored if score > 0]
-    canonical = all(r in names for r in REQUIRED)
+    canonical = all(r in normalized for r in REQUIRED)
     if not scored or scored[0][0] < MIN_CONFIDENCE:
         return Detection(None, 1.0 if canonical else 0.0, candidates)
     best_score, best = scored[0]

@@ -46,8 +46,8 @@ class Source:
     signature: frozenset[str]
     """Export fields that identify this export (used by detection)."""
     prepare: Callable[[Any], list[dict] | None] | None = None
-    """For JSON documents holding several arrays (side-loaded data): the records to read, or
-    None when the document is not of this source."""
+    """For JSON object documents (side-loaded arrays, nesting to reduce to one record per
+    contact): the records to read, or None when the document is not of this source's shape."""
     notes: str = ""
 
     @property
@@ -87,12 +87,18 @@ def vocabulary(mapping: Mapping[str, Any]) -> Converter:
 
 
 def _scaled(factor: float) -> Converter:
+    @_numeric
     def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         text = _text(raw)
         number = text.cast(pl.Float64, strict=False)
         value = pl.when(number.is_finite()).then(number * factor)
         return value, text.is_null() | value.is_not_null()
 
+    return convert
+
+
+def _numeric(convert: Converter) -> Converter:
+    convert.numeric = True  # type: ignore[attr-defined]  (decimal commas are read, see apply)
     return convert
 
 
@@ -150,6 +156,7 @@ def apply(
     columns: list[str],
     keep: list[str],
     extra: Mapping[str, str] | None = None,
+    decimal_comma: bool = False,
 ) -> pl.LazyFrame:
     """The export frame translated into canonical columns (plus the ``keep`` columns and
     ``extra`` export fields under new names), with ``_invalid_<column>`` holding the raw value
@@ -175,6 +182,8 @@ def apply(
         if spec.convert is None:
             out.append(raw.alias(canonical))
             continue
+        if decimal_comma and getattr(spec.convert, "numeric", False):
+            raw = raw.cast(pl.String).str.replace(",", ".", literal=True)
         value, ok = spec.convert(raw)
         out.append(value.alias(canonical))
         flags.append(pl.when(~ok).then(_text(raw)).alias(invalid_flag(canonical)))
