@@ -321,6 +321,30 @@ def test_other_time_units_and_zones_are_accepted():
     assert got == 2 * H
 
 
+def test_lazy_streaming_and_eager_agree():
+    b = "Europe/Berlin"
+    schedule = Schedule(
+        b,
+        ((Window(time(8), time(12)), Window(time(13), time(17))),) * 5
+        + ((Window(time(22), time(6)),), ()),
+        closed=frozenset({date(2025, 5, 1)}),
+        partial={date(2025, 12, 24): (Window(time(8), time(12)),)},
+    )
+    starts = [local(b, 2025, 1, 1) + timedelta(hours=7 * i + 0.5) for i in range(1200)]
+    frame = pl.DataFrame(
+        {"s": starts, "e": [s + timedelta(hours=31 * (i % 17)) for i, s in enumerate(starts)]}
+    )
+    exprs = [
+        business_seconds(pl.col("s"), pl.col("e"), schedule),
+        clock_start(pl.col("s"), schedule),
+    ]
+    eager = frame.select(exprs)
+    assert frame.lazy().select(exprs).collect().equals(eager)
+    assert frame.lazy().select(exprs).collect(engine="in-memory").equals(eager)
+    expected = [reference_us(schedule, us(s), us(e)) for s, e in frame.iter_rows()]
+    assert [round(x * 1e6) for x in eager.to_series(0)] == expected
+
+
 def test_no_python_per_row():
     expr = business_seconds(pl.col("s"), pl.col("e"), BERLIN)
     tree = str(expr) + str(clock_start(pl.col("s"), BERLIN))

@@ -149,7 +149,9 @@ def test_compute_help_lists_options_and_exits_0(tmp_path):
 
 def test_json_has_groups_inputs_and_data_quality(tickets, tmp_path):
     doc = compute_json(tickets, cwd=tmp_path)
-    assert doc["inputs"] == [{"path": str(tickets), "format": "csv", "rows": 5, "source": "canonical"}]
+    assert doc["inputs"] == [
+        {"path": str(tickets), "format": "csv", "rows": 5, "source": "canonical", "confidence": 1.0}
+    ]
     assert doc["data_quality"] == {"errors": 0, "findings": []}
     # without --by: one group with empty keys
     assert len(doc["groups"]) == 1

@@ -20,29 +20,36 @@ with it, in real elapsed seconds: an overnight window 22:00-06:00 on the night t
 forward lasts 7 h. A contact created outside open hours starts its clock at the next opening,
 :func:`clock_start`.
 
-Method (exact, vectorised: no Python per row)
----------------------------------------------
-Let ``F(t)`` be the open time of all occurrences before ``t`` (from any fixed origin), so that the
-answer is ``F(end) - F(start)``. For one distinct weekly window ``w`` and the local date ``D`` of
-``t``, every occurrence starting before ``X = D`` (``D - 1`` for a window that runs past
-midnight) has ended by ``t``; the others start on ``X .. D``. Hence::
+Method (exact, vectorised: a few array look-ups per row, no Python per row)
+---------------------------------------------------------------------------
+Let ``F(t)`` be the open time of all occurrences before instant ``t``, from a fixed origin; the
+answer is ``F(end) - F(start)``. ``F`` sums over *slots*, the distinct (start, end) windows of the
+week and of the partial dates. Once per schedule (cached), whole-column polars code tabulates for
+each slot, over every local date of a span (two weeks either side of all the zone's offset
+changes, closed and partial dates): the opening and closing instants of that date's occurrence
+(none if it does not open: weekday, holiday, partial date, or made empty by a DST jump), the open
+time of all occurrences on earlier dates (a cumulative sum), and the days to the next date with an
+occurrence. Per row, with ``D`` the local date of ``t`` and ``D' = D`` (``D - 1`` for a slot that
+runs past midnight)::
 
-    F_w(end) - F_w(start) = business_day_count(X_start, X_end; weekdays of w, holidays) * len(w)
-                            + dst(X_end) - dst(X_start)
-                            + edge(end) - edge(start)
+    F_slot(t) = before[D'] + sum over d in D'..D of max(0, min(t, close[d]) - open[d])
 
-``holidays`` are the closed and the partial dates. ``edge(t)`` adds, for the one or two
-occurrences starting on ``X .. D``, ``clip(t, open, close) - open`` with ``open``/``close``
-computed per row as instants (``replace_time_zone``), so it is exact across DST changes.
-``dst(X)`` is the sum, over active dates before ``X``, of each occurrence's real minus nominal
-length; it is non-zero only on dates next to a DST change, so it is a small table precomputed per
-schedule and looked up with ``search_sorted``. Partial dates' occurrences are a finite list of
-instants, summed the same way with a cumulative table. Non-existent wall times are resolved from
-a precomputed table of the zone's DST gaps.
+since every occurrence starting before ``D'`` has ended by ``t`` and none starting after ``D`` has
+begun (nor after ``D + 1`` in zones where clocks once went back over midnight, e.g. at 00:01 in
+America/Goose_Bay, so that the local date stepped back: there ``D + 1`` is added). Nothing
+irregular happens outside the span (no holidays there; polars' zone data has no offset changes
+after 2100, and the offset of 1800 is used before), so a date outside it reads the row of the
+same weekday in the span's first or last week, plus whole weeks of the weekly open time.
+Wall clock and instants are converted with a table of the zone's UTC-offset changes (read
+from polars, bisected to the microsecond): the local date of ``t`` by a look-up on its UTC day,
+``L`` by ``search_sorted`` when tabulating. :func:`clock_start` takes the next date with an
+occurrence from the table, one further if that occurrence is already over, or ``t`` itself if an
+occurrence from the day before is still open.
 
-Limitations: DST tables cover local dates 1900-2101 (polars' zone data has no changes after 2100);
-before 1900 whole-day counts use nominal lengths and a window edge that falls in a gap gives null.
-Local dates are assumed never to go backwards (true of every zone shifting on whole hours).
+Limitations: time zones follow polars' database (chrono-tz), like ``convert_time_zone``: it has no
+DST after 2100 and may lag the system's tz data on recent rule changes; offset changes before
+1800 are ignored.
+Timestamps are taken at microsecond precision.
 
 Example: Mon-Fri 08:00-18:00 Berlin; Friday 17:00 to Monday 09:00 local (16:00 and 08:00 UTC in
 January) is 2 h, and a contact created on Saturday starts its clock on Monday at 08:00:
@@ -79,8 +86,9 @@ __all__ = ["Window", "Schedule", "business_seconds", "clock_start", "holiday_dat
 
 _DAY = 86_400_000_000  # microseconds
 _EPOCH = _dt.date(1970, 1, 1)
-_TABLE_FIRST = _dt.date(1900, 1, 1)
-_TABLE_LAST = _dt.date(2101, 12, 31)
+# offset changes are read from polars' time-zone data between these dates (days since 1970)
+_ZONE_FIRST = (_dt.date(1800, 1, 1) - _EPOCH).days
+_ZONE_END = (_dt.date(2102, 1, 1) - _EPOCH).days
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -195,9 +203,10 @@ class Schedule:
     def __post_init__(self) -> None:
         if not isinstance(self.timezone, str) or not self.timezone:
             raise ValueError(f"timezone must be an IANA name, got {self.timezone!r}")
-        try:
+        try:  # known both to the system's tz database and to polars
             zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            pl.Series([0]).cast(pl.Datetime("us", "UTC")).dt.convert_time_zone(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, pl.exceptions.PolarsError) as exc:
             raise ValueError(f"unknown time zone {self.timezone!r}") from exc
         week = tuple(self.week)
         if len(week) != 7:
@@ -245,266 +254,263 @@ class Schedule:
 
 
 # --------------------------------------------------------------------------------------------
-# Plan: everything about a schedule that does not depend on the rows, computed once.
+# The time zone as a table of UTC-offset changes
 
 
 @dataclass(frozen=True)
-class _Boundary:
-    offset_us: int  # after midnight of the occurrence's start date
-    gap_days: tuple[int, ...]  # start dates (days since 1970) on which it is a non-existent time
-    gap_instants: tuple[int, ...]  # ... and the instant the clocks jump there (UTC µs)
+class _Zone:
+    name: str
+    changes: tuple[int, ...]  # instants (UTC µs) at which the offset changes, ascending
+    offsets: tuple[int, ...]  # offsets (µs) before the first change, after each change
+    wall_ends: tuple[int, ...]  # wall clock (µs since 1970) at which each period's wall time ends
+    steps_back: int  # days by which the local date can step back (clocks going back over 00:00)
 
 
-@dataclass(frozen=True)
-class _WindowPlan:
-    open: _Boundary
-    close: _Boundary
-    nominal_us: int
-    spills: bool  # ends after the midnight following its start date
-    week_mask: tuple[bool, ...]
-    dst_days: tuple[int, ...]  # active dates whose occurrence is not nominal_us long
-    dst_cumulative: tuple[int, ...]  # len(dst_days) + 1 running sums of (real - nominal)
-    can_be_empty: bool  # DST shrinks some occurrence to nothing
+def _lit(values: Iterable[int], dtype: pl.DataType = pl.Int64) -> pl.Expr:
+    return pl.lit(pl.Series(list(values), dtype=dtype))
 
 
-@dataclass(frozen=True)
-class _Plan:
-    timezone: str
-    holidays: tuple[_dt.date, ...]  # closed and partial dates: weekly windows do not start
-    windows: tuple[_WindowPlan, ...]
-    partial_open: tuple[int, ...]  # partial occurrences, sorted, disjoint, non-empty (UTC µs)
-    partial_close: tuple[int, ...]
-    partial_before: tuple[int, ...]  # open time of the partial occurrences before each one
-
-
-def _to_instant(naive: pl.Expr, timezone: str) -> pl.Expr:
-    """Local wall time (naive Datetime µs) -> UTC µs (Int64); null where it does not exist."""
-    return (
-        naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
-        .dt.convert_time_zone("UTC")
-        .dt.cast_time_unit("us")
-        .cast(pl.Int64)
-    )
-
-
-def _naive(days: pl.Expr, offset_us: int) -> pl.Expr:
-    return (days.cast(pl.Int64) * _DAY + offset_us).cast(pl.Datetime("us"))
-
-
-def _occurrence_instant(days: pl.Expr, boundary: _Boundary, timezone: str) -> pl.Expr:
-    """UTC µs of ``boundary`` on start date ``days`` (Int32 days since 1970), per row."""
-    instant = _to_instant(_naive(days, boundary.offset_us), timezone)
-    if boundary.gap_days:
-        jump = days.cast(pl.Int32).replace_strict(
-            list(boundary.gap_days),
-            list(boundary.gap_instants),
-            default=None,
-            return_dtype=pl.Int64,
-        )
-        instant = pl.coalesce(instant, jump)
-    return instant
+def _offsets_at(instants: pl.Expr, timezone: str) -> pl.Expr:
+    local = instants.cast(pl.Datetime("us", "UTC")).dt.convert_time_zone(timezone)
+    return (local.dt.base_utc_offset() + local.dt.dst_offset()).dt.total_microseconds()
 
 
 @lru_cache(maxsize=64)
-def _transition_days(timezone: str) -> tuple[int, ...]:
-    """Local dates (days since 1970) within a day of a UTC-offset change, 1900-2101."""
+def _zone(timezone: str) -> _Zone:
+    """The offset changes in polars' time-zone data between 1800 and 2102 (it has none after
+    2100): sampled every 6 h, then each change bisected to the microsecond."""
     samples = pl.select(
-        t=pl.datetime_range(
-            _dt.datetime(_TABLE_FIRST.year - 1, 12, 30),
-            _dt.datetime(_TABLE_LAST.year + 1, 1, 2),
-            "3h",
-            time_zone="UTC",
-            eager=True,
-        )
-    ).with_columns(local=pl.col("t").dt.convert_time_zone(timezone))
-    samples = samples.with_columns(
-        offset=pl.col("local").dt.base_utc_offset() + pl.col("local").dt.dst_offset(),
-        day=pl.col("local").dt.date().cast(pl.Int32),
-    )
-    changed = samples.filter(pl.col("offset") != pl.col("offset").shift(1))
-    previous = samples.filter(pl.col("offset").shift(-1) != pl.col("offset"))
-    days = set(changed["day"].to_list()) | set(previous["day"].to_list())
-    return tuple(sorted({d + k for d in days for k in (-2, -1, 0, 1)}))
-
-
-def _gap_instants(naive_us: list[int], timezone: str) -> list[int]:
-    """For non-existent local times: the instant the clocks jump (earliest instant whose wall
-    clock reads at or after the time), by bisection on small vectors."""
-    frame = pl.DataFrame({"n": naive_us}, schema={"n": pl.Int64})
-    frame = frame.with_columns(
-        # offset after the change (n + 1 day exists): wall clock earlier than n
-        lo=_to_instant((pl.col("n") + _DAY).cast(pl.Datetime("us")), timezone) - _DAY,
-        # offset before the change (n - 1 day exists): wall clock later than n
-        hi=_to_instant((pl.col("n") - _DAY).cast(pl.Datetime("us")), timezone) + _DAY,
-    )
-    while True:
+        t=pl.int_range(_ZONE_FIRST * _DAY, _ZONE_END * _DAY, 6 * 3_600_000_000, eager=True)
+    ).with_columns(offset=_offsets_at(pl.col("t"), timezone))
+    first_offset = samples["offset"][0]
+    frame = samples.select(
+        lo=pl.col("t").shift(1),
+        hi=pl.col("t"),
+        before=pl.col("offset").shift(1),
+        after=pl.col("offset"),
+    ).filter(pl.col("before") != pl.col("after"))
+    while not frame.is_empty() and frame.select((pl.col("hi") - pl.col("lo") > 1).any()).item():
         frame = frame.with_columns(mid=(pl.col("lo") + pl.col("hi")) // 2)
-        if frame.select((pl.col("hi") - pl.col("lo") <= 1).all()).item():
-            return frame["hi"].to_list()
-        wall = (
-            pl.col("mid")
-            .cast(pl.Datetime("us", "UTC"))
-            .dt.convert_time_zone(timezone)
-            .dt.replace_time_zone(None)
-            .cast(pl.Int64)
-        )
-        later = wall >= pl.col("n")
+        changed = _offsets_at(pl.col("mid"), timezone) != pl.col("before")
         frame = frame.with_columns(
-            lo=pl.when(later).then(pl.col("lo")).otherwise(pl.col("mid")),
-            hi=pl.when(later).then(pl.col("mid")).otherwise(pl.col("hi")),
+            lo=pl.when(changed).then(pl.col("lo")).otherwise(pl.col("mid")),
+            hi=pl.when(changed).then(pl.col("mid")).otherwise(pl.col("hi")),
+        ).drop("mid")
+    changes = tuple(frame["hi"].to_list())
+    offsets = (first_offset, *frame["after"].to_list())
+    wall_ends = tuple(t + o for t, o in zip(changes, offsets))
+    if any(b <= a for a, b in zip(wall_ends, wall_ends[1:])):
+        raise ValueError(f"time zone {timezone!r}: offset changes too close together")
+    steps_back = max(
+        [0, *((t + a) // _DAY - (t + b) // _DAY for t, a, b in zip(changes, offsets, offsets[1:]))]
+    )
+    return _Zone(timezone, changes, offsets, wall_ends, steps_back)
+
+
+def _instant(wall: pl.Expr, zone: _Zone) -> pl.Expr:
+    """The earliest instant (UTC µs) at which the wall clock reads ``wall`` (µs since 1970) or,
+    if it never does (clocks jump over it), later. Period ``j`` (offset ``o_j``) starts at change
+    ``T_j`` and its wall clock ends at ``wall_ends[j]``; the first period whose wall clock ends
+    after ``wall`` has it, from ``max(T_j, wall - o_j)``."""
+    if not zone.changes:
+        return wall - zone.offsets[0]
+    period = _lit(zone.wall_ends).search_sorted(pl.field("wall"), side="right")
+    return (
+        pl.struct(wall=wall)
+        .struct.with_fields(period=period)
+        .struct.with_fields(
+            at=pl.max_horizontal(
+                _lit((-(2**62), *zone.changes)).gather(pl.field("period")),
+                pl.field("wall") - _lit(zone.offsets).gather(pl.field("period")),
+            )
         )
+        .struct.field("at")
+    )
 
 
-def _boundary(offset_us: int, timezone: str, candidates: tuple[int, ...]) -> _Boundary:
-    if not candidates:
-        return _Boundary(offset_us, (), ())
-    frame = pl.DataFrame({"d": candidates}, schema={"d": pl.Int32})
-    frame = frame.with_columns(
-        n=pl.col("d").cast(pl.Int64) * _DAY + offset_us,
-        at=_to_instant(_naive(pl.col("d"), offset_us), timezone),
-    ).filter(pl.col("at").is_null())
-    if frame.is_empty():
-        return _Boundary(offset_us, (), ())
-    jumps = _gap_instants(frame["n"].to_list(), timezone)
-    return _Boundary(offset_us, tuple(frame["d"].to_list()), tuple(jumps))
+@lru_cache(maxsize=64)
+def _utc_day_tables(timezone: str) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Per UTC day of the zone's span: the offset at its start, the instant of the next change
+    and the offset after that change."""
+    zone = _zone(timezone)
+    frame = pl.DataFrame(
+        {"start": pl.int_range(_ZONE_FIRST, _ZONE_END, dtype=pl.Int64, eager=True) * _DAY}
+    ).with_columns(j=_lit(zone.changes).search_sorted(pl.col("start"), side="right"))
+    frame = frame.select(
+        before=_lit(zone.offsets).gather(pl.col("j")),
+        change=_lit((*zone.changes, 2**62)).gather(pl.col("j")),
+        after=_lit((*zone.offsets[1:], zone.offsets[-1])).gather(pl.col("j")),
+    )
+    return frame["before"], frame["change"], frame["after"]
+
+
+def _local_day(instant: pl.Expr, zone: _Zone) -> pl.Expr:
+    """Local date (Int64 days since 1970) of an instant (UTC µs)."""
+    if not zone.changes:
+        return (instant + zone.offsets[0]) // _DAY
+    if any(b - a < _DAY for a, b in zip(zone.changes, zone.changes[1:])):
+        offset = _lit(zone.offsets).gather(_lit(zone.changes).search_sorted(instant, side="right"))
+        return (instant + offset) // _DAY
+    # one change a UTC day at most: look the offset up by the UTC day (clamped to the span,
+    # outside which the offset does not change)
+    before, change, after = (pl.lit(table) for table in _utc_day_tables(zone.name))
+    t, row = pl.field("t"), pl.field("row")
+    offset = pl.when(t >= change.gather(row)).then(after.gather(row)).otherwise(before.gather(row))
+    return (
+        pl.struct(t=instant)
+        .struct.with_fields(row=(t // _DAY - _ZONE_FIRST).clip(0, _ZONE_END - _ZONE_FIRST - 1))
+        .struct.with_fields(day=(t + offset) // _DAY)
+        .struct.field("day")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Plan: per distinct window ("slot"), tables over the local dates of a span: when it opens and
+# closes on each date (0, 0 if not then), the open time of all earlier dates, and the days to
+# the next date it opens. Outside the span nothing irregular happens (no holidays, no offset
+# changes), so a date there reads the row of the same weekday at the span's nearer end, plus
+# whole weeks of open time.
+
+
+@dataclass(frozen=True, eq=False)
+class _Slot:
+    spills: bool  # may close after the midnight that follows its start date
+    weekly_us: int  # open time in a regular week
+    opens: pl.Series  # per date d: opening instant - d * 1 day (µs), 0 if closed
+    closes: pl.Series  # ... closing instant - d * 1 day, 0 if closed
+    before: pl.Series  # open time of the occurrences starting on earlier dates of the span
+    wait: pl.Series  # days to the next date with an occurrence (null: never again)
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    zone: _Zone
+    first_day: int  # days since 1970 of the tables' first row
+    last_day: int
+    slots: tuple[_Slot, ...]
 
 
 def _days(d: _dt.date) -> int:
     return (d - _EPOCH).days
 
 
-@lru_cache(maxsize=64)
-def _plan(schedule: Schedule) -> _Plan:
-    tz = schedule.timezone
-    holidays = tuple(sorted(schedule.closed | set(schedule.partial)))
-    holiday_days = {_days(d) for d in holidays}
-    transitions = _transition_days(tz)
+@lru_cache(maxsize=32)
+def _wall_clock_instants(timezone: str, offset_us: int, first: int, n_days: int) -> pl.Series:
+    """Per local date ``d`` from ``first``: the instant of wall time ``d + offset_us``, minus
+    ``d`` (µs since 1970 counted in whole days)."""
+    days = pl.int_range(first, first + n_days, dtype=pl.Int64, eager=True)
+    return pl.select(_instant(days * _DAY + offset_us, _zone(timezone)) - days * _DAY).to_series()
 
-    distinct: dict[tuple[int, int], list[bool]] = {}
+
+@lru_cache(maxsize=8)
+def _plan(schedule: Schedule) -> _Plan:
+    zone = _zone(schedule.timezone)
+    closed = [_days(d) for d in schedule.closed]
+    partial = {_days(d): day for d, day in schedule.partial.items()}
+    special = [*closed, *partial]
+    # the span: every offset change and special date, with two weeks to spare either side
+    irregular = [*special, *(t // _DAY for t in zone.changes)]
+    first = min(irregular, default=0) - 16
+    first -= (first + 3) % 7  # a Monday (1970-01-01 was a Thursday) ...
+    last = max(irregular, default=0) + 16
+    n_days = (last - first) // 7 * 7 + 7  # ... and whole weeks
+    last = first + n_days - 1
+
+    slots: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
     for weekday, day in enumerate(schedule.week):
         for w in day:
-            distinct.setdefault((w.start_us, w.end_us), [False] * 7)[weekday] = True
+            slots.setdefault((w.start_us, w.end_us), ([], []))[0].append(weekday)
+    for d, day in partial.items():
+        for w in day:
+            slots.setdefault((w.start_us, w.end_us), ([], []))[1].append(d)
 
-    windows = []
-    for (open_us, close_us), mask in sorted(distinct.items()):
-        open_b = _boundary(open_us, tz, transitions)
-        close_b = _boundary(close_us, tz, transitions)
-        nominal = close_us - open_us
-        dst_days: list[int] = []
-        cumulative = [0]
-        can_be_empty = False
-        if transitions:
-            frame = pl.DataFrame({"d": transitions}, schema={"d": pl.Int32})
-            frame = frame.with_columns(
-                length=_occurrence_instant(pl.col("d"), close_b, tz)
-                - _occurrence_instant(pl.col("d"), open_b, tz),
-                weekday=pl.col("d").cast(pl.Date).dt.weekday() - 1,
-            ).filter(
-                pl.col("weekday").is_in([i for i in range(7) if mask[i]])
-                & ~pl.col("d").is_in(list(holiday_days))
+    days = pl.int_range(first, last + 1, dtype=pl.Int64, eager=True)
+    plans = []
+    for (open_us, close_us), (weekdays, partial_days) in sorted(slots.items()):
+        d = pl.col("d")
+        active = ((d + 3) % 7).is_in(weekdays) & ~d.is_in(special) | d.is_in(partial_days)
+        opening = _wall_clock_instants(zone.name, open_us, first, n_days)
+        closing = _wall_clock_instants(zone.name, close_us, first, n_days)
+        frame = (
+            pl.LazyFrame({"d": days, "o": opening, "c": closing})
+            .with_columns(on=active & (pl.col("c") > pl.col("o")))
+            .select(
+                opens=pl.when("on").then("o").otherwise(0),
+                closes=pl.when("on").then("c").otherwise(0),
+                length=pl.when("on").then(pl.col("c") - pl.col("o")).otherwise(0),
+                on="on",
             )
-            can_be_empty = bool(frame.select((pl.col("length") <= 0).any()).item())
-            irregular = frame.filter(pl.col("length") != nominal).sort("d")
-            for d, length in irregular.select("d", "length").iter_rows():
-                dst_days.append(d)
-                cumulative.append(cumulative[-1] + length - nominal)
-        windows.append(
-            _WindowPlan(
-                open=open_b,
-                close=close_b,
-                nominal_us=nominal,
+            .with_columns(before=pl.col("length").cum_sum() - pl.col("length"))
+            .collect()
+        )
+        weekly = frame["length"].tail(7).sum()
+        if frame["length"].head(7).sum() != weekly:  # pragma: no cover - a span end not regular
+            raise RuntimeError(f"irregular calendar at the end of the table span in {zone.name}")
+        # days to the next opening, looking on into the periodic week after the span
+        on = pl.concat([frame["on"], frame["on"].tail(7)])
+        index = pl.int_range(0, n_days + 7, eager=True)
+        ahead = pl.select(
+            wait=(pl.when(on).then(index).otherwise(None).backward_fill() - index).head(n_days)
+        )["wait"]
+        plans.append(
+            _Slot(
                 spills=close_us > _DAY,
-                week_mask=tuple(mask),
-                dst_days=tuple(dst_days),
-                dst_cumulative=tuple(cumulative),
-                can_be_empty=can_be_empty,
+                weekly_us=weekly,
+                opens=frame["opens"],
+                closes=frame["closes"],
+                before=frame["before"],
+                wait=ahead.cast(pl.Int64),
             )
         )
-
-    occurrences = [
-        (_days(d), w.start_us, w.end_us) for d, day in schedule.partial.items() for w in day
-    ]
-    partial_open: list[int] = []
-    partial_close: list[int] = []
-    partial_before: list[int] = []
-    if occurrences:
-        frame = pl.DataFrame(
-            occurrences, schema={"d": pl.Int32, "a": pl.Int64, "b": pl.Int64}, orient="row"
-        )
-        frame = frame.with_columns(
-            na=pl.col("d").cast(pl.Int64) * _DAY + pl.col("a"),
-            nb=pl.col("d").cast(pl.Int64) * _DAY + pl.col("b"),
-        )
-        opens = _to_instants_with_gaps(frame["na"].to_list(), tz)
-        closes = _to_instants_with_gaps(frame["nb"].to_list(), tz)
-        total = 0
-        for a, b in sorted(zip(opens, closes)):
-            if b > a:
-                partial_open.append(a)
-                partial_close.append(b)
-                partial_before.append(total)
-                total += b - a
-    return _Plan(
-        timezone=tz,
-        holidays=holidays,
-        windows=tuple(windows),
-        partial_open=tuple(partial_open),
-        partial_close=tuple(partial_close),
-        partial_before=tuple(partial_before),
-    )
-
-
-def _to_instants_with_gaps(naive_us: list[int], timezone: str) -> list[int]:
-    instants = pl.select(
-        _to_instant(pl.Series(naive_us, dtype=pl.Int64).cast(pl.Datetime("us")), timezone)
-    ).to_series().to_list()
-    missing = [i for i, x in enumerate(instants) if x is None]
-    if missing:
-        for i, jump in zip(missing, _gap_instants([naive_us[i] for i in missing], timezone)):
-            instants[i] = jump
-    return instants
+    return _Plan(zone=zone, first_day=first, last_day=last, slots=tuple(plans))
 
 
 # --------------------------------------------------------------------------------------------
-# Row expressions
+# Row expressions: a few table look-ups per row. Eager polars does not share repeated
+# sub-expressions, so values used more than once become fields of a struct built in stages
+# (``with_fields``, read with ``pl.field``).
+
+F = pl.field  # noqa: N816
 
 
-def _lit(values: Iterable[int], dtype: pl.DataType) -> pl.Expr:
-    return pl.lit(pl.Series(list(values), dtype=dtype))
+class _Stages:
+    def __init__(self, **fields: pl.Expr) -> None:
+        self.expr = pl.struct(**fields)
+
+    def add(self, **fields: pl.Expr) -> None:
+        if fields:
+            self.expr = self.expr.struct.with_fields(**fields)
+
+    def get(self, name: str) -> pl.Expr:
+        return self.expr.struct.field(name)
+
+
+def _week_rows(days: pl.Expr, plan: _Plan, name: str) -> dict[str, dict[str, pl.Expr]]:
+    """Three stages of fields locating a date in the tables: ``q<name>`` its week from the span's
+    start, ``w<name>`` the whole weeks by which it lies after (> 0) or before (< 0) the span, and
+    ``r<name>`` its table row: itself inside the span, else the same weekday in the first or last
+    week of the span (which is whole weeks, starting on a Monday)."""
+    q, w = F(f"q{name}"), F(f"w{name}")
+    return {
+        "q": {f"q{name}": (days - plan.first_day) // 7},
+        "w": {f"w{name}": q - q.clip(0, (plan.last_day - plan.first_day) // 7)},
+        "r": {f"r{name}": days - plan.first_day - 7 * w},
+    }
+
+
+def _row(days: pl.Expr, plan: _Plan) -> pl.Expr:
+    """Table row of a date (see :func:`_week_rows`), as one expression (``days`` is repeated)."""
+    q = (days - plan.first_day) // 7
+    return days - plan.first_day - 7 * (q - q.clip(0, (plan.last_day - plan.first_day) // 7))
+
+
+def _tag(p: str, k: int) -> str:
+    """Field-name suffix for endpoint ``p`` and the date ``k`` days before its local date."""
+    return f"{p}{k}" if k >= 0 else f"{p}m{-k}"
 
 
 def _utc_us(ts: pl.Expr) -> pl.Expr:
     return ts.dt.convert_time_zone("UTC").dt.cast_time_unit("us").cast(pl.Int64)
-
-
-def _local_days(ts: pl.Expr, timezone: str) -> pl.Expr:
-    return ts.dt.convert_time_zone(timezone).dt.date().cast(pl.Int32)
-
-
-def _active(days: pl.Expr, w: _WindowPlan, plan: _Plan) -> pl.Expr:
-    return days.cast(pl.Date).dt.is_business_day(week_mask=w.week_mask, holidays=plan.holidays)
-
-
-def _edge(t: pl.Expr, days: pl.Expr, w: _WindowPlan, plan: _Plan) -> pl.Expr:
-    """Open time before ``t`` of the occurrence of ``w`` starting on ``days``."""
-    opens = _occurrence_instant(days, w.open, plan.timezone)
-    closes = _occurrence_instant(days, w.close, plan.timezone)
-    return pl.when(_active(days, w, plan)).then(t.clip(opens, closes) - opens).otherwise(0)
-
-
-def _dst(days: pl.Expr, w: _WindowPlan) -> pl.Expr:
-    """Sum of (real - nominal) length over active occurrences starting before ``days``."""
-    index = _lit(w.dst_days, pl.Int32).search_sorted(days, side="left")
-    return _lit(w.dst_cumulative, pl.Int64).gather(index)
-
-
-def _partial_before(t: pl.Expr, plan: _Plan) -> pl.Expr:
-    """Open time of partial-date occurrences before ``t``."""
-    index = _lit(plan.partial_open, pl.Int64).search_sorted(t, side="right")
-    opens = _lit((0, *plan.partial_open), pl.Int64).gather(index)
-    closes = _lit((0, *plan.partial_close), pl.Int64).gather(index)
-    before = _lit((0, *plan.partial_before), pl.Int64).gather(index)
-    return before + t.clip(opens, closes) - opens
 
 
 def business_seconds(start: pl.Expr, end: pl.Expr, schedule: Schedule) -> pl.Expr:
@@ -514,84 +520,111 @@ def business_seconds(start: pl.Expr, end: pl.Expr, schedule: Schedule) -> pl.Exp
     "UTC")``). Null if either is null; 0 if ``end <= start``.
     """
     plan = _plan(schedule)
-    tz = plan.timezone
-    s, e = _utc_us(start), _utc_us(end)
-    s_day, e_day = _local_days(start, tz), _local_days(end, tz)
-    total: pl.Expr = pl.lit(0, dtype=pl.Int64)
-    for w in plan.windows:
-        s_x, e_x = (s_day - 1, e_day - 1) if w.spills else (s_day, e_day)
-        whole = pl.business_day_count(
-            s_x.cast(pl.Date), e_x.cast(pl.Date), week_mask=w.week_mask, holidays=plan.holidays
-        )
-        total = total + whole.cast(pl.Int64) * w.nominal_us
-        if w.dst_days:
-            total = total + _dst(e_x, w) - _dst(s_x, w)
-        total = total + _edge(e, e_day, w, plan) - _edge(s, s_day, w, plan)
-        if w.spills:
-            total = total + _edge(e, e_day - 1, w, plan) - _edge(s, s_day - 1, w, plan)
-    if plan.partial_open:
-        total = total + _partial_before(e, plan) - _partial_before(s, plan)
-    return (
-        pl.when(s.is_null() | e.is_null())
+
+    def days_of(slot: _Slot) -> range:
+        """Days before the local date D of t on which occurrences that may straddle t start:
+        D, also D - 1 for a slot running past midnight, and D + 1 (-1 days before) where clocks
+        once went back over midnight."""
+        return range(1 if slot.spills else 0, -plan.zone.steps_back - 1, -1)
+
+    shifts = sorted({k for slot in plan.slots for k in days_of(slot)})
+    st = _Stages(s=_utc_us(start), e=_utc_us(end))
+    st.add(s_day=_local_day(F("s"), plan.zone), e_day=_local_day(F("e"), plan.zone))
+    located = [_week_rows(F(f"{p}_day") - k, plan, _tag(p, k)) for p in ("s", "e") for k in shifts]
+    for stage in ("q", "w", "r"):
+        st.add(**{k: v for fields in located for k, v in fields[stage].items()})
+
+    def open_before(p: str) -> pl.Expr:
+        """Open time before instant ``p`` from the span's start: whole earlier dates from the
+        table, plus the part before ``p`` of the occurrences that may straddle it."""
+        parts = []
+        for slot in plan.slots:
+            ks = days_of(slot)
+            whole = pl.lit(slot.before).gather(F(f"r{_tag(p, ks[0])}"))
+            parts += [whole, F(f"w{_tag(p, ks[0])}") * slot.weekly_us]
+            for k in ks:
+                midnight = (F(f"{p}_day") - k) * _DAY
+                opens = midnight + pl.lit(slot.opens).gather(F(f"r{_tag(p, k)}"))
+                closes = midnight + pl.lit(slot.closes).gather(F(f"r{_tag(p, k)}"))
+                parts.append((pl.min_horizontal(F(p), closes) - opens).clip(lower_bound=0))
+        return pl.sum_horizontal(parts) if parts else pl.lit(0, dtype=pl.Int64)
+
+    st.add(total=open_before("e") - open_before("s"))
+    st.add(
+        seconds=pl.when(F("s").is_null() | F("e").is_null())
         .then(None)
-        .when(e <= s)
+        .when(F("e") <= F("s"))
         .then(0.0)
-        .otherwise(total / 1_000_000)
+        # whole and fractional seconds apart: polars divides by a scalar via its reciprocal,
+        # which is 1 ulp off for about a quarter of all values
+        .otherwise(
+            (F("total") // 1_000_000).cast(pl.Float64) + (F("total") % 1_000_000) / 1_000_000
+        )
         .cast(pl.Float64)
     )
+    return st.get("seconds")
 
 
 def clock_start(start: pl.Expr, schedule: Schedule) -> pl.Expr:
     """The first instant at or after ``start`` at which ``schedule`` is open (Datetime("us",
     "UTC")); ``start`` itself if open then. Null if ``start`` is null or nothing opens again."""
     plan = _plan(schedule)
-    tz = plan.timezone
-    t = _utc_us(start)
-    day = _local_days(start, tz)
-    candidates: list[pl.Expr] = []
-    for w in plan.windows:
-
-        def forward(days: pl.Expr, n: int, w: _WindowPlan = w) -> pl.Expr:
-            return (
-                days.cast(pl.Date)
-                .dt.add_business_days(
-                    n, week_mask=w.week_mask, holidays=plan.holidays, roll="forward"
-                )
-                .cast(pl.Int32)
-            )
-
-        def closes(days: pl.Expr, w: _WindowPlan = w) -> pl.Expr:
-            return _occurrence_instant(days, w.close, tz)
-
-        def opens(days: pl.Expr, w: _WindowPlan = w) -> pl.Expr:
-            return _occurrence_instant(days, w.open, tz)
-
-        # first active date on or after the local date; move on if its occurrence is over
-        days = forward(day, 0)
-        over = closes(days) <= t
-        if w.can_be_empty:
-            over = over | (closes(days) <= opens(days))
-        days = pl.when(over).then(forward(days, 1)).otherwise(days)
-        if w.can_be_empty:
-            days = pl.when(closes(days) <= opens(days)).then(forward(days, 1)).otherwise(days)
-        candidates.append(pl.max_horizontal(t, opens(days)))
-        if w.spills:  # still open since yesterday
-            yesterday = day - 1
-            running = _active(yesterday, w, plan) & (closes(yesterday) > t)
-            candidates.append(pl.when(running).then(t))
-    if plan.partial_open:
-        n = len(plan.partial_open)
-        index = _lit(plan.partial_close, pl.Int64).search_sorted(t, side="right")
-        next_open = _lit((*plan.partial_open, 0), pl.Int64).gather(index)
-        candidates.append(pl.when(index < n).then(pl.max_horizontal(t, next_open)))
-    if not candidates:
+    slots = list(enumerate(plan.slots))
+    if not slots:
         return pl.lit(None, dtype=pl.Datetime("us", "UTC"))
-    return (
-        pl.when(t.is_null())
+
+    def at(table: pl.Series, days: pl.Expr) -> pl.Expr:
+        return days * _DAY + pl.lit(table).gather(_row(days, plan))
+
+    def next_date(slot: _Slot, days: pl.Expr) -> pl.Expr:
+        # within a week: the same weekday pattern holds outside the span; further (a slot that
+        # only opens on partial dates, seen from before the span): a date inside the span
+        row = _row(days, plan)
+        wait = pl.lit(slot.wait).gather(row)
+        return pl.when(wait < 7).then(days + wait).otherwise(plan.first_day + row + wait)
+
+    st = _Stages(t=_utc_us(start))
+    st.add(day=_local_day(F("t"), plan.zone))
+    if any(slot.spills for slot in plan.slots):
+        st.add(yesterday=_row(F("day") - 1, plan))
+    # the first date on or after the local date with an occurrence; the next one if that is over
+    st.add(**{f"n{i}": next_date(slot, F("day")) for i, slot in slots})
+    for _ in range(1 + plan.zone.steps_back):
+        st.add(**{f"c{i}": at(slot.closes, F(f"n{i}")) for i, slot in slots})
+        st.add(
+            **{
+                f"n{i}": pl.when(F(f"c{i}") <= F("t"))
+                .then(next_date(slot, F(f"n{i}") + 1))
+                .otherwise(F(f"n{i}"))
+                for i, slot in slots
+            }
+        )
+    opens = {f"o{i}": at(slot.opens, F(f"n{i}")) for i, slot in slots}
+    # an occurrence from yesterday still open (closing after t, and not a date it is closed)
+    yesterday = {
+        name: pl.lit(table).gather(F("yesterday"))
+        for i, slot in slots
+        if slot.spills
+        for name, table in ((f"yo{i}", slot.opens), (f"yc{i}", slot.closes))
+    }
+    st.add(**yesterday)
+    running = {
+        f"y{i}": ((F("day") - 1) * _DAY + F(f"yc{i}") > F("t")) & (F(f"yc{i}") > F(f"yo{i}"))
+        for i, slot in slots
+        if slot.spills
+    }
+    st.add(**opens, **running)
+    candidates = [
+        pl.when(F(name).is_not_null()).then(pl.max_horizontal(F("t"), F(name))) for name in opens
+    ]
+    candidates += [pl.when(F(name)).then(F("t")) for name in running]
+    st.add(
+        opening=pl.when(F("t").is_null())
         .then(None)
         .otherwise(pl.min_horizontal(candidates))
         .cast(pl.Datetime("us", "UTC"))
     )
+    return st.get("opening")
 
 
 def holiday_dates(country: str, subdiv: str | None, years: Iterable[int]) -> frozenset[_dt.date]:

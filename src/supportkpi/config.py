@@ -8,11 +8,20 @@ without any kpi.yaml uses those defaults.
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from supportkpi.errors import ConfigError
 from supportkpi.schema import COLUMNS
@@ -26,9 +35,11 @@ class _Strict(BaseModel):
 
 
 class DurationParams(_Strict):
-    """Parameters of a duration KPI: which statistic is the headline value."""
+    """Parameters of a ticket duration KPI: which statistic is the headline value, and whether
+    time counts on the calendar or in the business hours of the contact's calendar."""
 
     statistic: Statistic = "median"
+    clock: Literal["calendar", "business"] = "calendar"
 
 
 class CallDurationParams(_Strict):
@@ -124,6 +135,85 @@ class KpiParams(_Strict):
         return self
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "weekdays", "weekend", "daily"]
+_HOURS = r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$"
+
+
+class HolidaysConfig(_Strict):
+    country: str
+    subdiv: str | None = None
+
+
+class DayConfig(_Strict):
+    """An explicit date: closed (no ``hours``) or open with its own hours (a half day)."""
+
+    date: date
+    hours: list[Annotated[str, StringConstraints(pattern=_HOURS)]] = Field(default_factory=list)
+
+
+class CalendarConfig(_Strict):
+    """When the clock runs: a weekly timetable in a time zone, plus holidays."""
+
+    timezone: str = "UTC"
+    always_open: bool = False
+    hours: dict[Weekday, list[Annotated[str, StringConstraints(pattern=_HOURS)]]] = Field(
+        default_factory=dict
+    )
+    """Windows per day, "08:00-18:00" (several a day allowed; "22:00-06:00" runs overnight);
+    ``weekdays``, ``weekend`` and ``daily`` stand for several days, a named day wins."""
+    holidays: HolidaysConfig | None = None
+    add: list[date | DayConfig] = Field(default_factory=list)
+    """Extra dates: closed, or with their own hours."""
+    remove: list[date] = Field(default_factory=list)
+    """Holidays on which the calendar is open after all."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        check_timezone(value)
+        return value
+
+    @model_validator(mode="after")
+    def _hours_or_always(self) -> CalendarConfig:
+        if not self.always_open and not self.hours:
+            raise ValueError("give `hours` (e.g. weekdays: ['08:00-18:00']) or `always_open: true`")
+        return self
+
+
+class VendorConfig(_Strict):
+    calendar: str | None = None
+    """The calendar of this vendor's contract (default: the calendar named `default`)."""
+
+
+class SlaTarget(_Strict):
+    """A target; the first target whose conditions all match a contact applies to it."""
+
+    priority: str | None = None
+    channel: str | None = None
+    vendor: str | None = None
+    hours: float | None = Field(None, gt=0)
+    minutes: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> SlaTarget:
+        if (self.hours is None) == (self.minutes is None):
+            raise ValueError("give exactly one of `hours` or `minutes`")
+        return self
+
+    @property
+    def seconds(self) -> float:
+        return self.hours * 3600 if self.hours is not None else self.minutes * 60
+
+
+class SlaPolicy(_Strict):
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$")]
+    metric: Literal["first_response_time", "resolution_time"]
+    clock: Literal["business", "calendar"] = "business"
+    calendar: str | None = None
+    """Business hours of this calendar; default: each vendor's calendar, else `default`."""
+    targets: list[SlaTarget] = Field(min_length=1)
+
+
 class Config(_Strict):
     version: Literal[1] = 1
     timezone: str = "UTC"
@@ -134,6 +224,28 @@ class Config(_Strict):
     """Value maps per canonical column: an export's own words -> canonical values
     (``channel: {"E-Mail": email, Telefon: phone}``); case and spaces ignored."""
     kpis: KpiParams = KpiParams()
+    calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
+    vendors: dict[str, VendorConfig] = Field(default_factory=dict)
+    sla: list[SlaPolicy] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_names(self) -> Config:
+        for vendor, settings in self.vendors.items():
+            if settings.calendar is not None and settings.calendar not in self.calendars:
+                raise ValueError(
+                    f"vendors.{vendor}.calendar: no calendar '{settings.calendar}' "
+                    f"({suggest(settings.calendar, self.calendars, 'calendars declared')})"
+                )
+        names = [p.name for p in self.sla]
+        for policy in self.sla:
+            if names.count(policy.name) > 1:
+                raise ValueError(f"sla: two policies are named '{policy.name}'")
+            if policy.calendar is not None and policy.calendar not in self.calendars:
+                raise ValueError(
+                    f"sla {policy.name}: no calendar '{policy.calendar}' "
+                    f"({suggest(policy.calendar, self.calendars, 'calendars declared')})"
+                )
+        return self
 
     @field_validator("timezone")
     @classmethod

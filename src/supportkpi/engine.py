@@ -15,6 +15,7 @@ This is the Python API behind ``supportkpi compute``::
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -22,10 +23,12 @@ from typing import Any
 import polars as pl
 
 from supportkpi import quality
-from supportkpi.config import suggest
+from supportkpi import sla as sla_rules
+from supportkpi.config import SlaPolicy, suggest
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY, Context, Measure, NotAvailable, backlog
 from supportkpi.results import ComputeResult, Group, InputInfo, KpiResult
+from supportkpi.schedules import Calendars
 from supportkpi.schema import COLUMNS, DUPLICATE, SOURCE, is_internal
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
@@ -42,22 +45,51 @@ def compute(
     timezone: str = "UTC",
     params: Mapping[str, Mapping[str, Any]] | None = None,
     inputs: Sequence[InputInfo] = (),
+    calendars: Calendars | None = None,
+    sla: Sequence[SlaPolicy] = (),
+    as_of: datetime | None = None,
 ) -> ComputeResult:
     """Compute KPIs per group of ``by`` (and ``period`` of ``created_at`` in ``timezone``).
 
     ``kpis`` defaults to every KPI of the registry; ``params`` maps a KPI id to its keyword
-    parameters (kpi.yaml's ``kpis`` section).
+    parameters (kpi.yaml's ``kpis`` section). ``calendars`` serve business-hours durations
+    (``clock: business``) and ``sla`` policies, which are judged at ``as_of`` (default: the
+    latest timestamp in the data).
     """
+    params = params or {}
     prepared = with_duplicate_flag(_conform(frame.lazy()))
-    lazy = prepared
-    columns = frozenset(lazy.collect_schema().names())
+    columns = frozenset(prepared.collect_schema().names())
     kpi_ids = check_kpis(kpis)
     by = _check_by(by, columns)
     check_period(period)
     if period is not None and "created_at" not in columns:
         raise UsageError("--period needs a `created_at` column")
+    calendars = calendars or Calendars({}, {}, None).with_default(timezone)
+    business_ends = [
+        end for kpi_id, end in (("first_response_time", "first_response_at"), ("resolution_time", "resolved_at"))
+        if kpi_id in kpi_ids and dict(params.get(kpi_id, {})).get("clock") == "business"
+    ]
+    if business_ends and "created_at" in columns:
+        prepared = prepared.with_columns(sla_rules.business_columns(calendars, columns, business_ends))
+        columns = frozenset(prepared.collect_schema().names())
+    lazy = prepared
     ctx = Context(columns=columns)
-    measures, unavailable = _measures(ctx, kpi_ids, params or {})
+    measures, unavailable = _measures(ctx, kpi_ids, params)
+    infos = {kpi_id: REGISTRY[kpi_id].INFO for kpi_id in kpi_ids}
+    if sla:
+        if as_of is None:
+            as_of = latest_timestamp(prepared, columns)
+        for policy in sla:
+            key = sla_rules.kpi_id(policy)
+            infos[key] = sla_rules.info(policy)
+            kpi_ids.append(key)
+            try:
+                measures[key] = sla_rules.measure(policy, ctx, calendars, as_of) if as_of else None
+            except NotAvailable as missing:
+                unavailable[key] = missing.needs
+            if measures.get(key) is None:
+                measures.pop(key, None)
+                unavailable.setdefault(key, ("created_at",))
 
     keys = list(by)
     if period is not None:
@@ -85,18 +117,26 @@ def compute(
     table = collected[0]
     if backlog_by_period:
         table = backlog.carry_over(table, list(by), _PERIOD_START).sort(keys, nulls_last=True)
-    findings, as_of, rows_per_source = quality.report(
+    findings, latest, rows_per_source = quality.report(
         collected[1 : 1 + quality.QUERIES], columns, [i.path for i in inputs]
     )
+    as_of = as_of or latest
 
     groups = [
-        _group(row, by, period, measures, unavailable, kpi_ids) for row in table.iter_rows(named=True)
+        _group(row, by, period, measures, unavailable, kpi_ids, infos)
+        for row in table.iter_rows(named=True)
     ]
     findings += quality.kpi_findings(groups)
     inputs = [
-        InputInfo(i.path, i.format, rows_per_source.get(idx, i.rows), i.source)
-        for idx, i in enumerate(inputs)
+        dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(inputs)
     ]
+    for kpi_id in business_ends and ("first_response_time", "resolution_time"):
+        for group in groups:
+            result = group.kpis.get(kpi_id)
+            if result is not None and result.available and result.variant and "business" in result.variant:
+                result.variant = result.variant.replace(
+                    "business hours", "business hours: " + calendars.describe()
+                )
     return ComputeResult(
         groups=groups,
         by=list(by),
@@ -213,6 +253,37 @@ def period_label(start: datetime | None, period: str) -> str | None:
     return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
 
 
+def latest_timestamp(frame: pl.LazyFrame, columns: frozenset[str]) -> datetime | None:
+    """The report's default end: the latest timestamp in the data (never the wall clock, so a
+    report can be reproduced). One small extra pass over the timestamp columns."""
+    stamps = [c for c in quality.TIMESTAMPS if c in columns]
+    if not stamps:
+        return None
+    return frame.select(pl.max_horizontal(pl.col(c).max() for c in stamps)).collect().item()
+
+
+def breaches(
+    frame: pl.LazyFrame | pl.DataFrame,
+    sla: Sequence[SlaPolicy],
+    *,
+    calendars: Calendars | None = None,
+    timezone: str = "UTC",
+    as_of: datetime | None = None,
+) -> pl.DataFrame:
+    """Every contact that breached a policy: ticket id, policy, target, measured, over by."""
+    prepared = with_duplicate_flag(_conform(frame.lazy()))
+    columns = frozenset(prepared.collect_schema().names())
+    calendars = calendars or Calendars({}, {}, None).with_default(timezone)
+    as_of = as_of or latest_timestamp(prepared, columns)
+    if as_of is None or not sla:
+        return pl.DataFrame()
+    ctx = Context(columns=columns)
+    try:
+        return sla_rules.breaches(prepared, sla, ctx, calendars, as_of).collect()
+    except NotAvailable as missing:
+        raise UsageError(f"SLA breaches need {', '.join(missing.needs)}") from None
+
+
 def _group(
     row: dict[str, Any],
     by: list[str],
@@ -220,13 +291,14 @@ def _group(
     measures: dict[str, Measure],
     unavailable: dict[str, tuple[str, ...]],
     kpi_ids: list[str],
+    infos: Mapping[str, Any],
 ) -> Group:
     keys = {k: _plain(row[k]) for k in by}
     if period is not None:
         keys[PERIOD_COLUMN] = period_label(row[_PERIOD_START], period)
     kpis: dict[str, KpiResult] = {}
     for kpi_id in kpi_ids:
-        info = REGISTRY[kpi_id].INFO
+        info = infos[kpi_id]
         if kpi_id in unavailable:
             kpis[kpi_id] = KpiResult(
                 kpi_id, info.title, info.unit, info.direction, None, 0,

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 import supportkpi
-from supportkpi.sources.genesys import summarize
+from supportkpi.sources import Field
+from supportkpi.sources.genesys import SOURCE, summarize
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "genesys.json")
 
@@ -102,8 +103,8 @@ def test_unknown_media_type_is_a_finding(result):
 
 
 def test_several_arrays_go_through_prepare(tmp_path, result):
-    """A details query that also asked for aggregations holds two arrays: the loader hands the
-    document to prepare, which picks the conversations; the KPIs are the same."""
+    """A details query that also asked for aggregations holds two arrays: prepare still picks
+    the conversations (and leaves the aggregations); the KPIs are the same."""
     _, expected = result
     document = json.loads(Path(FIXTURE).read_text())
     document["aggregations"] = [{"group": {"mediaType": "voice"}, "data": []}]
@@ -113,6 +114,58 @@ def test_several_arrays_go_through_prepare(tmp_path, result):
     assert loaded.inputs[0].source == "genesys"
     kpis = supportkpi.compute(loaded.frame, inputs=loaded.inputs).groups[0].kpis
     _assert_same(kpis, expected.groups[0].kpis)
+
+
+def test_prepare_reduces_each_conversation_to_one_flat_record():
+    """prepare does the reduction once per conversation in plain Python; the fields only name
+    the flat keys it emits (no per-row Python in the expressions)."""
+    records = SOURCE.prepare(json.loads(Path(FIXTURE).read_text()))
+    assert len(records) == 8
+    for record in records:
+        assert "participants" not in record and "surveys" not in record
+        assert all(not isinstance(v, (list, dict)) for k, v in record.items() if k != "divisionIds")
+        assert SOURCE.signature <= record.keys()
+    assert all(type(spec) is Field for spec in SOURCE.fields.values())
+    assert {spec.source for spec in SOURCE.fields.values()} <= records[0].keys()
+    # conversation 2: ben 420 + 0 + 60 and carla 200 + 20 + 25, one transfer, 25 s in queue
+    g2 = records[1]
+    assert (g2["queue"], g2["channel"], g2["answered_at"], g2["abandoned"]) == (
+        "Support", "phone", "2024-03-04T09:10:40.000Z", False,
+    )
+    assert (g2["wait_seconds"], g2["talk_seconds"], g2["hold_seconds"], g2["acw_seconds"]) == (
+        25.0, 620.0, 20.0, 85.0,
+    )
+    assert (g2["transfers"], g2["nps"]) == (1, 6.0)
+    # conversation 6 is outbound: its agent and score stay, its queue facts are empty
+    g6 = records[5]
+    assert g6["agent"] and g6["nps"] == 10.0
+    assert all(g6[k] is None for k in (
+        "answered_at", "abandoned", "wait_seconds", "talk_seconds", "hold_seconds",
+        "acw_seconds", "transfers",
+    ))
+    # conversation 8: the unknown media type passes through for typing to report
+    assert records[7]["channel"] == "webchat"
+
+
+def test_prepare_leaves_other_documents_alone():
+    intercom = {"type": "conversation.list", "conversations": [{"type": "conversation", "id": "1"}]}
+    assert SOURCE.prepare(intercom) is None
+    # conversations with an id but no participants are not conversation details either
+    assert SOURCE.prepare({"conversations": [{"conversationId": "a", "id": "1"}]}) is None
+    assert SOURCE.prepare({"conversations": []}) is None
+    assert SOURCE.prepare({"tickets": [{"id": 1}]}) is None
+    assert SOURCE.prepare([{"id": 1}]) is None
+
+
+def test_a_bare_array_of_conversations_is_read_too(tmp_path):
+    import json
+
+    document = json.loads(Path(FIXTURE).read_text())
+    path = tmp_path / "bare.json"
+    path.write_text(json.dumps(document["conversations"]))
+    loaded = supportkpi.load([str(path)])
+    assert loaded.inputs[0].source == "genesys"
+    assert loaded.frame.collect().height == len(document["conversations"])
 
 
 def test_talk_segments_count_once():

@@ -99,7 +99,7 @@ def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
         return pl.scan_parquet(source)
     text = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
     if fmt == "jsonl":
-        return _json_lines(path, text)
+        return _json_lines(path, text, options.source)
     return _json_records(path, text, options.source).lazy()
 
 
@@ -157,12 +157,16 @@ def _json_records(path: str, data: bytes, source: str | None = None) -> pl.DataF
                 + ", ".join(doc)
             )
         doc = records if records is not None else doc[arrays[0]]
+    elif isinstance(doc, list):
+        from supportkpi.sources import prepare_document
+
+        doc = prepare_document(doc, source) or doc  # e.g. a bare array of nested conversations
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise DataError(f"{path}: expected an array of objects (one per contact)")
     return _frame(doc)
 
 
-def _json_lines(path: str, data: bytes) -> pl.LazyFrame:
+def _json_lines(path: str, data: bytes, source: str | None = None) -> pl.LazyFrame:
     records = []
     for number, line in enumerate(data.decode("utf-8", errors="strict").splitlines(), start=1):
         if not line.strip():
@@ -174,7 +178,9 @@ def _json_lines(path: str, data: bytes) -> pl.LazyFrame:
         if not isinstance(record, dict):
             raise DataError(f"{path}: line {number}: expected a JSON object, one per line")
         records.append(record)
-    return _frame(records).lazy()
+    from supportkpi.sources import prepare_document
+
+    return _frame(prepare_document(records, source) or records).lazy()
 
 
 def _frame(records: list[dict]) -> pl.DataFrame:

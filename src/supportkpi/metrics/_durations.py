@@ -1,21 +1,41 @@
 """Shared shape of the two ticket durations (first response, resolution): ``end − start``
 from timestamps, or a duration in seconds that some sources give instead. Timestamps win when
-both exist (the engine reports disagreement as a data-quality finding)."""
+both exist (the engine reports disagreement as a data-quality finding).
+
+In business hours (``clock="business"``) the duration is the open time of the contact's
+calendar within ``[created_at, end)``, which the engine provides as the column
+:func:`business_column` (the arithmetic is in :mod:`supportkpi.calendars`): a contact created
+outside open hours accrues nothing until the next opening."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.metrics._base import Context, Measure, duration
+from supportkpi.metrics._base import Context, Measure, NotAvailable, duration
 
 HOURS = 3600.0
 
 
+def business_column(end: str) -> str:
+    """Name of the engine-provided column of business seconds from ``created_at`` to ``end``."""
+    return f"_business_seconds_{end}"
+
+
 def ticket_duration(
-    ctx: Context, end: str, given_seconds: str, pending_reason: str, statistic: str
+    ctx: Context,
+    end: str,
+    given_seconds: str,
+    pending_reason: str,
+    statistic: str,
+    clock: str = "calendar",
 ) -> Measure:
     ctx.need_any(end, given_seconds)
-    seconds = elapsed_seconds(ctx, end, given_seconds)
+    if clock == "business":
+        if not ctx.has(business_column(end)):
+            raise NotAvailable(["a business-hours calendar"])
+        seconds = pl.col(business_column(end))
+    else:
+        seconds = elapsed_seconds(ctx, end, given_seconds)
     has_value = seconds.is_not_null()
     negative = has_value & (seconds < 0)
     rows = ctx.rows & ctx.known("created_at") & ~ctx.abandoned
@@ -27,7 +47,8 @@ def ticket_duration(
         "negative duration": rows & negative,
         "abandoned": ctx.rows & ctx.abandoned,
     }
-    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=statistic)
+    label = statistic if clock == "calendar" else f"{statistic}, business hours"
+    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=label)
 
 
 def elapsed_seconds(ctx: Context, end: str, given_seconds: str) -> pl.Expr:

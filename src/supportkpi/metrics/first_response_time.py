@@ -4,6 +4,8 @@ Formula: ``first_response_at − created_at`` per contact (or ``first_response_s
 the source gives a duration instead of a timestamp; the timestamp wins when both exist).
 Headline: the median (``statistic`` in kpi.yaml: median, mean or p90); mean, median and p90 are
 always reported. p90 is nearest-rank.
+With ``clock="business"`` (``--hours business``) the open hours of the contact's calendar
+count instead of calendar time.
 Exclusions: no response yet; unparseable timestamps; negative durations (a data error).
 Unit: hours. Better: lower.
 
@@ -39,8 +41,8 @@ INFO = KpiInfo(
 )
 
 
-def measure(ctx: Context, statistic: str = "median") -> Measure:
+def measure(ctx: Context, statistic: str = "median", clock: str = "calendar") -> Measure:
     return ticket_duration(
-        ctx, "first_response_at", "first_response_seconds", "no response yet", statistic
+        ctx, "first_response_at", "first_response_seconds", "no response yet", statistic, clock
     )
 

@@ -4,6 +4,8 @@ Formula: ``resolved_at − created_at`` per resolved contact (or ``resolution_se
 source gives a duration; the timestamp wins when both exist).
 Headline: the median (``statistic`` in kpi.yaml: median, mean or p90); mean, median and p90 are
 always reported. p90 is nearest-rank.
+With ``clock="business"`` (``--hours business``) the open hours of the contact's calendar
+count instead of calendar time.
 Exclusions: unresolved contacts; unparseable timestamps; negative durations (a data error).
 Unit: hours. Better: lower.
 
@@ -38,5 +40,5 @@ INFO = KpiInfo(
 )
 
 
-def measure(ctx: Context, statistic: str = "median") -> Measure:
-    return ticket_duration(ctx, "resolved_at", "resolution_seconds", "unresolved", statistic)
+def measure(ctx: Context, statistic: str = "median", clock: str = "calendar") -> Measure:
+    return ticket_duration(ctx, "resolved_at", "resolution_seconds", "unresolved", statistic, clock)

@@ -4,8 +4,11 @@
 
 A conversation holds ``participants[]`` (``purpose`` customer/external, ivr, acd, agent, ...),
 each with ``sessions[]`` (``mediaType``) that carry ``metrics[]`` (``name``, ``value`` in
-milliseconds or as a count, ``emitDate``). The loader keeps such lists as JSON text, so this
-preset reduces ``participants`` to one flat record per conversation (:func:`summarize`):
+milliseconds or as a count, ``emitDate``). ``prepare`` (:func:`_prepare`) reduces that nesting in
+plain Python, once per conversation, to one flat record: the conversation's own top-level fields
+(``conversationId``, ``conversationStart``, ``originatingDirection``, ``divisionIds``, ...; not
+``participants`` nor ``surveys``) plus the facts below, under snake_case keys. The preset's fields
+then just name those keys. The facts (:func:`summarize`, :func:`conversation_record`):
 
 * answered: an agent session has ``tAnswered`` (time from entering the queue to the answer);
   the first by ``emitDate`` gives ``answered_at`` (its ``emitDate``), ``wait_seconds`` (its value)
@@ -18,37 +21,39 @@ preset reduces ``participants`` to one flat record per conversation (:func:`summ
   keeps every agent's time: one customer contact, its whole handle time, as Genesys' handle time
   adds talk, hold and ACW.
 * ``transfers`` = the sum of ``nTransferred`` over agent sessions.
-* ``team`` = the first acd participant's ``participantName`` (the queue's name);
-  ``customer_id`` = the customer participant's ``externalContactId``, else its session ``ani``;
+* ``queue`` (-> team) = the first acd participant's ``participantName`` (the queue's name);
+  ``customer`` = the customer participant's ``externalContactId``, else its session ``ani``;
   ``channel`` = the customer's first session ``mediaType``: voice and callback -> phone,
   chat -> chat, message (web messaging, SMS, social messengers) -> messaging, email -> email,
-  video, cobrowse and screenshare -> other, unknown -> empty; any other value is reported.
+  video, cobrowse and screenshare -> other, unknown -> empty; any other value passes through
+  unchanged, so that typing reports it.
 * ``nps`` = the first ``surveys[].surveyPromoterScore`` (0-10) of the conversation.
 
 Offered: an ``originatingDirection`` inbound conversation whose acd session has ``nOffered`` or
 ``tAcd``, and that was answered or abandoned. A flow-out (the queue sent the call on to
 voicemail, a callback or another flow: ``tFlowOut``) is neither, as Genesys counts it, so it has
 no queue data. Outbound conversations (agent or dialer calls) and conversations that never
-reached a queue count in ticket volume only, not in the queue KPIs nor AHT and its parts.
+reached a queue count in ticket volume only, not in the queue KPIs nor AHT and its parts: their
+``answered_at``, ``abandoned``, ``wait_seconds``, ``talk_seconds``, ``hold_seconds``,
+``acw_seconds`` and ``transfers`` are empty.
 
 Not in conversation details, so not available: resolution (no case state), first response time,
 reopens, FCR, backlog, escalation, CSAT (Genesys surveys give a promoter score, i.e. NPS).
 
-About ``prepare``: the loader hands a preset the whole document only when it holds several
-arrays (a details query that also asked for ``aggregations``); ``{"conversations": [...]}`` alone
-is read as its one array directly. So the reduction runs per row on the ``participants`` JSON
-text, and ``prepare`` only picks the conversations out of a several-array document; both ways
-give the same record.
+``prepare`` recognises a document ``{"conversations": [...]}`` (with or without other arrays such
+as ``aggregations``) whose every item has ``conversationId`` and a ``participants`` list; it
+returns None for anything else (e.g. Intercom's ``{"type": "conversation.list",
+"conversations": [...]}``). Detection then sees the flat records, so the signature mixes
+Genesys' own fields with keys only ``prepare`` emits. Conversations given one per line (JSON
+Lines) are not reduced, as the loader hands no such file to ``prepare``: they are not detected
+as this preset.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import polars as pl
-
-from supportkpi.sources._base import Derived, Field, Source
+from supportkpi.sources._base import Field, Source
 
 _CHANNELS = {
     "voice": "phone",
@@ -61,6 +66,15 @@ _CHANNELS = {
     "screenshare": "other",
     "unknown": None,
 }
+
+# the facts prepare adds to each conversation; the queue facts are empty outside offered inbound
+_QUEUE_FACTS = (
+    "answered_at", "abandoned", "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds",
+    "transfers",
+)
+_FACTS = ("channel", "agent", "queue", "customer", *_QUEUE_FACTS, "nps")
+# reduced into the facts, so not passed through (they would be large JSON text)
+_REDUCED = ("participants", "surveys")
 
 
 def summarize(participants: Any) -> dict[str, Any]:
@@ -77,6 +91,8 @@ def summarize(participants: Any) -> dict[str, Any]:
             continue
         purpose = participant.get("purpose")
         for session in participant.get("sessions") or []:
+            if not isinstance(session, dict):
+                continue
             metrics = [m for m in session.get("metrics") or [] if isinstance(m, dict)]
             if purpose in ("customer", "external") and out["channel"] is None:
                 out["channel"] = session.get("mediaType")
@@ -108,11 +124,15 @@ def summarize(participants: Any) -> dict[str, Any]:
         out["agent"] = first_agent
     if out["channel"] is None:  # no customer participant: the first session's media
         sessions = [
-            s for p in participants or [] if isinstance(p, dict) for s in p.get("sessions") or []
+            s
+            for p in (participants if isinstance(participants, list) else [])
+            if isinstance(p, dict)
+            for s in p.get("sessions") or []
+            if isinstance(s, dict)
         ]
         out["channel"] = sessions[0].get("mediaType") if sessions else None
     # queue facts: only for a conversation that was offered to a queue and answered or abandoned
-    # there (a flow-out is neither); the caller adds the direction
+    # there (a flow-out is neither); conversation_record adds the direction
     handled = ("talk", "hold", "acw", "transfers")
     if out["queued"] and answers:
         out.update(abandoned=False, answered_at=answered_at, wait=waited / 1000)
@@ -132,52 +152,7 @@ def _session_total(metrics: list[dict], name: str, fallback: str | None = None) 
     return float(sum(values))
 
 
-# Each canonical column is its own expression over the participants text, so the same text is
-# reduced once per column: remember the reductions, keyed by (length, hash) of the text rather
-# than the text itself to keep memory small; forget them all past 2**18 conversations.
-_SUMMARIES: dict[tuple[int, int], dict[str, Any]] = {}
-
-
-def _summary_of(text: str) -> dict[str, Any]:
-    key = (len(text), hash(text))
-    found = _SUMMARIES.get(key)
-    if found is None:
-        if len(_SUMMARIES) >= 1 << 18:
-            _SUMMARIES.clear()
-        try:
-            participants = json.loads(text)
-        except ValueError:
-            participants = []
-        found = _SUMMARIES[key] = summarize(participants)
-    return found
-
-
-def _fact(col, name: str, dtype: pl.DataType) -> pl.Expr:
-    return col("participants").map_elements(
-        lambda text: _summary_of(text).get(name), return_dtype=dtype, skip_nulls=True
-    )
-
-
-def _inbound(fact):
-    """A queue fact of inbound conversations only (outbound calls have no queue data here)."""
-
-    def build(col) -> pl.Expr:
-        direction = col("originatingDirection").cast(pl.String).str.strip_chars().str.to_lowercase()
-        return pl.when(direction == "inbound").then(fact(col))
-
-    return build
-
-
-def _fact_of(name: str, dtype: pl.DataType):
-    return lambda col: _fact(col, name, dtype)
-
-
-def _channel(col) -> pl.Expr:
-    return col("participants").map_elements(_channel_of, return_dtype=pl.String, skip_nulls=True)
-
-
-def _channel_of(text: str) -> str | None:
-    media = _summary_of(text)["channel"]
+def _channel(media: Any) -> Any:
     if not isinstance(media, str):
         return None
     key = media.strip().lower()
@@ -185,11 +160,7 @@ def _channel_of(text: str) -> str | None:
     return _CHANNELS[key] if key in _CHANNELS else media
 
 
-def _promoter_score(text: str) -> float | None:
-    try:
-        surveys = json.loads(text)
-    except ValueError:
-        return None
+def _promoter_score(surveys: Any) -> float | None:
     for survey in surveys if isinstance(surveys, list) else []:
         score = survey.get("surveyPromoterScore") if isinstance(survey, dict) else None
         if isinstance(score, (int, float)) and not isinstance(score, bool):
@@ -197,19 +168,47 @@ def _promoter_score(text: str) -> float | None:
     return None
 
 
+def conversation_record(conversation: dict) -> dict[str, Any]:
+    """One conversation as the flat record the preset reads: its own top-level fields but
+    ``participants`` and ``surveys``, plus the facts (keys of ``_FACTS``, always all present)."""
+    facts = summarize(conversation.get("participants"))
+    direction = conversation.get("originatingDirection")
+    inbound = isinstance(direction, str) and direction.strip().lower() == "inbound"
+    record = {k: v for k, v in conversation.items() if k not in _REDUCED and k not in _FACTS}
+    record.update(
+        channel=_channel(facts["channel"]),
+        agent=facts["agent"],
+        queue=facts["queue"],
+        customer=facts["customer"],
+        nps=_promoter_score(conversation.get("surveys")),
+    )
+    queue = {
+        "answered_at": facts["answered_at"],
+        "abandoned": facts["abandoned"],
+        "wait_seconds": facts["wait"],
+        "talk_seconds": facts["talk"],
+        "hold_seconds": facts["hold"],
+        "acw_seconds": facts["acw"],
+        "transfers": facts["transfers"],
+    }
+    # outbound calls have no queue data here
+    record.update(queue if inbound else dict.fromkeys(_QUEUE_FACTS))
+    return record
+
+
 def _prepare(document: Any) -> list[dict] | None:
-    """The conversations of a details response that holds other arrays too (aggregations)."""
-    if not isinstance(document, dict):
+    """A details response's conversations (or a bare array of them), one flat record each;
+    None for another document."""
+    conversations = document.get("conversations") if isinstance(document, dict) else document
+    if not isinstance(conversations, list) or not conversations:
         return None
-    conversations = document.get("conversations")
-    if isinstance(conversations, list) and all(
-        isinstance(c, dict) and "conversationId" in c for c in conversations
+    if not all(
+        isinstance(c, dict) and "conversationId" in c and isinstance(c.get("participants"), list)
+        for c in conversations
     ):
-        return conversations
-    return None
+        return None
+    return [conversation_record(c) for c in conversations]
 
-
-_QUEUE = ("participants", "originatingDirection")
 
 SOURCE = Source(
     name="genesys",
@@ -221,35 +220,36 @@ SOURCE = Source(
         "definitions (help.mypurecloud.com/articles/metric-definitions: abandon, flow-out, "
         "handle time = talk + hold + ACW)"
     ),
+    # the facts are canonical text already (ISO times, seconds, true/false, counts): typing reads
+    # them as it reads a canonical file
     fields={
         "ticket_id": Field("conversationId"),
         "created_at": Field("conversationStart"),
-        "channel": Derived(("participants",), _channel),
-        "agent": Derived(("participants",), _fact_of("agent", pl.String)),
-        "team": Derived(("participants",), _fact_of("queue", pl.String)),
-        "customer_id": Derived(("participants",), _fact_of("customer", pl.String)),
-        "abandoned": Derived(_QUEUE, _inbound(_fact_of("abandoned", pl.Boolean))),
-        "answered_at": Derived(_QUEUE, _inbound(_fact_of("answered_at", pl.String))),
-        "wait_seconds": Derived(_QUEUE, _inbound(_fact_of("wait", pl.Float64))),
-        "talk_seconds": Derived(_QUEUE, _inbound(_fact_of("talk", pl.Float64))),
-        "hold_seconds": Derived(_QUEUE, _inbound(_fact_of("hold", pl.Float64))),
-        "acw_seconds": Derived(_QUEUE, _inbound(_fact_of("acw", pl.Float64))),
-        "transfers": Derived(_QUEUE, _inbound(_fact_of("transfers", pl.Int64))),
-        "nps": Derived(
-            ("surveys",),
-            lambda col: col("surveys").map_elements(
-                _promoter_score, return_dtype=pl.Float64, skip_nulls=True
-            ),
-        ),
+        "channel": Field("channel"),
+        "agent": Field("agent"),
+        "team": Field("queue"),
+        "customer_id": Field("customer"),
+        "abandoned": Field("abandoned"),
+        "answered_at": Field("answered_at"),
+        "wait_seconds": Field("wait_seconds"),
+        "talk_seconds": Field("talk_seconds"),
+        "hold_seconds": Field("hold_seconds"),
+        "acw_seconds": Field("acw_seconds"),
+        "transfers": Field("transfers"),
+        "nps": Field("nps"),
     },
+    # Genesys' own fields and keys only prepare emits: raw conversations (not reduced) score 4/8,
+    # below the detection threshold, rather than being read with their facts missing
     signature=frozenset(
         {
             "conversationId",
             "conversationStart",
-            "conversationEnd",
             "originatingDirection",
-            "participants",
             "divisionIds",
+            "queue",
+            "wait_seconds",
+            "talk_seconds",
+            "transfers",
         }
     ),
     prepare=_prepare,

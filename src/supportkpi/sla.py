@@ -1,0 +1,134 @@
+"""kpi.yaml ``sla`` policies turned into the per-contact expressions that
+:mod:`supportkpi.metrics.sla_compliance` counts, and the per-contact breach list.
+
+Per policy and contact: the target (the first target whose priority/channel/vendor match; none:
+the policy does not apply), the measured time from ``created_at`` to the metric's end (first
+response or resolution) on the calendar or in business hours of the contact's calendar, and
+for a contact still waiting, the time from ``created_at`` to the report's end (``as_of``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import polars as pl
+
+from supportkpi.calendars import business_seconds
+from supportkpi.config import SlaPolicy
+from supportkpi.metrics import sla_compliance
+from supportkpi.metrics._base import Context, KpiInfo, Measure
+from supportkpi.metrics._durations import business_column, elapsed_seconds
+from supportkpi.schedules import Calendars
+
+ENDS = {"first_response_time": ("first_response_at", "first_response_seconds"),
+        "resolution_time": ("resolved_at", "resolution_seconds")}
+
+
+def kpi_id(policy: SlaPolicy) -> str:
+    return f"sla_compliance.{policy.name}"
+
+
+def info(policy: SlaPolicy) -> KpiInfo:
+    base = sla_compliance.INFO
+    return KpiInfo(kpi_id(policy), f"SLA {policy.name}", base.unit, base.direction, base.kind, base.columns)
+
+
+def end_timestamp(end: str, given_seconds: str, columns: frozenset[str]) -> pl.Expr:
+    """When the metric's end happened: the timestamp, else created_at + the given seconds."""
+    parts = []
+    if end in columns:
+        parts.append(pl.col(end))
+    if given_seconds in columns:
+        parts.append(pl.col("created_at") + pl.duration(seconds=pl.col(given_seconds)))
+    return pl.coalesce(parts) if len(parts) > 1 else parts[0]
+
+
+def business_columns(
+    calendars: Calendars, columns: frozenset[str], ends: Sequence[str]
+) -> list[pl.Expr]:
+    """The engine-provided business seconds from created_at to each end (see
+    :func:`supportkpi.metrics._durations.business_column`)."""
+    out = []
+    for metric, (end, given) in ENDS.items():
+        if end not in ends or not (end in columns or given in columns):
+            continue
+        stop = end_timestamp(end, given, columns)
+        out.append(
+            calendars.per_contact(
+                lambda s, stop=stop: business_seconds(pl.col("created_at"), stop, s),
+                has_vendor="vendor" in columns,
+            ).alias(business_column(end))
+        )
+    return out
+
+
+def target(policy: SlaPolicy, columns: frozenset[str]) -> pl.Expr:
+    expr = pl.lit(None, pl.Float64)
+    for t in reversed(policy.targets):  # the first matching target wins
+        conditions = [
+            (pl.col(column) == value) if column in columns else pl.lit(False)
+            for column, value in (("priority", t.priority), ("channel", t.channel), ("vendor", t.vendor))
+            if value is not None
+        ]
+        matches = pl.all_horizontal(conditions) if conditions else pl.lit(True)
+        expr = pl.when(matches.fill_null(False)).then(pl.lit(t.seconds)).otherwise(expr)
+    return expr
+
+
+def measured_and_waiting(
+    policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime
+) -> tuple[pl.Expr, pl.Expr]:
+    end, given = ENDS[policy.metric]
+    ctx.need("created_at")
+    ctx.need_any(end, given)
+    has_vendor = ctx.has("vendor")
+    if policy.clock == "business":
+        stop = end_timestamp(end, given, ctx.columns)
+        measured = calendars.per_contact(
+            lambda s: business_seconds(pl.col("created_at"), stop, s), policy.calendar, has_vendor
+        )
+        waiting = calendars.per_contact(
+            lambda s: business_seconds(pl.col("created_at"), pl.lit(as_of), s), policy.calendar, has_vendor
+        )
+    else:
+        measured = elapsed_seconds(ctx, end, given)
+        waiting = (pl.lit(as_of) - pl.col("created_at")).dt.total_microseconds() / 1e6
+    return measured, pl.when(measured.is_null()).then(waiting)
+
+
+def measure(policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime) -> Measure:
+    measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
+    m = sla_compliance.measure(ctx, target(policy, ctx.columns), measured, waiting)
+    clock = "business hours: " + calendars.describe(policy.calendar) if policy.clock == "business" else "calendar time"
+    return Measure(m.value, m.n, m.excluded, m.stats, variant=f"{policy.metric}, {clock}")
+
+
+def breaches(
+    frame: pl.LazyFrame,
+    policies: Sequence[SlaPolicy],
+    ctx: Context,
+    calendars: Calendars,
+    as_of: datetime,
+) -> pl.LazyFrame:
+    """One row per breached contact and policy: ticket id, policy, target, measured (or waited
+    so far, for a contact still waiting), and by how much, in hours."""
+    parts = []
+    keep = [c for c in ("ticket_id", "vendor", "channel", "priority", "created_at") if ctx.has(c)]
+    for policy in policies:
+        measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
+        goal = target(policy, ctx.columns)
+        spent = pl.coalesce(measured, waiting)
+        late = ctx.rows & ~ctx.abandoned & goal.is_not_null() & (spent > goal).fill_null(False) & (spent >= 0)
+        parts.append(
+            frame.filter(late).select(
+                *keep,
+                pl.lit(policy.name).alias("policy"),
+                pl.lit(policy.metric).alias("metric"),
+                pl.when(measured.is_null()).then(pl.lit("still waiting")).otherwise(pl.lit("late")).alias("state"),
+                (goal / 3600).alias("target_hours"),
+                (spent / 3600).alias("measured_hours"),
+                ((spent - goal) / 3600).alias("over_by_hours"),
+            )
+        )
+    return pl.concat(parts) if parts else pl.LazyFrame()
