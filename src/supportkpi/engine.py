@@ -60,6 +60,9 @@ def compute(
     prepared = with_duplicate_flag(_conform(frame.lazy()))
     columns = frozenset(prepared.collect_schema().names())
     kpi_ids = check_kpis(kpis)
+    if kpis and SLA_COMPLIANCE not in kpi_ids:
+        sla = ()
+    kpi_ids = [k for k in kpi_ids if k != SLA_COMPLIANCE]
     by = _check_by(by, columns)
     check_period(period)
     if period is not None and "created_at" not in columns:
@@ -190,12 +193,18 @@ def check_period(period: str | None) -> None:
         raise UsageError(f"unknown period '{period}' ({suggest(period, PERIODS)})")
 
 
+SLA_COMPLIANCE = "sla_compliance"
+
+
 def check_kpis(kpis: Sequence[str] | None) -> list[str]:
+    """The KPI ids asked for (default: all). ``sla_compliance`` stands for every SLA policy of
+    kpi.yaml, which are computed whenever policies exist and no ``--kpi`` narrows the run."""
     if not kpis:
         return list(REGISTRY)
     for kpi_id in kpis:
-        if kpi_id not in REGISTRY:
-            raise UsageError(f"unknown KPI '{kpi_id}' ({suggest(kpi_id, REGISTRY)})")
+        if kpi_id not in REGISTRY and kpi_id != SLA_COMPLIANCE:
+            choices = [*REGISTRY, SLA_COMPLIANCE]
+            raise UsageError(f"unknown KPI '{kpi_id}' ({suggest(kpi_id, choices)})")
     return list(dict.fromkeys(kpis))
 
 

@@ -29,6 +29,13 @@ def compute_command(
     encoding: str = options.ENCODING,
     separator: str = options.SEPARATOR,
     decimal_comma: bool = options.DECIMAL_COMMA,
+    hours: str = typer.Option(
+        None, "--hours", help="calendar or business: how ticket durations count (default: kpi.yaml)."
+    ),
+    as_of: str = typer.Option(
+        None, "--as-of", help="The report's end for SLA policies (default: latest timestamp in the data)."
+    ),
+    breaches: bool = typer.Option(False, "--breaches", help="List the contacts that breached an SLA policy."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 on any data error."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour in the table."),
@@ -38,6 +45,7 @@ def compute_command(
 
     from supportkpi.engine import check_kpis, check_period, compute
     from supportkpi.render import FORMATS, render_text
+    from supportkpi.schedules import Calendars
 
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
@@ -49,6 +57,17 @@ def compute_command(
         input_format=input_format, encoding=encoding, separator=separator,
         decimal_comma=decimal_comma, group_by=split_list(by),
     )
+    params = settings.kpis.model_dump()
+    if hours is not None:
+        if hours not in ("calendar", "business"):
+            raise UsageError(f"--hours '{hours}': expected calendar or business")
+        for kpi_id in ("first_response_time", "resolution_time"):
+            params[kpi_id]["clock"] = hours
+    calendars = Calendars.from_config(settings, timezone)
+    end = _parse_as_of(as_of, timezone)
+    if breaches:
+        _write_breaches(loaded, settings, calendars, timezone, end, fmt, output)
+        return
     try:
         result = compute(
             loaded.frame,
@@ -56,8 +75,11 @@ def compute_command(
             by=split_list(by),
             period=period,
             timezone=timezone,
-            params=settings.kpis.model_dump(),
+            params=params,
             inputs=loaded.inputs,
+            calendars=calendars,
+            sla=settings.sla,
+            as_of=end,
         )
     except pl.exceptions.PolarsError as exc:
         raise DataError(_read_failure(loaded.inputs, exc)) from None
@@ -72,6 +94,61 @@ def compute_command(
         _print_tables(result, output, no_color)
     else:
         write_output(render_text(result, fmt), output)
+
+
+def _parse_as_of(text: str | None, timezone: str):
+    """--as-of as an instant: ISO 8601, naive values in the report's time zone."""
+    if text is None:
+        return None
+    import polars as pl
+
+    from supportkpi.loading import parse
+
+    value = pl.select(
+        parse.timestamp(pl.lit(text), pl.String, timezone, None).alias("t")
+    ).item()
+    if value is None:
+        raise UsageError(f"--as-of '{text}': expected an ISO 8601 time such as 2025-06-30T23:59:59Z")
+    return value
+
+
+def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> None:
+    """--breaches: one row per contact and policy that missed its target."""
+    import json
+
+    from supportkpi.engine import breaches
+    from supportkpi.render.csv import neutralise
+
+    if not settings.sla:
+        raise UsageError("--breaches needs SLA policies (an `sla:` section in kpi.yaml)")
+    frame = breaches(loaded.frame, settings.sla, calendars=calendars, timezone=timezone, as_of=end)
+    if fmt == "json":
+        rows = frame.with_columns(pl_iso(frame)).to_dicts() if frame.height else []
+        write_output(json.dumps({"breaches": rows}, indent=2, default=str) + "\n", output)
+    elif fmt in ("csv", "markdown"):
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(frame.columns)
+        for row in frame.iter_rows():
+            writer.writerow(["" if v is None else neutralise(str(v)) if isinstance(v, str) else v for v in row])
+        write_output(buffer.getvalue(), output)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*frame.columns, title=f"SLA breaches: {frame.height}")
+        for row in frame.iter_rows():
+            table.add_row(*(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))
+        Console().print(table)
+
+
+def pl_iso(frame):
+    import polars as pl
+
+    return [pl.col(c).dt.to_string("%Y-%m-%dT%H:%M:%S%z") for c, d in frame.schema.items() if isinstance(d, pl.Datetime)]
 
 
 def _read_failure(inputs, exc: Exception) -> str:
