@@ -14,7 +14,8 @@ Workloads:
 
 * ``polars read_csv``: ``pl.read_csv(path)``, the floor for reading the file at all;
 * ``polars scan (strings)``: ``pl.scan_csv(path, infer_schema=False).collect()``;
-* ``supportkpi compute``: every KPI, one group; and ``--by vendor --period month``.
+* ``supportkpi compute``: every KPI, one group; ``--by vendor --period month``; and ticket
+  durations in business hours of a Mon-Fri office calendar with German holidays.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def main() -> None:
         ],
         "supportkpi compute": cli,
         "supportkpi compute --by vendor --period month": [*cli, "--by", "vendor", "--period", "month"],
+        "supportkpi compute --hours business (Berlin office)": [
+            *cli, "--hours", "business", "--config", str(HERE / "business_hours.yaml")
+        ],
     }
     results = {}
     for name, command in workloads.items():

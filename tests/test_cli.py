@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
 # --------------------------------------------------------------------------------------------
 # The hand-made data set
@@ -80,19 +81,6 @@ def tickets(tmp_path: Path) -> Path:
     return write_csv(tmp_path / "tickets.csv")
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env.pop("FORCE_COLOR", None)
-    env.update({"NO_COLOR": "1", "COLUMNS": "100"})
-    return subprocess.run(
-        [sys.executable, "-m", "supportkpi", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def compute_json(*args: str, cwd: Path) -> dict:

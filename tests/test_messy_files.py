@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
 import supportkpi
 from supportkpi.errors import DataError
@@ -28,19 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The real command line, in ``cwd`` (so the repository's kpi.yaml is not picked up)."""
-    env = dict(os.environ)
-    env.pop("FORCE_COLOR", None)
-    env.update({"NO_COLOR": "1", "COLUMNS": "100"})
-    return subprocess.run(
-        [sys.executable, "-m", "supportkpi", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def validate(path: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict | None]:

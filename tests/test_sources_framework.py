@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
 import supportkpi
 from supportkpi import sources as presets
@@ -31,20 +32,6 @@ FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 EXAMPLE = ROOT / "examples" / "contacts.csv"
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The real command line; run in ``cwd`` (a temporary directory) so that the repository's
-    own kpi.yaml is not picked up."""
-    env = dict(os.environ)
-    env.pop("FORCE_COLOR", None)
-    env.update({"NO_COLOR": "1", "COLUMNS": "100"})
-    return subprocess.run(
-        [sys.executable, "-m", "supportkpi", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def kpis_of(loaded) -> dict:
