@@ -34,6 +34,10 @@ _DISAGREEMENTS = (
     ("resolved_at", "resolution_seconds"),
 )
 DATA_ERROR_REASONS = ("negative duration", "off-scale value")
+_MISSING = {
+    "created_at": ("a timestamp (required)", "left out of every KPI"),
+    "ticket_id": ("an id (required)", "counted, but cannot be checked for duplicates"),
+}
 
 
 def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
@@ -114,26 +118,17 @@ def report(
                 examples=_examples(rows, "ticket_id", paths),
             )
         )
-    if counts.get("missing:created_at"):
-        findings.append(
-            Finding(
-                kind="missing value",
-                column="created_at",
-                count=counts["missing:created_at"],
-                expected="a timestamp (required)",
-                effect="left out of every KPI",
+    for column, (expected, effect) in _MISSING.items():
+        if counts.get(f"missing:{column}"):
+            findings.append(
+                Finding(
+                    kind="missing value",
+                    column=column,
+                    count=counts[f"missing:{column}"],
+                    expected=expected,
+                    effect=effect,
+                )
             )
-        )
-    if counts.get("missing:ticket_id"):
-        findings.append(
-            Finding(
-                kind="missing value",
-                column="ticket_id",
-                count=counts["missing:ticket_id"],
-                expected="an id (required)",
-                effect="counted, but cannot be checked for duplicates",
-            )
-        )
     for stamp, seconds in _DISAGREEMENTS:
         if counts.get(f"disagree:{stamp}"):
             findings.append(
