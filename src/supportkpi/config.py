@@ -228,24 +228,27 @@ class Config(_Strict):
     vendors: dict[str, VendorConfig] = Field(default_factory=dict)
     sla: list[SlaPolicy] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _known_names(self) -> Config:
+    def cross_reference_errors(self) -> list[tuple[tuple, str]]:
+        """Names that point nowhere, as (location in kpi.yaml, message)."""
+        errors = []
         for vendor, settings in self.vendors.items():
             if settings.calendar is not None and settings.calendar not in self.calendars:
-                raise ValueError(
-                    f"vendors.{vendor}.calendar: no calendar '{settings.calendar}' "
-                    f"({suggest(settings.calendar, self.calendars, 'calendars declared')})"
-                )
+                errors.append((
+                    ("vendors", vendor, "calendar"),
+                    f"no calendar '{settings.calendar}' "
+                    f"({suggest(settings.calendar, self.calendars, 'calendars declared')})",
+                ))
         names = [p.name for p in self.sla]
-        for policy in self.sla:
-            if names.count(policy.name) > 1:
-                raise ValueError(f"sla: two policies are named '{policy.name}'")
+        for index, policy in enumerate(self.sla):
+            if names.count(policy.name) > 1 and names.index(policy.name) != index:
+                errors.append((("sla", index, "name"), f"two policies are named '{policy.name}'"))
             if policy.calendar is not None and policy.calendar not in self.calendars:
-                raise ValueError(
-                    f"sla {policy.name}: no calendar '{policy.calendar}' "
-                    f"({suggest(policy.calendar, self.calendars, 'calendars declared')})"
-                )
-        return self
+                errors.append((
+                    ("sla", index, "calendar"),
+                    f"policy '{policy.name}': no calendar '{policy.calendar}' "
+                    f"({suggest(policy.calendar, self.calendars, 'calendars declared')})",
+                ))
+        return errors
 
     @field_validator("timezone")
     @classmethod
@@ -266,6 +269,8 @@ def suggest(name: str, choices: Any, listing: str = "expected one of") -> str:
     import difflib
 
     choices = list(choices)
+    if not choices:
+        return f"{listing}: none"
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
@@ -302,7 +307,7 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of sections (version, timezone, columns, kpis)", path, 1)
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
@@ -320,6 +325,17 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
         elif first["type"] == "literal_error":
             message = f"{message}, got {first.get('input')!r}"
         raise ConfigError(f"{where}: {message}", path, _line_of(root, loc)) from None
+    for loc, message in config.cross_reference_errors():
+        where = ".".join(str(p) for p in loc)
+        raise ConfigError(f"{where}: {message}", path, _line_of(root, loc))
+    from supportkpi.schedules import build  # here, so that kpi.yaml errors carry file and line
+
+    for name, calendar in config.calendars.items():
+        try:
+            build(name, calendar)
+        except ValueError as exc:
+            raise ConfigError(str(exc), path, _line_of(root, ("calendars", name))) from None
+    return config
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:

@@ -15,7 +15,11 @@ import polars as pl
 
 from supportkpi.calendars import Schedule, Window, holiday_dates
 from supportkpi.config import CalendarConfig, Config, DayConfig
-from supportkpi.errors import ConfigError
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be built (unknown holiday country, bad hours)."""
+
 
 DEFAULT = "default"
 # Holidays are looked up for a fixed span of years, so the result never depends on the data.
@@ -61,7 +65,7 @@ def build(name: str, settings: CalendarConfig) -> Schedule:
                 closed.add(extra)
         return Schedule(settings.timezone, week, frozenset(closed), partial)
     except ValueError as exc:
-        raise ConfigError(f"calendars.{name}: {exc}") from None
+        raise CalendarError(f"calendars.{name}: {exc}") from None
 
 
 @dataclass(frozen=True)

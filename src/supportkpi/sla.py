@@ -44,6 +44,18 @@ def end_timestamp(end: str, given_seconds: str, columns: frozenset[str]) -> pl.E
     return pl.coalesce(parts) if len(parts) > 1 else parts[0]
 
 
+def business_elapsed(
+    calendars: Calendars, stop: pl.Expr, calendar: str | None, has_vendor: bool
+) -> pl.Expr:
+    """Business seconds from created_at to ``stop`` in each contact's calendar. An end before
+    the start keeps its (negative) calendar length, so that it is left out as a data error
+    rather than counted as 0 h."""
+    start = pl.col("created_at")
+    open_time = calendars.per_contact(lambda s: business_seconds(start, stop, s), calendar, has_vendor)
+    backwards = (stop - start).dt.total_microseconds() / 1e6
+    return pl.when(stop < start).then(backwards).otherwise(open_time)
+
+
 def business_columns(
     calendars: Calendars, columns: frozenset[str], ends: Sequence[str]
 ) -> list[pl.Expr]:
@@ -55,10 +67,7 @@ def business_columns(
             continue
         stop = end_timestamp(end, given, columns)
         out.append(
-            calendars.per_contact(
-                lambda s, stop=stop: business_seconds(pl.col("created_at"), stop, s),
-                has_vendor="vendor" in columns,
-            ).alias(business_column(end))
+            business_elapsed(calendars, stop, None, "vendor" in columns).alias(business_column(end))
         )
     return out
 
@@ -83,23 +92,22 @@ def measured_and_waiting(
     ctx.need("created_at")
     ctx.need_any(end, given)
     has_vendor = ctx.has("vendor")
+    stop = end_timestamp(end, given, ctx.columns)
     if policy.clock == "business":
-        stop = end_timestamp(end, given, ctx.columns)
-        measured = calendars.per_contact(
-            lambda s: business_seconds(pl.col("created_at"), stop, s), policy.calendar, has_vendor
-        )
-        waiting = calendars.per_contact(
-            lambda s: business_seconds(pl.col("created_at"), pl.lit(as_of), s), policy.calendar, has_vendor
-        )
+        measured = business_elapsed(calendars, stop, policy.calendar, has_vendor)
+        waiting = business_elapsed(calendars, pl.lit(as_of), policy.calendar, has_vendor)
     else:
         measured = elapsed_seconds(ctx, end, given)
         waiting = (pl.lit(as_of) - pl.col("created_at")).dt.total_microseconds() / 1e6
+    # judged as things stood at the report's end: an answer after as_of had not happened yet
+    measured = pl.when(stop <= as_of).then(measured)
     return measured, pl.when(measured.is_null()).then(waiting)
 
 
 def measure(policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime) -> Measure:
     measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
-    m = sla_compliance.measure(ctx, target(policy, ctx.columns), measured, waiting)
+    later = pl.col("created_at") > as_of
+    m = sla_compliance.measure(ctx, target(policy, ctx.columns), measured, waiting, later)
     clock = "business hours: " + calendars.describe(policy.calendar) if policy.clock == "business" else "calendar time"
     return Measure(m.value, m.n, m.excluded, m.stats, variant=f"{policy.metric}, {clock}")
 
@@ -119,7 +127,10 @@ def breaches(
         measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
         goal = target(policy, ctx.columns)
         spent = pl.coalesce(measured, waiting)
-        late = ctx.rows & ~ctx.abandoned & goal.is_not_null() & (spent > goal).fill_null(False) & (spent >= 0)
+        late = (
+            ctx.rows & ~ctx.abandoned & goal.is_not_null() & (pl.col("created_at") <= as_of)
+            & (spent > goal).fill_null(False) & (spent >= 0)
+        )
         parts.append(
             frame.filter(late).select(
                 *keep,

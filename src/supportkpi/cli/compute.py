@@ -114,7 +114,11 @@ def _parse_as_of(text: str | None, timezone: str):
 
 def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> None:
     """--breaches: one row per contact and policy that missed its target."""
+    import csv
+    import io
     import json
+
+    import polars as pl
 
     from supportkpi.engine import breaches
     from supportkpi.render.csv import neutralise
@@ -122,27 +126,41 @@ def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> 
     if not settings.sla:
         raise UsageError("--breaches needs SLA policies (an `sla:` section in kpi.yaml)")
     frame = breaches(loaded.frame, settings.sla, calendars=calendars, timezone=timezone, as_of=end)
+    frame = frame.with_columns(pl_iso(frame))
     if fmt == "json":
-        rows = frame.with_columns(pl_iso(frame)).to_dicts() if frame.height else []
-        write_output(json.dumps({"breaches": rows}, indent=2, default=str) + "\n", output)
-    elif fmt in ("csv", "markdown"):
-        import csv
-        import io
-
+        write_output(json.dumps({"breaches": frame.to_dicts()}, indent=2) + "\n", output)
+        return
+    cells = [
+        ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row]
+        for row in frame.iter_rows()
+    ]
+    if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(frame.columns)
-        for row in frame.iter_rows():
-            writer.writerow(["" if v is None else neutralise(str(v)) if isinstance(v, str) else v for v in row])
+        writer.writerows(cells)
         write_output(buffer.getvalue(), output)
+    elif fmt == "markdown":
+        def cell(v):
+            return f"{v:.2f}" if isinstance(v, float) else str(v).replace("|", "\\|")
+
+        lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in cells]
+        write_output("\n".join(lines) + "\n", output)
     else:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*frame.columns, title=f"SLA breaches: {frame.height}")
-        for row in frame.iter_rows():
+        shown = ["ticket_id", "vendor", "policy", "state", "target_hours", "measured_hours", "over_by_hours"]
+        shown = [c for c in shown if c in frame.columns]
+        table = Table(*shown, title=f"SLA breaches: {frame.height}", title_justify="left")
+        for row in frame.select(shown).iter_rows():
             table.add_row(*(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))
-        Console().print(table)
+        buffer = io.StringIO() if output is not None else None
+        console = Console(file=buffer, width=100) if buffer is not None else Console()
+        console.print(table)
+        if buffer is not None:
+            write_output(buffer.getvalue(), output)
 
 
 def pl_iso(frame):

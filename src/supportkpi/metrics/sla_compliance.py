@@ -8,8 +8,9 @@ the calendar or in business hours. A contact still waiting past its target at th
 is "in progress" and left out. Met means measured ≤ target.
 Numerator: contacts with a measured time ≤ target.
 Denominator: met + breached (answered/resolved late, or still waiting past the target).
-Exclusions: contacts no target applies to; in progress; calls abandoned in the queue; negative
-durations (a data error).
+Exclusions: contacts no target applies to; in progress; contacts created after the report's
+end; calls abandoned in the queue; negative durations (a data error). A contact is judged as
+things stood at the report's end: an answer that came later had not happened yet.
 Unit: %. Better: higher.
 
 The engine builds the three per-contact expressions from kpi.yaml (this module only counts):
@@ -41,11 +42,19 @@ INFO = KpiInfo(
 )
 
 
-def measure(ctx: Context, target: pl.Expr, measured: pl.Expr, waiting: pl.Expr) -> Measure:
+def measure(
+    ctx: Context,
+    target: pl.Expr,
+    measured: pl.Expr,
+    waiting: pl.Expr,
+    after_end: pl.Expr | None = None,
+) -> Measure:
     """``target`` seconds per contact (null: no target applies), ``measured`` seconds to the
-    metric's end (null while it has not happened), ``waiting`` seconds from creation to the
-    report's end for contacts still waiting."""
-    applies = ctx.rows & ~ctx.abandoned & target.is_not_null()
+    metric's end (null while it had not happened by the report's end), ``waiting`` seconds from
+    creation to the report's end for contacts still waiting; ``after_end`` marks contacts
+    created after the report's end (left out)."""
+    later = ctx.rows & (after_end.fill_null(False) if after_end is not None else pl.lit(False))
+    applies = ctx.rows & ~ctx.abandoned & target.is_not_null() & ~later
     done = measured.is_not_null()
     negative = done & (measured < 0)
     met = done & ~negative & (measured <= target)
@@ -53,7 +62,8 @@ def measure(ctx: Context, target: pl.Expr, measured: pl.Expr, waiting: pl.Expr) 
     overdue = ~done & (waiting > target).fill_null(False)
     value, n = rate(met, applies & (met | late | overdue))
     excluded = {
-        "no target for this contact": ctx.rows & ~ctx.abandoned & target.is_null(),
+        "no target for this contact": ctx.rows & ~ctx.abandoned & target.is_null() & ~later,
+        "created after the report's end": later & ~ctx.abandoned,
         "in progress": applies & ~done & ~overdue,
         "negative duration": applies & negative,
         "abandoned": ctx.rows & ctx.abandoned,
