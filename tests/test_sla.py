@@ -863,3 +863,34 @@ def test_cross_reference_errors_report_the_offending_line(extra, line):
         parse_config(OFFICE_YAML + extra)
     assert info.value.line == line
     assert "(top level)" not in str(info.value)
+
+
+def test_team_calendar_wins_over_its_vendor():
+    # Acme works 08-18 (default); Acme's team "nights" works 22:00-06:00 every day.
+    # Both tickets: created Mon 2025-01-13 20:00 Berlin, answered Tue 07:00 Berlin.
+    # day team: Mon 20:00 -> Tue 07:00 has no office hours: 0 h.
+    # nights: Mon 22:00 -> Tue 06:00 is open: 8 h.
+    text = OFFICE_YAML + """
+  night:
+    timezone: Europe/Berlin
+    hours: {daily: ["22:00-06:00"]}
+vendors:
+  Acme: {calendar: default}
+teams:
+  nights: {calendar: night}
+"""
+    rows = [
+        {"ticket_id": t, "created_at": berlin(2025, 1, 13, 20), "first_response_at": berlin(2025, 1, 14, 7),
+         "vendor": "Acme", "team": team}
+        for t, team in (("day", "day"), ("night", "nights"))
+    ]
+    frame = pl.DataFrame(rows, schema={
+        "ticket_id": pl.String, "created_at": pl.Datetime("us", "UTC"),
+        "first_response_at": pl.Datetime("us", "UTC"), "vendor": pl.String, "team": pl.String,
+    })
+    result = compute(
+        frame, ["first_response_time"], by=["team"], calendars=calendars_of(text),
+        params={"first_response_time": {"clock": "business"}},
+    )
+    values = {g.keys["team"]: g.kpis["first_response_time"].value for g in result.groups}
+    assert values == {"day": 0.0, "nights": 8.0}

@@ -226,15 +226,19 @@ class Config(_Strict):
     kpis: KpiParams = KpiParams()
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     vendors: dict[str, VendorConfig] = Field(default_factory=dict)
+    teams: dict[str, VendorConfig] = Field(default_factory=dict)
+    """Per team (the `team` column): its calendar, which wins over its vendor's."""
     sla: list[SlaPolicy] = Field(default_factory=list)
 
     def cross_reference_errors(self) -> list[tuple[tuple, str]]:
         """Names that point nowhere, as (location in kpi.yaml, message)."""
         errors = []
-        for vendor, settings in self.vendors.items():
+        owners = [("vendors", k, v) for k, v in self.vendors.items()]
+        owners += [("teams", k, v) for k, v in self.teams.items()]
+        for section, vendor, settings in owners:
             if settings.calendar is not None and settings.calendar not in self.calendars:
                 errors.append((
-                    ("vendors", vendor, "calendar"),
+                    (section, vendor, "calendar"),
                     f"no calendar '{settings.calendar}' "
                     f"({suggest(settings.calendar, self.calendars, 'calendars declared')})",
                 ))

@@ -75,39 +75,48 @@ class Calendars:
     schedules: Mapping[str, Schedule]
     vendors: Mapping[str, str] = field(default_factory=dict)
     default: Schedule | None = None
+    teams: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: Config, timezone: str = "UTC") -> Calendars:
         schedules = {name: build(name, c) for name, c in config.calendars.items()}
         vendors = {v: s.calendar for v, s in config.vendors.items() if s.calendar is not None}
+        teams = {t: s.calendar for t, s in config.teams.items() if s.calendar is not None}
         default = schedules.get(DEFAULT) or Schedule.always_open(timezone)
-        return cls(schedules, vendors, default)
+        return cls(schedules, vendors, default, teams)
 
     def with_default(self, timezone: str) -> Calendars:
         """These calendars, with 24/7 in ``timezone`` as the default when none is named."""
         if self.default is not None:
             return self
-        return Calendars(self.schedules, self.vendors, Schedule.always_open(timezone))
+        return Calendars(self.schedules, self.vendors, Schedule.always_open(timezone), self.teams)
 
     def describe(self, name: str | None = None) -> str:
         if name is not None:
             return name
-        if self.vendors:
-            return "per vendor: " + ", ".join(f"{v} -> {c}" for v, c in self.vendors.items()) + (
+        if self.vendors or self.teams:
+            owners = [*(f"team {t} -> {c}" for t, c in self.teams.items()),
+                      *(f"{v} -> {c}" for v, c in self.vendors.items())]
+            return "per team/vendor: " + ", ".join(owners) + (
                 f"; others -> {DEFAULT}" if DEFAULT in self.schedules else "; others -> 24/7"
             )
         return DEFAULT if DEFAULT in self.schedules else "24/7 (no calendar declared)"
 
     def per_contact(
-        self, compute: Callable[[Schedule], pl.Expr], calendar: str | None = None, has_vendor: bool = True
+        self,
+        compute: Callable[[Schedule], pl.Expr],
+        calendar: str | None = None,
+        has_vendor: bool = True,
+        has_team: bool = False,
     ) -> pl.Expr:
         """``compute(schedule)`` with each contact's schedule: the named ``calendar`` for all,
-        else the vendor's, else the default."""
+        else the team's, else the vendor's (the most specific wins), else the default."""
         if calendar is not None:
             return compute(self.schedules[calendar])
         expr = compute(self.default)
-        if not has_vendor:
-            return expr
-        for vendor, name in self.vendors.items():
-            expr = pl.when(pl.col("vendor") == vendor).then(compute(self.schedules[name])).otherwise(expr)
+        owners = [("vendor", self.vendors)] if has_vendor else []
+        owners += [("team", self.teams)] if has_team else []  # applied last: wins
+        for column, calendars in owners:
+            for owner, name in calendars.items():
+                expr = pl.when(pl.col(column) == owner).then(compute(self.schedules[name])).otherwise(expr)
         return expr

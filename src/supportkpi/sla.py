@@ -45,13 +45,15 @@ def end_timestamp(end: str, given_seconds: str, columns: frozenset[str]) -> pl.E
 
 
 def business_elapsed(
-    calendars: Calendars, stop: pl.Expr, calendar: str | None, has_vendor: bool
+    calendars: Calendars, stop: pl.Expr, calendar: str | None, columns: frozenset[str]
 ) -> pl.Expr:
     """Business seconds from created_at to ``stop`` in each contact's calendar. An end before
     the start keeps its (negative) calendar length, so that it is left out as a data error
     rather than counted as 0 h."""
     start = pl.col("created_at")
-    open_time = calendars.per_contact(lambda s: business_seconds(start, stop, s), calendar, has_vendor)
+    open_time = calendars.per_contact(
+        lambda s: business_seconds(start, stop, s), calendar, "vendor" in columns, "team" in columns
+    )
     backwards = (stop - start).dt.total_microseconds() / 1e6
     return pl.when(stop < start).then(backwards).otherwise(open_time)
 
@@ -67,7 +69,7 @@ def business_columns(
             continue
         stop = end_timestamp(end, given, columns)
         out.append(
-            business_elapsed(calendars, stop, None, "vendor" in columns).alias(business_column(end))
+            business_elapsed(calendars, stop, None, columns).alias(business_column(end))
         )
     return out
 
@@ -91,11 +93,10 @@ def measured_and_waiting(
     end, given = ENDS[policy.metric]
     ctx.need("created_at")
     ctx.need_any(end, given)
-    has_vendor = ctx.has("vendor")
     stop = end_timestamp(end, given, ctx.columns)
     if policy.clock == "business":
-        measured = business_elapsed(calendars, stop, policy.calendar, has_vendor)
-        waiting = business_elapsed(calendars, pl.lit(as_of), policy.calendar, has_vendor)
+        measured = business_elapsed(calendars, stop, policy.calendar, ctx.columns)
+        waiting = business_elapsed(calendars, pl.lit(as_of), policy.calendar, ctx.columns)
     else:
         measured = elapsed_seconds(ctx, end, given)
         waiting = (pl.lit(as_of) - pl.col("created_at")).dt.total_microseconds() / 1e6
