@@ -82,17 +82,27 @@ def compute(
     if sla:
         if as_of is None:
             as_of = latest_timestamp(prepared, columns)
+        steps: list[list[pl.Expr]] = [[], []]
         for policy in sla:
             key = sla_rules.kpi_id(policy)
             infos[key] = sla_rules.info(policy)
             kpi_ids.append(key)
+            if as_of is None:
+                unavailable[key] = ("created_at",)
+                continue
             try:
-                measures[key] = sla_rules.measure(policy, ctx, calendars, as_of) if as_of else None
+                for step, exprs in zip(steps, sla_rules.per_contact_columns(policy, ctx, calendars, as_of)):
+                    step += exprs
             except NotAvailable as missing:
                 unavailable[key] = missing.needs
-            if measures.get(key) is None:
-                measures.pop(key, None)
-                unavailable.setdefault(key, ("created_at",))
+        for step in steps:
+            if step:
+                lazy = lazy.with_columns(step)
+        ctx = Context(columns=frozenset(lazy.collect_schema().names()))
+        for policy in sla:
+            key = sla_rules.kpi_id(policy)
+            if key not in unavailable:
+                measures[key] = sla_rules.measure(policy, ctx, calendars, as_of)
 
     keys = list(by)
     if period is not None:

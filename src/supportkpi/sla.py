@@ -96,21 +96,57 @@ def measured_and_waiting(
     stop = end_timestamp(end, given, ctx.columns)
     if policy.clock == "business":
         measured = business_elapsed(calendars, stop, policy.calendar, ctx.columns)
-        waiting = business_elapsed(calendars, pl.lit(as_of), policy.calendar, ctx.columns)
     else:
         measured = elapsed_seconds(ctx, end, given)
-        waiting = (pl.lit(as_of) - pl.col("created_at")).dt.total_microseconds() / 1e6
     # judged as things stood at the report's end: an answer after as_of had not happened yet
     measured = pl.when(stop <= as_of).then(measured)
-    return measured, pl.when(measured.is_null()).then(waiting)
+    return measured, pl.when(measured.is_null()).then(waiting_at(policy, ctx, calendars, as_of))
+
+
+def waiting_at(policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime) -> pl.Expr:
+    """Time from created_at to the report's end, on the policy's clock."""
+    if policy.clock == "business":
+        return business_elapsed(calendars, pl.lit(as_of), policy.calendar, ctx.columns)
+    return (pl.lit(as_of) - pl.col("created_at")).dt.total_microseconds() / 1e6
+
+
+def column(policy: SlaPolicy, part: str) -> str:
+    return f"_sla_{policy.name}_{part}"
+
+
+def per_contact_columns(
+    policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime
+) -> list[list[pl.Expr]]:
+    """Two steps of columns the engine adds before its group-by, so that the business-hours
+    arithmetic runs once per contact, not once per aggregation: target and measured, then the
+    time waited so far by contacts still waiting at ``as_of``."""
+    measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
+    first = [
+        target(policy, ctx.columns).alias(column(policy, "target")),
+        measured.alias(column(policy, "measured")),
+    ]
+    waited = waiting_at(policy, ctx, calendars, as_of)
+    second = [
+        pl.when(pl.col(column(policy, "measured")).is_null()).then(waited).alias(column(policy, "waiting"))
+    ]
+    return [first, second]
 
 
 def measure(policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime) -> Measure:
-    measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
-    later = pl.col("created_at") > as_of
-    m = sla_compliance.measure(ctx, target(policy, ctx.columns), measured, waiting, later)
+    """The policy's Measure over the columns of :func:`per_contact_columns`."""
+    end, given = ENDS[policy.metric]
+    unknown = ctx.invalid(end) | ctx.invalid(given)
+    m = sla_compliance.measure(
+        ctx,
+        pl.col(column(policy, "target")),
+        pl.col(column(policy, "measured")),
+        pl.col(column(policy, "waiting")),
+        after_end=pl.col("created_at") > as_of,
+        unknown=unknown,
+    )
     clock = "business hours: " + calendars.describe(policy.calendar) if policy.clock == "business" else "calendar time"
-    return Measure(m.value, m.n, m.excluded, m.stats, variant=f"{policy.metric}, {clock}")
+    label = f"{policy.metric}, {clock}, as of {as_of:%Y-%m-%d %H:%M:%S} UTC"
+    return Measure(m.value, m.n, m.excluded, m.stats, variant=label)
 
 
 def breaches(

@@ -48,14 +48,18 @@ def measure(
     measured: pl.Expr,
     waiting: pl.Expr,
     after_end: pl.Expr | None = None,
+    unknown: pl.Expr | None = None,
 ) -> Measure:
     """``target`` seconds per contact (null: no target applies), ``measured`` seconds to the
     metric's end (null while it had not happened by the report's end), ``waiting`` seconds from
     creation to the report's end for contacts still waiting; ``after_end`` marks contacts
-    created after the report's end (left out)."""
+    created after the report's end (left out); ``unknown`` marks contacts whose end could not be
+    read (left out as unparseable, not taken for still waiting)."""
     later = ctx.rows & (after_end.fill_null(False) if after_end is not None else pl.lit(False))
-    applies = ctx.rows & ~ctx.abandoned & target.is_not_null() & ~later
+    bad = unknown.fill_null(False) if unknown is not None else pl.lit(False)
     done = measured.is_not_null()
+    unreadable = bad & ~done
+    applies = ctx.rows & ~ctx.abandoned & target.is_not_null() & ~later & ~unreadable
     negative = done & (measured < 0)
     met = done & ~negative & (measured <= target)
     late = done & ~negative & (measured > target)
@@ -64,6 +68,7 @@ def measure(
     excluded = {
         "no target for this contact": ctx.rows & ~ctx.abandoned & target.is_null() & ~later,
         "created after the report's end": later & ~ctx.abandoned,
+        "unparseable end time": ctx.rows & ~ctx.abandoned & target.is_not_null() & ~later & unreadable,
         "in progress": applies & ~done & ~overdue,
         "negative duration": applies & negative,
         "abandoned": ctx.rows & ctx.abandoned,
