@@ -198,6 +198,13 @@ class SlaTarget(_Strict):
     def _one_limit(self) -> SlaTarget:
         if (self.hours is None) == (self.minutes is None):
             raise ValueError("give exactly one of `hours` or `minutes`")
+        from supportkpi.schema import VOCABULARIES
+
+        for name in ("priority", "channel"):
+            value = getattr(self, name)
+            if value is not None and value not in VOCABULARIES[name]:
+                # a typo would match no contact and silently fall through to the next target
+                raise ValueError(f"{name} '{value}' is not a canonical {name} ({suggest(value, VOCABULARIES[name])})")
         return self
 
     @property
@@ -306,6 +313,8 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"not valid YAML: {problem}", path, line) from None
+    except ValueError as exc:  # YAML that looks like a date but is none (2024-02-30)
+        raise ConfigError(f"not a valid value: {exc}", path) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -111,12 +111,22 @@ def load(
 
 
 def _source_for(path: str, patterns: Mapping[str, str]) -> str | None:
-    from fnmatch import fnmatch
-
     for pattern, name in patterns.items():
-        if fnmatch(path, pattern) or fnmatch(Path(path).name, pattern):
+        if matches(path, pattern):
             return name
     return None
+
+
+def matches(path: str, pattern: str) -> bool:
+    """A kpi.yaml file pattern matches the path as typed, relative to the current directory
+    (``./exports/a.csv`` and an absolute path alike), or the file name alone."""
+    import os
+    from fnmatch import fnmatch
+
+    if path == readers.STDIN:
+        return False
+    candidates = {path, Path(path).name, os.path.relpath(Path(path).resolve())}
+    return any(fnmatch(c, pattern) for c in candidates)
 
 
 def _read(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
@@ -310,10 +320,12 @@ def _typed(
         elif column.kind is Kind.STRING:
             value = parse.string(pl.col(name), dtype)
             if name in VOCABULARIES:
-                # a value outside the canonical vocabulary is reported, not kept as an "other"
+                # a value outside the canonical vocabulary is reported (as written), not kept as
+                # an "other"
+                raw_value = value
                 value = value.str.to_lowercase()
                 known = value.is_null() | value.is_in(VOCABULARIES[name])
-                flags.append(pl.when(~known).then(value).alias(invalid_flag(name)))
+                flags.append(pl.when(~known).then(raw_value).alias(invalid_flag(name)))
                 value = pl.when(known).then(value)
             columns.append(value.alias(name))
         else:

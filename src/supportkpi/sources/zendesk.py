@@ -42,9 +42,8 @@ What maps where:
   surveys (survey responses API) are not covered.
 
 Judgement calls: timestamps win over the minute counts where both exist (the engine's rule).
-Zendesk's metrics are whole minutes while ``solved_at`` has seconds, so the data-quality report
-flags "disagree by more than 1 s" for tickets whose times differ by under a minute (the check's
-tolerance knows nothing of the minute rounding).
+Zendesk's metrics are whole minutes while ``solved_at`` has seconds; the data-quality check that
+compares them tolerates a minute's rounding and flags larger disagreements.
 
 Not available from this export: escalation rate (no escalated flag), transfer rate
 (``group_stations``/``assignee_stations`` count groups and assignees, not transfers, and are not

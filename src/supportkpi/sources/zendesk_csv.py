@@ -46,7 +46,7 @@ and the formats of their dates could not be confirmed; map them with ``--map``.
 Not available from this export: first_response_at as a timestamp (the minutes serve),
 escalation rate, transfer rate (group/assignee stations are not transfers), NPS, CES, QA score,
 the call/chat queue KPIs, conversion rate. As for the JSON preset, the minute counts may differ
-from the timestamps by rounding, which the data-quality report flags when over 1 s.
+from the timestamps by rounding; the data-quality report flags disagreements of a minute or more.
 """
 
 from __future__ import annotations
