@@ -605,3 +605,19 @@ def test_validate_reports_findings_and_exits_1(tmp_path):
     clean = tmp_path / "ok.csv"
     clean.write_text("ticket_id,created_at\nT1,2025-01-15T10:00:00Z\n")
     assert run("validate", clean, cwd=tmp_path).returncode == 0
+
+
+def test_vendor_per_file_from_kpi_yaml_match(tmp_path):
+    # two exports from two helpdesks; kpi.yaml names the vendor of each file pattern
+    fixtures = Path(__file__).parent / "fixtures" / "sources"
+    (tmp_path / "kpi.yaml").write_text(
+        "version: 1\nvendors:\n  Zen: {match: ['*zendesk.json']}\n  Fresh: {match: ['*freshdesk.csv']}\n"
+    )
+    proc = run(
+        "compute", fixtures / "zendesk.json", fixtures / "freshdesk.csv", "--by", "vendor",
+        "--kpi", "ticket_volume", "--format", "json", "-q", "--tz", "Europe/Berlin", cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    volumes = {g["keys"]["vendor"]: g["kpis"]["ticket_volume"]["value"] for g in json.loads(proc.stdout)["groups"]}
+    # the fixtures hold 9 Zendesk tickets and 10 Freshdesk tickets
+    assert volumes == {"Zen": 9, "Fresh": 10}

@@ -183,6 +183,9 @@ class CalendarConfig(_Strict):
 class VendorConfig(_Strict):
     calendar: str | None = None
     """The calendar of this vendor's contract (default: the calendar named `default`)."""
+    match: list[str] = Field(default_factory=list)
+    """File patterns of this vendor's exports: their contacts get this `vendor` (exports
+    rarely say which outsourcing partner handled them)."""
 
 
 class SlaTarget(_Strict):

@@ -118,5 +118,6 @@ def load_inputs(
         decimal_comma=decimal_comma,
         group_by=group_by or (),
         values=settings.values,
+        vendors_by_path={v: c.match for v, c in settings.vendors.items() if c.match},
     )
     return settings, timezone, loaded

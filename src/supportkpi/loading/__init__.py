@@ -64,6 +64,7 @@ def load(
     decimal_comma: bool | None = None,
     group_by: Sequence[str] = (),
     values: Mapping[str, Mapping[str, object]] | None = None,
+    vendors_by_path: Mapping[str, Sequence[str]] | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -72,7 +73,9 @@ def load(
     ``decimal_comma`` None means: on for ``;``-separated files, as European spreadsheets write.
     ``group_by`` columns are checked as soon as the headers are known (a usage error, exit 2,
     wins over data errors found while reading). ``values`` maps an export's own words onto
-    canonical values per column (kpi.yaml ``values``), before typing.
+    canonical values per column (kpi.yaml ``values``), before typing. ``vendors_by_path`` maps
+    a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
+    contacts get that ``vendor``.
     """
     from supportkpi import sources as presets
 
@@ -98,11 +101,17 @@ def load(
         frame, chosen, confidence = _canonical(
             raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
         )
+        vendor = next(
+            (v for v, patterns in (vendors_by_path or {}).items() if any(matches(path, p) for p in patterns)),
+            None,
+        )
+        if vendor is not None:
+            frame = frame.with_columns(pl.lit(vendor, pl.String).alias("vendor"))
         frames.append(frame)
         inputs.append(InputInfo(path=path, format=fmt, rows=0, source=chosen, confidence=confidence))
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     names = [n for n in frame.collect_schema().names() if not n.startswith("_")]
-    for key in group_by:
+    for key in group_by:  # noqa: B007
         if key not in names and key != "period":
             raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
     for item in inputs:
