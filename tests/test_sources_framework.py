@@ -492,3 +492,15 @@ def test_sources_command_table(tmp_path):
     assert proc.returncode == 0, proc.stderr
     for name in ("zendesk", "freshdesk", "five9", "salesforce_case"):
         assert name in proc.stdout
+
+
+def test_kpi_yaml_values_win_over_a_presets_vocabulary(tmp_path):
+    # five9's fixture row 9 has CALL TYPE "Web Callback", which the preset does not know
+    fixture = Path(__file__).parent / "fixtures" / "sources" / "five9.csv"
+    before = supportkpi.load([str(fixture)], source="five9")
+    found = supportkpi.compute(before.frame, ["ticket_volume"], inputs=before.inputs).findings
+    assert any(f.column == "channel" for f in found)
+    after = supportkpi.load([str(fixture)], source="five9", values={"channel": {"Web Callback": "phone"}})
+    result = supportkpi.compute(after.frame, ["ticket_volume"], by=["channel"], inputs=after.inputs)
+    assert not [f for f in result.findings if f.column == "channel"]
+    assert {g.keys["channel"] for g in result.groups} == {"phone"}

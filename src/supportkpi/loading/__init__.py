@@ -231,7 +231,7 @@ def _canonical(
         kept = [h for h in dict.fromkeys(overrides.values())]
         frame = apply(
             preset, frame, names, [ROW, SOURCE], extra={f"__map_{h}": h for h in kept},
-            decimal_comma=decimal_comma,
+            decimal_comma=decimal_comma, values=_text_values(values),
         )
         if overrides:
             frame = frame.with_columns(
@@ -272,13 +272,20 @@ def _map_values(
     for column, table in values.items():
         if column not in names or not table:
             continue
-        lowered = {str(k).strip().lower(): _as_text(v) for k, v in table.items()}
+        lowered = _text_values({column: table})[column]
         key = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
         mapped = key.replace_strict(lowered, default=None, return_dtype=pl.String)
         maps.append(
             pl.when(key.is_in(list(lowered))).then(mapped).otherwise(pl.col(column).cast(pl.String)).alias(column)
         )
     return frame.with_columns(maps) if maps else frame
+
+
+def _text_values(values: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, str | None]]:
+    return {
+        column: {str(k).strip().lower(): _as_text(v) for k, v in table.items()}
+        for column, table in values.items()
+    }
 
 
 def _as_text(value: object) -> str | None:

@@ -157,10 +157,12 @@ def apply(
     keep: list[str],
     extra: Mapping[str, str] | None = None,
     decimal_comma: bool = False,
+    values: Mapping[str, Mapping[str, str | None]] | None = None,
 ) -> pl.LazyFrame:
     """The export frame translated into canonical columns (plus the ``keep`` columns and
     ``extra`` export fields under new names), with ``_invalid_<column>`` holding the raw value
-    where a converter did not understand it."""
+    where a converter did not understand it. ``values`` (kpi.yaml: an export's words -> canonical
+    values, as text) win over the preset's own conversion of a column."""
     from supportkpi.schema import invalid_flag
 
     present = set(columns)
@@ -185,6 +187,14 @@ def apply(
         if decimal_comma and getattr(spec.convert, "numeric", False):
             raw = raw.cast(pl.String).str.replace(",", ".", literal=True)
         value, ok = spec.convert(raw)
+        table = (values or {}).get(canonical)
+        if table:
+            # the user's words win; the column stays text for the loader's typing to read
+            key = _text(raw).str.to_lowercase()
+            hit = key.is_in(list(table))
+            mapped = key.replace_strict(dict(table), default=None, return_dtype=pl.String)
+            value = pl.when(hit).then(mapped).otherwise(value.cast(pl.String))
+            ok = ok | hit
         out.append(value.alias(canonical))
         flags.append(pl.when(~ok).then(_text(raw)).alias(invalid_flag(canonical)))
     return frame.select(*out, *flags)
