@@ -450,7 +450,7 @@ sla:
     result = compute(frame, ["sla_compliance"], calendars=Calendars.from_config(config), sla=config.sla)
     kpi = result.groups[0].kpis["sla_compliance.fix"]
     assert (kpi.value, kpi.n, kpi.stats["breached"]) == (pytest.approx(50.0), 2, 1)
-    table = breaches(frame, config.sla, calendars=Calendars.from_config(config))
+    table, _ = breaches(frame, config.sla, calendars=Calendars.from_config(config))
     assert table["ticket_id"].to_list() == ["R2"]
     assert table["over_by_hours"][0] == pytest.approx(1 / 60)
 
@@ -488,7 +488,7 @@ def test_sla_uses_each_vendors_calendar_unless_the_policy_names_one():
     assert (kpis["sla_compliance.office"].value, kpis["sla_compliance.office"].n) == (pytest.approx(100.0), 2)
     acme = kpis["sla_compliance.acme_only"]
     assert (acme.value, acme.n, acme.excluded["no target for this contact"]) == (pytest.approx(0.0), 1, 1)
-    table = breaches(tickets(rows), config.sla, calendars=Calendars.from_config(config))
+    table, _ = breaches(tickets(rows), config.sla, calendars=Calendars.from_config(config))
     assert sorted(zip(table["policy"], table["ticket_id"])) == [("acme_only", "Acme"), ("own", "Acme")]
     assert table["measured_hours"].to_list() == [pytest.approx(8.0)] * 2
 
@@ -498,7 +498,7 @@ def test_sla_uses_each_vendors_calendar_unless_the_policy_names_one():
 
 def test_breaches_api_lists_late_and_still_waiting_contacts():
     config = parse_config(SLA_YAML)
-    table = breaches(sla_frame(), config.sla[:1], calendars=Calendars.from_config(config), as_of=LATER)
+    table, _ = breaches(sla_frame(), config.sla[:1], calendars=Calendars.from_config(config), as_of=LATER)
     rows = {r["ticket_id"]: r for r in table.to_dicts()}
     assert sorted(rows) == ["T3", "T6", "T7"]
     assert rows["T3"]["state"] == "late"
@@ -512,7 +512,7 @@ def test_breaches_api_lists_late_and_still_waiting_contacts():
 
 def test_breaches_api_default_as_of_lists_only_answered_late():
     config = parse_config(SLA_YAML)
-    table = breaches(sla_frame(), config.sla[:1], calendars=Calendars.from_config(config))
+    table, _ = breaches(sla_frame(), config.sla[:1], calendars=Calendars.from_config(config))
     assert table["ticket_id"].to_list() == ["T3"]
 
 

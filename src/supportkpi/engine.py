@@ -288,19 +288,26 @@ def breaches(
     calendars: Calendars | None = None,
     timezone: str = "UTC",
     as_of: datetime | None = None,
-) -> pl.DataFrame:
-    """Every contact that breached a policy: ticket id, policy, target, measured, over by."""
+) -> tuple[pl.DataFrame, dict[str, tuple[str, ...]]]:
+    """Every contact that breached a policy: ticket id, policy, target, measured, over by; and
+    the policies the data cannot judge, with the columns they need."""
     prepared = with_duplicate_flag(_conform(frame.lazy()))
     columns = frozenset(prepared.collect_schema().names())
     calendars = calendars or Calendars({}, {}, None).with_default(timezone)
     as_of = as_of or latest_timestamp(prepared, columns)
     if as_of is None or not sla:
-        return pl.DataFrame()
+        return pl.DataFrame(), {}
     ctx = Context(columns=columns)
-    try:
-        return sla_rules.breaches(prepared, sla, ctx, calendars, as_of).collect()
-    except NotAvailable as missing:
-        raise UsageError(f"SLA breaches need {', '.join(missing.needs)}") from None
+    usable, skipped = [], {}
+    for policy in sla:
+        try:
+            sla_rules.measured_and_waiting(policy, ctx, calendars, as_of)
+            usable.append(policy)
+        except NotAvailable as missing:
+            skipped[policy.name] = missing.needs
+    if not usable:
+        return pl.DataFrame(), skipped
+    return sla_rules.breaches(prepared, usable, ctx, calendars, as_of).collect(), skipped
 
 
 def _group(

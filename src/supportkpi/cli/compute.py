@@ -117,15 +117,16 @@ def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> 
     import csv
     import io
     import json
-
-    import polars as pl
+    import sys
 
     from supportkpi.engine import breaches
     from supportkpi.render.csv import neutralise
 
     if not settings.sla:
         raise UsageError("--breaches needs SLA policies (an `sla:` section in kpi.yaml)")
-    frame = breaches(loaded.frame, settings.sla, calendars=calendars, timezone=timezone, as_of=end)
+    frame, skipped = breaches(loaded.frame, settings.sla, calendars=calendars, timezone=timezone, as_of=end)
+    for name, needs in skipped.items():
+        print(f"supportkpi: SLA policy {name} not judged: needs {', '.join(needs)}", file=sys.stderr)
     frame = frame.with_columns(pl_iso(frame))
     if fmt == "json":
         write_output(json.dumps({"breaches": frame.to_dicts()}, indent=2) + "\n", output)
@@ -153,14 +154,26 @@ def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> 
 
         shown = ["ticket_id", "vendor", "policy", "state", "target_hours", "measured_hours", "over_by_hours"]
         shown = [c for c in shown if c in frame.columns]
-        table = Table(*shown, title=f"SLA breaches: {frame.height}", title_justify="left")
-        for row in frame.select(shown).iter_rows():
-            table.add_row(*(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))
+        names = {"ticket_id": "ticket", "target_hours": "target", "measured_hours": "measured",
+                 "over_by_hours": "over by"}
+        table = Table(
+            title=f"SLA breaches: {frame.height} (times as h:mm:ss)", title_justify="left"
+        )
+        for c in shown:
+            table.add_column(names.get(c, c), no_wrap=c != "vendor", justify="right" if "hours" in c else "left")
+        for row in frame.select(shown).iter_rows() if frame.height else ():
+            table.add_row(*(_clock(v) if isinstance(v, float) else str(v) for v in row))
         buffer = io.StringIO() if output is not None else None
         console = Console(file=buffer, width=100) if buffer is not None else Console()
-        console.print(table)
+        console.print(table if frame.height else "No SLA breaches.")
         if buffer is not None:
             write_output(buffer.getvalue(), output)
+
+
+def _clock(hours: float) -> str:
+    """Hours as h:mm:ss, so that a breach by one second does not read as 0.00."""
+    seconds = round(hours * 3600)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def pl_iso(frame):
