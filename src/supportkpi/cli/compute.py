@@ -160,7 +160,10 @@ def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> 
             title=f"SLA breaches: {frame.height} (times as h:mm:ss)", title_justify="left"
         )
         for c in shown:
-            table.add_column(names.get(c, c), no_wrap=c != "vendor", justify="right" if "hours" in c else "left")
+            table.add_column(
+                names.get(c, c), no_wrap=c != "vendor", min_width=10 if c == "vendor" else None,
+                justify="right" if "hours" in c else "left",
+            )
         for row in frame.select(shown).iter_rows() if frame.height else ():
             table.add_row(*(_clock(v) if isinstance(v, float) else str(v) for v in row))
         buffer = io.StringIO() if output is not None else None

@@ -93,7 +93,7 @@ def _print(report: dict) -> None:
 
     console = Console()
     for item in report["inputs"]:
-        how = "detected" if item["confidence"] is not None else "given"
+        how = f"detected, {item['confidence']:.0%} of its fields" if item["confidence"] is not None else "given"
         console.print(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")
     console.print("Columns found: " + ", ".join(report["columns_found"]))
     console.print("Columns missing: " + (", ".join(report["columns_missing"]) or "none"))
@@ -105,6 +105,7 @@ def _print(report: dict) -> None:
         console.print("No data-quality findings: CLEAN")
         return
     table = Table("finding", "column", "rows", "expected", "examples (file:row value)")
+    table.columns[4].overflow = "fold"
     for f in report["findings"]:
         examples = "; ".join(
             f"{e.get('file', '')}:{e.get('row', '')} {e.get('value')!r}" for e in f.get("examples", [])

@@ -214,11 +214,14 @@ def _canonical(
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
 
     confidence = None
+    file_names = list(names)
+    detection_candidates: list[tuple[str, float]] = []
     if source_name:
         preset = presets.get(source_name)
     else:
         detection = presets.detect(names, path)
         preset, confidence = detection.source, detection.confidence
+        detection_candidates = detection.candidates
     for canonical, header in mapping.items():
         if header not in names and header != canonical:
             raise DataError(
@@ -254,10 +257,19 @@ def _canonical(
         chosen = presets.CANONICAL
     for required in REQUIRED:
         if required not in names:
-            hint = f"--map {required}=HEADER" if preset is None else "--map or --source"
+            if preset is not None:
+                raise DataError(
+                    f"{path}: read as {preset.name}, but its field for '{required}' "
+                    f"({_field_name(preset, required)}) is not in the file; is it another "
+                    f"export? Columns in the file: {', '.join(file_names)}. Pass --source NAME "
+                    f"(see `supportkpi sources`) or --map {required}=HEADER"
+                )
+            near = [f"{n} ({s:.0%})" for n, s in detection_candidates if s >= 0.3]
+            hint = f"; it looks partly like: {', '.join(near)} (--source NAME)" if near else ""
             raise DataError(
                 f"{path}: required column '{required}' is missing; "
-                f"{suggest(required, names, 'columns in the file')}. Map one with {hint}"
+                f"{suggest(required, names, 'columns in the file')}. Map one with "
+                f"--map {required}=HEADER{hint}"
             )
     frame = _map_values(frame, names, values)
     return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
@@ -294,6 +306,12 @@ def _as_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
+
+
+def _field_name(preset, canonical: str) -> str:
+    spec = preset.fields.get(canonical)
+    sources = getattr(spec, "sources", None) or (getattr(spec, "source", None),)
+    return ", ".join(f"'{s}'" for s in sources if s) or "none"
 
 
 def preset_columns(frame: pl.LazyFrame) -> list[str]:
