@@ -240,31 +240,42 @@ def check_field_counts(
     lines = pl.scan_csv(
         path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}
     ).with_row_index("line", offset=1)
+    if _holds_quote(path):
+        if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
+            _raise_first_bad_row(path, _utf8(path, read_bytes(path)), delimiter)
+        return
     fields = pl.col("text").str.count_matches(delimiter, literal=True) + 1
-    quoted = pl.col("text").str.contains('"', literal=True)
     try:
         header = lines.head(1).collect()
         if header.height == 0:
             return
         expected = header.select(fields).item()
-        summary = lines.select(
-            quoted.any().alias("quoted"),
-            pl.col("line").filter(pl.col("text").is_not_null() & (fields != expected)).first().alias("bad"),
-            fields.filter(pl.col("text").is_not_null() & (fields != expected)).first().alias("found"),
-        ).collect()
+        bad = (
+            lines.filter(pl.col("text").is_not_null() & (fields != expected))
+            .select("line", fields.alias("found"))
+            .head(1)
+            .collect()
+        )
     except pl.exceptions.ComputeError:
         _utf8(path, read_bytes(path))  # names the line that is not UTF-8
         raise
-    any_quote, line, found = summary.row(0)
-    if any_quote:
-        if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
-            _raise_first_bad_row(path, _utf8(path, read_bytes(path)), delimiter)
-        return
-    if line is not None:
+    if bad.height:
+        line, found = bad.row(0)
         raise DataError(
             f"{path}: row {line - 1} (line {line}): {found} fields, expected {expected} as in the "
             "header (a truncated or damaged export?)"
         )
+
+
+def _holds_quote(path: str) -> bool:
+    """Whether the file has a quote character anywhere (a byte search, no parsing)."""
+    import mmap
+
+    with open(path, "rb") as handle:
+        if Path(path).stat().st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b'"') != -1
 
 
 def _recodes(encoding: str | None) -> bool:
