@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import supportkpi
+from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "amazon_connect.jsonl")
 
@@ -111,7 +112,7 @@ def test_json_array_reads_the_same(tmp_path, result):
     loaded = supportkpi.load([str(path)])
     assert loaded.inputs[0].source == "amazon_connect"
     kpis = supportkpi.compute(loaded.frame, inputs=loaded.inputs).groups[0].kpis
-    _assert_same(kpis, expected.groups[0].kpis)
+    assert_same_kpis(kpis, expected.groups[0].kpis)
 
 
 def test_canonical_twin(tmp_path, result):
@@ -120,16 +121,6 @@ def test_canonical_twin(tmp_path, result):
     path.write_text(CANONICAL)
     twin = supportkpi.load([str(path)], source="canonical")
     kpis = supportkpi.compute(twin.frame, inputs=twin.inputs).groups[0].kpis
-    _assert_same(kpis, computed.groups[0].kpis)
+    assert_same_kpis(kpis, computed.groups[0].kpis)
 
 
-def _assert_same(kpis, expected):
-    """Same KPIs, each with the same value (to 1e-9), n and availability."""
-    assert kpis.keys() == expected.keys()
-    for kpi_id, want in expected.items():
-        got = kpis[kpi_id]
-        assert (got.n, got.available) == (want.n, want.available), kpi_id
-        if isinstance(want.value, float):
-            assert got.value == pytest.approx(want.value, abs=1e-9), kpi_id
-        else:
-            assert got.value == want.value, kpi_id

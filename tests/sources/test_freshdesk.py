@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import supportkpi
+from twin import assert_same_kpis
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
 CSV = str(FIXTURES / "freshdesk.csv")
@@ -128,11 +129,7 @@ def test_csv_canonical_twin(csv_result, tmp_path):
     assert twin.inputs[0].source == "canonical"
     twin_kpis = _kpis(twin)
     assert set(twin_kpis) == set(kpis)
-    for kpi_id, result in kpis.items():
-        other = twin_kpis[kpi_id]
-        assert (other.available, other.n) == (result.available, result.n), kpi_id
-        assert other.value == pytest.approx(result.value, abs=1e-9), kpi_id
-        assert other.stats == pytest.approx(result.stats, abs=1e-9), kpi_id
+    assert_same_kpis(twin_kpis, kpis)
 
 
 # --- API v2 tickets with stats ----------------------------------------------------------------

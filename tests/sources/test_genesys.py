@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import supportkpi
+from twin import assert_same_kpis
 from supportkpi.sources import Field
 from supportkpi.sources.genesys import SOURCE, summarize
 
@@ -113,7 +114,7 @@ def test_several_arrays_go_through_prepare(tmp_path, result):
     loaded = supportkpi.load([str(path)])
     assert loaded.inputs[0].source == "genesys"
     kpis = supportkpi.compute(loaded.frame, inputs=loaded.inputs).groups[0].kpis
-    _assert_same(kpis, expected.groups[0].kpis)
+    assert_same_kpis(kpis, expected.groups[0].kpis)
 
 
 def test_prepare_reduces_each_conversation_to_one_flat_record():
@@ -189,16 +190,6 @@ def test_canonical_twin(tmp_path, result):
     path.write_text(CANONICAL)
     twin = supportkpi.load([str(path)], source="canonical")
     kpis = supportkpi.compute(twin.frame, inputs=twin.inputs).groups[0].kpis
-    _assert_same(kpis, computed.groups[0].kpis)
+    assert_same_kpis(kpis, computed.groups[0].kpis)
 
 
-def _assert_same(kpis, expected):
-    """Same KPIs, each with the same value (to 1e-9), n and availability."""
-    assert kpis.keys() == expected.keys()
-    for kpi_id, want in expected.items():
-        got = kpis[kpi_id]
-        assert (got.n, got.available) == (want.n, want.available), kpi_id
-        if isinstance(want.value, float):
-            assert got.value == pytest.approx(want.value, abs=1e-9), kpi_id
-        else:
-            assert got.value == want.value, kpi_id

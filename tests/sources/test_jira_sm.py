@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 import supportkpi
+from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "jira_sm.json")
 
@@ -102,11 +103,7 @@ def test_canonical_twin(loaded, tmp_path):
     assert twin.inputs[0].source == "canonical"
     mine = supportkpi.compute(loaded.frame, inputs=loaded.inputs).groups[0].kpis
     theirs = supportkpi.compute(twin.frame, inputs=twin.inputs).groups[0].kpis
-    for kpi_id, result in mine.items():
-        assert result.available == theirs[kpi_id].available, kpi_id
-        assert result.n == theirs[kpi_id].n, kpi_id
-        assert result.value == pytest.approx(theirs[kpi_id].value, abs=1e-9), kpi_id
-        assert result.stats == pytest.approx(theirs[kpi_id].stats, abs=1e-9), kpi_id
+    assert_same_kpis(mine, theirs)
     frame = loaded.frame.collect().sort("ticket_id")
     twin_frame = twin.frame.collect().sort("ticket_id")
     for column in ("created_at", "first_response_at", "resolved_at", "status", "priority", "topic"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import supportkpi
+from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "salesforce_case.csv")
 
@@ -94,11 +95,7 @@ def test_canonical_twin(loaded, kpis, tmp_path):
     twin = supportkpi.load([str(path)])
     assert twin.inputs[0].source == "canonical"
     theirs = _compute(twin)
-    for kpi_id, result in kpis.items():
-        assert result.available == theirs[kpi_id].available, kpi_id
-        assert result.n == theirs[kpi_id].n, kpi_id
-        assert result.value == pytest.approx(theirs[kpi_id].value, abs=1e-9), kpi_id
-        assert result.stats == pytest.approx(theirs[kpi_id].stats, abs=1e-9), kpi_id
+    assert_same_kpis(kpis, theirs)
     frame = loaded.frame.collect().sort("ticket_id")
     twin_frame = twin.frame.collect().sort("ticket_id")
     for column in ("resolved_at", "status", "priority", "channel", "escalated", "agent", "team", "customer_id"):

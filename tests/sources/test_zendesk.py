@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 import supportkpi
+from twin import assert_same_kpis
 from supportkpi.sources.zendesk import prepare
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
@@ -229,18 +230,7 @@ def assert_twins(preset_result, twin_text, tmp_path):
     path = tmp_path / "canonical.csv"
     path.write_text(twin_text)
     _, twin = kpis_of(str(path), source="canonical")
-    ours, theirs = preset_result.groups[0].kpis, twin.groups[0].kpis
-    assert set(ours) == set(theirs)
-    for kpi_id in ours:
-        a, b = ours[kpi_id], theirs[kpi_id]
-        assert a.available == b.available, kpi_id
-        assert a.n == b.n, kpi_id
-        if a.value is None or b.value is None:
-            assert a.value == b.value, kpi_id
-        else:
-            assert a.value == pytest.approx(b.value, abs=1e-9), kpi_id
-        for name, value in a.stats.items():
-            assert value == pytest.approx(b.stats[name], abs=1e-9), (kpi_id, name)
+    assert_same_kpis(preset_result.groups[0].kpis, twin.groups[0].kpis)
 
 
 def test_api_canonical_twin(api, tmp_path):
