@@ -78,6 +78,11 @@ def compute(
     lazy = prepared
     ctx = Context(columns=columns)
     measures, unavailable = _measures(ctx, kpi_ids, params)
+    for kpi_id in ("first_response_time", "resolution_time"):
+        m = measures.get(kpi_id)
+        if m is not None and m.variant and m.variant.endswith("business hours"):
+            # the output names the calendars the clock ran on
+            measures[kpi_id] = dataclasses.replace(m, variant=f"{m.variant}: {calendars.describe()}")
     infos = {kpi_id: REGISTRY[kpi_id].INFO for kpi_id in kpi_ids}
     if sla:
         if as_of is None:
@@ -143,13 +148,6 @@ def compute(
     inputs = [
         dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(inputs)
     ]
-    for kpi_id in business_ends and ("first_response_time", "resolution_time"):
-        for group in groups:
-            result = group.kpis.get(kpi_id)
-            if result is not None and result.available and result.variant and "business" in result.variant:
-                result.variant = result.variant.replace(
-                    "business hours", "business hours: " + calendars.describe()
-                )
     return ComputeResult(
         groups=groups,
         by=list(by),
@@ -180,9 +178,9 @@ def _conform(frame: pl.LazyFrame) -> pl.LazyFrame:
 def with_duplicate_flag(frame: pl.LazyFrame) -> pl.LazyFrame:
     """Flag repeats of a ``ticket_id``: the first row is kept, the rest are left out of every
     KPI and counted. Ids are unique within one input file. Without ids every row counts."""
-    if DUPLICATE in frame.collect_schema().names():
-        return frame
     names = frame.collect_schema().names()
+    if DUPLICATE in names:
+        return frame
     if "ticket_id" in names:
         # ids are unique within a source: the same id in two vendors' files is two contacts
         key = pl.struct(SOURCE, "ticket_id") if SOURCE in names else pl.col("ticket_id")
