@@ -231,7 +231,7 @@ def _canonical(
     if preset is not None:
         # --map / kpi.yaml columns override the preset's field for that column
         overrides = {c: h for c, h in mapping.items() if h in names}
-        kept = [h for h in dict.fromkeys(overrides.values())]
+        kept = list(dict.fromkeys(overrides.values()))
         frame = apply(
             preset, frame, names, [ROW, SOURCE], extra={f"__map_{h}": h for h in kept},
             decimal_comma=decimal_comma, values=_text_values(values),
@@ -271,6 +271,10 @@ def _canonical(
                 f"{suggest(required, names, 'columns in the file')}. Map one with "
                 f"--map {required}=HEADER{hint}"
             )
+    if preset is not None:
+        # the preset's converters applied the value maps of their columns already
+        converted = {c for c, f in preset.fields.items() if getattr(f, "convert", None) and c not in overrides}
+        values = {c: t for c, t in values.items() if c not in converted}
     frame = _map_values(frame, names, values)
     return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
 
