@@ -120,15 +120,14 @@ def per_contact_columns(
     """Two steps of columns the engine adds before its group-by, so that the business-hours
     arithmetic runs once per contact, not once per aggregation: target and measured, then the
     time waited so far by contacts still waiting at ``as_of``."""
-    measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
+    measured, _ = measured_and_waiting(policy, ctx, calendars, as_of)
     first = [
         target(policy, ctx.columns).alias(column(policy, "target")),
         measured.alias(column(policy, "measured")),
     ]
     waited = waiting_at(policy, ctx, calendars, as_of)
-    second = [
-        pl.when(pl.col(column(policy, "measured")).is_null()).then(waited).alias(column(policy, "waiting"))
-    ]
+    still_waiting = pl.col(column(policy, "measured")).is_null()
+    second = [pl.when(still_waiting).then(waited).alias(column(policy, "waiting"))]
     return [first, second]
 
 
