@@ -7,6 +7,7 @@ without any kpi.yaml uses those defaults.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -201,13 +203,7 @@ class SlaTarget(_Strict):
     def _one_limit(self) -> SlaTarget:
         if (self.hours is None) == (self.minutes is None):
             raise ValueError("give exactly one of `hours` or `minutes`")
-        from supportkpi.schema import VOCABULARIES
-
-        for name in ("priority", "channel"):
-            value = getattr(self, name)
-            if value is not None and value not in VOCABULARIES[name]:
-                # a typo would match no contact and silently fall through to the next target
-                raise ValueError(f"{name} '{value}' is not a canonical {name} ({suggest(value, VOCABULARIES[name])})")
+        _check_vocabulary(self)
         return self
 
     @property
@@ -224,7 +220,124 @@ class SlaPolicy(_Strict):
     targets: list[SlaTarget] = Field(min_length=1)
 
 
+_LEVEL = r"^\s*[-+]?\d+(\.\d+)?\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hr|hrs|hours|d|days|%)?\s*$"
+Level = float | Annotated[str, StringConstraints(pattern=_LEVEL)]
+"""A target level: a number in the KPI's unit (hours for ticket durations, seconds for call
+durations, % for rates), or a duration with its unit ("90s", "15 min", "4h", "1d")."""
+
+_TO_SECONDS = {"s": 1, "sec": 1, "secs": 1, "seconds": 1, "m": 60, "min": 60, "mins": 60,
+               "minutes": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hours": 3600, "d": 86400,
+               "days": 86400}
+
+
+def level_in_unit(level: float | str | None, unit: str) -> float | None:
+    """A level in the KPI's unit: ``level_in_unit("15 min", "hours") == 0.25``.
+
+    >>> level_in_unit("90s", "seconds"), level_in_unit("4h", "hours"), level_in_unit(95, "%")
+    (90.0, 4.0, 95.0)
+    """
+    if level is None or isinstance(level, (int, float)):
+        return None if level is None else float(level)
+    match = re.match(r"^\s*([-+]?\d+(?:\.\d+)?)\s*([a-z%]*)\s*$", level)
+    number, suffix = float(match.group(1)), match.group(2)
+    if not suffix:
+        return number
+    if suffix == "%":
+        if unit != "%":
+            raise ValueError(f"'{level}': a percentage, but this KPI is measured in {unit}")
+        return number
+    if unit not in ("hours", "seconds"):
+        raise ValueError(f"'{level}': a duration, but this KPI is measured in {unit}")
+    return number * _TO_SECONDS[suffix] / (3600 if unit == "hours" else 1)
+
+
+class TargetOverride(_Strict):
+    """Levels for some vendors, channels or priorities. The most specific matching override
+    wins (vendor outranks priority, which outranks channel); a level it leaves out is the
+    target's. Weights are not overridden, so that vendors' scores stay comparable."""
+
+    vendor: str | None = None
+    channel: str | None = None
+    priority: str | None = None
+    warn: Level | None = None
+    fail: Level | None = None
+    min_sample: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> TargetOverride:
+        if self.vendor is None and self.channel is None and self.priority is None:
+            raise ValueError("an override names a `vendor`, `channel` or `priority`")
+        if self.warn is None and self.fail is None and self.min_sample is None:
+            raise ValueError("an override gives `warn`, `fail` or `min_sample`")
+        _check_vocabulary(self)
+        return self
+
+    @property
+    def conditions(self) -> dict[str, str]:
+        return {k: v for k in ("vendor", "channel", "priority") if (v := getattr(self, k)) is not None}
+
+    @property
+    def specificity(self) -> int:
+        return 4 * (self.vendor is not None) + 2 * (self.priority is not None) + (self.channel is not None)
+
+
+class Target(_Strict):
+    """What is expected of one KPI: a `warn` and a `fail` level (either may be left out), a
+    minimum sample below which the result is "insufficient data", and a weight in the score."""
+
+    kpi: str
+    """A KPI id (`supportkpi kpis`) or `sla_compliance.<policy>`."""
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$")] | None = None
+    """Unique name of the check (default: the KPI id, plus the statistic if given)."""
+    statistic: Statistic | None = None
+    """For duration KPIs: which statistic is judged (default: the KPI's headline value)."""
+    warn: Level | None = None
+    fail: Level | None = None
+    min_sample: int = Field(1, ge=0)
+    weight: float = Field(1, ge=0)
+    direction: Literal["higher", "lower"] | None = None
+    """Which way is better, for KPIs without one (ticket volume)."""
+    insufficient: Literal["warn", "skip", "error"] | None = None
+    """What `check` makes of insufficient data (default: `--insufficient`, else warn)."""
+    overrides: list[TargetOverride] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Target:
+        if self.warn is None and self.fail is None:
+            raise ValueError("give `warn`, `fail` or both")
+        seen = {}
+        for override in self.overrides:
+            key = tuple(sorted(override.conditions.items()))
+            if key in seen:
+                raise ValueError(f"two overrides for {dict(key)}")
+            seen[key] = override
+        return self
+
+    @property
+    def check_name(self) -> str:
+        if self.name:
+            return self.name
+        return f"{self.kpi}.{self.statistic}" if self.statistic else self.kpi
+
+    @property
+    def split_by(self) -> list[str]:
+        """Columns named by overrides: the check is judged per vendor, channel or priority
+        they name, whatever the run's grouping."""
+        return [d for d in ("vendor", "channel", "priority") if any(getattr(o, d) for o in self.overrides)]
+
+
+def _check_vocabulary(model: Any) -> None:
+    from supportkpi.schema import VOCABULARIES
+
+    for name in ("priority", "channel"):
+        value = getattr(model, name)
+        if value is not None and value not in VOCABULARIES[name]:
+            # a typo would match no contact and silently fall through
+            raise ValueError(f"{name} '{value}' is not a canonical {name} ({suggest(value, VOCABULARIES[name])})")
+
+
 class Config(_Strict):
+    _root: Any = PrivateAttr(default=None)  # the YAML node tree, for line numbers
     version: Literal[1] = 1
     timezone: str = "UTC"
     columns: dict[CanonicalName, str] = Field(default_factory=dict)
@@ -239,6 +352,8 @@ class Config(_Strict):
     teams: dict[str, VendorConfig] = Field(default_factory=dict)
     """Per team (the `team` column): its calendar, which wins over its vendor's."""
     sla: list[SlaPolicy] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    """What is expected of each KPI: judged by `scorecard` and `check`."""
 
     def cross_reference_errors(self) -> list[tuple[tuple, str]]:
         """Names that point nowhere, as (location in kpi.yaml, message)."""
@@ -262,7 +377,18 @@ class Config(_Strict):
                     f"policy '{policy.name}': no calendar '{policy.calendar}' "
                     f"({suggest(policy.calendar, self.calendars, 'calendars declared')})",
                 ))
+        if self.targets and not errors:
+            from supportkpi.targets import TargetError, build_checks
+
+            try:
+                build_checks(self)
+            except TargetError as exc:
+                errors.append((exc.loc, exc.message))
         return errors
+
+    def line_of(self, loc: tuple) -> int | None:
+        """1-based line in kpi.yaml of the setting at ``loc`` (None for defaults)."""
+        return _line_of(self._root, loc) if self._root is not None else None
 
     @field_validator("timezone")
     @classmethod
@@ -341,6 +467,7 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
         elif first["type"] == "literal_error":
             message = f"{message}, got {first.get('input')!r}"
         raise ConfigError(f"{where}: {message}", path, _line_of(root, loc)) from None
+    config._root = root
     for loc, message in config.cross_reference_errors():
         where = ".".join(str(p) for p in loc)
         raise ConfigError(f"{where}: {message}", path, _line_of(root, loc))

@@ -1,0 +1,321 @@
+"""Targets of kpi.yaml as checks, and how a KPI result is judged against them.
+
+A check judges one KPI (or one statistic of a duration KPI, or one SLA policy's compliance) in
+each group of a run. Its levels come from the target, or from the most specific override whose
+vendor / channel / priority match the group (vendor outranks priority, priority outranks channel;
+a level the override leaves out is the target's).
+
+Status, with "worse" following the KPI's direction (lower-is-better for durations, higher for
+rates): a level is breached only by a value strictly worse than it, so a value exactly at the
+warn level passes and a value exactly at the fail level warns::
+
+    fail      if value is worse than `fail`
+    warn      else if value is worse than `warn`
+    pass      otherwise
+    insufficient data   when n < min_sample (or there is no value at all)
+    not available       when the export lacks the KPI's columns
+
+Pure: no I/O, no printing.
+
+    >>> from supportkpi.targets import Levels, judge
+    >>> csat = Levels(warn=85, fail=80, min_sample=30)
+    >>> [judge(v, 100, csat, "higher") for v in (90, 85, 84.9, 80, 79.9)]
+    ['pass', 'pass', 'warn', 'warn', 'fail']
+    >>> judge(90, 12, csat, "higher")
+    'insufficient data'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from supportkpi.config import Config, Target, level_in_unit
+
+Status = Literal["pass", "warn", "fail", "insufficient data", "not available"]
+PASS, WARN, FAIL = "pass", "warn", "fail"
+INSUFFICIENT, NOT_AVAILABLE = "insufficient data", "not available"
+STATUSES: tuple[str, ...] = (PASS, WARN, FAIL, INSUFFICIENT, NOT_AVAILABLE)
+DURATION_STATISTICS = ("median", "mean", "p90")
+
+
+@dataclass(frozen=True)
+class Levels:
+    warn: float | None
+    fail: float | None
+    min_sample: int = 1
+
+    @property
+    def target(self) -> float | None:
+        """The level to meet: warn if given (meeting it passes), else fail."""
+        return self.warn if self.warn is not None else self.fail
+
+
+@dataclass(frozen=True)
+class Override:
+    conditions: dict[str, str]
+    levels: Levels
+    specificity: int
+    index: int
+
+
+@dataclass(frozen=True)
+class Check:
+    """One target, resolved: numeric levels in the KPI's unit and the direction of "better"."""
+
+    name: str
+    kpi: str
+    title: str
+    unit: str
+    direction: Literal["higher", "lower"]
+    statistic: str | None
+    weight: float
+    insufficient: str | None
+    levels: Levels
+    overrides: tuple[Override, ...] = ()
+    split_by: tuple[str, ...] = ()
+    index: int = 0
+    """Position in kpi.yaml's `targets` list (for the line of an annotation)."""
+
+    def levels_for(self, keys: Mapping[str, Any]) -> tuple[Levels, Override | None]:
+        """The levels that apply to a group, and the override they came from (None: the
+        target's own)."""
+        matching = [
+            o for o in self.overrides
+            if all(keys.get(k) == v for k, v in o.conditions.items())
+        ]
+        if not matching:
+            return self.levels, None
+        best = max(matching, key=lambda o: o.specificity)
+        return best.levels, best
+
+
+@dataclass
+class TargetError(Exception):
+    loc: tuple
+    message: str
+
+
+def judge(value: float | None, n: int, levels: Levels, direction: str, available: bool = True) -> str:
+    """The status of one value against its levels (see the module docstring)."""
+    if not available:
+        return NOT_AVAILABLE
+    if value is None or n < max(levels.min_sample, 1):
+        return INSUFFICIENT
+    if levels.fail is not None and _worse(value, levels.fail, direction):
+        return FAIL
+    if levels.warn is not None and _worse(value, levels.warn, direction):
+        return WARN
+    return PASS
+
+
+def _worse(value: float, level: float, direction: str) -> bool:
+    return value < level if direction == "higher" else value > level
+
+
+def gap(value: float | None, levels: Levels, direction: str) -> float | None:
+    """Distance to the target (the warn level, else fail) in the KPI's unit; positive means
+    better than the target, negative worse.
+
+    >>> gap(4.5, Levels(warn=4, fail=8), "lower"), gap(92.0, Levels(warn=90, fail=85), "higher")
+    (-0.5, 2.0)
+    """
+    target = levels.target
+    if value is None or target is None:
+        return None
+    return value - target if direction == "higher" else target - value
+
+
+POINTS = {PASS: 100.0, WARN: 50.0, FAIL: 0.0}
+
+
+def score(statuses_and_weights: list[tuple[str, float]]) -> float | None:
+    """Overall score 0–100: the weighted mean of points per judged check, pass = 100,
+    warn = 50, fail = 0. Checks with insufficient data or not available are left out of both
+    sums; with none judged the score is None.
+
+    >>> score([("pass", 2), ("warn", 1), ("fail", 1), ("insufficient data", 5)])
+    62.5
+    """
+    judged = [(POINTS[s], w) for s, w in statuses_and_weights if s in POINTS]
+    total = sum(w for _, w in judged)
+    if not judged or total == 0:
+        return None
+    return sum(p * w for p, w in judged) / total
+
+
+def build_checks(config: Config) -> list[Check]:
+    """kpi.yaml ``targets`` as checks; a :class:`TargetError` names the place of a mistake."""
+    checks = [_check(config, index, target) for index, target in enumerate(config.targets)]
+    seen: dict[str, int] = {}
+    for check in checks:
+        if check.name in seen:
+            where = ("targets", check.index, "name" if config.targets[check.index].name else "kpi")
+            raise TargetError(
+                where,
+                f"two targets are named '{check.name}' (targets {seen[check.name] + 1} and "
+                f"{check.index + 1}); give each a unique `name:`",
+            )
+        seen[check.name] = check.index
+    return checks
+
+
+def _check(config: Config, index: int, target: Target) -> Check:
+    from supportkpi.config import suggest
+    from supportkpi.metrics import REGISTRY
+
+    here = ("targets", index)
+    policies = {f"sla_compliance.{p.name}": p for p in config.sla}
+    if target.kpi in REGISTRY:
+        info = REGISTRY[target.kpi].INFO
+        unit, direction, title, kind = info.unit, info.direction, info.title, info.kind
+        if target.kpi == "ces":
+            direction = "higher" if config.kpis.ces.higher_is_easier else "lower"
+    elif target.kpi in policies:
+        unit, direction, title, kind = "%", "higher", f"SLA {target.kpi.split('.', 1)[1]}", "rate"
+    else:
+        known = [*REGISTRY, *policies]
+        hint = " (SLA policies are named sla_compliance.<policy name>)" if target.kpi.startswith("sla") else ""
+        raise TargetError((*here, "kpi"), f"unknown KPI '{target.kpi}' ({suggest(target.kpi, known)}){hint}")
+    if target.statistic is not None and kind != "duration":
+        raise TargetError((*here, "statistic"), f"`statistic` is for duration KPIs; {target.kpi} is a {kind}")
+    direction = target.direction or direction
+    if direction is None:
+        raise TargetError(
+            (*here, "kpi"), f"{target.kpi} has no better direction; say `direction: higher` or `lower`"
+        )
+    base = _levels(target.warn, target.fail, target.min_sample, unit, direction, here)
+    overrides = []
+    for position, item in enumerate(target.overrides):
+        where = (*here, "overrides", position)
+        if item.vendor is not None and item.vendor not in config.vendors:
+            raise TargetError(
+                (*where, "vendor"),
+                f"no vendor '{item.vendor}' under `vendors:` "
+                f"({suggest(item.vendor, config.vendors, 'vendors declared')})",
+            )
+        levels = _levels(
+            item.warn if item.warn is not None else target.warn,
+            item.fail if item.fail is not None else target.fail,
+            item.min_sample if item.min_sample is not None else target.min_sample,
+            unit, direction, where,
+        )
+        overrides.append(Override(item.conditions, levels, item.specificity, position))
+    return Check(
+        name=target.check_name,
+        kpi=target.kpi,
+        title=title + (f" ({target.statistic})" if target.statistic else ""),
+        unit=unit,
+        direction=direction,
+        statistic=target.statistic,
+        weight=target.weight,
+        insufficient=target.insufficient,
+        levels=base,
+        overrides=tuple(overrides),
+        split_by=tuple(target.split_by),
+        index=index,
+    )
+
+
+def _levels(warn, fail, min_sample: int, unit: str, direction: str, where: tuple) -> Levels:
+    try:
+        warn_value = level_in_unit(warn, unit)
+    except ValueError as exc:
+        raise TargetError((*where, "warn"), str(exc)) from None
+    try:
+        fail_value = level_in_unit(fail, unit)
+    except ValueError as exc:
+        raise TargetError((*where, "fail"), str(exc)) from None
+    if warn_value is not None and fail_value is not None and _worse(warn_value, fail_value, direction):
+        better = "higher" if direction == "higher" else "lower"
+        raise TargetError(
+            (*where, "warn"),
+            f"warn {warn} is on the wrong side of fail {fail}: {better} is better here, so the warn "
+            f"level must be {'at or above' if direction == 'higher' else 'at or below'} the fail level",
+        )
+    return Levels(warn_value, fail_value, min_sample)
+
+
+INSUFFICIENT_MODES = ("warn", "skip", "error")
+
+
+def outcome(result: CheckResult, insufficient: str = "warn") -> str:
+    """What `check` makes of a result: pass, warn or fail as judged; insufficient data and
+    not available become warn, skip or error, as the target's `insufficient` says (else the
+    ``insufficient`` default)."""
+    if result.status in (INSUFFICIENT, NOT_AVAILABLE):
+        return result.check.insufficient or insufficient
+    return result.status
+
+
+def exit_code(outcomes: list[str], fail_on: str = "fail") -> int:
+    """cli-conventions: 3 (an evaluation error) over 1 (a fail) over 4 (only warnings, under
+    ``--fail-on warn``) over 0.
+
+    >>> exit_code(["pass", "warn"]), exit_code(["warn"], "warn"), exit_code(["fail", "error"])
+    (0, 4, 3)
+    """
+    if "error" in outcomes:
+        return 3
+    if "fail" in outcomes:
+        return 1
+    if fail_on == "warn" and "warn" in outcomes:
+        return 4
+    return 0
+
+
+@dataclass
+class CheckResult:
+    """One check judged in one group."""
+
+    check: Check
+    keys: dict[str, Any]
+    value: float | None
+    n: int
+    levels: Levels
+    status: str
+    override: Override | None = None
+    available: bool = True
+    needs: tuple[str, ...] = ()
+    change: float | None = None
+    """Change of the value since the previous period (same group), when periods are used."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float | None:
+        return gap(self.value, self.levels, self.check.direction)
+
+    @property
+    def split(self) -> dict[str, Any]:
+        return {k: v for k, v in self.keys.items() if k in self.check.split_by}
+
+    def to_dict(self) -> dict[str, Any]:
+        check = self.check
+        return {
+            "name": check.name,
+            "kpi": check.kpi,
+            "title": check.title,
+            "unit": check.unit,
+            "direction": check.direction,
+            "statistic": check.statistic,
+            "split": self.split,
+            "value": self.value,
+            "n": self.n,
+            "warn": self.levels.warn,
+            "fail": self.levels.fail,
+            "min_sample": self.levels.min_sample,
+            "weight": check.weight,
+            "override": dict(self.override.conditions) if self.override else None,
+            "status": self.status,
+            "gap": self.gap,
+            "change": self.change,
+            "available": self.available,
+            "needs": list(self.needs),
+        }
+
+    @property
+    def testcase(self) -> str:
+        """A name unique within a run: the check, then the split and period keys."""
+        parts = [f"{k}={v}" for k, v in self.keys.items() if k in self.check.split_by or k == "period"]
+        return self.check.name + (f" [{', '.join(parts)}]" if parts else "")
