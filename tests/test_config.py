@@ -22,7 +22,7 @@ def config_error(text: str, path: str = "kpi.yaml") -> ConfigError:
 
 
 def test_empty_document_gives_defaults():
-    assert parse_config("", "kpi.yaml") == Config()
+    assert parse_config("", "kpi.yaml").model_dump() == Config().model_dump()
 
 
 def test_top_level_defaults():

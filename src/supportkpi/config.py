@@ -253,8 +253,10 @@ def level_in_unit(level: float | str | None, unit: str) -> float | None:
 
 class TargetOverride(_Strict):
     """Levels for some vendors, channels or priorities. The most specific matching override
-    wins (vendor outranks priority, which outranks channel); a level it leaves out is the
-    target's. Weights are not overridden, so that vendors' scores stay comparable."""
+    wins: the one naming more of vendor/channel/priority, and between two naming as many,
+    channel outranks priority, which outranks vendor (a chat's 2-minute target stays a chat
+    target under a vendor's general contract). A level it leaves out is the target's. Weights
+    are not overridden, so that vendors' scores stay comparable."""
 
     vendor: str | None = None
     channel: str | None = None
@@ -277,8 +279,9 @@ class TargetOverride(_Strict):
         return {k: v for k in ("vendor", "channel", "priority") if (v := getattr(self, k)) is not None}
 
     @property
-    def specificity(self) -> int:
-        return 4 * (self.vendor is not None) + 2 * (self.priority is not None) + (self.channel is not None)
+    def specificity(self) -> tuple[int, int]:
+        named = (self.channel is not None, self.priority is not None, self.vendor is not None)
+        return sum(named), 4 * named[0] + 2 * named[1] + named[2]
 
 
 class Target(_Strict):
@@ -338,6 +341,7 @@ def _check_vocabulary(model: Any) -> None:
 
 class Config(_Strict):
     _root: Any = PrivateAttr(default=None)  # the YAML node tree, for line numbers
+    _path: str | None = PrivateAttr(default=None)
     version: Literal[1] = 1
     timezone: str = "UTC"
     columns: dict[CanonicalName, str] = Field(default_factory=dict)
@@ -385,6 +389,11 @@ class Config(_Strict):
             except TargetError as exc:
                 errors.append((exc.loc, exc.message))
         return errors
+
+    @property
+    def path(self) -> str | None:
+        """The kpi.yaml this came from (None: defaults)."""
+        return self._path
 
     def line_of(self, loc: tuple) -> int | None:
         """1-based line in kpi.yaml of the setting at ``loc`` (None for defaults)."""
@@ -468,6 +477,7 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
             message = f"{message}, got {first.get('input')!r}"
         raise ConfigError(f"{where}: {message}", path, _line_of(root, loc)) from None
     config._root = root
+    config._path = path
     for loc, message in config.cross_reference_errors():
         where = ".".join(str(p) for p in loc)
         raise ConfigError(f"{where}: {message}", path, _line_of(root, loc))

@@ -203,6 +203,7 @@ def evaluate(
                 check=check, keys=keys, value=value, n=n, levels=levels,
                 status=judge(value, n, levels, check.direction, available),
                 override=override, available=available, needs=tuple(needs),
+                split_on=tuple(d for d in split if d in keys),
             )
             if PERIOD_COLUMN in keys:
                 series = tuple((k, v) for k, v in keys.items() if k != PERIOD_COLUMN)

@@ -2,8 +2,8 @@
 
 A check judges one KPI (or one statistic of a duration KPI, or one SLA policy's compliance) in
 each group of a run. Its levels come from the target, or from the most specific override whose
-vendor / channel / priority match the group (vendor outranks priority, priority outranks channel;
-a level the override leaves out is the target's).
+vendor / channel / priority match the group (more conditions win; between as many, channel
+outranks priority, priority outranks vendor; a level the override leaves out is the target's).
 
 Status, with "worse" following the KPI's direction (lower-is-better for durations, higher for
 rates): a level is breached only by a value strictly worse than it, so a value exactly at the
@@ -28,7 +28,7 @@ Pure: no I/O, no printing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from supportkpi.config import Config, Target, level_in_unit
@@ -56,7 +56,7 @@ class Levels:
 class Override:
     conditions: dict[str, str]
     levels: Levels
-    specificity: int
+    specificity: tuple[int, int]
     index: int
 
 
@@ -280,7 +280,8 @@ class CheckResult:
     needs: tuple[str, ...] = ()
     change: float | None = None
     """Change of the value since the previous period (same group), when periods are used."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    split_on: tuple[str, ...] = ()
+    """Columns this check is judged per beyond the run's grouping (from its overrides)."""
 
     @property
     def gap(self) -> float | None:
@@ -288,7 +289,7 @@ class CheckResult:
 
     @property
     def split(self) -> dict[str, Any]:
-        return {k: v for k, v in self.keys.items() if k in self.check.split_by}
+        return {k: v for k, v in self.keys.items() if k in self.split_on}
 
     def to_dict(self) -> dict[str, Any]:
         check = self.check
@@ -317,5 +318,5 @@ class CheckResult:
     @property
     def testcase(self) -> str:
         """A name unique within a run: the check, then the split and period keys."""
-        parts = [f"{k}={v}" for k, v in self.keys.items() if k in self.check.split_by or k == "period"]
+        parts = [f"{k}={v}" for k, v in self.keys.items() if k in self.split_on or k == "period"]
         return self.check.name + (f" [{', '.join(parts)}]" if parts else "")

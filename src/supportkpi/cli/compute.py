@@ -8,7 +8,7 @@ import typer
 
 from supportkpi.cli import app
 from supportkpi.cli import options
-from supportkpi.cli.options import split_list, use_color, write_output
+from supportkpi.cli.options import split_list, write_output
 from supportkpi.errors import DataError, UsageError, first_line
 
 
@@ -16,11 +16,11 @@ from supportkpi.errors import DataError, UsageError, first_line
 def compute_command(
     files: list[str] = options.FILES,
     by: list[str] = typer.Option(None, "--by", "-b", help="Group by columns, e.g. vendor,channel."),
-    period: str = typer.Option(None, "--period", "-p", help="day, week, month or quarter (by created_at)."),
+    period: str = options.PERIOD,
     kpi: list[str] = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (comma-separated)."),
     config: Path = options.CONFIG,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
-    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    output: Path = options.OUTPUT,
     source: str = options.SOURCE,
     mapping: list[str] = options.MAP,
     tz: str = options.TZ,
@@ -29,16 +29,12 @@ def compute_command(
     encoding: str = options.ENCODING,
     separator: str = options.SEPARATOR,
     decimal_comma: bool = options.DECIMAL_COMMA,
-    hours: str = typer.Option(
-        None, "--hours", help="calendar or business: how ticket durations count (default: kpi.yaml)."
-    ),
-    as_of: str = typer.Option(
-        None, "--as-of", help="The report's end for SLA policies (default: latest timestamp in the data)."
-    ),
+    hours: str = options.HOURS,
+    as_of: str = options.AS_OF,
     breaches: bool = typer.Option(False, "--breaches", help="List the contacts that breached an SLA policy."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 on any data error."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr."),
-    no_color: bool = typer.Option(False, "--no-color", help="No colour in the table."),
+    quiet: bool = options.QUIET,
+    no_color: bool = options.NO_COLOR,
 ) -> None:
     """Compute KPIs from exports (canonical columns or a source preset; see `supportkpi kpis`)."""
     import polars as pl
@@ -57,14 +53,9 @@ def compute_command(
         input_format=input_format, encoding=encoding, separator=separator,
         decimal_comma=decimal_comma, group_by=split_list(by),
     )
-    params = settings.kpis.model_dump()
-    if hours is not None:
-        if hours not in ("calendar", "business"):
-            raise UsageError(f"--hours '{hours}': expected calendar or business")
-        for kpi_id in ("first_response_time", "resolution_time"):
-            params[kpi_id]["clock"] = hours
+    params = options.kpi_params(settings, hours)
     calendars = Calendars.from_config(settings, timezone)
-    end = _parse_as_of(as_of, timezone)
+    end = options.parse_as_of(as_of, timezone)
     if breaches:
         _write_breaches(loaded, settings, calendars, timezone, end, fmt, output)
         return
@@ -82,7 +73,7 @@ def compute_command(
             as_of=end,
         )
     except pl.exceptions.PolarsError as exc:
-        raise DataError(_read_failure(loaded.inputs, exc)) from None
+        raise DataError(read_failure(loaded.inputs, exc)) from None
 
     if not quiet:
         report_sources(loaded.inputs)
@@ -91,25 +82,11 @@ def compute_command(
     if strict and result.data_errors:
         raise DataError(f"{result.data_errors} data error(s) and --strict is set; no report written")
     if fmt == "table":
-        _print_tables(result, output, no_color)
+        from supportkpi.render.table import tables
+
+        options.print_renderables(tables(result) if result.groups else ["No contacts.", *tables(result)], output, no_color)
     else:
         write_output(render_text(result, fmt), output)
-
-
-def _parse_as_of(text: str | None, timezone: str):
-    """--as-of as an instant: ISO 8601, naive values in the report's time zone."""
-    if text is None:
-        return None
-    import polars as pl
-
-    from supportkpi.loading import parse
-
-    value = pl.select(
-        parse.timestamp(pl.lit(text), pl.String, timezone, None).alias("t")
-    ).item()
-    if value is None:
-        raise UsageError(f"--as-of '{text}': expected an ISO 8601 time such as 2025-06-30T23:59:59Z")
-    return value
 
 
 def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> None:
@@ -149,8 +126,8 @@ def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> 
         lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in cells]
         write_output("\n".join(lines) + "\n", output)
     else:
-        from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         shown = ["ticket_id", "vendor", "policy", "state", "target_hours", "measured_hours", "over_by_hours"]
         shown = [c for c in shown if c in frame.columns]
@@ -165,12 +142,8 @@ def _write_breaches(loaded, settings, calendars, timezone, end, fmt, output) -> 
                 justify="right" if "hours" in c else "left",
             )
         for row in frame.select(shown).iter_rows() if frame.height else ():
-            table.add_row(*(_clock(v) if isinstance(v, float) else str(v) for v in row))
-        buffer = io.StringIO() if output is not None else None
-        console = Console(file=buffer, width=100) if buffer is not None else Console()
-        console.print(table if frame.height else "No SLA breaches.")
-        if buffer is not None:
-            write_output(buffer.getvalue(), output)
+            table.add_row(*(_clock(v) if isinstance(v, float) else Text(str(v)) for v in row))
+        options.print_renderables([table if frame.height else "No SLA breaches."], output, False)
 
 
 def _clock(hours: float) -> str:
@@ -185,7 +158,7 @@ def pl_iso(frame):
     return [pl.col(c).dt.to_string("%Y-%m-%dT%H:%M:%S%z") for c, d in frame.schema.items() if isinstance(d, pl.Datetime)]
 
 
-def _read_failure(inputs, exc: Exception) -> str:
+def read_failure(inputs, exc: Exception) -> str:
     from supportkpi.loading import readers
 
     for item in inputs:
@@ -218,24 +191,3 @@ def report_findings(findings) -> None:
         for example in finding.examples[:3]:
             where = ", ".join(f"{k} {v!r}" if k == "value" else f"{k} {v}" for k, v in example.items())
             print(f"    {where}", file=sys.stderr)
-
-
-def _print_tables(result, output: Path | None, no_color: bool) -> None:
-    from rich.console import Console
-
-    from supportkpi.render.table import tables
-
-    buffer = None
-    if output is not None:
-        import io
-
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=100, no_color=True, color_system=None)
-    else:
-        console = Console(no_color=use_color(no_color) is False, width=None)
-    if not result.groups:
-        console.print("No contacts.")
-    for table in tables(result):
-        console.print(table)
-    if buffer is not None:
-        write_output(buffer.getvalue(), output)

@@ -59,11 +59,56 @@ def write_output(text: str, output: Path | None) -> None:
         raise DataError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
 
 
+def print_renderables(renderables: list, output: Path | None, no_color: bool) -> None:
+    """Rich tables and text to the terminal (colour as Rich decides), or plain to a file."""
+    from rich.console import Console
+
+    if output is None:
+        console = Console(no_color=use_color(no_color) is False)
+        for item in renderables:
+            console.print(item)
+        return
+    import io
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, no_color=True, color_system=None)
+    for item in renderables:
+        console.print(item)
+    write_output(buffer.getvalue(), output)
+
+
 def use_color(no_color: bool) -> bool | None:
     """False when colour is switched off; None lets Rich decide (terminal, NO_COLOR)."""
     if no_color or os.environ.get("NO_COLOR"):
         return False
     return None
+
+
+def parse_as_of(text: str | None, timezone: str):
+    """--as-of as an instant: ISO 8601, naive values in the report's time zone."""
+    if text is None:
+        return None
+    import polars as pl
+
+    from supportkpi.loading import parse
+
+    value = pl.select(
+        parse.timestamp(pl.lit(text), pl.String, timezone, None).alias("t")
+    ).item()
+    if value is None:
+        raise UsageError(f"--as-of '{text}': expected an ISO 8601 time such as 2025-06-30T23:59:59Z")
+    return value
+
+
+def kpi_params(settings: Config, hours: str | None) -> dict:
+    """kpi.yaml's KPI parameters, with ``--hours`` setting the clock of ticket durations."""
+    params = settings.kpis.model_dump()
+    if hours is not None:
+        if hours not in ("calendar", "business"):
+            raise UsageError(f"--hours '{hours}': expected calendar or business")
+        for kpi_id in ("first_response_time", "resolution_time"):
+            params[kpi_id]["clock"] = hours
+    return params
 
 
 # Options shared by every command that reads exports
@@ -78,6 +123,16 @@ DATETIME_FORMAT = typer.Option(None, "--datetime-format", help="strftime format 
 INPUT_FORMAT = typer.Option(None, "--input-format", help="csv, tsv, json, jsonl or parquet.")
 ENCODING = typer.Option(None, "--encoding", help="Text encoding of the exports, e.g. windows-1252.")
 SEPARATOR = typer.Option(None, "--separator", help="CSV field separator (default: detected).")
+HOURS = typer.Option(
+    None, "--hours", help="calendar or business: how ticket durations count (default: kpi.yaml)."
+)
+AS_OF = typer.Option(
+    None, "--as-of", help="The report's end for SLA policies (default: latest timestamp in the data)."
+)
+PERIOD = typer.Option(None, "--period", "-p", help="day, week, month or quarter (by created_at).")
+QUIET = typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr.")
+NO_COLOR = typer.Option(False, "--no-color", help="No colour in the table.")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 DECIMAL_COMMA = typer.Option(
     None, "--decimal-comma/--decimal-point", help="Numbers written 4,5 (default: on for ;-separated files)."
 )

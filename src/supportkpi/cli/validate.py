@@ -91,7 +91,7 @@ def _print(report: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(markup=False)  # names and values from the data are not Rich markup
     for item in report["inputs"]:
         how = f"detected, {item['confidence']:.0%} of its fields" if item["confidence"] is not None else "given"
         console.print(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")

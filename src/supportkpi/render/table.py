@@ -34,7 +34,7 @@ def tables(result: ComputeResult) -> list:
 
 
 def _group_table(result: ComputeResult, group: Group) -> Table:
-    table = Table(title=group_title(group), title_justify="left", title_style="bold")
+    table = Table(title=Text(group_title(group)), title_justify="left", title_style="bold")
     table.add_column("KPI", no_wrap=True)
     table.add_column("Value", justify="right", no_wrap=True)
     table.add_column("n", justify="right", no_wrap=True)

@@ -23,17 +23,33 @@ def format_value(result: KpiResult) -> str:
     """The headline value with its unit, as a person reads it."""
     if not result.available:
         return "n/a"
-    if result.value is None:
+    return format_measure(result.value, result.unit, signed=result.id == "nps")
+
+
+def format_measure(value: float | int | None, unit: str, signed: bool = False, readable: bool = False) -> str:
+    """A number with its short unit: ``4.25 h``, ``92.50 %``, ``180.0 s``; "—" for none.
+
+    ``readable`` shows hours under one as minutes or seconds (scorecards: a chat's first
+    response of 0.0042 h reads as 15 s).
+
+    >>> format_measure(0.25, "hours", readable=True), format_measure(15 / 3600, "hours", readable=True)
+    ('15.00 min', '15.00 s')
+    """
+    if value is None:
         return "—"
-    text = format_number(result.value, result.unit, signed=result.id == "nps")
-    short = _SHORT_UNITS.get(result.unit)
+    if readable and unit == "hours" and abs(value) < 1:
+        if abs(value) * 60 < 1:
+            return format_measure(value * 3600, "seconds", signed)
+        return format_measure(value * 60, "min", signed)
+    text = format_number(value, unit, signed=signed)
+    short = _SHORT_UNITS.get(unit)
     if short == "%":
         return text + " %"
     if short:
         return f"{text} {short}"
-    if result.unit in ("contacts", "score"):
+    if unit in ("contacts", "score"):
         return text
-    return f"{text} {result.unit}"
+    return f"{text} {unit}"
 
 
 def notes(result: KpiResult) -> str:

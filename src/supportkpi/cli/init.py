@@ -1,0 +1,61 @@
+"""``supportkpi init [PATH]``: write a commented starter kpi.yaml (business hours, SLA policies,
+typical targets) to edit, without overwriting an existing file unless ``--force``."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import typer
+
+from supportkpi.cli import app
+from supportkpi.errors import UsageError
+
+
+def starter_text(timezone: str = "UTC", country: str = "US") -> str:
+    """The starter kpi.yaml with its placeholders filled in (arguments already checked)."""
+    from importlib.resources import files
+
+    text = (files("supportkpi") / "starter.yaml").read_text(encoding="utf-8")
+    return text.replace("{{timezone}}", timezone).replace("{{country}}", country)
+
+
+@app.command("init")
+def init_command(
+    path: Path = typer.Argument(Path("kpi.yaml"), help="Where to write it (default: ./kpi.yaml)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    timezone: str = typer.Option(
+        "UTC", "--timezone", help="IANA time zone of the data and the business hours, e.g. Europe/Berlin."
+    ),
+    country: str = typer.Option("US", "--country", help="Country (ISO code) whose public holidays close the calendar."),
+) -> None:
+    """Write a commented starter kpi.yaml: business hours, SLA policies and typical targets."""
+    from supportkpi.calendars import holiday_dates
+    from supportkpi.config import check_timezone
+
+    try:
+        check_timezone(timezone)
+    except ValueError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+    country = country.strip().upper()
+    try:
+        holiday_dates(country, None, ())
+    except ValueError as exc:
+        raise UsageError(f"--country: {exc}") from None
+
+    if path.is_dir():
+        path = path / "kpi.yaml"
+    text = starter_text(timezone, country)
+    try:
+        # "x" refuses an existing file atomically; --force truncates it
+        with path.open("w" if force else "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; pass --force to overwrite it") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+    typer.echo(
+        f"supportkpi: wrote {path} (edit the targets, then: supportkpi check EXPORT "
+        f"--config {shlex.quote(str(path))})",
+        err=True,
+    )

@@ -1,0 +1,220 @@
+"""Views of a :class:`~supportkpi.scorecard.Scorecard`: Rich tables, JSON, CSV and Markdown.
+
+Every view reads the same scorecard. A status is always written as a word (PASS, WARN, FAIL,
+INSUFFICIENT DATA, N/A), so it survives ``NO_COLOR``, copy-paste and a printer; colour only
+repeats it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from supportkpi.render.csv import neutralise
+from supportkpi.render.json import _default
+from supportkpi.render.text import format_measure
+from supportkpi.scorecard import GroupScore, Scorecard
+from supportkpi.targets import FAIL, INSUFFICIENT, NOT_AVAILABLE, PASS, WARN, CheckResult
+
+WORDS = {PASS: "PASS", WARN: "WARN", FAIL: "FAIL", INSUFFICIENT: "INSUFFICIENT DATA", NOT_AVAILABLE: "N/A"}
+STYLES = {PASS: "green", WARN: "yellow", FAIL: "bold red", INSUFFICIENT: "dim", NOT_AVAILABLE: "dim"}
+SCORE_NOTE = (
+    "Score 0–100: weighted mean of points per judged check (PASS 100, WARN 50, FAIL 0); "
+    "insufficient data and N/A are left out."
+)
+
+
+def status_word(status: str) -> str:
+    return WORDS[status]
+
+
+def check_label(result: CheckResult) -> str:
+    """The check's title, with the channel/priority/vendor it was judged on."""
+    split = ", ".join(str(v) if v is not None else "(none)" for v in result.split.values())
+    return result.check.title + (f" [{split}]" if split else "")
+
+
+def measure(value: float | None, unit: str, signed: bool = False) -> str:
+    return format_measure(value, unit, signed=signed, readable=True)
+
+
+def level_text(value: float, unit: str) -> str:
+    """A level as declared, without padding decimals: ``4 h``, ``2 min``, ``95 %``.
+
+    >>> level_text(4.0, "hours"), level_text(2 / 60, "hours"), level_text(95.0, "%"), level_text(180.0, "seconds")
+    ('4 h', '2 min', '95 %', '180 s')
+    """
+    if unit == "hours" and abs(value) < 1:
+        value, unit = (value * 60, "min") if abs(value) * 60 >= 1 else (value * 3600, "seconds")
+    short = {"hours": "h", "seconds": "s", "points": "pts"}.get(unit, unit)
+    number = f"{round(value, 3):g}"
+    return number if unit in ("contacts", "score") else f"{number} {short}"
+
+
+def target_text(result: CheckResult) -> str:
+    """The level to meet: ``≤ 4 h`` (the warn level, else the fail level)."""
+    level = result.levels.target
+    return f"{'≥' if result.check.direction == 'higher' else '≤'} {level_text(level, result.check.unit)}"
+
+
+def fail_text(result: CheckResult) -> str:
+    """Where a fail starts: ``> 8 h``; "(same)" when the target is the fail level itself."""
+    if result.levels.fail is None:
+        return ""
+    if result.levels.warn is None:
+        return "(same)"
+    return f"{'<' if result.check.direction == 'higher' else '>'} {level_text(result.levels.fail, result.check.unit)}"
+
+
+def gap_text(result: CheckResult) -> str:
+    gap = result.gap
+    if gap is None:
+        return ""
+    if gap == 0:
+        return "on target"
+    return f"{measure(abs(gap), result.check.unit)} {'better' if gap > 0 else 'worse'}"
+
+
+def change_text(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    return measure(value, unit, signed=True)
+
+
+def score_text(score: GroupScore) -> str:
+    if score.score is None:
+        return "score — (nothing judged)"
+    text = f"score {score.score:.1f} / 100"
+    if score.change is not None:
+        text += f" ({score.change:+.1f} since the previous period)"
+    return text
+
+
+def group_title(score: GroupScore) -> str:
+    keys = " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in score.keys.items())
+    return f"{keys or 'All contacts'} — {score_text(score)}"
+
+
+# --- Rich -------------------------------------------------------------------------------------
+
+
+def tables(card: Scorecard) -> list:
+    from rich.table import Table
+    from rich.text import Text
+
+    out: list = []
+    periods = card.period is not None
+    for score, results in card.group_results():
+        table = Table(title=Text(group_title(score)), title_justify="left", title_style="bold")
+        table.add_column("Check", overflow="fold", min_width=14, ratio=3)
+        table.add_column("Value", justify="right", no_wrap=True)
+        table.add_column("Target", no_wrap=True)
+        table.add_column("Fail", no_wrap=True)
+        table.add_column("Status", overflow="fold", min_width=12)
+        table.add_column("vs target", justify="right", overflow="fold", ratio=1)
+        table.add_column("n", justify="right", no_wrap=True)
+        if periods:
+            table.add_column("Change", justify="right", no_wrap=True)
+        for result in results:
+            row = [
+                Text(check_label(result)),
+                measure(result.value, result.check.unit),
+                target_text(result),
+                fail_text(result),
+                Text(status_word(result.status), style=STYLES[result.status]),
+                gap_text(result),
+                f"{result.n:,}",
+            ]
+            if periods:
+                row.append(change_text(result.change, result.check.unit))
+            table.add_row(*row)
+        out.append(table)
+    out += [Text(line, style="dim") for line in notes(card)]
+    return out
+
+
+def notes(card: Scorecard) -> list[str]:
+    """Lines under every view: the score's formula, policies without a target, data quality."""
+    lines = [SCORE_NOTE]
+    targeted = {c.kpi for c in card.checks}
+    untargeted = [p for p in card.policies if p not in targeted]
+    if untargeted:
+        lines.append(
+            "SLA policies without a target (reported, not judged): " + ", ".join(untargeted)
+            + "; add `- {kpi: <policy>, warn: 95, fail: 90}` under targets"
+        )
+    unavailable = sorted({f"{r.check.name} (needs {', '.join(r.needs)})" for r in card.results if not r.available})
+    if unavailable:
+        lines.append("Not available in these exports: " + "; ".join(unavailable))
+    findings = card.base.findings
+    lines.append("Data quality: " + ("no findings" if not findings else "; ".join(f.message() for f in findings)))
+    return lines
+
+
+# --- JSON, CSV, Markdown ---------------------------------------------------------------------
+
+
+def render_json(card: Scorecard) -> str:
+    return json.dumps(card.to_dict(), indent=2, default=_default, allow_nan=False) + "\n"
+
+
+CSV_COLUMNS = (
+    "check", "kpi", "statistic", "split", "value", "unit", "n", "warn", "fail", "min_sample",
+    "weight", "status", "gap", "change", "score", "score_change",
+)
+
+
+def rows(card: Scorecard) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows (one per group and check) shared by the CSV and Markdown views."""
+    keys = [*card.by] + (["period"] if card.period else [])
+    header = [*keys, *CSV_COLUMNS]
+    out = []
+    for score, results in card.group_results():
+        for r in results:
+            split = "; ".join(f"{k}={v}" for k, v in r.split.items())
+            out.append([
+                *(score.keys.get(k) for k in keys), r.check.name, r.check.kpi, r.check.statistic,
+                split, r.value, r.check.unit, r.n, r.levels.warn, r.levels.fail,
+                r.levels.min_sample, r.check.weight, r.status, r.gap, r.change, score.score,
+                score.change,
+            ])
+    return header, out
+
+
+def render_csv(card: Scorecard) -> str:
+    header, body = rows(card)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if v is None else neutralise(v) for v in row] for row in body)
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(card: Scorecard) -> str:
+    lines: list[str] = []
+    periods = card.period is not None
+    for score, results in card.group_results():
+        lines += [f"### {_cell(group_title(score))}", ""]
+        header = ["Check", "Value", "Target", "Fail", "Status", "vs target", "n"] + (["Change"] if periods else [])
+        lines += ["| " + " | ".join(header) + " |", "|---|---:|---|---|---|---:|---:|" + ("---:|" if periods else "")]
+        for r in results:
+            cells = [
+                check_label(r), measure(r.value, r.check.unit), target_text(r), fail_text(r),
+                f"**{status_word(r.status)}**", gap_text(r), f"{r.n:,}",
+            ] + ([change_text(r.change, r.check.unit)] if periods else [])
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        lines.append("")
+    lines += [f"- {_cell(line)}" for line in notes(card)]
+    return "\n".join(lines) + "\n"
+
+
+def render_text(card: Scorecard, fmt: str) -> str:
+    return {"json": render_json, "csv": render_csv, "markdown": render_markdown}[fmt](card)
