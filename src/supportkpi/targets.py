@@ -142,7 +142,7 @@ def score(statuses_and_weights: list[tuple[str, float]]) -> float | None:
     total = sum(w for _, w in judged)
     if not judged or total == 0:
         return None
-    return sum(p * w for p, w in judged) / total
+    return round(sum(p * w for p, w in judged) / total, 9)  # 100.00000000000001 is 100
 
 
 def build_checks(config: Config) -> list[Check]:
