@@ -195,3 +195,30 @@ def test_scorecard_vendor_names_are_not_markup_or_formulas(tmp_path):
     path.write_text("ticket_id,created_at,vendor,csat\n1,2025-01-01T00:00:00Z,=HYPERLINK(1),5\n")
     as_csv = run("scorecard", path, "--config", config, "-f", "csv", cwd=tmp_path).stdout
     assert "'=HYPERLINK(1)" in as_csv
+
+
+# --- documented examples ------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_readme_targets_example_is_a_valid_kpi_yaml():
+    from supportkpi.config import parse_config
+    from supportkpi.targets import build_checks
+
+    text = (REPO / "README.md").read_text()
+    section = text.split("## Targets, scorecards and the CI gate", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    checks = build_checks(parse_config(block))
+    assert [c.name for c in checks] == ["csat", "first_response_time.p90"]
+
+
+def test_example_config_checks_the_example_data(tmp_path):
+    result = run(
+        "check", REPO / "examples/contacts.csv", "--config", REPO / "examples/kpi.yaml",
+        "--format", "json", "-q", cwd=tmp_path,
+    )
+    body = json.loads(result.stdout)
+    assert result.returncode == body["check"]["exit_code"] in (0, 1, 4)
+    vendors = {g["keys"]["vendor"] for g in body["groups"]}
+    assert {"Acme BPO", "Contoso Care", "Fabrikam Helpdesk", "Northwind Support"} <= vendors

@@ -24,8 +24,16 @@ _ORDER = ("error", "fail", "warn", "skip", "pass")
 
 
 def counts_line(outcomes: list[tuple[CheckResult, str]], code: int) -> str:
+    """``check: 1 FAIL, 5 WARN (3 of them insufficient data), 9 PASS — exit 1: ...``"""
     counts = Counter(o for _, o in outcomes)
-    parts = [f"{counts[o]} {o.upper()}" for o in _ORDER if counts[o]]
+    unjudged = Counter(o for r, o in outcomes if r.status in (INSUFFICIENT, NOT_AVAILABLE))
+    parts = []
+    for o in _ORDER:
+        if counts[o]:
+            why = "" if o in ("pass", "fail") or not unjudged[o] or o == "skip" else (
+                f" ({'all' if unjudged[o] == counts[o] else f'{unjudged[o]} of them'} insufficient data or n/a)"
+            )
+            parts.append(f"{counts[o]} {o.upper()}{why}")
     return f"check: {', '.join(parts) or 'nothing judged'} — exit {code}: {EXIT_MEANINGS[code]}"
 
 
