@@ -297,7 +297,7 @@ class Target(_Strict):
     warn: Level | None = None
     fail: Level | None = None
     min_sample: int = Field(1, ge=0)
-    weight: float = Field(1, ge=0)
+    weight: float = Field(1.0, ge=0)
     direction: Literal["higher", "lower"] | None = None
     """Which way is better, for KPIs without one (ticket volume)."""
     insufficient: Literal["warn", "skip", "error"] | None = None

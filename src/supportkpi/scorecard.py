@@ -48,6 +48,8 @@ class GroupScore:
     keys: dict[str, Any]
     score: float | None
     change: float | None = None
+    since: str | None = None
+    """The period ``change`` is measured from: the group's previous period with contacts."""
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -117,6 +119,7 @@ class Scorecard:
                     "keys": score.keys,
                     "score": score.score,
                     "score_change": score.change,
+                    "score_change_since": score.since,
                     "counts": score.counts,
                     "checks": [r.to_dict() for r in results],
                 }
@@ -189,7 +192,7 @@ def evaluate(
     for check in checks:
         split = tuple(d for d in check.split_by if d not in by)
         run = runs[split]
-        previous: dict[tuple, float | None] = {}
+        previous: dict[tuple, tuple[str | None, float | None]] = {}
         for group in run.groups:
             kpi = group.kpis.get(check.kpi)
             keys = dict(group.keys)
@@ -206,10 +209,12 @@ def evaluate(
                 split_on=tuple(d for d in split if d in keys),
             )
             if PERIOD_COLUMN in keys:
+                # against the series' previous period with contacts (named in `since`)
                 series = tuple((k, v) for k, v in keys.items() if k != PERIOD_COLUMN)
-                if series in previous and value is not None and previous[series] is not None:
-                    result.change = value - previous[series]
-                previous[series] = value
+                since, before = previous.get(series, (None, None))
+                if before is not None and value is not None:
+                    result.change, result.since = value - before, since
+                previous[series] = (keys[PERIOD_COLUMN], value)
             group_key = _group_key(keys, by)
             if group_key not in by_group:
                 order.append(group_key)
@@ -233,7 +238,7 @@ def group_scores(results: Sequence[CheckResult], by: Sequence[str], periods: boo
         key = _group_key(result.keys, by)
         members[key].append(result)
     scores = []
-    previous: dict[tuple, float | None] = {}
+    previous: dict[tuple, tuple[str | None, float | None]] = {}
     for key, group in members.items():
         per_check: dict[str, list[CheckResult]] = defaultdict(list)
         for result in group:
@@ -247,9 +252,9 @@ def group_scores(results: Sequence[CheckResult], by: Sequence[str], periods: boo
         entry = GroupScore(keys=dict(key), score=score(weighted), counts=dict(counts))
         if periods:
             series = tuple(kv for kv in key if kv[0] != PERIOD_COLUMN)
-            before = previous.get(series)
+            since, before = previous.get(series, (None, None))
             if before is not None and entry.score is not None:
-                entry.change = entry.score - before
-            previous[series] = entry.score
+                entry.change, entry.since = entry.score - before, since
+            previous[series] = (entry.keys.get(PERIOD_COLUMN), entry.score)
         scores.append(entry)
     return scores

@@ -280,6 +280,8 @@ class CheckResult:
     needs: tuple[str, ...] = ()
     change: float | None = None
     """Change of the value since the previous period (same group), when periods are used."""
+    since: str | None = None
+    """The period ``change`` is measured from (the previous period with contacts)."""
     split_on: tuple[str, ...] = ()
     """Columns this check is judged per beyond the run's grouping (from its overrides)."""
 
@@ -311,6 +313,7 @@ class CheckResult:
             "status": self.status,
             "gap": self.gap,
             "change": self.change,
+            "change_since": self.since,
             "available": self.available,
             "needs": list(self.needs),
         }

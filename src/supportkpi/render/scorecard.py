@@ -88,7 +88,7 @@ def score_text(score: GroupScore) -> str:
         return "score — (nothing judged)"
     text = f"score {score.score:.1f} / 100"
     if score.change is not None:
-        text += f" ({score.change:+.1f} since the previous period)"
+        text += f" ({score.change:+.1f} since {score.since})"
     return text
 
 
