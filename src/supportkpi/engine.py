@@ -48,13 +48,15 @@ def compute(
     calendars: Calendars | None = None,
     sla: Sequence[SlaPolicy] = (),
     as_of: datetime | None = None,
+    samples: bool = False,
 ) -> ComputeResult:
     """Compute KPIs per group of ``by`` (and ``period`` of ``created_at`` in ``timezone``).
 
     ``kpis`` defaults to every KPI of the registry; ``params`` maps a KPI id to its keyword
     parameters (kpi.yaml's ``kpis`` section). ``calendars`` serve business-hours durations
     (``clock: business``) and ``sla`` policies, which are judged at ``as_of`` (default: the
-    latest timestamp in the data).
+    latest timestamp in the data). ``samples`` also collects, per group, the per-contact values
+    of duration and mean KPIs (``KpiResult.sample``) for statistical comparisons.
     """
     params = params or {}
     prepared = with_duplicate_flag(_conform(frame.lazy()))
@@ -119,6 +121,10 @@ def compute(
     aggregations = [
         expr.alias(name) for kpi_id, m in measures.items() for name, expr in _named(kpi_id, m)
     ]
+    if samples:
+        aggregations += [
+            m.sample.implode().alias(f"{kpi_id}__sample") for kpi_id, m in measures.items() if m.sample is not None
+        ]
     aggregations.append(pl.len().alias("_rows"))
     if DUPLICATE in columns:
         aggregations.append(pl.col(DUPLICATE).sum().cast(pl.Int64).alias("_duplicates"))
@@ -345,6 +351,7 @@ def _group(
             excluded=excluded,
             stats={name: _plain(row[f"{kpi_id}__s_{name}"]) for name in m.stats},
             variant=m.variant,
+            sample=row.get(f"{kpi_id}__sample"),
         )
     return Group(keys=keys, kpis=kpis)
 

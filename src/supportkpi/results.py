@@ -21,6 +21,8 @@ class KpiResult:
     variant: str | None = None
     available: bool = True
     needs: tuple[str, ...] = ()
+    sample: list[float] | None = field(default=None, repr=False)
+    """Per-contact values (when ``compute(samples=True)``), for statistical comparisons."""
 
     @property
     def status(self) -> str:

@@ -55,6 +55,9 @@ class Measure:
     unit: str | None = None
     direction: Direction | Literal["unset"] = "unset"
     """Overrides of the module's unit or direction when a parameter changes them (CES scale)."""
+    sample: pl.Expr | None = None
+    """The per-contact values the value is computed from, in the KPI's unit (durations and
+    means), for the statistical tests of ``compare``; collected only when asked for."""
 
 
 @dataclass(frozen=True)
@@ -138,10 +141,11 @@ def rate(numerator: pl.Expr, denominator: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return value, n
 
 
-def mean_of(values: pl.Expr, eligible: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Mean of ``values`` over eligible rows, and their count."""
+def mean_of(values: pl.Expr, eligible: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Mean of ``values`` over eligible rows, their count, and the values themselves."""
     eligible = eligible.fill_null(False)
-    return values.filter(eligible).mean(), count(eligible)
+    sample = values.filter(eligible)
+    return sample.mean(), count(eligible), sample
 
 
 def nearest_rank(values: pl.Expr, percent: int) -> pl.Expr:
@@ -163,10 +167,10 @@ def duration(
     eligible: pl.Expr,
     statistic: str,
     scale: float,
-) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
-    """Headline value, n and mean/median/p90 of a duration, converted from seconds by ``scale``
-    (3600 for hours, 1 for seconds). The median of an even count is the mean of the two middle
-    values, as the catalog says (polars' ``quantile(0.5)`` would pick one of them)."""
+) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr], pl.Expr]:
+    """Headline value, n, mean/median/p90 and the values of a duration, converted from seconds
+    by ``scale`` (3600 for hours, 1 for seconds). The median of an even count is the mean of the
+    two middle values, as the catalog says (polars' ``quantile(0.5)`` would pick one of them)."""
     eligible = eligible.fill_null(False)
     values = seconds.filter(eligible) / scale
     stats = {
@@ -174,4 +178,4 @@ def duration(
         "median": values.median(),
         "p90": nearest_rank(values, 90),
     }
-    return stats[statistic], count(eligible), stats
+    return stats[statistic], count(eligible), stats, values

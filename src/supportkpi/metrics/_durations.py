@@ -39,7 +39,7 @@ def ticket_duration(
     has_value = seconds.is_not_null()
     negative = has_value & (seconds < 0)
     rows = ctx.rows & ctx.known("created_at") & ~ctx.abandoned
-    value, n, stats = duration(seconds, rows & has_value & ~negative, statistic, HOURS)
+    value, n, stats, sample = duration(seconds, rows & has_value & ~negative, statistic, HOURS)
     bad = ctx.invalid(end) | ctx.invalid(given_seconds)
     excluded = {
         pending_reason: rows & ~has_value & ~bad,
@@ -48,7 +48,7 @@ def ticket_duration(
         "abandoned": ctx.rows & ctx.abandoned,
     }
     label = statistic if clock == "calendar" else f"{statistic}, business hours"
-    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=label)
+    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=label, sample=sample)
 
 
 def elapsed_seconds(ctx: Context, end: str, given_seconds: str) -> pl.Expr:

@@ -64,5 +64,5 @@ def handle_time(ctx: Context, parts: tuple[str, ...], statistic: str) -> Measure
         f"lacks {' or '.join(parts)}": is_answered & ~complete,
         "negative duration": is_answered & negative,
     }
-    value, n, stats = duration(seconds, is_answered & complete & ~negative, statistic, 1.0)
-    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=statistic)
+    value, n, stats, sample = duration(seconds, is_answered & complete & ~negative, statistic, 1.0)
+    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=statistic, sample=sample)

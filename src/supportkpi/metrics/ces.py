@@ -36,7 +36,7 @@ def measure(
     ctx: Context, scale: tuple[float, float] = (1, 7), higher_is_easier: bool = True
 ) -> Measure:
     answers, excluded = on_scale(ctx, "ces", scale[0], scale[1])
-    value, n = mean_of(pl.col("ces"), answers)
+    value, n, sample = mean_of(pl.col("ces"), answers)
     easier = "higher is easier" if higher_is_easier else "lower is easier"
     return Measure(
         value=value,
@@ -44,4 +44,5 @@ def measure(
         excluded=excluded,
         variant=f"scale {scale[0]:g}-{scale[1]:g}, {easier}",
         direction="higher" if higher_is_easier else "lower",
+        sample=sample,
     )

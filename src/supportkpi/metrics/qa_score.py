@@ -32,5 +32,5 @@ INFO = KpiInfo(
 def measure(ctx: Context) -> Measure:
     reviewed, excluded = on_scale(ctx, "qa_score", 0, 100)
     excluded["not reviewed"] = excluded.pop("no answer")
-    value, n = mean_of(pl.col("qa_score"), reviewed)
-    return Measure(value=value, n=n, excluded=excluded)
+    value, n, sample = mean_of(pl.col("qa_score"), reviewed)
+    return Measure(value=value, n=n, excluded=excluded, sample=sample)
