@@ -188,8 +188,7 @@ def _label(keys: dict) -> str:
 
 
 def _check_label(check: dict) -> str:
-    split = ", ".join(f"{k}={v}" for k, v in check["split"].items())
-    return check["name"] + (f" [{split}]" if split else "")
+    return check["name"] + (f" [{check['slice']}]" if check["slice"] else "")
 
 
 def _one(items: list, what: str):
@@ -303,7 +302,7 @@ def test_a_trend_chart_and_table_per_check_with_periods(monthly):
     trend_tables = [t for t in page.tables if t["section"] == "trend"]
     assert len(trend_tables) == len(figures)
     for result in monthly.results:
-        label = result.check.name + "".join(f" [{k}={v}]" for k, v in result.split.items())
+        label = result.check.name + (f" [{result.slice_text}]" if result.slice_text else "")
         index = _one([i for i, f in enumerate(figures) if f["caption"].startswith(label + " ")], label)
         vendor = result.keys["vendor"]
         row = _one([r for r in trend_tables[index]["rows"] if r["Group"] == vendor], vendor)

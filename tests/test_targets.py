@@ -260,15 +260,16 @@ def test_scorecard_values_statuses_and_score_by_hand():
             overrides: [{channel: chat, warn: 2 min, fail: 10 min}]
     """))
     card = scorecard(frame, config, by=["vendor"])
-    got = [(r.keys["vendor"], r.keys.get("channel"), r.check.name, r.value, r.n, r.status) for r in card.results]
+    got = [(r.keys["vendor"], r.slice_text, r.check.name, r.value, r.n, r.status) for r in card.results]
     assert got == [
-        ("A", None, "csat", pytest.approx(200 / 3), 3, "fail"),
-        ("A", "chat", "first_response_time", pytest.approx(0.05), 1, "warn"),
-        ("A", "email", "first_response_time", pytest.approx(3.0), 3, "pass"),
-        ("B", None, "csat", 100.0, 2, "insufficient data"),
-        ("B", "email", "first_response_time", pytest.approx(6.0), 1, "warn"),
+        ("A", "", "csat", pytest.approx(200 / 3), 3, "fail"),
+        ("A", "channel=chat", "first_response_time", pytest.approx(0.05), 1, "warn"),
+        ("A", "other", "first_response_time", pytest.approx(3.0), 3, "pass"),
+        ("B", "", "csat", 100.0, 2, "insufficient data"),
+        # B has no chats: its contacts are all "other", judged against the target's own levels
+        ("B", "", "first_response_time", pytest.approx(6.0), 1, "warn"),
     ]
-    # A: csat fail (0 x 2) and first response split over two channels, weight 1 shared:
+    # A: csat fail (0 x 2) and first response in two slices, weight 1 shared:
     # (0*2 + 50*0.5 + 100*0.5) / 3 = 25.0; B: csat left out, (50*1) / 1 = 50.0
     assert [(s.keys["vendor"], s.score) for s in card.scores] == [("A", 25.0), ("B", 50.0)]
 
@@ -308,3 +309,69 @@ def test_order_of_rows_does_not_change_the_scorecard():
     first = scorecard(frame, config, by=["vendor"]).to_dict()
     second = scorecard(frame.reverse(), config, by=["vendor"]).to_dict()
     assert first["groups"] == second["groups"]
+
+
+# --- slices: each contact under its most specific override --------------------------------------
+
+
+SLICED = pl.DataFrame({
+    # Acme: urgent email 1 h, normal email 3 h, 5 h; chat 0.05 h (3 min)
+    # Beta: normal email 6 h, 8 h; urgent chat 5 min (at(6, 8.1) truncates to 08:05)
+    "ticket_id": [str(i) for i in range(7)],
+    "vendor": ["Acme"] * 4 + ["Beta"] * 3,
+    "channel": ["email", "email", "email", "chat", "email", "email", "chat"],
+    "priority": ["urgent", "normal", "normal", "normal", "normal", "normal", "urgent"],
+    "created_at": [at(6, 8)] * 7,
+    "first_response_at": [at(6, 9), at(6, 11), at(6, 13), at(6, 8.05), at(6, 14), at(6, 16), at(6, 8.1)],
+})
+
+
+def sliced(overrides: str, by=("vendor",)):
+    config = parse_config(
+        "vendors: {Acme: {}, Beta: {}}\ntargets:\n  - kpi: first_response_time\n    warn: 4h\n"
+        f"    fail: 8h\n    overrides: {overrides}\n"
+    )
+    card = scorecard(SLICED, config, by=list(by))
+    return [(r.keys.get("vendor"), r.slice_text, r.value, r.n, r.status) for r in card.results]
+
+
+def test_a_vendor_scoped_override_changes_nothing_for_other_vendors():
+    plain = sliced("[]")
+    with_acme_urgent = sliced("[{vendor: Acme, priority: urgent, warn: 30 min, fail: 1h}]")
+    assert [r for r in with_acme_urgent if r[0] == "Beta"] == [r for r in plain if r[0] == "Beta"]
+    # Acme's urgent email (1 h) is judged against 30 min / 1 h: exactly at fail -> warn;
+    # its other three contacts (3 min, 3 h, 5 h -> median 3 h) against 4 h -> pass
+    assert [r for r in with_acme_urgent if r[0] == "Acme"] == [
+        ("Acme", "priority=urgent", 1.0, 1, "warn"),
+        ("Acme", "other", pytest.approx(3.0), 3, "pass"),
+    ]
+
+
+def test_each_contact_falls_under_its_most_specific_override():
+    # Beta's urgent chat matches both; the chat override (channel outranks priority) takes it
+    rows = sliced("[{channel: chat, warn: 2 min, fail: 5 min}, {priority: urgent, warn: 30 min, fail: 2h}]")
+    assert rows == [
+        ("Acme", "channel=chat", pytest.approx(0.05), 1, "warn"),   # 3 min: over 2, not over 5
+        ("Acme", "priority=urgent", 1.0, 1, "warn"),                # 1 h: over 30 min
+        ("Acme", "other", pytest.approx(4.0), 2, "pass"),           # 3 h and 5 h: median 4 h
+        ("Beta", "channel=chat", pytest.approx(5 / 60), 1, "warn"),  # 5 min: exactly at fail
+        ("Beta", "other", pytest.approx(7.0), 2, "warn"),           # 6 h and 8 h: median 7 h
+    ]
+
+
+def test_a_vendor_override_in_a_run_by_vendor_is_that_vendors_whole_group():
+    rows = sliced("[{vendor: Beta, warn: 8h, fail: 12h}]")
+    # Beta: 6 h, 8 h, 6 min -> median 6 h against 8 h: pass (against 4 h it would warn)
+    assert rows[-1] == ("Beta", "", pytest.approx(6.0), 3, "pass")
+
+
+def test_a_check_in_several_slices_keeps_its_weight():
+    config = parse_config(
+        "targets:\n  - {kpi: first_response_time, warn: 4h, fail: 8h, weight: 2,"
+        " overrides: [{channel: chat, warn: 2 min, fail: 5 min}]}\n"
+        "  - {kpi: ticket_volume, direction: higher, fail: 100}\n"
+    )
+    card = scorecard(SLICED, config, by=["vendor"])
+    # Acme: chat warn (50), other 3 h pass (100) share weight 2; volume 4 < 100 fails (0):
+    # (50*1 + 100*1 + 0*1) / 3 = 50.0
+    assert card.scores[0].score == 50.0

@@ -252,11 +252,11 @@ def level_in_unit(level: float | str | None, unit: str) -> float | None:
 
 
 class TargetOverride(_Strict):
-    """Levels for some vendors, channels or priorities. The most specific matching override
-    wins: the one naming more of vendor/channel/priority, and between two naming as many,
-    channel outranks priority, which outranks vendor (a chat's 2-minute target stays a chat
-    target under a vendor's general contract). A level it leaves out is the target's. Weights
-    are not overridden, so that vendors' scores stay comparable."""
+    """Levels for the contacts of some vendors, channels or priorities. Each contact belongs to
+    the most specific override that matches it: the one naming more of vendor/channel/priority,
+    and between two naming as many, channel outranks priority, which outranks vendor (a chat's
+    2-minute target stays a chat target under a vendor's general contract). A level it leaves
+    out is the target's. Weights are not overridden, so that vendors' scores stay comparable."""
 
     vendor: str | None = None
     channel: str | None = None
@@ -321,12 +321,6 @@ class Target(_Strict):
         if self.name:
             return self.name
         return f"{self.kpi}.{self.statistic}" if self.statistic else self.kpi
-
-    @property
-    def split_by(self) -> list[str]:
-        """Columns named by overrides: the check is judged per vendor, channel or priority
-        they name, whatever the run's grouping."""
-        return [d for d in ("vendor", "channel", "priority") if any(getattr(o, d) for o in self.overrides)]
 
 
 def _check_vocabulary(model: Any) -> None:

@@ -18,12 +18,13 @@ This is the Python API behind ``supportkpi scorecard`` and ``supportkpi check``:
     >>> [(s.keys, s.score) for s in card.scores]
     [({'vendor': 'A'}, 100.0), ({'vendor': 'B'}, 0.0)]
 
-Checks whose overrides name a channel or priority are judged per channel or priority: the run
-is grouped by those columns too for them (one more aggregation over the same data).
+A target with overrides is judged once per slice of each group: the contacts of each override
+(most specific first), then the others (one more aggregation over the same data per such target;
+see :mod:`supportkpi.targets`).
 
 The overall score of a group is the weighted mean of points (pass 100, warn 50, fail 0) over
-its judged checks (see :func:`supportkpi.targets.score`); a check judged per channel shares its
-weight equally among its channels, so splitting a check does not make it count more.
+its judged checks (see :func:`supportkpi.targets.score`); a check judged in several slices
+shares its weight equally among the slices judged, so overrides do not make it count more.
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ import polars as pl
 
 from supportkpi.config import Config
 from supportkpi.engine import PERIOD_COLUMN, SLA_COMPLIANCE, compute
+
+SLICE = "slice"
+"""Column of the override each contact falls under, for targets with overrides."""
 from supportkpi.results import ComputeResult, InputInfo
 from supportkpi.schedules import Calendars
-from supportkpi.targets import Check, CheckResult, build_checks, judge, outcome, score
+from supportkpi.targets import POINTS, Check, CheckResult, build_checks, judge, outcome, score
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Scorecard:
     by: list[str]
     period: str | None
     base: ComputeResult
-    """The run without splits: inputs, data quality, and every SLA policy's compliance."""
+    """The run without slices: inputs, data quality, and every SLA policy's compliance."""
 
     @property
     def policies(self) -> list[str]:
@@ -149,54 +153,49 @@ def scorecard(
     if calendars is None:
         calendars = Calendars.from_config(config, timezone)
     by = list(by)
-    splits: dict[tuple[str, ...], list[Check]] = defaultdict(list)
-    for check in checks:
-        splits[tuple(d for d in check.split_by if d not in by)].append(check)
-    splits.setdefault((), [])
-    if len(splits) > 1 and isinstance(frame, pl.LazyFrame):
-        frame = frame.collect()  # read the exports once for the several groupings
+    sliced = [c for c in checks if c.overrides]
+    if sliced and isinstance(frame, pl.LazyFrame):
+        frame = frame.collect()  # read the exports once for the several aggregations
+    columns = set(frame.collect_schema().names())
+    if sliced and SLICE in columns:
+        from supportkpi.errors import UsageError
 
-    columns = frame.collect_schema().names()
-    runs: dict[tuple[str, ...], ComputeResult] = {}
-    for split, members in splits.items():
-        kpi_ids = list(dict.fromkeys(c.kpi for c in members if not c.kpi.startswith(SLA_COMPLIANCE)))
-        if split == ():
-            # the base run also carries every SLA policy, targeted or not
-            kpi_ids += [SLA_COMPLIANCE] if config.sla else []
-        elif any(c.kpi.startswith(SLA_COMPLIANCE) for c in members):
-            kpi_ids.append(SLA_COMPLIANCE)
-        if not kpi_ids:
-            kpi_ids = ["ticket_volume"]
-        runs[split] = compute(
-            frame, kpi_ids,
-            # a split column the export lacks: judged per group only
-            by=by + [d for d in split if d in columns], period=period, timezone=timezone,
-            params=params, inputs=inputs, calendars=calendars,
-            sla=config.sla, as_of=as_of,
+        raise UsageError(f"the data has a column named '{SLICE}', which targets with overrides need; rename it with --map")
+
+    def run(frame, kpi_ids, keys):
+        return compute(
+            frame, kpi_ids or ["ticket_volume"], by=keys, period=period, timezone=timezone,
+            params=params, inputs=inputs, calendars=calendars, sla=config.sla, as_of=as_of,
         )
-    base = runs[()]
+
+    # the base run carries every KPI of a target without overrides, and every SLA policy
+    base_kpis = [c.kpi for c in checks if not c.overrides and not c.kpi.startswith(SLA_COMPLIANCE)]
+    runs = {"": run(frame, list(dict.fromkeys(base_kpis)) + ([SLA_COMPLIANCE] if config.sla else []), by)}
+    for check in sliced:
+        kpi_id = SLA_COMPLIANCE if check.kpi.startswith(SLA_COMPLIANCE) else check.kpi
+        labelled = frame.with_columns(check.slice_expression(columns).alias(SLICE))
+        runs[check.name] = run(labelled, [kpi_id], [*by, SLICE])
     results = evaluate(checks, runs, by)
     return Scorecard(
         checks=checks, results=results, scores=group_scores(results, by, period is not None),
-        by=by, period=period, base=base,
+        by=by, period=period, base=runs[""],
     )
 
 
 def evaluate(
-    checks: Sequence[Check], runs: Mapping[tuple[str, ...], ComputeResult], by: Sequence[str]
+    checks: Sequence[Check], runs: Mapping[str, ComputeResult], by: Sequence[str]
 ) -> list[CheckResult]:
-    """Pure: judge each check in each group of the run that has its split. Results are ordered
-    by group (as the run sorts them), then by the order of the targets in kpi.yaml."""
+    """Pure: judge each check in each group (and slice) of its run: ``runs[""]`` for targets
+    without overrides, ``runs[check.name]`` grouped also by the ``slice`` column for the others.
+    Results are ordered by group, then by the order of the targets in kpi.yaml."""
     by_group: dict[tuple, list[CheckResult]] = defaultdict(list)
-    order: list[tuple] = []
     for check in checks:
-        split = tuple(d for d in check.split_by if d not in by)
-        run = runs[split]
         previous: dict[tuple, tuple[str | None, float | None]] = {}
-        for group in run.groups:
+        mine: dict[tuple, list[CheckResult]] = defaultdict(list)
+        for group in runs[check.name if check.overrides else ""].groups:
             kpi = group.kpis.get(check.kpi)
-            keys = dict(group.keys)
-            levels, override = check.levels_for(keys)
+            keys = {k: v for k, v in group.keys.items() if k != SLICE}
+            levels, override = check.levels_for_slice(group.keys.get(SLICE))
             if kpi is None:  # an SLA policy the run could not judge
                 value, n, available, needs = None, 0, False, ("created_at",)
             else:
@@ -206,20 +205,32 @@ def evaluate(
                 check=check, keys=keys, value=value, n=n, levels=levels,
                 status=judge(value, n, levels, check.direction, available),
                 override=override, available=available, needs=tuple(needs),
-                split_on=tuple(d for d in split if d in keys),
             )
             if PERIOD_COLUMN in keys:
                 # against the series' previous period with contacts (named in `since`)
-                series = tuple((k, v) for k, v in keys.items() if k != PERIOD_COLUMN)
+                series = (*((k, v) for k, v in keys.items() if k != PERIOD_COLUMN), group.keys.get(SLICE))
                 since, before = previous.get(series, (None, None))
                 if before is not None and value is not None:
                     result.change, result.since = value - before, since
                 previous[series] = (keys[PERIOD_COLUMN], value)
-            group_key = _group_key(keys, by)
-            if group_key not in by_group:
-                order.append(group_key)
-            by_group[group_key].append(result)
-    return [r for key in sorted(order, key=_sort_key) for r in by_group[key]]
+            mine[_group_key(keys, by)].append(result)
+        for group_key, results in mine.items():
+            _name_slices(results)
+            by_group[group_key] += results
+    return [r for key in sorted(by_group, key=_sort_key) for r in by_group[key]]
+
+
+def _name_slices(results: list[CheckResult]) -> None:
+    """Label the results of one check in one group: an override's slice by what it adds to the
+    group (``channel=chat``); the contacts no override took as ``other`` when the group has
+    other slices too."""
+    labelled = [r for r in results if r.split]
+    for result in results:
+        if result.split:
+            result.slice_text = ", ".join(f"{k}={v}" for k, v in result.split.items())
+        elif result.override is None and labelled:
+            result.slice_text = "other"
+    results.sort(key=lambda r: (r.override is None, r.slice_text))
 
 
 def _group_key(keys: Mapping[str, Any], by: Sequence[str]) -> tuple:
@@ -243,9 +254,10 @@ def group_scores(results: Sequence[CheckResult], by: Sequence[str], periods: boo
         per_check: dict[str, list[CheckResult]] = defaultdict(list)
         for result in group:
             per_check[result.check.name].append(result)
-        weighted = [
-            (r.status, r.check.weight / len(split)) for split in per_check.values() for r in split
-        ]
+        weighted = []
+        for members in per_check.values():
+            judged = [r for r in members if r.status in POINTS] or members
+            weighted += [(r.status, r.check.weight / len(judged)) for r in judged]
         counts: dict[str, int] = defaultdict(int)
         for result in group:
             counts[result.status] += 1

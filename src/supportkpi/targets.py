@@ -1,9 +1,13 @@
 """Targets of kpi.yaml as checks, and how a KPI result is judged against them.
 
 A check judges one KPI (or one statistic of a duration KPI, or one SLA policy's compliance) in
-each group of a run. Its levels come from the target, or from the most specific override whose
-vendor / channel / priority match the group (more conditions win; between as many, channel
-outranks priority, priority outranks vendor; a level the override leaves out is the target's).
+each group of a run. Overrides slice it: each contact belongs to the most specific override whose
+vendor / channel / priority match it (more conditions win; between as many, channel outranks
+priority, priority outranks vendor), and the contacts no override matches stay with the target.
+The check is judged once per slice that has contacts, each with its own levels (a level an
+override leaves out is the target's). So ``first_response_time`` at 4 h with a chat override of
+2 minutes is judged on chats against 2 minutes and on everything else against 4 hours; an
+override for one vendor changes nothing for the others.
 
 Status, with "worse" following the KPI's direction (lower-is-better for durations, higher for
 rates): a level is breached only by a value strictly worse than it, so a value exactly at the
@@ -27,7 +31,7 @@ Pure: no I/O, no printing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -58,6 +62,11 @@ class Override:
     levels: Levels
     specificity: tuple[int, int]
     index: int
+    """Position in the target's `overrides` list (for the line of an annotation)."""
+
+    @property
+    def label(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.conditions.items())
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,37 @@ class Check:
     insufficient: str | None
     levels: Levels
     overrides: tuple[Override, ...] = ()
-    split_by: tuple[str, ...] = ()
+    """Most specific first: the order in which contacts are assigned to slices."""
     index: int = 0
     """Position in kpi.yaml's `targets` list (for the line of an annotation)."""
+    named: bool = False
+    """The target has its own `name:` (shown beside the title)."""
+
+    def slice_expression(self, columns: Set[str]):
+        """Per contact, the label of the override it belongs to (null: the target's own), as a
+        polars expression; None when the target has no overrides. An override on a column the
+        data lacks matches nothing."""
+        import polars as pl
+
+        usable = [o for o in self.overrides if set(o.conditions) <= columns]
+        if not self.overrides:
+            return None
+        if not usable:
+            return pl.lit(None, pl.String)
+        chain = None
+        for item in usable:
+            condition = pl.all_horizontal(
+                (pl.col(k).cast(pl.String) == v).fill_null(False) for k, v in item.conditions.items()
+            )
+            chain = (pl.when(condition) if chain is None else chain.when(condition)).then(pl.lit(item.label))
+        return chain.otherwise(pl.lit(None, pl.String))
+
+    def levels_for_slice(self, label: str | None) -> tuple[Levels, Override | None]:
+        """The levels of a slice (by its label), and its override (None: the target's own)."""
+        for item in self.overrides:
+            if item.label == label:
+                return item.levels, item
+        return self.levels, None
 
     def levels_for(self, keys: Mapping[str, Any]) -> tuple[Levels, Override | None]:
         """The levels that apply to a group, and the override they came from (None: the
@@ -202,6 +239,7 @@ def _check(config: Config, index: int, target: Target) -> Check:
             unit, direction, where,
         )
         overrides.append(Override(item.conditions, levels, item.specificity, position))
+    overrides.sort(key=lambda o: (-o.specificity[0], -o.specificity[1], o.index))
     return Check(
         name=target.check_name,
         kpi=target.kpi,
@@ -213,8 +251,8 @@ def _check(config: Config, index: int, target: Target) -> Check:
         insufficient=target.insufficient,
         levels=base,
         overrides=tuple(overrides),
-        split_by=tuple(target.split_by),
         index=index,
+        named=target.name is not None,
     )
 
 
@@ -282,16 +320,23 @@ class CheckResult:
     """Change of the value since the previous period (same group), when periods are used."""
     since: str | None = None
     """The period ``change`` is measured from (the previous period with contacts)."""
-    split_on: tuple[str, ...] = ()
-    """Columns this check is judged per beyond the run's grouping (from its overrides)."""
 
     @property
     def gap(self) -> float | None:
         return gap(self.value, self.levels, self.check.direction)
 
+    slice_text: str = ""
+    """Which contacts of the group this result is about, when overrides slice the check:
+    ``channel=chat``, or ``other`` for those no override took (set by the scorecard; empty
+    when the result covers the whole group)."""
+
     @property
     def split(self) -> dict[str, Any]:
-        return {k: v for k, v in self.keys.items() if k in self.split_on}
+        """The override's conditions that the group's keys do not already say
+        (``{"channel": "chat"}``); empty for the target's own levels."""
+        if self.override is None:
+            return {}
+        return {k: v for k, v in self.override.conditions.items() if self.keys.get(k) != v}
 
     def to_dict(self) -> dict[str, Any]:
         check = self.check
@@ -303,6 +348,7 @@ class CheckResult:
             "direction": check.direction,
             "statistic": check.statistic,
             "split": self.split,
+            "slice": self.slice_text or None,
             "value": self.value,
             "n": self.n,
             "warn": self.levels.warn,
@@ -321,5 +367,6 @@ class CheckResult:
     @property
     def testcase(self) -> str:
         """A name unique within a run: the check, then the split and period keys."""
-        parts = [f"{k}={v}" for k, v in self.keys.items() if k in self.split_on or k == "period"]
+        parts = [self.slice_text] if self.slice_text else []
+        parts += [f"period={self.keys['period']}"] if "period" in self.keys else []
         return self.check.name + (f" [{', '.join(parts)}]" if parts else "")

@@ -40,6 +40,7 @@ def _root(
 
 
 from supportkpi.cli import check as _check  # noqa: E402,F401  (registers the command)
+from supportkpi.cli import compare as _compare  # noqa: E402,F401
 from supportkpi.cli import compute as _compute  # noqa: E402,F401
 from supportkpi.cli import init as _init  # noqa: E402,F401
 from supportkpi.cli import kpis as _kpis  # noqa: E402,F401

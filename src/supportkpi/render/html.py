@@ -153,14 +153,14 @@ def _label(keys: Mapping[str, Any]) -> str:
     return " · ".join("(none)" if v is None else str(v) for v in keys.values()) or "All contacts"
 
 
-def _split_text(split: Mapping[str, Any]) -> str:
-    return "[" + ", ".join(f"{k}={v}" for k, v in split.items()) + "]" if split else ""
+def _slice_text(text: str) -> str:
+    return f"[{text}]" if text else ""
 
 
-def check_label(result: CheckResult) -> str:
-    """The check's name with its split, e.g. ``first_response_time [channel=chat]`` (not
+def check_name(result: CheckResult) -> str:
+    """The check's name with its slice, e.g. ``first_response_time [channel=chat]`` (not
     escaped)."""
-    return " ".join(p for p in (result.check.name, _split_text(result.split)) if p)
+    return " ".join(p for p in (result.check.name, _slice_text(result.slice_text)) if p)
 
 
 def _badge(status: str) -> str:
@@ -198,7 +198,11 @@ def _table(
 def render(card: Scorecard) -> str:
     """The scorecard as one self-contained HTML page."""
     title = _title(card)
-    sections = [_header(card, title), _headline(card), _trend(card), _sla(card), _quality(card)]
+    return page(title, [_header(card, title), _headline(card), _trend(card), _sla(card), _quality(card)])
+
+
+def page(title: str, sections: Sequence[str]) -> str:
+    """A self-contained page: ``title`` is plain text, ``sections`` HTML already escaped."""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -302,7 +306,7 @@ def _check_row(result: CheckResult) -> list[str]:
     gap = result.gap
     gap_word = "" if gap is None else "on target" if gap == 0 else "ahead" if gap > 0 else "behind"
     return [
-        f"<code>{_e(check_label(result))}</code><br><span class=muted>{'; '.join(notes)}</span>",
+        f"<code>{_e(check_name(result))}</code><br><span class=muted>{'; '.join(notes)}</span>",
         escape(number(result.value, unit)) if result.available else "n/a",
         escape(level(result.levels.warn, unit)),
         escape(level(result.levels.fail, unit)),
@@ -336,21 +340,21 @@ def _trend(card: Scorecard) -> str:
     ]
     for check in card.checks:
         results = [r for r in card.results if r.check.name == check.name]
-        by_split: dict[tuple, list[CheckResult]] = defaultdict(list)
+        by_slice: dict[str, list[CheckResult]] = defaultdict(list)
         for result in results:
-            by_split[tuple(result.split.items())].append(result)
-        for split, members in by_split.items():
-            parts.append(_trend_figure(check, dict(split), members, periods))
+            by_slice[result.slice_text].append(result)
+        for slice_text, members in by_slice.items():
+            parts.append(_trend_figure(check, slice_text, members, periods))
     parts.append("</section>\n")
     return "".join(parts)
 
 
-def _trend_figure(check: Check, split: dict, results: list[CheckResult], periods: list[str]) -> str:
+def _trend_figure(check: Check, slice_text: str, results: list[CheckResult], periods: list[str]) -> str:
     lines: dict[tuple, dict[str, CheckResult]] = defaultdict(dict)
     for result in results:
-        key = tuple((k, v) for k, v in result.keys.items() if k != PERIOD_COLUMN and k not in split)
+        key = tuple((k, v) for k, v in result.keys.items() if k != PERIOD_COLUMN)
         lines[key][result.keys.get(PERIOD_COLUMN)] = result
-    label = " ".join(p for p in (check.name, _split_text(split)) if p)
+    label = " ".join(p for p in (check.name, _slice_text(slice_text)) if p)
     better = "higher is better" if check.direction == "higher" else "lower is better"
     caption = (
         f"<figcaption><code>{_e(label)}</code> — {escape(check.title)} "
@@ -599,8 +603,7 @@ def _scoring(card: Scorecard) -> str:
             for o in check.overrides
         )
         rows.append([
-            f"<code>{_e(check.name)}</code>"
-            + (f" <span class=muted>per {_e(', '.join(check.split_by))}</span>" if check.split_by else ""),
+            f"<code>{_e(check.name)}</code>",
             f"{check.weight:g}",
             "higher" if check.direction == "higher" else "lower",
             escape(level(check.levels.warn, check.unit)),

@@ -127,8 +127,8 @@ def details(result: CheckResult, by: Sequence[str]) -> str:
         + ")",
         f"group: {group_label(result.keys, by)}",
     ]
-    if result.split:
-        lines.append("split: " + ", ".join(f"{k}={v}" for k, v in result.split.items()))
+    if result.slice_text:
+        lines.append(f"slice: {result.slice_text}")
     if "period" in result.keys:
         lines.append(f"period: {result.keys['period']}")
     lines += [

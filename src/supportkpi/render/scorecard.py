@@ -31,9 +31,10 @@ def status_word(status: str) -> str:
 
 
 def check_label(result: CheckResult) -> str:
-    """The check's title, with the channel/priority/vendor it was judged on."""
-    split = ", ".join(str(v) if v is not None else "(none)" for v in result.split.values())
-    return result.check.title + (f" [{split}]" if split else "")
+    """The check's title (and its name, when kpi.yaml gives one), with the slice it was judged
+    on: ``First response time [channel=chat]``, ``Customer satisfaction (csat_contract)``."""
+    title = result.check.title + (f" ({result.check.name})" if result.check.named else "")
+    return title + (f" [{result.slice_text}]" if result.slice_text else "")
 
 
 def measure(value: float | None, unit: str, signed: bool = False) -> str:
@@ -161,8 +162,8 @@ def render_json(card: Scorecard) -> str:
 
 
 CSV_COLUMNS = (
-    "check", "kpi", "statistic", "split", "value", "unit", "n", "warn", "fail", "min_sample",
-    "weight", "status", "gap", "change", "score", "score_change",
+    "check", "kpi", "statistic", "slice", "value", "unit", "n", "warn", "fail", "min_sample",
+    "weight", "status", "gap", "change", "change_since", "score", "score_change",
 )
 
 
@@ -173,11 +174,11 @@ def rows(card: Scorecard) -> tuple[list[str], list[list[Any]]]:
     out = []
     for score, results in card.group_results():
         for r in results:
-            split = "; ".join(f"{k}={v}" for k, v in r.split.items())
+            split = r.slice_text
             out.append([
                 *(score.keys.get(k) for k in keys), r.check.name, r.check.kpi, r.check.statistic,
                 split, r.value, r.check.unit, r.n, r.levels.warn, r.levels.fail,
-                r.levels.min_sample, r.check.weight, r.status, r.gap, r.change, score.score,
+                r.levels.min_sample, r.check.weight, r.status, r.gap, r.change, r.since, score.score,
                 score.change,
             ])
     return header, out
