@@ -77,6 +77,32 @@ def test_check_prints_what_failed_and_warned_as_words(export, tmp_path):
     assert "check: 1 FAIL, 1 WARN, 2 PASS — exit 1" in out
 
 
+def test_a_target_the_exports_cannot_measure_is_an_error_by_default(export, tmp_path):
+    config = write_config(tmp_path, PASSING + "  - {kpi: aht, warn: 300}\n")  # no call columns
+    result = run("check", export, "--config", config, cwd=tmp_path)
+    assert result.returncode == 3 and "ERROR" in result.stdout and "needs" in result.stdout
+    assert run("check", export, "--config", config, "--missing", "warn", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("body", ["", "1,garbage,A,5\n"])
+def test_an_export_with_nothing_to_judge_fails_the_gate(tmp_path, body):
+    path = tmp_path / "empty.csv"
+    path.write_text("ticket_id,created_at,vendor,csat\n" + body)
+    config = write_config(tmp_path, PASSING)
+    result = run("check", path, "--config", config, cwd=tmp_path)
+    assert result.returncode == 3 and "no contacts to judge" in result.stderr
+
+
+def test_usage_errors_win_over_data_errors(tmp_path):
+    (tmp_path / "kpi.yaml").write_text("version: 1\n")
+    (tmp_path / "bad.csv").write_text("ticket_id,csat\n1,5\n")  # no created_at: a data error
+    result = run("check", tmp_path / "bad.csv", "--config", tmp_path / "kpi.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "no `targets:`" in result.stderr
+    config = write_config(tmp_path, PASSING)
+    result = run("check", tmp_path / "bad.csv", "--config", config, "--as-of", "soon", cwd=tmp_path)
+    assert result.returncode == 2 and "--as-of" in result.stderr
+
+
 def test_check_bad_config_exits_2_with_the_line(export, tmp_path):
     config = write_config(tmp_path, "  - {kpi: csat, warn: 60}\n  - {kpi: cast, warn: 1}\n")
     result = run("check", export, "--config", config, cwd=tmp_path)
@@ -107,7 +133,7 @@ def test_check_missing_file_exits_2(tmp_path):
 def test_junit_file_parses_and_holds_the_right_counts(export, tmp_path):
     config = write_config(tmp_path, FAILING + WARNING + "  - {kpi: nps, warn: 0}\n")
     report = tmp_path / "junit.xml"
-    result = run("check", export, "--config", config, "--junit", report, "--insufficient", "skip", cwd=tmp_path)
+    result = run("check", export, "--config", config, "--junit", report, "--missing", "skip", cwd=tmp_path)
     assert result.returncode == 1
     suite = ET.parse(report).getroot().find("testsuite")
     # 2 vendors x 3 checks; csat fails for Acme; nps has no column -> not available -> skipped x2
@@ -130,7 +156,7 @@ def test_github_format_points_at_the_targets_line(export, tmp_path, monkeypatch)
     )
     assert result.returncode == 1
     (line,) = [x for x in result.stdout.splitlines() if x.startswith("::error")]
-    assert f"file={config}" in line and ",line=4," in line and "66.67 %25" in line
+    assert "file=kpi.yaml," in line and ",line=4," in line and "66.67 %25" in line  # relative to the checkout
     assert summary.read_text().startswith("earlier step\n") and "csat_contract" in summary.read_text()
 
 

@@ -139,7 +139,9 @@ def test_fisher_when_an_expected_count_is_below_5():
 
     observed = prob(3)
     p = sum(prob(a) for a in range(1, 11) if prob(a) <= observed)
-    assert p == Fraction(1718, 46189)  # = 0.03719...
+    # C(10,a)*C(10,11-a) for a = 1..10: 10, 450, 5400, 25200, 52920, 52920, 25200, 5400, 450, 10
+    # (sum 167960 = C(20,11)); p = 2*(10 + 450 + 5400)/167960 = 293/4199 = 0.06978
+    assert p == Fraction(293, 4199)
     assert d.p_value == pytest.approx(float(p), rel=1e-9)
 
 
@@ -216,6 +218,9 @@ def test_welch_edges():
     m = stats.mean_interval([2.0, 4.0, 6.0])
     half = sst.t.ppf(0.975, 2) * 2 / math.sqrt(3)
     assert (m.low, m.high) == pytest.approx((4 - half, 4 + half))
+    m90 = stats.mean_interval([2.0, 4.0, 6.0], 0.9)
+    half = sst.t.ppf(0.95, 2) * 2 / math.sqrt(3)
+    assert (m90.low, m90.high) == pytest.approx((4 - half, 4 + half))
     assert stats.mean_interval([5.0]).low is None and stats.mean_interval([]).estimate is None
     with pytest.raises(ValueError):
         stats.welch_samples([1.0, float("nan")], [1.0, 2.0])
@@ -291,11 +296,75 @@ def test_bca_agrees_with_scipy_on_small_samples(case):
                             rng=np.random.default_rng(1)).confidence_interval
     i = stats.median_interval(x, resamples=30_000, seed=2)
     if np.isnan(one.low):
-        one = sst.bootstrap((x,), np.median, method="percentile", n_resamples=30_000,
-                            rng=np.random.default_rng(1)).confidence_interval
-        assert stats._median_jackknife(np.sort(x))[1] == 0.0  # BCa with a = 0 and z0
+        assert stats._median_jackknife(np.sort(x))[1] == 0.0 and i.low <= i.estimate <= i.high
+        return
     width = one.high - one.low
     assert abs(i.low - one.low) <= 0.05 * width and abs(i.high - one.high) <= 0.05 * width
+
+
+def mid_distribution(boot):
+    """Level (ties half, linear between values) and quantile functions of the replicates."""
+    values, counts = np.unique(boot, return_counts=True)
+    levels = (np.cumsum(counts) - counts / 2) / boot.size
+    return (lambda t: float(np.interp(t, values, levels))), (lambda b: float(np.interp(b, levels, values)))
+
+
+def test_median_difference_recomputed_from_its_parts():
+    # The same replicates (same generator, same order of the samples), then BCa by the book:
+    # z0 ties half, a from the brute-force jackknife, limits at the adjusted levels, and the
+    # p-value of the brief: w = Phi^-1(q) - z0, z = w/(1 + a*w) - z0, p = 2*min(Phi(z), 1 - Phi(z)).
+    x = np.array([3.0, 4.0, 4.5, 9.0, 30.0, 31.0, 33.0, 60.0, 61.0])
+    y = np.array([1.0, 2.0, 2.5, 3.0, 20.0, 24.0, 25.0, 26.0, 27.0, 40.0, 41.0])
+    xs, ys = np.sort(x), np.sort(y)
+    rng = np.random.default_rng(0)
+    if stats._first_in_order(xs, ys):
+        bx = stats._bootstrap_medians(xs, 2000, rng)
+        by = stats._bootstrap_medians(ys, 2000, rng)
+    else:
+        by = stats._bootstrap_medians(ys, 2000, rng)
+        bx = stats._bootstrap_medians(xs, 2000, rng)
+    boot = bx - by
+    level, quantile = mid_distribution(boot)
+    estimate = 30.0 - 24.0
+    z0 = sst.norm.ppf(level(estimate))
+    theta_x = np.array([np.median(np.delete(xs, i)) - 24.0 for i in range(xs.size)])
+    theta_y = np.array([30.0 - np.median(np.delete(ys, i)) for i in range(ys.size)])
+    ux, uy = 8 * (theta_x.mean() - theta_x), 10 * (theta_y.mean() - theta_y)
+    a = ((ux ** 3).sum() / 9 ** 3 + (uy ** 3).sum() / 11 ** 3) / 6 / (
+        (ux ** 2).sum() / 9 ** 2 + (uy ** 2).sum() / 11 ** 2) ** 1.5
+    assert abs(a) > 0.01 and abs(z0) > 0.01  # both corrections matter here
+    levels = [sst.norm.cdf(z0 + v / (1 - a * v)) for v in (z0 - Z95, z0 + Z95)]
+    w = sst.norm.ppf(level(0.0)) - z0
+    z = w / (1 + a * w) - z0
+    d = stats.median_difference(x, y)
+    assert d.estimate == estimate
+    assert (d.low, d.high) == pytest.approx((quantile(levels[0]), quantile(levels[1])), rel=1e-9)
+    assert d.p_value == pytest.approx(2 * min(sst.norm.cdf(z), sst.norm.sf(z)), rel=1e-9)
+    assert 0.0005 < d.p_value < 1 and not d.p_bound
+
+    # one sample: scipy's conventions (ties-half z0, linear quantiles of the replicates)
+    boot = stats._bootstrap_medians(xs, 2000, np.random.default_rng(0))
+    z0 = sst.norm.ppf((np.sum(boot < 30.0) + np.sum(boot <= 30.0)) / 4000)
+    loo = np.array([np.median(np.delete(xs, i)) for i in range(xs.size)])
+    u = 8 * (loo.mean() - loo)
+    a = (u ** 3).sum() / 6 / ((u ** 2).sum()) ** 1.5
+    levels = [sst.norm.cdf(z0 + v / (1 - a * v)) for v in (z0 - Z95, z0 + Z95)]
+    i = stats.median_interval(x)
+    assert (i.low, i.high) == pytest.approx(tuple(np.quantile(boot, levels)), rel=1e-9)
+
+
+@pytest.mark.parametrize("a", [-0.16, -0.05, 0.0, 0.03, 0.16])
+@pytest.mark.parametrize("z0", [-0.4, 0.0, 0.25])
+def test_bca_p_value_inverts_the_adjusted_levels(a, z0):
+    # For p from q, the (1 - p) interval has a limit exactly at level q: p is where 0 leaves it.
+    for q in (0.001, 0.02, 0.3, 0.5, 0.81, 0.995):
+        p = stats._bca_p_value(q, z0, a)
+        assert 0 <= p <= 1
+        if p in (0.0, 1.0):
+            continue
+        zq = sst.norm.isf(p / 2)
+        limits = (stats._bca_level(z0, a, -zq), stats._bca_level(z0, a, zq))
+        assert min(abs(limits[0] - q), abs(limits[1] - q)) == pytest.approx(0, abs=1e-9)
 
 
 def test_median_difference_is_reproducible_and_seeded():
@@ -396,6 +465,14 @@ def test_km_median_edges():
     assert stats.km_median([], []).estimate is None
     # exactly 0.5 after 4 of 8 (floating point 0.5 must count): the lower middle value
     assert stats.km_median(list(range(1, 9)), [True] * 8).estimate == 4.0
+    # 1,1,2,3,3,4,4+,4,5,6: S = 8/10 * 7/8 * 5/7 = 1/2 exactly at t=3, which scipy's product
+    # gives as 0.5000000000000001: still the median
+    t = [1, 1, 2, 3, 3, 4, 4, 4, 5, 6]
+    r = [True] * 6 + [False] + [True] * 3
+    assert sst.ecdf(sst.CensoredData(uncensored=[v for v, f in zip(t, r) if f], right=[4])).sf.evaluate(3) > 0.5
+    assert stats.km_median(t, r).estimate == 3.0
+    # S = 2/3, 1/3, 0: the band is undefined at S = 0, so the upper limit is not reached
+    assert stats.km_median([1, 2, 3], [True] * 3) == stats.Interval(2.0, 1.0, None, stats.km_median([], []).method)
     # no open tickets, odd count: the ordinary median
     assert stats.km_median([5, 1, 3, 9, 7], [True] * 5).estimate == 5.0
     with pytest.raises(ValueError):

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    Strict,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -220,8 +221,12 @@ class SlaPolicy(_Strict):
     targets: list[SlaTarget] = Field(min_length=1)
 
 
-_LEVEL = r"^\s*[-+]?\d+(\.\d+)?\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hr|hrs|hours|d|days|%)?\s*$"
-Level = float | Annotated[str, StringConstraints(pattern=_LEVEL)]
+_LEVEL = r"^\s*([-+]?\d+(?:\.\d+)?)\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hr|hrs|hours|d|days|%)?\s*$"
+Level = (
+    Annotated[int, Strict()]
+    | Annotated[float, Strict(), Field(allow_inf_nan=False)]
+    | Annotated[str, StringConstraints(pattern=_LEVEL)]
+)
 """A target level: a number in the KPI's unit (hours for ticket durations, seconds for call
 durations, % for rates), or a duration with its unit ("90s", "15 min", "4h", "1d")."""
 
@@ -238,7 +243,7 @@ def level_in_unit(level: float | str | None, unit: str) -> float | None:
     """
     if level is None or isinstance(level, (int, float)):
         return None if level is None else float(level)
-    match = re.match(r"^\s*([-+]?\d+(?:\.\d+)?)\s*([a-z%]*)\s*$", level)
+    match = re.match(_LEVEL, level)
     number, suffix = float(match.group(1)), match.group(2)
     if not suffix:
         return number
@@ -297,7 +302,7 @@ class Target(_Strict):
     warn: Level | None = None
     fail: Level | None = None
     min_sample: int = Field(1, ge=0)
-    weight: float = Field(1.0, ge=0)
+    weight: float = Field(1.0, ge=0, le=1e6, allow_inf_nan=False)
     direction: Literal["higher", "lower"] | None = None
     """Which way is better, for KPIs without one (ticket volume)."""
     insufficient: Literal["warn", "skip", "error"] | None = None
@@ -432,7 +437,11 @@ def load_config(path: str | Path | None) -> tuple[Config, str | None]:
     path = Path(path)
     if not path.is_file():
         raise ConfigError("file not found (pass --config PATH or create one with defaults)", str(path))
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (byte {exc.start}); save kpi.yaml as UTF-8", str(path), line) from None
     return parse_config(text, str(path)), str(path)
 
 
@@ -447,6 +456,9 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
         raise ConfigError(f"not valid YAML: {problem}", path, line) from None
     except ValueError as exc:  # YAML that looks like a date but is none (2024-02-30)
         raise ConfigError(f"not a valid value: {exc}", path) from None
+    duplicate = _duplicate_key(root)
+    if duplicate:
+        raise ConfigError(f"'{duplicate[0]}' is written twice here (YAML would keep only the last)", path, duplicate[1])
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -456,6 +468,14 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
+        if loc and loc[-1] in _UNION_TAGS:
+            # a level is a number or a string with a unit: one message, not one per member
+            loc = tuple(p for p in loc if p not in _UNION_TAGS)
+            first = {
+                **first, "type": "level",
+                "msg": "expected a finite number in the KPI's unit, or a level with a unit such as "
+                f"4h, 15 min, 90s, 95% (got {first.get('input')!r})",
+            }
         where = ".".join(str(p) for p in loc) or "(top level)"
         message = first["msg"]
         if first["type"] == "extra_forbidden":
@@ -483,6 +503,29 @@ def parse_config(text: str, path: str = "kpi.yaml") -> Config:
         except ValueError as exc:
             raise ConfigError(str(exc), path, _line_of(root, ("calendars", name))) from None
     return config
+
+
+_UNION_TAGS = ("int", "float", "str", "constrained-str")
+
+
+def _duplicate_key(node: Any) -> tuple[str, int] | None:
+    """The first key written twice in one mapping (YAML keeps the last silently), and its line."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    return key.value, key.start_mark.line + 1
+                seen.add(key.value)
+            found = _duplicate_key(value)
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found = _duplicate_key(item)
+            if found:
+                return found
+    return None
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:

@@ -77,9 +77,9 @@ class Scorecard:
             out[result.status] += 1
         return dict(out)
 
-    def outcomes(self, insufficient: str = "warn") -> list[tuple[CheckResult, str]]:
+    def outcomes(self, insufficient: str = "warn", missing: str = "error") -> list[tuple[CheckResult, str]]:
         """Each result with what `check` makes of it (see :func:`supportkpi.targets.outcome`)."""
-        return [(r, outcome(r, insufficient)) for r in self.results]
+        return [(r, outcome(r, insufficient, missing)) for r in self.results]
 
     def group_results(self) -> list[tuple[GroupScore, list[CheckResult]]]:
         """Each group's score with its check results, in output order."""

@@ -40,8 +40,6 @@ from supportkpi.config import Config, Target, level_in_unit
 Status = Literal["pass", "warn", "fail", "insufficient data", "not available"]
 PASS, WARN, FAIL = "pass", "warn", "fail"
 INSUFFICIENT, NOT_AVAILABLE = "insufficient data", "not available"
-STATUSES: tuple[str, ...] = (PASS, WARN, FAIL, INSUFFICIENT, NOT_AVAILABLE)
-DURATION_STATISTICS = ("median", "mean", "p90")
 
 
 @dataclass(frozen=True)
@@ -217,12 +215,19 @@ def _check(config: Config, index: int, target: Target) -> Check:
         raise TargetError((*here, "kpi"), f"unknown KPI '{target.kpi}' ({suggest(target.kpi, known)}){hint}")
     if target.statistic is not None and kind != "duration":
         raise TargetError((*here, "statistic"), f"`statistic` is for duration KPIs; {target.kpi} is a {kind}")
+    if target.direction is not None and direction is not None:
+        raise TargetError(
+            (*here, "direction"),
+            f"{target.kpi} is better {direction} by its definition; `direction:` is only for KPIs "
+            "without one (ticket_volume)",
+        )
     direction = target.direction or direction
     if direction is None:
         raise TargetError(
             (*here, "kpi"), f"{target.kpi} has no better direction; say `direction: higher` or `lower`"
         )
-    base = _levels(target.warn, target.fail, target.min_sample, unit, direction, here)
+    bounds = _bounds(target.kpi, unit, config)
+    base = _levels(target.warn, target.fail, target.min_sample, unit, direction, here, bounds)
     overrides = []
     for position, item in enumerate(target.overrides):
         where = (*here, "overrides", position)
@@ -236,7 +241,8 @@ def _check(config: Config, index: int, target: Target) -> Check:
             item.warn if item.warn is not None else target.warn,
             item.fail if item.fail is not None else target.fail,
             item.min_sample if item.min_sample is not None else target.min_sample,
-            unit, direction, where,
+            unit, direction, where, bounds,
+            inherited={"warn": item.warn is None, "fail": item.fail is None},
         )
         overrides.append(Override(item.conditions, levels, item.specificity, position))
     overrides.sort(key=lambda o: (-o.specificity[0], -o.specificity[1], o.index))
@@ -256,21 +262,43 @@ def _check(config: Config, index: int, target: Target) -> Check:
     )
 
 
-def _levels(warn, fail, min_sample: int, unit: str, direction: str, where: tuple) -> Levels:
-    try:
-        warn_value = level_in_unit(warn, unit)
-    except ValueError as exc:
-        raise TargetError((*where, "warn"), str(exc)) from None
-    try:
-        fail_value = level_in_unit(fail, unit)
-    except ValueError as exc:
-        raise TargetError((*where, "fail"), str(exc)) from None
+def _bounds(kpi: str, unit: str, config: Config) -> tuple[float, float]:
+    """The values a KPI can take, so that a level outside them (a CSAT of 150 %) is an error."""
+    if kpi == "nps":
+        return (-100.0, 100.0)
+    if kpi == "ces":
+        return tuple(map(float, config.kpis.ces.scale))
+    if unit in ("%", "points"):
+        return (0.0, 100.0)
+    return (0.0, float("inf"))
+
+
+def _levels(
+    warn, fail, min_sample: int, unit: str, direction: str, where: tuple,
+    bounds: tuple[float, float] = (float("-inf"), float("inf")), inherited: Mapping[str, bool] | None = None,
+) -> Levels:
+    inherited = inherited or {}
+    values = {}
+    for name, level in (("warn", warn), ("fail", fail)):
+        try:
+            values[name] = level_in_unit(level, unit)
+        except ValueError as exc:
+            raise TargetError((*where, name), str(exc)) from None
+        low, high = bounds
+        if values[name] is not None and not low <= values[name] <= high:
+            raise TargetError(
+                (*where, name),
+                f"{name} {level} is outside the values this KPI takes ({low:g} to {high:g} {unit})",
+            )
+    warn_value, fail_value = values["warn"], values["fail"]
     if warn_value is not None and fail_value is not None and _worse(warn_value, fail_value, direction):
         better = "higher" if direction == "higher" else "lower"
+        origin = " (the target's warn, which this override inherits)" if inherited.get("warn") else ""
+        origin += " (the target's fail, which this override inherits)" if inherited.get("fail") else ""
         raise TargetError(
-            (*where, "warn"),
-            f"warn {warn} is on the wrong side of fail {fail}: {better} is better here, so the warn "
-            f"level must be {'at or above' if direction == 'higher' else 'at or below'} the fail level",
+            (*where, "fail" if inherited.get("warn") else "warn"),
+            f"warn {warn} is on the wrong side of fail {fail}{origin}: {better} is better here, so the "
+            f"warn level must be {'at or above' if direction == 'higher' else 'at or below'} the fail level",
         )
     return Levels(warn_value, fail_value, min_sample)
 
@@ -278,13 +306,24 @@ def _levels(warn, fail, min_sample: int, unit: str, direction: str, where: tuple
 INSUFFICIENT_MODES = ("warn", "skip", "error")
 
 
-def outcome(result: CheckResult, insufficient: str = "warn") -> str:
-    """What `check` makes of a result: pass, warn or fail as judged; insufficient data and
-    not available become warn, skip or error, as the target's `insufficient` says (else the
-    ``insufficient`` default)."""
-    if result.status in (INSUFFICIENT, NOT_AVAILABLE):
+def outcome(result: CheckResult, insufficient: str = "warn", missing: str = "error") -> str:
+    """What `check` makes of a result: pass, warn or fail as judged; insufficient data becomes
+    warn, skip or error as the target's `insufficient` says (else ``insufficient``); a KPI the
+    exports lack the columns for becomes ``missing`` (default error: the gate cannot vouch for
+    a target it cannot measure)."""
+    if result.status == NOT_AVAILABLE:
+        return missing
+    if result.status == INSUFFICIENT:
         return result.check.insufficient or insufficient
     return result.status
+
+
+EXIT_MEANINGS = {
+    0: "every check passed (warnings do not fail the run)",
+    1: "at least one check is at fail level",
+    3: "a check could not be evaluated (too little data or a missing column, as set)",
+    4: "only warnings, which fail the run under --fail-on warn",
+}
 
 
 def exit_code(outcomes: list[str], fail_on: str = "fail") -> int:

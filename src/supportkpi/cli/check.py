@@ -13,7 +13,7 @@ import typer
 
 from supportkpi.cli import app, options, scoring
 from supportkpi.cli.options import write_output
-from supportkpi.errors import UsageError
+from supportkpi.errors import DataError, UsageError
 
 FORMATS = ("table", "json", "markdown", "github", "junit")
 
@@ -30,6 +30,9 @@ def check_command(
     fail_on: str = typer.Option("fail", "--fail-on", help="fail, or warn: exit 4 when only warnings."),
     insufficient: str = typer.Option(
         "warn", "--insufficient", help="Too little data for a target: warn, skip or error (exit 3)."
+    ),
+    missing: str = typer.Option(
+        "error", "--missing", help="A target the exports lack the columns for: error (exit 3), warn or skip."
     ),
     source: str = options.SOURCE,
     mapping: list[str] = options.MAP,
@@ -52,25 +55,39 @@ def check_command(
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     if fail_on not in ("fail", "warn"):
         raise UsageError(f"--fail-on '{fail_on}': expected fail or warn")
-    if insufficient not in INSUFFICIENT_MODES:
-        raise UsageError(f"--insufficient '{insufficient}': expected {', '.join(INSUFFICIENT_MODES)}")
+    for flag, value in (("--insufficient", insufficient), ("--missing", missing)):
+        if value not in INSUFFICIENT_MODES:
+            raise UsageError(f"{flag} '{value}': expected {', '.join(INSUFFICIENT_MODES)}")
     card, settings = scoring.build_scorecard(
         files, config, by=by, period=period, hours=hours, as_of=as_of, quiet=quiet, strict=strict,
         source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator,
         decimal_comma=decimal_comma,
     )
-    outcomes = card.outcomes(insufficient)
+    if not card.base.groups:
+        raise DataError(
+            "no contacts to judge in these exports (every row was empty or left out; see the "
+            "data-quality messages): a check that judges nothing cannot pass"
+        )
+    outcomes = card.outcomes(insufficient, missing)
     code = exit_code([o for _, o in outcomes], fail_on)
+    _write_report(card, settings, outcomes, code, fmt, output, fail_on, no_color)
     if junit is not None:
         from supportkpi.render import junit as junit_view
 
         write_output(junit_view.render(card, outcomes, fail_on=fail_on), junit)
+    raise typer.Exit(code)
+
+
+def _write_report(card, settings, outcomes, code, fmt, output, fail_on, no_color) -> None:
     if fmt == "github":
         from supportkpi.render import github
 
         write_output(
-            github.annotations(card, outcomes, config_path=settings.path or "kpi.yaml", config=settings, fail_on=fail_on),
+            github.annotations(
+                card, outcomes, config_path=github.repository_path(settings.path or "kpi.yaml"),
+                config=settings, fail_on=fail_on,
+            ),
             output,
         )
         github.append_summary(github.summary(card, outcomes, fail_on=fail_on))
@@ -90,4 +107,3 @@ def check_command(
         from supportkpi.render.check import summary
 
         options.print_renderables(summary(card, outcomes, code), output, no_color)
-    raise typer.Exit(code)

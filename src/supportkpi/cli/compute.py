@@ -48,14 +48,15 @@ def compute_command(
     # Usage errors first (exit 2 wins over a data error found while loading)
     kpi_ids = check_kpis(split_list(kpi))
     check_period(period)
+    settings, timezone = options.config_and_timezone(config, tz)
+    params = options.kpi_params(settings, hours)
+    end = options.parse_as_of(as_of, timezone)
     settings, timezone, loaded = options.load_inputs(
         files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator,
         decimal_comma=decimal_comma, group_by=split_list(by),
     )
-    params = options.kpi_params(settings, hours)
     calendars = Calendars.from_config(settings, timezone)
-    end = options.parse_as_of(as_of, timezone)
     if breaches:
         _write_breaches(loaded, settings, calendars, timezone, end, fmt, output)
         return

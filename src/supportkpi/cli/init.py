@@ -43,6 +43,8 @@ def init_command(
     except ValueError as exc:
         raise UsageError(f"--country: {exc}") from None
 
+    if str(path) == "-":
+        raise UsageError("init writes a file: give a path such as kpi.yaml, not -")
     if path.is_dir():
         path = path / "kpi.yaml"
     text = starter_text(timezone, country)

@@ -34,9 +34,8 @@ def build_scorecard(
 
     check_period(period)
     grouping = split_list(by)
-    settings, timezone, loaded = options.load_inputs(
-        files, config, group_by=[g for g in grouping if g != "none"], **read_options
-    )
+    # usage and kpi.yaml errors (exit 2) before reading any data (exit 3)
+    settings, timezone = options.config_and_timezone(config, read_options.get("tz"))
     if not settings.targets:
         where = settings.path or "no kpi.yaml found"
         raise UsageError(
@@ -44,6 +43,9 @@ def build_scorecard(
         )
     params = options.kpi_params(settings, hours)
     end = options.parse_as_of(as_of, timezone)
+    settings, timezone, loaded = options.load_inputs(
+        files, config, group_by=[g for g in grouping if g != "none"], **read_options
+    )
     if not grouping:
         grouping = ["vendor"] if "vendor" in loaded.frame.collect_schema().names() else []
     elif grouping == ["none"]:

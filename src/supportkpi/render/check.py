@@ -10,16 +10,11 @@ from collections import Counter
 
 from supportkpi.render.json import _default
 from supportkpi.render.scorecard import check_label, fail_text, measure, notes, target_text
+from supportkpi.render.text import markdown_cell
 from supportkpi.scorecard import Scorecard
-from supportkpi.targets import INSUFFICIENT, NOT_AVAILABLE, CheckResult
+from supportkpi.targets import EXIT_MEANINGS, INSUFFICIENT, NOT_AVAILABLE, CheckResult
 
 OUTCOME_STYLES = {"fail": "bold red", "error": "bold red", "warn": "yellow", "skip": "dim", "pass": "green"}
-EXIT_MEANINGS = {
-    0: "every check passed",
-    1: "a check is at fail level",
-    3: "a check could not be evaluated (--insufficient error)",
-    4: "only warnings, and --fail-on warn",
-}
 _ORDER = ("error", "fail", "warn", "skip", "pass")
 
 
@@ -106,7 +101,7 @@ def render_json(card: Scorecard, outcomes, code: int, fail_on: str) -> str:
 
 
 def render_markdown(card: Scorecard, outcomes, code: int) -> str:
-    lines = [f"**{counts_line(outcomes, code)}**", ""]
+    lines = [f"**{markdown_cell(counts_line(outcomes, code))}**", ""]
     shown = _shown(outcomes)
     if shown:
         lines += ["| Outcome | Group | Check | Value | Target | Fail | n |", "|---|---|---|---:|---|---|---:|"]
@@ -117,5 +112,5 @@ def render_markdown(card: Scorecard, outcomes, code: int) -> str:
                 measure(result.value, result.check.unit), target_text(result), fail_text(result),
                 f"{result.n:,}",
             ]
-            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+            lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

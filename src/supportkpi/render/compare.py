@@ -14,6 +14,7 @@ from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideVal
 from supportkpi.render.csv import neutralise
 from supportkpi.render.json import _default
 from supportkpi.render.scorecard import level_text, measure
+from supportkpi.render.text import markdown_cell
 
 
 def stratum_title(item_keys: dict[str, Any]) -> str:
@@ -172,7 +173,7 @@ def render_csv(comparison: Comparison) -> str:
 
 
 def _md(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    return "<br>".join(markdown_cell(line) for line in str(text).split("\n"))
 
 
 def render_markdown(comparison: Comparison) -> str:

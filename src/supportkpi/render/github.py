@@ -23,17 +23,27 @@ from typing import Any
 
 from supportkpi.errors import DataError
 from supportkpi.render.junit import describe, group_label, with_unit
-from supportkpi.targets import INSUFFICIENT, NOT_AVAILABLE, CheckResult, exit_code
+from supportkpi.render.scorecard import levels_text
+from supportkpi.render.text import markdown_cell
+from supportkpi.targets import EXIT_MEANINGS, INSUFFICIENT, NOT_AVAILABLE, CheckResult, exit_code
 
 OUTCOMES = ("fail", "error", "warn", "skip", "pass")
 
-EXIT_MEANINGS = {
-    0: "all checks passed (warnings do not fail the run)",
-    1: "at least one check failed",
-    2: "usage or kpi.yaml error",
-    3: "a check could not be evaluated (data or evaluation error)",
-    4: "only warnings, which fail the run under --fail-on warn",
-}
+
+
+def repository_path(path: str) -> str:
+    """kpi.yaml's path as GitHub attaches annotations to files: relative to the checkout
+    (``$GITHUB_WORKSPACE``, else the current directory) when it lies inside it."""
+    from pathlib import Path
+
+    resolved = Path(path).resolve()
+    for root in (os.environ.get("GITHUB_WORKSPACE"), os.getcwd()):
+        if root:
+            try:
+                return resolved.relative_to(Path(root).resolve()).as_posix()
+            except ValueError:
+                continue
+    return path
 
 
 def escape_data(text: str) -> str:
@@ -106,27 +116,8 @@ def annotations(
     return "".join(line + "\n" for line in lines)
 
 
-def _cell(value: Any) -> str:
-    """Text for a Markdown table cell: pipes escaped, line breaks and HTML kept out.
-
-    >>> _cell("A|B\\nC <b>")
-    'A\\\\|B C &lt;b&gt;'
-    """
-    text = "(none)" if value is None else str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
-    return text.replace("|", "\\|")
-
-
-def _target(result: CheckResult) -> str:
-    check, levels = result.check, result.levels
-    signed = check.kpi == "nps"
-    at_least = "≥" if check.direction == "higher" else "≤"
-    worse = "<" if check.direction == "higher" else ">"
-    text = f"{at_least} {with_unit(levels.target, check.unit, level=True, signed=signed)}"
-    if levels.warn is not None and levels.fail is not None:
-        text += f" (fail {worse} {with_unit(levels.fail, check.unit, level=True, signed=signed)})"
-    return text
+def _cell(value: object) -> str:
+    return "(none)" if value is None else markdown_cell(value)
 
 
 def summary(card, outcomes: Sequence[tuple[CheckResult, str]], *, fail_on: str = "fail") -> str:
@@ -153,7 +144,7 @@ def summary(card, outcomes: Sequence[tuple[CheckResult, str]], *, fail_on: str =
             status = _word(result, outcome)
             if outcome == "warn" and fail_on == "warn":
                 status += " (fails the run)"
-            cells = [*(result.keys.get(k) for k in by), result.testcase, value, _target(result),
+            cells = [*(result.keys.get(k) for k in by), result.testcase, value, levels_text(result),
                      f"{result.n:,}", status]
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out.append("")

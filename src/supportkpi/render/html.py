@@ -38,7 +38,7 @@ from supportkpi import __version__
 from supportkpi.engine import PERIOD_COLUMN
 from supportkpi.render.scorecard import WORDS as STATUS_WORDS
 from supportkpi.render.scorecard import level_text, measure, status_word
-from supportkpi.render.text import _SHORT_UNITS, format_number
+from supportkpi.render.text import format_number, with_unit
 from supportkpi.scorecard import GroupScore, Scorecard
 from supportkpi.targets import Check, CheckResult
 
@@ -132,15 +132,6 @@ def score_text(value: float | None, signed: bool = False) -> str:
 
 def count(value: int | None) -> str:
     return "—" if value is None else f"{value:,}"
-
-
-def _with_unit(text: str, unit: str) -> str:
-    short = _SHORT_UNITS.get(unit, unit)
-    if short in ("", "contacts", "score"):
-        return text
-    if short == "%":
-        return text + " %"
-    return f"{text} {short}"
 
 
 def _e(value: Any) -> str:
@@ -424,7 +415,7 @@ def _chart(check: Check, label: str, lines: Lines, periods: list[str]) -> str:
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{at:.1f}" y2="{at:.1f}" stroke="#eaeef2"/>'
             f'<text x="{left - 6}" y="{at + 4:.1f}" text-anchor="end" fill="#57606a">'
-            f"{escape(_with_unit(f'{tick:g}', axis_unit))}</text>"
+            f"{escape(with_unit(f'{tick:g}', axis_unit))}</text>"
         )
     step = max(1, math.ceil(len(periods) / 8))
     for i, period in enumerate(periods):  # x axis: the periods, thinned when many

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from supportkpi.render.csv import table
+from supportkpi.render.text import markdown_cell
 from supportkpi.results import ComputeResult
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
     if isinstance(value, float):
         return f"{value:.2f}"
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return markdown_cell(value)
 
 
 def render(result: ComputeResult) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from supportkpi.render.csv import neutralise
 from supportkpi.render.json import _default
-from supportkpi.render.text import format_measure
+from supportkpi.render.text import format_measure, markdown_cell, one_line
 from supportkpi.scorecard import GroupScore, Scorecard
 from supportkpi.targets import FAIL, INSUFFICIENT, NOT_AVAILABLE, PASS, WARN, CheckResult
 
@@ -50,7 +50,10 @@ def level_text(value: float, unit: str) -> str:
     if unit == "hours" and abs(value) < 1:
         value, unit = (value * 60, "min") if abs(value) * 60 >= 1 else (value * 3600, "seconds")
     short = {"hours": "h", "seconds": "s", "points": "pts"}.get(unit, unit)
-    number = f"{round(value, 3):g}"
+    if abs(value) >= 1000:
+        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    else:
+        number = f"{value:.4g}" if abs(value) < 1 else f"{round(value, 3):g}"
     return number if unit in ("contacts", "score") else f"{number} {short}"
 
 
@@ -69,24 +72,35 @@ def fail_text(result: CheckResult) -> str:
     return f"{'<' if result.check.direction == 'higher' else '>'} {level_text(result.levels.fail, result.check.unit)}"
 
 
+def levels_text(result: CheckResult) -> str:
+    """Both levels in one cell: ``≤ 4 h (fail > 8 h)``."""
+    fail = fail_text(result)
+    return target_text(result) + (f" (fail {fail})" if fail and fail != "(same)" else "")
+
+
+def difference_unit(unit: str) -> str:
+    """The unit of a difference: percentage points for percentages."""
+    return "pp" if unit == "%" else unit
+
+
 def gap_text(result: CheckResult) -> str:
     gap = result.gap
     if gap is None:
         return ""
     if gap == 0:
         return "on target"
-    return f"{measure(abs(gap), result.check.unit)} {'better' if gap > 0 else 'worse'}"
+    return f"{measure(abs(gap), difference_unit(result.check.unit))} {'better' if gap > 0 else 'worse'}"
 
 
 def change_text(value: float | None, unit: str) -> str:
     if value is None:
         return ""
-    return measure(value, unit, signed=True)
+    return measure(value, difference_unit(unit), signed=True)
 
 
 def score_text(score: GroupScore) -> str:
     if score.score is None:
-        return "score — (nothing judged)"
+        return "score — (no check with a weight judged)"
     text = f"score {score.score:.1f} / 100"
     if score.change is not None:
         text += f" ({score.change:+.1f} since {score.since})"
@@ -95,7 +109,7 @@ def score_text(score: GroupScore) -> str:
 
 def group_title(score: GroupScore) -> str:
     keys = " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in score.keys.items())
-    return f"{keys or 'All contacts'} — {score_text(score)}"
+    return one_line(f"{keys or 'All contacts'} — {score_text(score)}")
 
 
 # --- Rich -------------------------------------------------------------------------------------
@@ -193,17 +207,11 @@ def render_csv(card: Scorecard) -> str:
     return buffer.getvalue()
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(card: Scorecard) -> str:
     lines: list[str] = []
     periods = card.period is not None
     for score, results in card.group_results():
-        lines += [f"### {_cell(group_title(score))}", ""]
+        lines += [f"### {markdown_cell(group_title(score))}", ""]
         header = ["Check", "Value", "Target", "Fail", "Status", "vs target", "n"] + (["Change"] if periods else [])
         lines += ["| " + " | ".join(header) + " |", "|---|---:|---|---|---|---:|---:|" + ("---:|" if periods else "")]
         for r in results:
@@ -211,9 +219,9 @@ def render_markdown(card: Scorecard) -> str:
                 check_label(r), measure(r.value, r.check.unit), target_text(r), fail_text(r),
                 f"**{status_word(r.status)}**", gap_text(r), f"{r.n:,}",
             ] + ([change_text(r.change, r.check.unit)] if periods else [])
-            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
         lines.append("")
-    lines += [f"- {_cell(line)}" for line in notes(card)]
+    lines += [f"- {markdown_cell(line)}" for line in notes(card)]
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,19 @@ def format_number(value: float | int | None, unit: str, signed: bool = False) ->
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.2f}"
 
 
+def markdown_cell(value: object) -> str:
+    """Text for a Markdown table cell: pipes and backslashes escaped, HTML from the data kept
+    out (it would render in a GitHub summary or a wiki), line breaks as spaces.
+
+    >>> print(markdown_cell("A|B <b>&"), markdown_cell("two\\nlines"))
+    A\\|B &lt;b&gt;&amp; two lines
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\\\\")
+    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return text.replace("|", "\\|")
+
+
 def format_value(result: KpiResult) -> str:
     """The headline value with its unit, as a person reads it."""
     if not result.available:
@@ -41,15 +54,14 @@ def format_measure(value: float | int | None, unit: str, signed: bool = False, r
         if abs(value) * 60 < 1:
             return format_measure(value * 3600, "seconds", signed)
         return format_measure(value * 60, "min", signed)
-    text = format_number(value, unit, signed=signed)
-    short = _SHORT_UNITS.get(unit)
-    if short == "%":
-        return text + " %"
-    if short:
-        return f"{text} {short}"
-    if unit in ("contacts", "score"):
+    return with_unit(format_number(value, unit, signed=signed), unit)
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A formatted number and its short unit: ``4.25 h``, ``92.50 %``; counts and scores bare."""
+    if unit in ("", "contacts", "score"):
         return text
-    return f"{text} {unit}"
+    return f"{text} {_SHORT_UNITS.get(unit, unit)}"
 
 
 def notes(result: KpiResult) -> str:
@@ -83,7 +95,12 @@ def excluded_text(result: KpiResult) -> str:
 def group_title(group: Group) -> str:
     if not group.keys:
         return "All contacts"
-    return " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items())
+    return one_line(" · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items()))
+
+
+def one_line(text: str) -> str:
+    """A title on one line: line breaks in names from the data become spaces."""
+    return " ".join(str(text).splitlines()) if "\n" in str(text) or "\r" in str(text) else str(text)
 
 
 def kpi_rows(result: ComputeResult):
