@@ -19,7 +19,9 @@ Which test, by the kind of KPI (methods in :mod:`supportkpi.stats`):
     resolution time with ``open="censor"``                     Kaplan-Meier medians, log-rank
     counts (volume, backlog)                                   no test: a count is not a sample
 
-p-values are Holm-adjusted over every comparison of the run, and the verdict says so. A side
+p-values are Holm-adjusted within each KPI (over its sides, strata and periods: each KPI is
+one question; ``adjust="run"`` treats the whole report as one family, ``"none"`` does not
+adjust), and the output says so. A side
 with fewer than ``min_n`` contacts (surveys, calls) is "too few to tell": small samples give wide
 intervals that read as "no difference" when the truth is "we cannot know".
 """
@@ -108,6 +110,7 @@ class Comparison:
     items: list[KpiComparison]
     notes: list[str] = field(default_factory=list)
     base: ComputeResult | None = None
+    adjust: str = "kpi"
     benchmark: Any = None
     """Industry figures shown beside the sides (:mod:`supportkpi.benchmark`)."""
 
@@ -115,8 +118,23 @@ class Comparison:
     def comparisons(self) -> int:
         return sum(1 for item in self.items for pair in item.pairs if pair.p_value is not None)
 
+    def correction(self) -> str:
+        if self.adjust == "none":
+            return "none: p-values are not adjusted for multiple comparisons"
+        if self.adjust == "run":
+            return f"Holm over all {self.comparisons} comparisons of the report"
+        return "Holm within each KPI (over its sides, strata and periods)"
+
     def methods(self) -> list[str]:
-        return list(dict.fromkeys(p.method for item in self.items for p in item.pairs if p.method))
+        """Each test used and the KPIs it was used for: ``Welch's t interval and test: aht, asa``."""
+        used: dict[str, list[str]] = {}
+        for item in self.items:
+            for pair in item.pairs:
+                if pair.method and pair.p_value is not None:
+                    kpis = used.setdefault(pair.method, [])
+                    if item.kpi not in kpis:
+                        kpis.append(item.kpi)
+        return [f"{method}: {', '.join(kpis)}" for method, kpis in used.items()]
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -135,7 +153,7 @@ class Comparison:
                 "alpha": self.alpha,
                 "min_n": self.min_n,
                 "open_tickets": self.open_tickets,
-                "correction": f"Holm over {self.comparisons} comparisons",
+                "correction": self.correction(),
             },
             "inputs": self.base.to_dict()["inputs"] if self.base else [],
             "comparisons": [asdict(item) for item in self.items],
@@ -166,6 +184,7 @@ def compare(
     resamples: int = 2000,
     seed: int = 0,
     checks: Sequence[Any] = (),
+    adjust: str = "kpi",
 ) -> Comparison:
     """Compare the sides (values of column ``side``, in the order of ``sides``; default: sorted)
     on each KPI, per stratum of ``by`` and per ``period``.
@@ -178,6 +197,8 @@ def compare(
         raise ValueError(f"baseline must be first or best, got {baseline!r}")
     if open_tickets not in ("exclude", "censor"):
         raise ValueError(f"open_tickets must be exclude or censor, got {open_tickets!r}")
+    if adjust not in ADJUSTMENTS:
+        raise ValueError(f"adjust must be one of {', '.join(ADJUSTMENTS)}, got {adjust!r}")
     lazy = frame.lazy()
     if sides is not None:
         lazy = lazy.filter(pl.col(side).is_in(list(sides)))
@@ -204,12 +225,12 @@ def compare(
                 kpi_id, dict(keys), per_side, sides, baseline, confidence, min_n, resamples, seed,
                 open_tickets, censored.get(keys, {}), checks, side,
             ))
-    _adjust(items, 1 - confidence, min_n)
+    _adjust(items, 1 - confidence, min_n, adjust)
     notes = mix_notes(lazy, side, sides, by) + open_ticket_notes(items, censored, open_tickets)
     return Comparison(
         sides=sides, side_column=side, by=list(by), period=period, baseline=baseline,
         confidence=confidence, alpha=1 - confidence, min_n=min_n, open_tickets=open_tickets,
-        items=items, notes=notes, base=result,
+        items=items, notes=notes, base=result, adjust=adjust,
     )
 
 
@@ -268,7 +289,7 @@ def _compare_kpi(
         if test == KAPLAN_MEIER and r is not None:
             entry.value, entry.n = _km_side(r, censored.get(name), confidence, entry)
         else:
-            _side_interval(test, r, entry, confidence, kpi_id)
+            _side_interval(test, r, entry, confidence, resamples, seed)
         entry.status = _status(checks, kpi_id, entry, {side_column: name, **keys}, direction)
         values.append(entry)
     base = _baseline(values, baseline, direction)
@@ -294,7 +315,7 @@ def _baseline(values: list[SideValue], baseline: str, direction: str | None) -> 
     return pick(judged, key=lambda v: v.value)
 
 
-def _side_interval(test, result, entry, confidence, kpi_id) -> None:
+def _side_interval(test, result, entry, confidence, resamples, seed) -> None:
     from supportkpi import stats
 
     if result is None or result.value is None or not result.available:
@@ -308,7 +329,7 @@ def _side_interval(test, result, entry, confidence, kpi_id) -> None:
     elif test == MEAN and result.sample:
         interval = stats.mean_interval(result.sample, confidence)
     elif test == MEDIAN and result.sample:
-        interval = stats.median_interval(result.sample, confidence=confidence)
+        interval = stats.median_interval(result.sample, confidence=confidence, resamples=resamples, seed=seed)
     if interval is not None:
         entry.low, entry.high = interval.low, interval.high
 
@@ -396,14 +417,22 @@ def _status(checks, kpi_id, entry, keys, direction) -> str | None:
     return None
 
 
-def _adjust(items: list[KpiComparison], alpha: float, min_n: int) -> None:
-    """Holm-adjust every p-value of the run, then word each verdict."""
+ADJUSTMENTS = ("kpi", "run", "none")
+
+
+def _adjust(items: list[KpiComparison], alpha: float, min_n: int, adjust: str) -> None:
+    """Holm-adjust the p-values per family (each KPI, or the whole run), then word each
+    verdict."""
     from supportkpi import stats
 
-    pairs = [p for item in items for p in item.pairs]
-    adjusted = stats.holm([p.p_value for p in pairs])
-    for pair, value in zip(pairs, adjusted):
-        pair.p_adjusted = value
+    families: dict[str, list[PairResult]] = {}
+    for item in items:
+        family = item.kpi if adjust == "kpi" else ""
+        families.setdefault(family, []).extend(item.pairs)
+    for pairs in families.values():
+        adjusted = stats.holm([p.p_value for p in pairs]) if adjust != "none" else [p.p_value for p in pairs]
+        for pair, value in zip(pairs, adjusted):
+            pair.p_adjusted = value
     for item in items:
         for pair in item.pairs:
             pair.verdict = verdict(item, pair, alpha, min_n)

@@ -386,12 +386,12 @@ def _bootstrap_medians(sorted_x: np.ndarray, resamples: int,
     with V ~ Beta(1, n-k) (their minimum). This is exactly the distribution of
     ``numpy.median(x[rng.integers(0, n, n)])`` without drawing the n indices, so memory stays
     bounded by the number of resamples whatever n is; it is drawn in batches of at most
-    :data:`BATCH_ELEMENTS` values anyway.
+    :data:`BATCH_ELEMENTS` values anyway (four arrays of one batch's length).
     """
     n = sorted_x.size
     k = (n + 1) // 2  # the k-th smallest (1-based) is the median (odd n) or its lower half
     out = np.empty(resamples)
-    batch = max(1, BATCH_ELEMENTS // 2)
+    batch = max(1, BATCH_ELEMENTS // 4)
     for start in range(0, resamples, batch):
         size = min(batch, resamples - start)
         u = rng.beta(k, n - k + 1, size)
@@ -533,7 +533,8 @@ def median_difference(x: Sequence[float], y: Sequence[float], *, resamples: int 
 
     **BCa interval** (Efron & Tibshirani 1993, ch. 14), with z the normal quantile:
     ``z0 = Phi^-1(share of replicates below the estimate, ties counted half)`` (durations in
-    whole seconds tie a lot); acceleration ``a`` from the jackknife, two-sample as
+    whole seconds tie a lot; when no replicate equals the estimate, the share is interpolated
+    between its neighbours, see below); acceleration ``a`` from the jackknife, two-sample as
     ``scipy.stats.bootstrap`` does it (each sample jackknifed with the other intact, pooled; see
     ``_acceleration``); limits at the replicate quantiles of levels
     ``Phi(z0 + (z0 +- z)/(1 - a*(z0 +- z)))``. Written here because ``scipy.stats.bootstrap``'s
@@ -553,11 +554,14 @@ def median_difference(x: Sequence[float], y: Sequence[float], *, resamples: int 
 
         p = 2 * min(Phi(z), 1 - Phi(z))
 
-    and "p < alpha" holds exactly when 0 is outside the (1 - alpha) interval. When
+    and "p < alpha" holds exactly when 0 is outside the (1 - alpha) interval (up to float
+    rounding when p equals alpha). Without the rule below for a zero estimate, the inversion
+    alone would give ``2*Phi(-|z0|)`` there. When
     ``1 + a*w <= 0`` no BCa interval reaches 0 (p = 0). The bootstrap cannot resolve p below
     ``1/resamples``: a smaller p (including every replicate on one side of 0) is reported as
     ``1/resamples`` with ``p_bound=True`` (read "p <= 1/resamples"). An observed difference of
-    exactly 0 has p = 1.
+    exactly 0 has p = 1 (the interval contains the estimate unless ``|z0|`` exceeds the normal
+    quantile of the level, which the median's bootstrap does not produce in practice).
 
     **Assumptions:** independent contacts, each side a random sample of its own population.
     The bootstrap is approximate for small samples. Either side empty: all ``None``; a side

@@ -34,6 +34,9 @@ def compare_command(
     ),
     confidence: float = typer.Option(0.95, "--confidence", help="Confidence of the intervals; alpha = 1 - confidence."),
     min_n: int = typer.Option(30, "--min-n", help="Fewer contacts (surveys, calls) on a side: too few to tell."),
+    adjust: str = typer.Option(
+        "kpi", "--adjust", help="Holm correction per kpi (default), over the whole run, or none."
+    ),
     resamples: int = typer.Option(2000, "--resamples", help="Bootstrap resamples for medians."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (results are reproducible)."),
     benchmark: str = typer.Option(None, "--benchmark", help="Industry figures beside the sides: ecommerce, or a YAML file."),
@@ -63,7 +66,7 @@ def compare_command(
     from supportkpi.schedules import Calendars
     from supportkpi.targets import build_checks
 
-    _check_choices(fmt, baseline, open_tickets, confidence, min_n, resamples)
+    _check_choices(fmt, baseline, open_tickets, confidence, min_n, resamples, adjust)
     kpi_ids = check_kpis(split_list(kpi))
     check_period(period)
     grouping = split_list(by)
@@ -95,7 +98,7 @@ def compare_command(
             calendars=Calendars.from_config(settings, timezone), sla=settings.sla,
             as_of=options.parse_as_of(as_of, timezone), inputs=inputs, open_tickets=open_tickets,
             confidence=confidence, min_n=min_n, resamples=resamples, seed=seed,
-            checks=build_checks(settings),
+            checks=build_checks(settings), adjust=adjust,
         )
     except pl.exceptions.PolarsError as exc:
         raise DataError(read_failure(inputs, exc)) from None
@@ -115,7 +118,11 @@ def compare_command(
         write_output(view.render_text(result, fmt), output)
 
 
-def _check_choices(fmt, baseline, open_tickets, confidence, min_n, resamples) -> None:
+def _check_choices(fmt, baseline, open_tickets, confidence, min_n, resamples, adjust) -> None:
+    from supportkpi.comparison import ADJUSTMENTS
+
+    if adjust not in ADJUSTMENTS:
+        raise UsageError(f"--adjust '{adjust}': expected one of {', '.join(ADJUSTMENTS)}")
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     if baseline not in ("first", "best"):

@@ -13,35 +13,46 @@ from typing import Any
 from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
 from supportkpi.render.csv import neutralise
 from supportkpi.render.json import _default
-from supportkpi.render.scorecard import level_text, measure
-from supportkpi.render.text import markdown_cell
+from supportkpi.render.scorecard import difference_unit, level_text, measure
+from supportkpi.render.text import markdown_cell, one_line
 
 
 def stratum_title(item_keys: dict[str, Any]) -> str:
     return " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in item_keys.items()) or "All contacts"
 
 
+def value_text(kpi: KpiComparison, side: SideValue) -> str:
+    if not side.available:
+        return "n/a"
+    return measure(side.value, kpi.unit, signed=kpi.kpi == "nps")
+
+
 def side_text(kpi: KpiComparison, side: SideValue) -> str:
     if not side.available:
         return "n/a"
-    value = measure(side.value, kpi.unit, signed=kpi.kpi == "nps")
-    return f"{value}\nn = {side.n:,}"
+    return f"{value_text(kpi, side)}\nn = {side.n:,}"
 
 
 def difference_text(kpi: KpiComparison, pair: PairResult) -> str:
-    """``+3.20 pp [-1.10, 7.50]``: the difference and its interval, in the KPI's unit (a
-    difference of percentages in percentage points)."""
+    """``+3.2 pp``: the difference in the KPI's unit (a difference of percentages in
+    percentage points)."""
     if pair.difference is None:
         return "—"
-    unit = "pp" if kpi.unit == "%" else kpi.unit
-    text = measure(pair.difference, unit, signed=True)
-    if pair.low is not None and pair.high is not None:
-        text += f" [{measure(pair.low, unit, signed=True)}, {measure(pair.high, unit, signed=True)}]"
-    return text
+    return measure(pair.difference, difference_unit(kpi.unit), signed=True)
 
 
-def pair_label(kpi: KpiComparison, pair: PairResult) -> str:
-    return f"{pair.side} − {pair.baseline}"
+def interval_text(kpi: KpiComparison, pair: PairResult) -> str:
+    if pair.low is None or pair.high is None:
+        return ""
+    unit = difference_unit(kpi.unit)
+    return f"[{measure(pair.low, unit, signed=True)}, {measure(pair.high, unit, signed=True)}]"
+
+
+def rows_of(comparison: Comparison, item: KpiComparison) -> list[tuple[SideValue, PairResult | None]]:
+    """The baseline side first, then the others with their comparison to it."""
+    pairs = {p.side: p for p in item.pairs}
+    baseline = next((s for s in item.sides if s.side not in pairs), item.sides[0])
+    return [(baseline, None)] + [(s, pairs.get(s.side)) for s in item.sides if s is not baseline]
 
 
 def benchmark_text(comparison: Comparison, kpi: KpiComparison) -> str | None:
@@ -52,7 +63,7 @@ def benchmark_text(comparison: Comparison, kpi: KpiComparison) -> str | None:
 
 
 def benchmark_for(comparison: Comparison, kpi: KpiComparison):
-    table = getattr(comparison, "benchmark", None)
+    table = comparison.benchmark
     if table is None:
         return None
     return table.figure(kpi.kpi, kpi.keys.get("channel"), kpi.unit)
@@ -62,13 +73,12 @@ def footnotes(comparison: Comparison) -> list[str]:
     level = f"{comparison.confidence:.0%}"
     lines = [
         f"Differences are side − baseline ({'the first side' if comparison.baseline == 'first' else 'the best side of each KPI'}) "
-        f"with {level} intervals; p-values Holm-adjusted over {comparison.comparisons} comparisons "
-        f"(significant below {comparison.alpha:g}); a side with fewer than {comparison.min_n} "
-        "contacts is too few to tell.",
+        f"with {level} intervals; p-values: {comparison.correction()}; significant below "
+        f"{comparison.alpha:g}; a side with fewer than {comparison.min_n} contacts is too few to tell.",
     ]
     lines += [f"Method: {m}" for m in comparison.methods()]
     lines += comparison.notes
-    table = getattr(comparison, "benchmark", None)
+    table = comparison.benchmark
     if table is not None:
         used = {}
         for item in comparison.items:
@@ -89,38 +99,37 @@ def footnotes(comparison: Comparison) -> list[str]:
 
 
 def tables(comparison: Comparison) -> list:
+    """One table per stratum: per KPI, the baseline side, then each other side with its
+    difference, interval and verdict."""
     from rich.table import Table
     from rich.text import Text
 
     out: list = []
-    strata: dict[tuple, list[KpiComparison]] = {}
-    for item in comparison.items:
-        strata.setdefault(tuple(item.keys.items()), []).append(item)
-    has_benchmark = getattr(comparison, "benchmark", None) is not None
-    for keys, items in strata.items():
-        table = Table(title=Text(stratum_title(dict(keys))), title_justify="left", title_style="bold")
-        table.add_column("KPI", overflow="fold", min_width=12, ratio=2)
-        for name in comparison.sides:
-            table.add_column(Text(name), justify="right", overflow="fold")
-        if has_benchmark:
-            table.add_column("Benchmark", overflow="fold")
-        table.add_column("Difference [interval]", justify="right", overflow="fold", ratio=2)
-        table.add_column("Verdict", overflow="fold", ratio=3)
+    has_benchmark = comparison.benchmark is not None
+    for keys, items in strata(comparison).items():
+        table = Table(title=Text(one_line(stratum_title(dict(keys)))), title_justify="left", title_style="bold")
+        table.add_column("KPI", overflow="fold", ratio=2, min_width=12)
+        table.add_column("Side", overflow="fold", ratio=2, min_width=8)
+        table.add_column("Value", justify="right", no_wrap=True)
+        table.add_column("n", justify="right", no_wrap=True)
+        table.add_column("Difference", justify="right", no_wrap=True)
+        table.add_column("Interval", justify="right", overflow="fold", ratio=2)
+        table.add_column("Verdict", overflow="fold", ratio=3, min_width=14)
         for item in items:
             if all(not s.available for s in item.sides):
                 continue
-            cells = [Text(item.title)]
-            cells += [Text(side_text(item, s)) for s in item.sides]
-            if has_benchmark:
-                cells.append(Text(benchmark_text(comparison, item) or ""))
-            cells.append(Text("\n".join(
-                (f"{pair_label(item, p)}: " if len(item.pairs) > 1 else "") + difference_text(item, p)
-                for p in item.pairs
-            )))
-            cells.append(Text("\n".join(
-                (f"{p.side}: " if len(item.pairs) > 1 else "") + p.verdict for p in item.pairs
-            )))
-            table.add_row(*cells)
+            title = item.title + (f"\nbenchmark {benchmark_text(comparison, item)}" if has_benchmark and benchmark_text(comparison, item) else "")
+            for position, (side, pair) in enumerate(rows_of(comparison, item)):
+                table.add_row(
+                    Text(title if position == 0 else ""),
+                    Text(side.side),
+                    value_text(item, side),
+                    f"{side.n:,}",
+                    difference_text(item, pair) if pair else "baseline",
+                    interval_text(item, pair) if pair else "",
+                    Text(pair.verdict if pair else ""),
+                    end_section=position == len(item.sides) - 1,
+                )
         out.append(table)
     unavailable = sorted({i.kpi for i in comparison.items if all(not s.available for s in i.sides)})
     if unavailable:
@@ -129,14 +138,20 @@ def tables(comparison: Comparison) -> list:
     return out
 
 
+def strata(comparison: Comparison) -> dict[tuple, list[KpiComparison]]:
+    out: dict[tuple, list[KpiComparison]] = {}
+    for item in comparison.items:
+        out.setdefault(tuple(item.keys.items()), []).append(item)
+    return out
+
+
 # --- JSON, CSV, Markdown, HTML -------------------------------------------------------------------
 
 
 def render_json(comparison: Comparison) -> str:
     body = comparison.to_dict()
-    table = getattr(comparison, "benchmark", None)
-    if table is not None:
-        body["benchmark"] = table.to_dict()
+    if comparison.benchmark is not None:
+        body["benchmark"] = comparison.benchmark.to_dict()
     return json.dumps(body, indent=2, default=_default, allow_nan=False) + "\n"
 
 
@@ -178,20 +193,21 @@ def _md(text: str) -> str:
 
 def render_markdown(comparison: Comparison) -> str:
     lines: list[str] = []
-    strata: dict[tuple, list[KpiComparison]] = {}
-    for item in comparison.items:
-        strata.setdefault(tuple(item.keys.items()), []).append(item)
-    for keys, items in strata.items():
+    header = ["KPI", "Side", "Value", "n", "Difference", "Interval", "Verdict"]
+    for keys, items in strata(comparison).items():
         lines += [f"### {_md(stratum_title(dict(keys)))}", ""]
-        header = ["KPI", *comparison.sides, "Difference [interval]", "Verdict"]
-        lines += ["| " + " | ".join(_md(h) for h in header) + " |", "|---|" + "---:|" * (len(header) - 2) + "---|"]
+        lines += ["| " + " | ".join(header) + " |", "|---|---|---:|---:|---:|---:|---|"]
         for item in items:
             if all(not s.available for s in item.sides):
                 continue
-            cells = [item.title, *(side_text(item, s) for s in item.sides)]
-            cells.append("\n".join((f"{pair_label(item, p)}: " if len(item.pairs) > 1 else "") + difference_text(item, p) for p in item.pairs))
-            cells.append("\n".join((f"{p.side}: " if len(item.pairs) > 1 else "") + p.verdict for p in item.pairs))
-            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+            for position, (side, pair) in enumerate(rows_of(comparison, item)):
+                cells = [
+                    item.title if position == 0 else "", side.side,
+                    value_text(item, side), f"{side.n:,}",
+                    difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
+                    pair.verdict if pair else "",
+                ]
+                lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
         lines.append("")
     lines += [f"- {_md(line)}" for line in footnotes(comparison)]
     return "\n".join(lines) + "\n"
@@ -207,24 +223,24 @@ def render_html(comparison: Comparison) -> str:
         "<header><h1>Vendor comparison</h1>"
         f"<p>Sides: {cell(', '.join(comparison.sides))}</p></header>\n"
     ]
-    strata: dict[tuple, list[KpiComparison]] = {}
-    for item in comparison.items:
-        strata.setdefault(tuple(item.keys.items()), []).append(item)
-    for keys, items in strata.items():
-        header = ["KPI", *comparison.sides, "Difference [interval]", "p (Holm)", "Verdict"]
+    header = ["KPI", "Side", "Value", "n", "Difference", "Interval", "p (adjusted)", "Verdict"]
+    for keys, items in strata(comparison).items():
         body = []
         for item in items:
             if all(not s.available for s in item.sides):
                 continue
-            body.append([
-                cell(item.title),
-                *(cell(side_text(item, s)) for s in item.sides),
-                "<br>".join(cell(difference_text(item, p)) for p in item.pairs),
-                "<br>".join(cell(format_p(p.p_adjusted, p.p_bound)) if p.p_adjusted is not None else "—" for p in item.pairs),
-                "<br>".join(cell(p.verdict) for p in item.pairs),
-            ])
+            for position, (side, pair) in enumerate(rows_of(comparison, item)):
+                p = format_p(pair.p_adjusted, pair.p_bound) if pair and pair.p_adjusted is not None else ""
+                body.append([
+                    cell(item.title) if position == 0 else "",
+                    cell(side.side),
+                    cell(value_text(item, side)), f"{side.n:,}",
+                    cell(difference_text(item, pair)) if pair else "baseline",
+                    cell(interval_text(item, pair)) if pair else "",
+                    cell(p), cell(pair.verdict) if pair else "",
+                ])
         sections.append(f"<section><h2>{cell(stratum_title(dict(keys)))}</h2>\n"
-                        + _table("", header, body, numeric=set(range(1, len(comparison.sides) + 3))) + "</section>\n")
+                        + _table("", header, body, numeric={2, 3, 4, 5}) + "</section>\n")
     sections.append("<section><h2>Method and notes</h2><ul>"
                     + "".join(f"<li>{cell(line)}</li>" for line in footnotes(comparison)) + "</ul></section>\n")
     return page("Vendor comparison — " + ", ".join(comparison.sides), sections)
