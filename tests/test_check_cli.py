@@ -248,3 +248,21 @@ def test_example_config_checks_the_example_data(tmp_path):
     assert result.returncode == body["check"]["exit_code"] in (0, 1, 4)
     vendors = {g["keys"]["vendor"] for g in body["groups"]}
     assert {"Acme BPO", "Contoso Care", "Fabrikam Helpdesk", "Northwind Support"} <= vendors
+
+
+def test_scorecard_benchmark_figures_with_their_source(export, tmp_path):
+    own = tmp_path / "bench.yaml"
+    own.write_text(
+        "name: mine\ntitle: Ours\nbenchmarks:\n"
+        "  - {kpi: csat, value: 82, statistic: median, segment: retail, source: Panel, year: 2024}\n"
+    )
+    config = write_config(tmp_path, FAILING + WARNING)
+    table = run("scorecard", export, "--config", config, "--benchmark", own, cwd=tmp_path).stdout
+    assert "Benchmark csat: 82 % (median, retail; Panel, 2024)" in table
+    body = json.loads(run("scorecard", export, "--config", config, "--benchmark", own, "-f", "json", cwd=tmp_path).stdout)
+    assert body["benchmark"]["figures"] == [{
+        "check": "csat", "channel": None, "value": 82.0, "unit": "%", "statistic": "median",
+        "segment": "retail", "source": "Panel", "year": 2024,
+    }]
+    bad = run("scorecard", export, "--config", config, "--benchmark", tmp_path / "none.yaml", cwd=tmp_path)
+    assert bad.returncode == 2

@@ -66,6 +66,25 @@ class Scorecard:
     period: str | None
     base: ComputeResult
     """The run without slices: inputs, data quality, and every SLA policy's compliance."""
+    benchmark: Any = None
+    """Industry figures shown beside the checks (:mod:`supportkpi.benchmark`)."""
+
+    def benchmark_figures(self) -> list[dict[str, Any]]:
+        """The benchmark's figure for each check (and each channel a check's override names)."""
+        if self.benchmark is None:
+            return []
+        out = []
+        for check in self.checks:
+            channels = [None] + list(dict.fromkeys(o.conditions["channel"] for o in check.overrides if "channel" in o.conditions))
+            for channel in channels:
+                figure = self.benchmark.figure(check.kpi, channel, check.unit)
+                if figure is not None:
+                    out.append({
+                        "check": check.name, "channel": channel, "value": figure.value, "unit": check.unit,
+                        "statistic": figure.statistic, "segment": figure.segment, "source": figure.source,
+                        "year": figure.year,
+                    })
+        return out
 
     @property
     def policies(self) -> list[str]:
@@ -130,6 +149,8 @@ class Scorecard:
                 for score, results in self.group_results()
             ],
             "sla_compliance": self.sla_rows(),
+            **({"benchmark": {"name": self.benchmark.spec.name, "figures": self.benchmark_figures()}}
+               if self.benchmark is not None else {}),
             "data_quality": base["data_quality"],
         }
 

@@ -90,7 +90,7 @@ def compare_command(
             raise UsageError("--only picks groups of one input (with --by vendor); here every input is a side")
         side, strata = SIDE_COLUMN, grouping
         settings, timezone, frame, inputs, sides = _load_sides(files, config, strata, read)
-    benchmark_table = _benchmark(benchmark)
+    benchmark_table = load_benchmark_option(benchmark)
     try:
         result = compare(
             frame, kpi_ids, side=side, sides=sides, by=strata, period=period, baseline=baseline,
@@ -192,7 +192,8 @@ def _check_sides(frame, side: str, sides: list[str]) -> None:
             raise UsageError(f"--only: no {side} '{name}' in the data ({suggest(name, sorted(map(str, present)))})")
 
 
-def _benchmark(name: str | None):
+def load_benchmark_option(name: str | None):
+    """--benchmark: a built-in table or a YAML file; a usage error when neither."""
     if name is None:
         return None
     from supportkpi.benchmark import load_benchmark

@@ -29,6 +29,7 @@ def scorecard_command(
     encoding: str = options.ENCODING,
     separator: str = options.SEPARATOR,
     decimal_comma: bool = options.DECIMAL_COMMA,
+    benchmark: str = typer.Option(None, "--benchmark", help="Industry figures beside the checks: ecommerce, or a YAML file."),
     hours: str = options.HOURS,
     as_of: str = options.AS_OF,
     strict: bool = scoring.STRICT,
@@ -38,12 +39,16 @@ def scorecard_command(
     """Scorecard per vendor: each target's value, status and distance, and an overall score."""
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    from supportkpi.cli.compare import load_benchmark_option
+
+    figures = load_benchmark_option(benchmark)
     card, _ = scoring.build_scorecard(
         files, config, by=by, period=period, hours=hours, as_of=as_of, quiet=quiet, strict=strict,
         source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator,
         decimal_comma=decimal_comma,
     )
+    card.benchmark = figures
     if fmt == "table":
         from supportkpi.render.scorecard import tables
 

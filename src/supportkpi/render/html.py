@@ -189,7 +189,24 @@ def _table(
 def render(card: Scorecard) -> str:
     """The scorecard as one self-contained HTML page."""
     title = _title(card)
-    return page(title, [_header(card, title), _headline(card), _trend(card), _sla(card), _quality(card)])
+    return page(
+        title, [_header(card, title), _headline(card), _trend(card), _sla(card), _benchmark(card), _quality(card)]
+    )
+
+
+def _benchmark(card: Scorecard) -> str:
+    """Industry figures beside the checks (``--benchmark``), each with its source and year."""
+    from supportkpi.render.scorecard import benchmark_lines
+
+    lines = benchmark_lines(card)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{_e(line)}</li>\n" for line in lines)
+    return (
+        '<section id="benchmark">\n<h2>Industry benchmark</h2>\n'
+        "<p class=muted>Context, not targets: sources define KPIs their own way.</p>\n"
+        f"<ul>\n{items}</ul>\n</section>\n"
+    )
 
 
 def page(title: str, sections: Sequence[str]) -> str:

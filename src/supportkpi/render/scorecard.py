@@ -150,6 +150,21 @@ def tables(card: Scorecard) -> list:
     return out
 
 
+def benchmark_lines(card: Scorecard) -> list[str]:
+    """``Benchmark csat: 86.21 % (average, e-commerce; LiveChat ..., 2014)`` per check."""
+    if card.benchmark is None:
+        return []
+    lines = []
+    for figure in card.benchmark_figures():
+        where = f" [channel={figure['channel']}]" if figure["channel"] else ""
+        lines.append(
+            f"Benchmark {figure['check']}{where}: {level_text(figure['value'], figure['unit'])} "
+            f"({figure['statistic']}, {figure['segment'] or 'segment not stated'}; "
+            f"{figure['source']}, {figure['year']})"
+        )
+    return lines or [f"Benchmark {card.benchmark.spec.name}: no figure for these checks"]
+
+
 def notes(card: Scorecard) -> list[str]:
     """Lines under every view: the score's formula, policies without a target, data quality."""
     lines = [SCORE_NOTE]
@@ -163,6 +178,7 @@ def notes(card: Scorecard) -> list[str]:
     unavailable = sorted({f"{r.check.name} (needs {', '.join(r.needs)})" for r in card.results if not r.available})
     if unavailable:
         lines.append("Not available in these exports: " + "; ".join(unavailable))
+    lines += benchmark_lines(card)
     findings = card.base.findings
     lines.append("Data quality: " + ("no findings" if not findings else "; ".join(f.message() for f in findings)))
     return lines
