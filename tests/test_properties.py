@@ -132,6 +132,10 @@ def test_every_kpi_equals_the_reference(rows, params):
     result = compute(to_frame(rows), params=params)
     (group,) = result.groups
     for kpi_id in REGISTRY:
+        if kpi_id == "cost_per_contact":
+            # needs a price list; its formulas are worked by hand in test_metrics_cost.py
+            assert not group.kpis[kpi_id].available
+            continue
         expected_value, expected_n, expected_stats = reference(rows, kpi_id, **params.get(kpi_id, {}))
         got = group.kpis[kpi_id]
         assert close(got.value, expected_value), (kpi_id, got.value, expected_value)

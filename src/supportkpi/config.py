@@ -183,12 +183,65 @@ class CalendarConfig(_Strict):
         return self
 
 
+class Pricing(_Strict):
+    """A vendor's price list; the parts add up, then the monthly minimum applies.
+
+    ``per_contact`` is one price, or prices per channel (``{chat: 2.1, email: 3.4, other: 3}``);
+    ``per_handled_hour`` is charged on talk + hold + after-contact work; ``per_fte_month`` on
+    ``ftes`` agents; ``monthly_fee`` is fixed. Amounts are in the vendor's ``currency``."""
+
+    currency: str | None = None
+    per_contact: Annotated[float, Field(ge=0, allow_inf_nan=False)] | dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    per_handled_hour: float | None = Field(None, ge=0, allow_inf_nan=False)
+    per_fte_month: float | None = Field(None, ge=0, allow_inf_nan=False)
+    ftes: float | None = Field(None, gt=0, allow_inf_nan=False)
+    monthly_fee: float | None = Field(None, ge=0, allow_inf_nan=False)
+    monthly_minimum: float | None = Field(None, ge=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check(self) -> Pricing:
+        if (self.per_fte_month is None) != (self.ftes is None):
+            raise ValueError("`per_fte_month` and `ftes` go together (the price and how many agents)")
+        if all(v is None for v in (self.per_contact, self.per_handled_hour, self.per_fte_month, self.monthly_fee)):
+            raise ValueError("give at least one of per_contact, per_handled_hour, per_fte_month (with ftes), monthly_fee")
+        if isinstance(self.per_contact, dict):
+            from supportkpi.schema import VOCABULARIES
+
+            for channel in self.per_contact:
+                if channel != "other" and channel not in VOCABULARIES["channel"]:
+                    raise ValueError(
+                        f"per_contact: '{channel}' is not a canonical channel "
+                        f"({suggest(channel, [*VOCABULARIES['channel'], 'other'])})"
+                    )
+        return self
+
+    def describe(self) -> str:
+        """``3.50 per contact + 28.00 per handled hour + 1,500.00 a month (minimum 10,000.00 a month) EUR``"""
+        parts = []
+        if isinstance(self.per_contact, dict):
+            parts.append("per contact " + ", ".join(f"{k} {v:,.2f}" for k, v in self.per_contact.items()))
+        elif self.per_contact is not None:
+            parts.append(f"{self.per_contact:,.2f} per contact")
+        if self.per_handled_hour is not None:
+            parts.append(f"{self.per_handled_hour:,.2f} per handled hour")
+        if self.per_fte_month is not None:
+            parts.append(f"{self.per_fte_month:,.2f} per FTE-month x {self.ftes:g} FTEs")
+        if self.monthly_fee is not None:
+            parts.append(f"{self.monthly_fee:,.2f} a month")
+        text = " + ".join(parts)
+        if self.monthly_minimum is not None:
+            text += f" (minimum {self.monthly_minimum:,.2f} a month)"
+        return text + (f" {self.currency}" if self.currency else "")
+
+
 class VendorConfig(_Strict):
     calendar: str | None = None
     """The calendar of this vendor's contract (default: the calendar named `default`)."""
     match: list[str] = Field(default_factory=list)
     """File patterns of this vendor's exports: their contacts get this `vendor` (exports
     rarely say which outsourcing partner handled them)."""
+    pricing: Pricing | None = None
+    """The vendor's price list, for cost_per_contact."""
 
 
 class SlaTarget(_Strict):
@@ -388,6 +441,15 @@ class Config(_Strict):
             except TargetError as exc:
                 errors.append((exc.loc, exc.message))
         return errors
+
+    def kpi_parameters(self) -> dict[str, dict[str, Any]]:
+        """Keyword parameters of each KPI: the ``kpis`` section, and the vendors' pricing for
+        cost_per_contact."""
+        params = self.kpis.model_dump()
+        params["cost_per_contact"] = {
+            "pricing": {name: v.pricing.model_dump() for name, v in self.vendors.items() if v.pricing}
+        }
+        return params
 
     @property
     def path(self) -> str | None:

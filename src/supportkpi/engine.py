@@ -79,6 +79,9 @@ def compute(
         columns = frozenset(prepared.collect_schema().names())
     lazy = prepared
     ctx = Context(columns=columns)
+    if "cost_per_contact" in kpi_ids:
+        # fixed monthly fees are charged per month of the reporting period
+        params = {**params, "cost_per_contact": {**dict(params.get("cost_per_contact", {})), "period": period}}
     measures, unavailable = _measures(ctx, kpi_ids, params)
     for kpi_id in ("first_response_time", "resolution_time"):
         m = measures.get(kpi_id)

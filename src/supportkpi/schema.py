@@ -81,6 +81,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     Column("acw_seconds", Kind.FLOAT, "after-contact work time"),
     Column("converted", Kind.BOOL, "a sales contact that ended in an order"),
     Column("order_value", Kind.FLOAT, "value of that order"),
+    Column("cost", Kind.FLOAT, "what the vendor charged for this contact (instead of kpi.yaml pricing)"),
 )
 # ``nps`` is read as a float so that an off-scale 7.5 is reported as off-scale rather than as an
 # unparseable value; the NPS KPI only accepts whole numbers 0-10.

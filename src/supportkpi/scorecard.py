@@ -170,7 +170,7 @@ def scorecard(
     """Judge every target of ``config`` per group of ``by`` (and ``period``)."""
     checks = build_checks(config)
     timezone = timezone or config.timezone
-    params = params if params is not None else config.kpis.model_dump()
+    params = params if params is not None else config.kpi_parameters()
     if calendars is None:
         calendars = Calendars.from_config(config, timezone)
     by = list(by)

@@ -102,7 +102,7 @@ def parse_as_of(text: str | None, timezone: str):
 
 def kpi_params(settings: Config, hours: str | None) -> dict:
     """kpi.yaml's KPI parameters, with ``--hours`` setting the clock of ticket durations."""
-    params = settings.kpis.model_dump()
+    params = settings.kpi_parameters()
     if hours is not None:
         if hours not in ("calendar", "business"):
             raise UsageError(f"--hours '{hours}': expected calendar or business")

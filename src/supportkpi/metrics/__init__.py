@@ -17,6 +17,7 @@ from supportkpi.metrics import (
     backlog,
     ces,
     conversion_rate,
+    cost_per_contact,
     csat,
     escalation_rate,
     fcr_rate,
@@ -56,6 +57,7 @@ _MODULES: tuple[ModuleType, ...] = (
     service_level,
     abandonment_rate,
     conversion_rate,
+    cost_per_contact,
 )
 
 REGISTRY: dict[str, ModuleType] = {m.INFO.id: m for m in _MODULES}

@@ -1,0 +1,160 @@
+"""Cost per contact: what the vendor charges for one handled contact.
+
+Formula: ``the period's cost / handled contacts``. Handled contacts are the period's contacts
+that were not abandoned in the queue (duplicates left out, as everywhere).
+
+The cost comes from a ``cost`` column when the export has one (the sum over handled contacts
+that have a cost), else from the vendor's pricing in kpi.yaml (``vendors.<name>.pricing``)::
+
+    cost = Σ per-contact price (by channel where the price list says so)
+         + Σ handle hours (talk + hold + after-contact work) × per_handled_hour
+         + months × (monthly_fee + per_fte_month × ftes)
+    cost = max(cost, months × monthly_minimum)
+
+``months`` is the length of the reporting period: 1 for a month, 3 for a quarter, 7/30.4375 for
+a week and 1/30.4375 for a day (the fees pro rata); without ``--period``, the number of calendar
+months (UTC) in which the group has contacts, as monthly invoices count them. The minimum is
+applied to the period's total, which for a quarter is not quite month by month (stated).
+
+Exclusions: abandoned contacts; contacts of a vendor without pricing; contacts whose channel has
+no price (a per-channel price list without ``other``); contacts without handle time when the price
+list charges per hour. Fixed fees need one vendor per group: a group mixing vendors (no
+``--by vendor``) has no value.
+Unit: the vendor's currency. Better: lower.
+
+Example: 3 contacts at 2.00 each, plus 1 handled hour at 30.00, plus a 100.00 monthly fee, over
+one month: (6 + 30 + 100) / 3 = 45.33.
+
+>>> import polars as pl
+>>> from datetime import datetime
+>>> from supportkpi import kpi
+>>> frame = pl.DataFrame({"vendor": ["A"] * 3, "created_at": [datetime(2025, 1, d) for d in (2, 3, 4)],
+...                       "talk_seconds": [1800.0, 1200, 600], "hold_seconds": [0.0] * 3,
+...                       "acw_seconds": [0.0] * 3, "abandoned": [False] * 3})
+>>> pricing = {"A": {"per_contact": 2.0, "per_handled_hour": 30.0, "monthly_fee": 100.0}}
+>>> round(kpi(frame, "cost_per_contact", pricing=pricing).value, 2)
+45.33
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, count
+from supportkpi.metrics._queue import abandoned
+
+INFO = KpiInfo(
+    id="cost_per_contact",
+    title="Cost per contact",
+    unit="currency",
+    direction="lower",
+    kind="money",
+    columns=("cost", "vendor", "channel", "talk_seconds", "hold_seconds", "acw_seconds"),
+)
+
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12
+MONTHS = {"month": 1.0, "quarter": 3.0, "week": 7 / DAYS_PER_MONTH, "day": 1 / DAYS_PER_MONTH}
+HANDLE_PARTS = ("talk_seconds", "hold_seconds", "acw_seconds")
+
+
+def measure(
+    ctx: Context, pricing: Mapping[str, Mapping[str, Any]] | None = None, period: str | None = None
+) -> Measure:
+    handled = ctx.rows & ~abandoned(ctx)
+    if ctx.has("created_at"):
+        handled = handled & ctx.known("created_at")
+    excluded: dict[str, pl.Expr] = {"abandoned": ctx.rows & abandoned(ctx)}
+    if ctx.has("cost"):
+        priced = handled & ctx.known("cost")
+        excluded["no cost value"] = handled & ctx.missing("cost")
+        excluded.update({k: handled & v for k, v in ctx.unparseable("cost").items()})
+        n = count(priced)
+        value = pl.when(n > 0).then(pl.col("cost").filter(priced).sum() / n)
+        return Measure(value=value, n=n, excluded=excluded, variant="cost column")
+    pricing = {k: v for k, v in (pricing or {}).items() if v}
+    if not pricing:
+        raise NotAvailable(["pricing in kpi.yaml (vendors.<name>.pricing) or a cost column"])
+    if not ctx.has("vendor") and len(pricing) > 1:
+        raise NotAvailable(["vendor"])
+    vendor = pl.col("vendor") if ctx.has("vendor") else pl.lit(next(iter(pricing)))
+
+    def by_vendor(values: Mapping[str, Any]) -> pl.Expr:
+        """A per-row value chosen by the row's vendor (null for vendors not listed)."""
+        chain = None
+        for name, item in values.items():
+            if item is None:
+                continue
+            expr = item if isinstance(item, pl.Expr) else pl.lit(float(item))
+            chain = (pl.when(vendor == name) if chain is None else chain.when(vendor == name)).then(expr)
+        return pl.lit(None, pl.Float64) if chain is None else chain.otherwise(pl.lit(None, pl.Float64))
+
+    has_pricing = vendor.is_in(list(pricing)).fill_null(False)
+    unit_price = by_vendor({n: _contact_price(p, ctx) for n, p in pricing.items()})
+    hourly = {n: p.get("per_handled_hour") for n, p in pricing.items()}
+    charges_hours = any(v is not None for v in hourly.values())
+    if charges_hours:
+        ctx.need(*HANDLE_PARTS)
+        hours = pl.sum_horizontal(pl.col(c) for c in HANDLE_PARTS) / 3600
+        has_hours = pl.all_horizontal(ctx.known(c) for c in HANDLE_PARTS)
+        charges_hours_here = by_vendor(hourly).is_not_null()
+    else:
+        hours, has_hours, charges_hours_here = pl.lit(0.0), pl.lit(True), pl.lit(False)
+    no_price = has_pricing & unit_price.is_null() & _charges_per_contact(pricing, vendor)
+    no_hours = has_pricing & charges_hours_here & ~has_hours
+    priced = handled & has_pricing & ~no_price & ~no_hours
+    excluded["no pricing for this vendor"] = handled & ~has_pricing
+    if any(isinstance(p.get("per_contact"), dict) and "other" not in p["per_contact"] for p in pricing.values()):
+        excluded["no price for this channel"] = handled & no_price
+    if charges_hours:
+        excluded["no handle time (priced per hour)"] = handled & no_hours & ~no_price
+
+    variable = (
+        unit_price.fill_null(0.0) + hours.fill_null(0.0) * by_vendor(hourly).fill_null(0.0)
+    ).filter(priced).sum()
+    if period is not None:
+        months = pl.lit(MONTHS[period])
+    elif ctx.has("created_at"):
+        months = pl.col("created_at").filter(priced).dt.truncate("1mo").n_unique().cast(pl.Float64)
+    else:
+        months = pl.lit(1.0)
+    fixed = {n: (p.get("monthly_fee") or 0.0) + (p.get("per_fte_month") or 0.0) * (p.get("ftes") or 0.0)
+             for n, p in pricing.items()}
+    minimum = {n: p.get("monthly_minimum") or 0.0 for n, p in pricing.items()}
+    group_vendor = vendor.filter(priced)
+    one_vendor = group_vendor.n_unique() == 1
+    fixed_total = months * by_vendor(fixed).filter(priced).first()
+    minimum_total = months * by_vendor(minimum).filter(priced).first()
+    total = pl.max_horizontal(variable + fixed_total, minimum_total)
+    n = count(priced)
+    value = pl.when((n > 0) & one_vendor).then(total / n)
+    variant = "pricing: " + "; ".join(f"{name}: {_describe(p)}" for name, p in pricing.items())
+    currencies = {p.get("currency") for p in pricing.values()}
+    unit = currencies.pop() if len(currencies) == 1 and None not in currencies else "currency"
+    return Measure(value=value, n=n, excluded=excluded, variant=variant, unit=unit)
+
+
+def _contact_price(pricing: Mapping[str, Any], ctx: Context) -> pl.Expr | float | None:
+    price = pricing.get("per_contact")
+    if price is None:
+        return 0.0
+    if not isinstance(price, Mapping):
+        return float(price)
+    channels = {k: float(v) for k, v in price.items() if k != "other"}
+    default = float(price["other"]) if "other" in price else None
+    if not ctx.has("channel"):
+        return default
+    return pl.col("channel").replace_strict(channels, default=default, return_dtype=pl.Float64)
+
+
+def _charges_per_contact(pricing: Mapping[str, Mapping[str, Any]], vendor: pl.Expr) -> pl.Expr:
+    names = [n for n, p in pricing.items() if p.get("per_contact") is not None]
+    return vendor.is_in(names).fill_null(False) if names else pl.lit(False)
+
+
+def _describe(pricing: Mapping[str, Any]) -> str:
+    from supportkpi.config import Pricing
+
+    return Pricing.model_validate(pricing).describe()
