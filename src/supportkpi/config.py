@@ -100,6 +100,14 @@ class AbandonmentParams(_Strict):
     short_abandon_seconds: float = Field(5, ge=0)
 
 
+class ClvParams(_Strict):
+    """Customer lifetime value (``supportkpi clv``): the expected customer lifespan and the
+    margin (1 = revenue CLV)."""
+
+    lifespan_years: float = Field(3.0, gt=0, le=100, allow_inf_nan=False)
+    margin: float = Field(1.0, gt=0, le=1, allow_inf_nan=False)
+
+
 class KpiParams(_Strict):
     """Parameters of each KPI, keyed by KPI id.
 
@@ -118,6 +126,7 @@ class KpiParams(_Strict):
     fcr_rate: FcrParams = FcrParams()
     service_level: ServiceLevelParams = ServiceLevelParams()
     abandonment_rate: AbandonmentParams = AbandonmentParams()
+    clv: ClvParams = ClvParams()
 
     @model_validator(mode="after")
     def _one_short_abandon_threshold(self) -> KpiParams:
