@@ -61,14 +61,14 @@ def test_a_side_without_surveys_and_a_single_row_side():
     single = surveys("C", 1, 1)
     frame = pl.concat([surveys("A", 30, 40), no_surveys, single])
     item = one(compare(frame, ["csat"], sides=["A", "B", "C"]), "csat")
-    assert [p.verdict for p in item.pairs] == ["no data for B", "too few surveys to tell (n = 1)"]
+    assert [p.verdict for p in item.pairs] == ["no data for B", "too few surveys for C to tell (n = 1)"]
 
 
 @pytest.mark.parametrize(("n", "judged"), [(30, True), (29, False)])
 def test_min_n_boundary(n, judged):
     frame = pl.concat([surveys("A", n, n), surveys("B", 0, n)])  # 100 % against 0 %
     (pair,) = one(compare(frame, ["csat"], min_n=30), "csat").pairs
-    assert pair.verdict.startswith("A is better") if judged else pair.verdict == f"too few surveys to tell (n = {n})"
+    assert pair.verdict.startswith("A is better") if judged else pair.verdict == f"too few surveys for B to tell (n = {n})"
 
 
 def _pair_with_p(p: float) -> tuple[KpiComparison, PairResult]:
@@ -79,7 +79,7 @@ def _pair_with_p(p: float) -> tuple[KpiComparison, PairResult]:
 
 @pytest.mark.parametrize(
     ("p", "words"),
-    [(0.0499, "B is better (p = 0.050)"), (0.05, "no significant difference (p = 0.050)"),
+    [(0.0499, "B is better (p = 0.0499)"), (0.05, "no significant difference (p = 0.0500)"),
      (0.0004, "B is better (p < 0.001)"), (0.9999, "no significant difference (p = 1)")],
 )
 def test_verdict_wording_at_the_boundaries(p, words):
@@ -87,10 +87,15 @@ def test_verdict_wording_at_the_boundaries(p, words):
     assert verdict(item, pair, alpha=0.05, min_n=30) == words
 
 
-def test_best_baseline_follows_the_direction():
-    frame = pl.concat([surveys("A", 20, 40), surveys("B", 35, 40), surveys("C", 30, 40)])
+def test_best_baseline_follows_the_direction_and_holm_covers_every_pair():
+    frame = pl.concat([surveys("A", 20, 40), surveys("B", 35, 40), surveys("C", 30, 40), surveys("D", 10, 10)])
     item = one(compare(frame, ["csat"], baseline="best"), "csat")
-    assert [(p.side, p.baseline) for p in item.pairs] == [("A", "B"), ("C", "B")]
+    # D (100 %) has too few surveys to be the baseline; B (87.5 %) is the best of the rest
+    assert [(p.side, p.baseline) for p in item.pairs] == [("A", "B"), ("C", "B"), ("D", "B")]
+    # the best side is chosen from the data: the family is all 6 pairs, not the 3 shown
+    assert [(p.side, p.baseline) for p in item.other_pairs] == [("C", "A"), ("D", "A"), ("D", "C")]
+    everything = item.pairs + item.other_pairs
+    assert [p.p_adjusted for p in everything] == stats.holm([p.p_value for p in everything])
 
 
 def test_holm_within_each_kpi():
@@ -121,8 +126,9 @@ def test_open_tickets_excluded_by_default_and_censored_on_request():
     assert [s.value for s in plain.sides] == [2.0, 7.0]  # medians of resolved tickets only
     censored = one(compare(frame, ["resolution_time"], open_tickets="censor"), "resolution_time")
     # Kaplan-Meier for A: S = 5/6 after 1 h, 4/6 after 2 h, 3/6 = 0.5 after 3 h -> median 3 h
-    # (the open tickets keep S from falling further); B has no censoring: S = 0.5 at 6 h
-    assert [s.value for s in censored.sides] == [3.0, 6.0]
+    # (the open tickets keep S from falling further); B has no censoring: S = 0.5 from 6 h to
+    # 8 h -> the midpoint 7 h, the ordinary median of an even count
+    assert [s.value for s in censored.sides] == [3.0, 7.0]
     assert [s.n for s in censored.sides] == [6, 6]
     assert censored.test == "kaplan-meier" and "log-rank" in censored.pairs[0].method
 
@@ -223,3 +229,23 @@ def test_cli_benchmark_is_shown_with_its_source(tmp_path):
     own.write_text("name: mine\ntitle: Ours\nbenchmarks:\n  - {kpi: nps, value: 40, source: Board memo, year: 2025}\n")
     table = run("compare", a, b, "-k", "nps", "--benchmark", own, cwd=tmp_path).stdout
     assert "benchmark 40 pts" in table and "Board memo, 2025" in table
+
+
+def test_kaplan_meier_verdict_speaks_of_curves_not_a_winner():
+    # B's slow half takes 100 h: the verdict is about the curves, the medians only described
+    frame = pl.concat([tickets("A", [1] * 50 + [2] * 50, 0), tickets("B", [1] * 50 + [100] * 50, 0, start=200)])
+    (pair,) = one(compare(frame, ["resolution_time"], open_tickets="censor"), "resolution_time").pairs
+    # A: S = 0.5 from 1 h to 2 h -> median 1.5 h; B: 0.5 from 1 h to 100 h -> 50.5 h
+    assert pair.verdict == "resolution-time curves differ (log-rank, p < 0.001); A has the lower median"
+
+
+def test_censoring_cuts_everything_at_as_of():
+    # as_of at 5 h: B's tickets resolved at 8 and 12 h count as still open at 5 h, and A's
+    # ticket created after 5 h is left out
+    late = tickets("A", [1], 0, start=50).with_columns(pl.lit(T0 + timedelta(hours=6)).alias("created_at"),
+                                                       pl.lit(T0 + timedelta(hours=7)).alias("resolved_at"))
+    frame = pl.concat([tickets("A", [1, 2, 3], 0), late, tickets("B", [2, 4, 8, 12], 0, start=10)])
+    item = one(compare(frame, ["resolution_time"], open_tickets="censor", as_of=T0 + timedelta(hours=5)), "resolution_time")
+    assert [s.n for s in item.sides] == [3, 4]
+    # B: S = 3/4 after 2 h, 2/4 = 0.5 after 4 h, then only censoring at 5 h -> median 4 h
+    assert item.sides[1].value == 4.0

@@ -463,14 +463,15 @@ def test_km_median_edges():
     assert stats.km_median([1, 2, 3, 4], [True, False, False, False]).estimate is None  # S = 0.75
     assert stats.km_median([1, 2], [False, False]).estimate is None
     assert stats.km_median([], []).estimate is None
-    # exactly 0.5 after 4 of 8 (floating point 0.5 must count): the lower middle value
-    assert stats.km_median(list(range(1, 9)), [True] * 8).estimate == 4.0
+    # exactly 0.5 from 4 until 5 (floating point 0.5 must count): the midpoint, which is the
+    # catalog's median of an even count
+    assert stats.km_median(list(range(1, 9)), [True] * 8).estimate == 4.5
     # 1,1,2,3,3,4,4+,4,5,6: S = 8/10 * 7/8 * 5/7 = 1/2 exactly at t=3, which scipy's product
-    # gives as 0.5000000000000001: still the median
+    # gives as 0.5000000000000001: still 0.5, held until the next resolution at 4 -> 3.5
     t = [1, 1, 2, 3, 3, 4, 4, 4, 5, 6]
     r = [True] * 6 + [False] + [True] * 3
     assert sst.ecdf(sst.CensoredData(uncensored=[v for v, f in zip(t, r) if f], right=[4])).sf.evaluate(3) > 0.5
-    assert stats.km_median(t, r).estimate == 3.0
+    assert stats.km_median(t, r).estimate == 3.5
     # S = 2/3, 1/3, 0: the band is undefined at S = 0, so the upper limit is not reached
     assert stats.km_median([1, 2, 3], [True] * 3) == stats.Interval(2.0, 1.0, None, stats.km_median([], []).method)
     # no open tickets, odd count: the ordinary median
@@ -510,7 +511,8 @@ def test_km_median_difference():
     x, xr = KM_T, KM_R
     y, yr = [2, 3, 5, 7, 9, 11], [True] * 6
     d = stats.km_median_difference(x, xr, y, yr)
-    assert d.estimate == 6.0 - 5.0
+    # y: S = 3/6 = 0.5 from 5 until 7 -> median 6, as x's
+    assert d.estimate == 6.0 - 6.0
     assert d.low is None and d.high is None
     assert d.p_value == pytest.approx(stats.logrank(x, xr, y, yr))
     assert "no interval" in d.method and "log-rank" in d.method

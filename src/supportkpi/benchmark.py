@@ -57,6 +57,7 @@ class Resolved:
     year: int
     source: str
     segment: str | None
+    note: str | None = None
 
 
 @dataclass
@@ -67,16 +68,15 @@ class Benchmark:
     def figure(self, kpi: str, channel: str | None, unit: str) -> Resolved | None:
         """The figure for a KPI (and channel, when the comparison is by channel; a figure with
         no channel applies to all), in ``unit``; None when the file has none."""
-        candidates = [f for f in self.spec.benchmarks if f.kpi == kpi and f.channel in (channel, None)]
-        candidates.sort(key=lambda f: f.channel is None)  # the channel's own figure first
+        # a figure for one channel is shown only for that channel; one without a channel only
+        # where contacts are not split by channel (it may not describe every channel)
+        candidates = [f for f in self.spec.benchmarks if f.kpi == kpi and f.channel == channel]
         for item in candidates:
-            if item.channel is not None and channel is None:
-                continue
             try:
                 value = level_in_unit(item.value, unit)
             except ValueError:
                 continue
-            return Resolved(value, item.statistic, item.year, item.source, item.segment)
+            return Resolved(value, item.statistic, item.year, item.source, item.segment, item.note)
         return None
 
     def sources(self) -> list[str]:
@@ -104,6 +104,10 @@ def load_benchmark(name: str) -> Benchmark:
         text, origin = path.read_text(encoding="utf-8"), str(path)
     try:
         spec = BenchmarkFile.model_validate(yaml.safe_load(text))
-    except (ValidationError, yaml.YAMLError) as exc:
-        raise ValueError(f"{origin}: not a benchmark file: {str(exc).splitlines()[0]}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ValueError(f"{origin}: not a benchmark file: {where}: {first['msg']}") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{origin}: not valid YAML: {str(exc).splitlines()[0]}") from None
     return Benchmark(spec, origin)

@@ -94,6 +94,9 @@ class KpiComparison:
     sides: list[SideValue]
     pairs: list[PairResult]
     variant: str | None = None
+    other_pairs: list[PairResult] = field(default_factory=list)
+    """With ``baseline="best"``: the pairs of the other sides among themselves, tested so that
+    Holm's family covers every pair (the best side is picked from the data); not shown."""
 
 
 @dataclass
@@ -211,7 +214,7 @@ def compare(
     sides = list(sides)
     censored = {}
     if "resolution_time" in result.kpi_ids:
-        censored = open_durations(lazy, side, [*by], period, timezone, result.as_of, params or {}, calendars)
+        censored = survival_data(lazy, side, [*by], period, timezone, result.as_of, params or {}, calendars)
 
     strata: dict[tuple, dict[str, dict[str, KpiResult]]] = {}
     for group in result.groups:
@@ -225,16 +228,16 @@ def compare(
                 kpi_id, dict(keys), per_side, sides, baseline, confidence, min_n, resamples, seed,
                 open_tickets, censored.get(keys, {}), checks, side,
             ))
-    _adjust(items, 1 - confidence, min_n, adjust)
+    _adjust(items, round(1 - confidence, 10), min_n, adjust)
     notes = mix_notes(lazy, side, sides, by) + open_ticket_notes(items, censored, open_tickets)
     return Comparison(
         sides=sides, side_column=side, by=list(by), period=period, baseline=baseline,
-        confidence=confidence, alpha=1 - confidence, min_n=min_n, open_tickets=open_tickets,
+        confidence=confidence, alpha=round(1 - confidence, 10), min_n=min_n, open_tickets=open_tickets,
         items=items, notes=notes, base=result, adjust=adjust,
     )
 
 
-def test_of(kpi_id: str, kind: str, statistic: str | None, open_tickets: str) -> str:
+def choose_test(kpi_id: str, kind: str, statistic: str | None, open_tickets: str) -> str:
     """Which test compares two sides of a KPI (see the module docstring)."""
     if kpi_id == "nps":
         return NPS
@@ -276,7 +279,7 @@ def _compare_kpi(
     unit = some.unit if some else (info.unit if info else "%")
     direction = some.direction if some else (info.direction if info else "higher")
     statistic = _statistic(some) if some else None
-    test = test_of(kpi_id, _kind(kpi_id), statistic, open_tickets)
+    test = choose_test(kpi_id, _kind(kpi_id), statistic, open_tickets)
     values = []
     for name in sides:
         r = results[name]
@@ -287,28 +290,38 @@ def _compare_kpi(
             available=r.available if r else True,
         )
         if test == KAPLAN_MEIER and r is not None:
-            entry.value, entry.n = _km_side(r, censored.get(name), confidence, entry)
+            entry.value, entry.n = _km_side(censored.get(name), confidence, entry)
         else:
             _side_interval(test, r, entry, confidence, resamples, seed)
         entry.status = _status(checks, kpi_id, entry, {side_column: name, **keys}, direction)
         values.append(entry)
-    base = _baseline(values, baseline, direction)
+    base = _baseline(values, baseline, direction, min_n)
     pairs = [
         _pair(test, kpi_id, v, base, results, censored, direction, confidence, resamples, seed)
         for v in values if base is not None and v.side != base.side
     ]
+    others = []
+    if baseline == "best" and base is not None:
+        # the best side is chosen from the data: every pair is in the family Holm controls
+        rest = [v for v in values if v.side != base.side]
+        others = [
+            _pair(test, kpi_id, a, b, results, censored, direction, confidence, resamples, seed)
+            for i, b in enumerate(rest) for a in rest[i + 1:]
+        ]
     return KpiComparison(
         kpi=kpi_id, title=title, unit=unit, direction=direction, keys=keys, test=test,
-        sides=values, pairs=pairs, variant=some.variant if some else None,
+        sides=values, pairs=pairs, variant=some.variant if some else None, other_pairs=others,
     )
 
 
-def _baseline(values: list[SideValue], baseline: str, direction: str | None) -> SideValue | None:
+def _baseline(values: list[SideValue], baseline: str, direction: str | None, min_n: int) -> SideValue | None:
+    """The first side, or the best one among the sides with enough data (a side of 9 surveys
+    would make every verdict "too few")."""
     if not values:
         return None
     if baseline == "first" or direction is None:
         return values[0]
-    judged = [v for v in values if v.value is not None]
+    judged = [v for v in values if v.value is not None and v.n >= min_n]
     if not judged:
         return values[0]
     pick = max if direction == "higher" else min
@@ -366,8 +379,8 @@ def _pair(test, kpi_id, side, base, results, censored, direction, confidence, re
     elif test == MEDIAN and a.sample and b.sample:
         outcome = stats.median_difference(a.sample, b.sample, resamples=resamples, confidence=confidence, seed=seed)
     elif test == KAPLAN_MEIER:
-        x, xr = _km_data(a, censored.get(side.side))
-        y, yr = _km_data(b, censored.get(base.side))
+        x, xr = _km_data(censored.get(side.side))
+        y, yr = _km_data(censored.get(base.side))
         if len(x) and len(y):
             outcome = stats.km_median_difference(x, xr, y, yr, confidence)
     if outcome is not None:
@@ -386,20 +399,18 @@ def _pair(test, kpi_id, side, base, results, censored, direction, confidence, re
     return pair
 
 
-def _km_data(result: KpiResult, open_hours: list[float] | None):
+def _km_data(survival: Survival | None):
     import numpy as np
 
-    resolved = list(result.sample or [])
-    still_open = list(open_hours or [])
-    durations = np.array(resolved + still_open, dtype=float)
-    observed = np.array([True] * len(resolved) + [False] * len(still_open))
-    return durations, observed
+    if survival is None:
+        return np.array([], dtype=float), np.array([], dtype=bool)
+    return np.asarray(survival.hours, dtype=float), np.asarray(survival.resolved, dtype=bool)
 
 
-def _km_side(result, open_hours, confidence, entry):
+def _km_side(survival: Survival | None, confidence, entry):
     from supportkpi import stats
 
-    durations, observed = _km_data(result, open_hours)
+    durations, observed = _km_data(survival)
     if len(durations) == 0:
         return None, 0
     interval = stats.km_median(durations, observed, confidence)
@@ -428,7 +439,7 @@ def _adjust(items: list[KpiComparison], alpha: float, min_n: int, adjust: str) -
     families: dict[str, list[PairResult]] = {}
     for item in items:
         family = item.kpi if adjust == "kpi" else ""
-        families.setdefault(family, []).extend(item.pairs)
+        families.setdefault(family, []).extend(item.pairs + item.other_pairs)
     for pairs in families.values():
         adjusted = stats.holm([p.p_value for p in pairs]) if adjust != "none" else [p.p_value for p in pairs]
         for pair, value in zip(pairs, adjusted):
@@ -439,17 +450,22 @@ def _adjust(items: list[KpiComparison], alpha: float, min_n: int, adjust: str) -
 
 
 def format_p(p: float, bound: bool = False) -> str:
-    """``p = 0.003``, ``p < 0.001``; an upper bound reads ``p ≤ 0.0005``.
+    """``p = 0.003``, ``p < 0.001``; near 0.05 four decimals, so that a significant and a
+    non-significant p never read alike; an upper bound is rounded up.
 
-    >>> format_p(0.0031), format_p(0.00001), format_p(1.0), format_p(0.0005, bound=True)
-    ('p = 0.003', 'p < 0.001', 'p = 1', 'p ≤ 0.001')
+    >>> format_p(0.0031), format_p(0.00001), format_p(1.0), format_p(0.0499), format_p(0.00143, bound=True)
+    ('p = 0.003', 'p < 0.001', 'p = 1', 'p = 0.0499', 'p ≤ 0.002')
     """
+    import math
+
     if bound:
-        return f"p ≤ {max(p, 0.001):.3f}".rstrip("0").rstrip(".")
+        return f"p ≤ {max(math.ceil(p * 1000) / 1000, 0.001):.3f}"
     if p < 0.001:
         return "p < 0.001"
     if p >= 0.9995:
         return "p = 1"
+    if 0.0445 <= p < 0.0555:
+        return f"p = {p:.4f}"
     return f"p = {p:.3f}"
 
 
@@ -464,54 +480,88 @@ def verdict(item: KpiComparison, pair: PairResult, alpha: float, min_n: int) -> 
         if side.value is None:
             return f"no data for {side.side}"
     noun = NOUNS.get(item.kpi, "calls" if item.kpi in CALL_KPIS else "contacts")
-    smallest = min(a.n, b.n)
+    small = min((a, b), key=lambda s: s.n)
     if item.test == COUNT:
         return "a count: no test"
-    if smallest < min_n:
-        return f"too few {noun} to tell (n = {smallest})"
+    if small.n < min_n:
+        return f"too few {noun} for {small.side} to tell (n = {small.n})"
     if pair.p_adjusted is None:
-        return "no test for this statistic" if item.test == NO_TEST else "cannot tell"
+        if item.test == NO_TEST:
+            return "no test for this statistic"
+        if pair.difference and pair.better is not None:
+            return f"no variation to test; {pair.better} is better by this sample"
+        return "no difference, and no variation to test"
     shown = format_p(pair.p_adjusted, pair.p_bound)
-    if pair.p_adjusted < alpha and pair.better is not None:
+    significant = pair.p_adjusted < alpha
+    if item.test == KAPLAN_MEIER:
+        # the log-rank test compares whole curves, not medians: no winner by the median
+        if not significant:
+            return f"no significant difference in resolution times (log-rank, {shown})"
+        faster = "" if not pair.difference else (
+            f"; {pair.side if pair.difference < 0 else pair.baseline} has the lower median")
+        return f"resolution-time curves differ (log-rank, {shown}){faster}"
+    if significant and pair.better is not None:
         return f"{pair.better} is better ({shown})"
     return f"no significant difference ({shown})"
 
 
-def open_durations(lazy, side, by, period, timezone, as_of, params, calendars) -> dict:
-    """Hours each still-open ticket has waited by ``as_of``, per stratum and side: the censored
-    observations of Kaplan-Meier resolution times (same clock as the KPI)."""
-    from supportkpi.engine import _conform, _period_of, with_duplicate_flag
+@dataclass
+class Survival:
+    """Resolution times as Kaplan-Meier sees them: per ticket, hours from creation to its
+    resolution, or to ``as_of`` for a ticket still open then (censored)."""
+
+    hours: list[float]
+    resolved: list[bool]
+
+    @property
+    def still_open(self) -> int:
+        return sum(not r for r in self.resolved)
+
+
+def survival_data(lazy, side, by, period, timezone, as_of, params, calendars) -> dict:
+    """Per stratum and side, every ticket's :class:`Survival` observation, all cut at ``as_of``
+    alike: tickets created after it are left out, and one resolved after it counts as still open
+    at ``as_of`` (so an early ``--as-of`` cannot mix later resolutions with earlier censoring).
+    Same clock as the KPI (business hours when configured); negative durations are data errors
+    and left out, as the KPI leaves them out."""
+    from supportkpi.engine import _conform, _period_of, period_label, with_duplicate_flag
     from supportkpi.metrics._base import Context
+    from supportkpi.sla import end_timestamp
 
     prepared = with_duplicate_flag(_conform(lazy))
     columns = frozenset(prepared.collect_schema().names())
     if as_of is None or "created_at" not in columns:
         return {}
     ctx = Context(columns=columns)
-    end = pl.lit(as_of)
-    unresolved = ctx.missing("resolved_at") & ctx.missing("resolution_seconds") & ~ctx.invalid("resolved_at")
-    rows = ctx.rows & ctx.known("created_at") & ~ctx.abandoned & unresolved
+    cut = pl.lit(as_of)
+    if "resolved_at" in columns or "resolution_seconds" in columns:
+        resolved_at = end_timestamp("resolved_at", "resolution_seconds", columns)
+    else:
+        resolved_at = pl.lit(None, pl.Datetime("us", "UTC"))
+    resolved = (resolved_at <= cut).fill_null(False)
+    stop = pl.when(resolved).then(resolved_at).otherwise(cut)
     clock = dict(params.get("resolution_time", {})).get("clock", "calendar")
     if clock == "business" and calendars is not None:
         from supportkpi.sla import business_elapsed
 
-        seconds = business_elapsed(calendars, end, None, columns)
+        seconds = business_elapsed(calendars, stop, None, columns)
     else:
-        seconds = (end - pl.col("created_at")).dt.total_microseconds() / 1e6
+        seconds = (stop - pl.col("created_at")).dt.total_microseconds() / 1e6
+    rows = ctx.rows & ctx.known("created_at") & ~ctx.abandoned & (pl.col("created_at") <= cut)
+    rows = rows & ~ctx.invalid("resolved_at") & ~ctx.invalid("resolution_seconds")
+    frame = prepared.filter(rows).with_columns((seconds / 3600).alias("_hours"), resolved.alias("_resolved"))
+    frame = frame.filter(pl.col("_hours") >= 0)
     keys = [side, *by]
-    frame = prepared.filter(rows & (pl.col("created_at") <= end))
     if period is not None:
         frame = frame.with_columns(_period_of(pl.col("created_at"), period, timezone).alias("_period_start"))
         keys.append("_period_start")
-    table = frame.group_by(keys).agg((seconds / 3600).alias("hours")).collect()
-    out: dict[tuple, dict[str, list[float]]] = {}
-    from supportkpi.engine import period_label
-
+    table = frame.group_by(keys).agg(pl.col("_hours"), pl.col("_resolved")).collect()
+    out: dict[tuple, dict[str, Survival]] = {}
     for row in table.iter_rows(named=True):
         stratum = [(k, row[k]) for k in by]
         if period is not None:
             stratum.append((PERIOD_COLUMN, period_label(row["_period_start"], period)))
-        out.setdefault(tuple(stratum), {})[row[side]] = row["hours"]
+        out.setdefault(tuple(stratum), {})[row[side]] = Survival(row["_hours"], row["_resolved"])
     return out
 
 
@@ -519,15 +569,21 @@ def open_ticket_notes(items: list[KpiComparison], censored: dict, open_tickets: 
     """The default for open tickets and its effect, in words."""
     counts: dict[str, int] = {}
     for per_side in censored.values():
-        for name, hours in per_side.items():
-            counts[name] = counts.get(name, 0) + len(hours)
+        for name, survival in per_side.items():
+            counts[name] = counts.get(name, 0) + survival.still_open
     if not any(item.kpi == "resolution_time" for item in items) or not counts:
         return []
     listing = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     if open_tickets == "censor":
+        tested = [i for i in items if i.kpi == "resolution_time"]
+        if tested and all(i.test != KAPLAN_MEIER for i in tested):
+            return [
+                "--open censor applies to the median of resolution time; its statistic here is "
+                f"not the median, so open tickets are left out (per side: {listing})."
+            ]
         return [
-            f"Resolution time: open tickets counted as censored (Kaplan-Meier medians, log-rank "
-            f"test); open tickets per side: {listing}."
+            f"Resolution time: open tickets counted as censored at the report's end (Kaplan-Meier "
+            f"medians, log-rank test of the curves); open tickets per side: {listing}."
         ]
     return [
         f"Resolution time covers resolved tickets only (the catalog's formula); open tickets left "

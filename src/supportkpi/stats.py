@@ -430,6 +430,8 @@ def _median_jackknife(sorted_x: np.ndarray) -> tuple[float, float]:
     else:
         values = np.array([sorted_x[m], sorted_x[m - 1]])
         counts = np.array([m, m], dtype=float)
+    if np.ptp(values) <= 1e-12 * max(1.0, float(np.abs(values).max())):
+        return 0.0, 0.0  # every leave-one-out median is the same (ties): no skew to correct
     mean = float((values * counts).sum() / n)
     u = (n - 1) * (mean - values)
     return float((counts * u ** 3).sum()), float((counts * u ** 2).sum())
@@ -683,8 +685,10 @@ def km_median(durations: Sequence[float], resolved: Sequence[bool],
     ``resolved``: ``True`` for resolved. The survival curve S(t) (the share still unresolved at
     t) is the product-limit estimate of ``scipy.stats.ecdf(scipy.stats.CensoredData(
     uncensored=..., right=...)).sf``; the median is the smallest t with ``S(t) <= 0.5``
-    (Kalbfleisch & Prentice; with no open tickets and an even count this is the lower of the two
-    middle values, not their mean), ``None`` when S never reaches 0.5.
+    (Kalbfleisch & Prentice), and where S stays exactly at 0.5 between two resolution times, the
+    midpoint of those times (as R's ``survfit`` does), so that with no open tickets it equals the
+    catalog's median (the mean of the two middle values of an even count); ``None`` when S
+    never reaches 0.5.
 
     Interval (Brookmeyer-Crowley style): the times where the pointwise confidence band of S
     crosses 0.5 -- lower limit the first t where the band's lower curve is <= 0.5, upper limit
@@ -697,7 +701,7 @@ def km_median(durations: Sequence[float], resolved: Sequence[bool],
 
     >>> i = km_median([2, 3, 4, 5, 6, 7, 8, 9], [True] * 8)
     >>> i.estimate, i.low, i.high
-    (5.0, 2.0, 8.0)
+    (5.5, 2.0, 8.0)
     """
     confidence = _check_confidence(confidence)
     method = "Kaplan-Meier median; log-log band crossing 0.5"
@@ -709,6 +713,13 @@ def km_median(durations: Sequence[float], resolved: Sequence[bool],
     median = _first_at_or_below_half(times, surv)
     if median is None:
         return Interval(None, None, None, method)
+    at = int(np.searchsorted(times, median))
+    if abs(surv[at] - 0.5) <= KM_TOLERANCE:
+        # S = 0.5 until the next resolution: the midpoint (none later: only censoring follows,
+        # and the median is the first time)
+        later = np.flatnonzero(surv[at + 1:] < 0.5 - KM_TOLERANCE)
+        if later.size:
+            median = (median + float(times[at + 1 + later[0]])) / 2
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         band = sf.confidence_interval(confidence_level=confidence, method="log-log")

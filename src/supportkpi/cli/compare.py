@@ -74,8 +74,8 @@ def compare_command(
         source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator, decimal_comma=decimal_comma,
     )
-    if len(files) == 1 and "=" not in files[0]:
-        if not grouping:
+    if len(files) == 1:
+        if not grouping or "=" in files[0]:
             raise UsageError(
                 "compare needs two or more inputs (A.csv B.csv), or one input with --by vendor"
             )
@@ -84,6 +84,8 @@ def compare_command(
         frame, inputs = loaded.frame, loaded.inputs
         sides = split_list(only) or None
         if sides:
+            if len(set(sides)) != len(sides) or len(sides) < 2:
+                raise UsageError(f"--only: name two or more different {side} values")
             _check_sides(frame, side, sides)
     else:
         if only:
@@ -135,6 +137,12 @@ def _check_choices(fmt, baseline, open_tickets, confidence, min_n, resamples, ad
         raise UsageError(f"--min-n {min_n}: expected 1 or more")
     if not 100 <= resamples <= 1_000_000:
         raise UsageError(f"--resamples {resamples}: expected 100 to 1000000")
+    if 1 / resamples >= round(1 - confidence, 10):
+        # a bootstrap p-value cannot go below 1/resamples: it could never be significant
+        raise UsageError(
+            f"--resamples {resamples} cannot show significance at --confidence {confidence}: "
+            f"use more than {round(1 / (1 - confidence)):,} resamples"
+        )
 
 
 def side_name(argument: str) -> tuple[str, str]:

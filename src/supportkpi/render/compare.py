@@ -85,10 +85,11 @@ def footnotes(comparison: Comparison) -> list[str]:
             figure = benchmark_for(comparison, item)
             if figure is not None:
                 channel = item.keys.get("channel")
+                note = f" Note: {' '.join(figure.note.split())}" if figure.note else ""
                 used[(item.kpi, channel)] = (
                     f"Benchmark {item.kpi}{f' ({channel})' if channel else ''}: "
                     f"{level_text(figure.value, item.unit)}, {figure.statistic}, {figure.segment or 'segment not stated'}; "
-                    f"{figure.source}, {figure.year}"
+                    f"{figure.source}, {figure.year}.{note}"
                 )
         lines += list(used.values()) or [f"Benchmark {table.spec.name}: no figure for these KPIs"]
         lines.append(f"Benchmarks are context, not targets: sources define KPIs their own way ({table.origin}).")
@@ -230,7 +231,8 @@ def render_html(comparison: Comparison) -> str:
             if all(not s.available for s in item.sides):
                 continue
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
-                p = format_p(pair.p_adjusted, pair.p_bound) if pair and pair.p_adjusted is not None else ""
+                judged = pair and pair.p_adjusted is not None and not pair.verdict.startswith(("too few", "no data", "not available"))
+                p = format_p(pair.p_adjusted, pair.p_bound) if judged else ""
                 body.append([
                     cell(item.title) if position == 0 else "",
                     cell(side.side),

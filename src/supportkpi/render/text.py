@@ -11,7 +11,7 @@ def format_number(value: float | int | None, unit: str, signed: bool = False) ->
     if value is None:
         return "—"
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:+,}" if signed and value else f"{value:,}"
     if signed:
         return f"{value:+.1f}" if value else "0.0"
     if 0 < abs(value) < 0.1:
