@@ -51,11 +51,26 @@ def compute_command(
     settings, timezone = options.config_and_timezone(config, tz)
     params = options.kpi_params(settings, hours)
     end = options.parse_as_of(as_of, timezone)
+    interval_report = _interval_report(files, input_format, encoding, separator)
     settings, timezone, loaded = options.load_inputs(
         files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator,
-        decimal_comma=decimal_comma, group_by=split_list(by),
+        decimal_comma=decimal_comma, group_by=split_list(by), intervals=interval_report,
     )
+    if interval_report:
+        if breaches:
+            raise UsageError("--breaches needs contact-level data; these inputs are interval reports")
+        from supportkpi.intervals import compute_intervals
+
+        try:
+            result = compute_intervals(
+                loaded.frame, kpi_ids, by=split_list(by), period=period, timezone=timezone,
+                params=params, inputs=loaded.inputs,
+            )
+        except pl.exceptions.PolarsError as exc:
+            raise DataError(read_failure(loaded.inputs, exc)) from None
+        _show(result, fmt, output, quiet, strict, no_color)
+        return
     calendars = Calendars.from_config(settings, timezone)
     if breaches:
         _write_breaches(loaded, settings, calendars, timezone, end, fmt, output)
@@ -78,6 +93,23 @@ def compute_command(
 
     if not quiet:
         report_sources(loaded.inputs)
+    _show(result, fmt, output, quiet, strict, no_color)
+
+
+def _interval_report(files, input_format, encoding, separator) -> bool:
+    """Whether the inputs are interval reports (every one; a mix is a usage error)."""
+    from supportkpi.intervals import is_interval_table
+    from supportkpi.loading import expand, headers
+
+    kinds = {is_interval_table(headers(path, input_format, encoding, separator)) for path in expand(files)}
+    if len(kinds) > 1:
+        raise UsageError("some inputs are interval reports and some contact exports: compute them separately")
+    return kinds == {True}
+
+
+def _show(result, fmt, output, quiet, strict, no_color) -> None:
+    from supportkpi.render import render_text
+
     if not quiet or strict:
         report_findings(result.findings)
     if strict and result.data_errors:

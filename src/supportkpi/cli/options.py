@@ -23,11 +23,14 @@ def config_and_timezone(config_path: Path | None, tz: str | None) -> tuple[Confi
     return config, timezone
 
 
-def column_mapping(config: Config, pairs: list[str]) -> dict[str, str]:
-    """kpi.yaml ``columns`` overridden by ``--map canonical=Header`` pairs."""
+def column_mapping(config: Config, pairs: list[str], intervals: bool = False) -> dict[str, str]:
+    """kpi.yaml ``columns`` overridden by ``--map canonical=Header`` pairs (the interval
+    report's columns when ``intervals``)."""
     from supportkpi.config import suggest
     from supportkpi.schema import COLUMNS
 
+    if intervals:
+        from supportkpi.intervals import INTERVAL_SCHEMA as COLUMNS  # noqa: N811
     mapping = dict(config.columns)
     for pair in pairs:
         canonical, sep, header = pair.partition("=")
@@ -151,8 +154,10 @@ def load_inputs(
     separator: str | None,
     decimal_comma: bool | None,
     group_by: list[str] | None = None,
+    intervals: bool = False,
 ):
-    """kpi.yaml, then every input loaded through its source preset: (settings, timezone, loaded)."""
+    """kpi.yaml, then every input loaded through its source preset: (settings, timezone, loaded).
+    ``intervals``: the inputs are interval reports (:mod:`supportkpi.intervals`)."""
     from supportkpi.loading import load, readers
 
     if input_format is not None and input_format not in readers.FORMATS:
@@ -160,6 +165,17 @@ def load_inputs(
     if separator is not None and len(separator.encode().decode("unicode_escape")) != 1:
         raise UsageError(f"--separator '{separator}': expected one character, e.g. ';' or '\\t'")
     settings, timezone = config_and_timezone(config_path, tz)
+    if intervals:
+        from supportkpi.loading import load_intervals
+
+        loaded = load_intervals(
+            files, mapping=column_mapping(settings, mapping or [], intervals=True), timezone=timezone,
+            datetime_format=datetime_format, input_format=input_format, encoding=encoding,
+            separator=separator.encode().decode("unicode_escape") if separator else None,
+            decimal_comma=decimal_comma,
+            vendors_by_path={v: c.match for v, c in settings.vendors.items() if c.match},
+        )
+        return settings, timezone, loaded
     loaded = load(
         files,
         mapping=column_mapping(settings, mapping or []),

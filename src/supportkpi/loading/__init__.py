@@ -119,6 +119,64 @@ def load(
     return Loaded(frame=frame, inputs=inputs)
 
 
+def headers(path: str, input_format: str | None, encoding: str | None, separator: str | None) -> list[str]:
+    """The column names of a file (stdin is not peeked at: empty)."""
+    if path == readers.STDIN:
+        return []
+    fmt = input_format or readers.detect_format(path)
+    options = readers.Options(encoding=encoding, separator=separator, source="canonical")
+    return _read(path, fmt, options).collect_schema().names()
+
+
+def load_intervals(
+    paths: Sequence[str],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    timezone: str = "UTC",
+    datetime_format: str | None = None,
+    input_format: str | None = None,
+    encoding: str | None = None,
+    separator: str | None = None,
+    decimal_comma: bool | None = None,
+    vendors_by_path: Mapping[str, Sequence[str]] | None = None,
+) -> Loaded:
+    """Read interval reports (:mod:`supportkpi.intervals`) into one lazy frame of the interval
+    columns: headers matched to them ignoring case, spaces and hyphens, or named with
+    ``mapping`` (``--map answered_within_threshold="Answered in SL"``), then typed."""
+    from supportkpi import intervals
+
+    frames, inputs = [], []
+    for index, path in enumerate(expand(paths)):
+        fmt = input_format or readers.detect_format(path)
+        options = readers.Options(encoding=encoding, separator=separator, source="canonical")
+        raw = _read_stdin(readers.read_bytes(path), fmt, options) if path == readers.STDIN else _read(path, fmt, options)
+        names = raw.collect_schema().names()
+        renames = {h: c for c, h in (mapping or {}).items() if h in names}
+        for name in names:
+            key = intervals._normalized(name)
+            if name not in renames and key in intervals.INTERVAL_SCHEMA and key not in renames.values():
+                renames[name] = key
+        raw, _ = _clean_headers(raw.rename(renames), [renames.get(n, n) for n in names])
+        sep = separator if separator is not None else (
+            readers.sniff_separator(path, path) if fmt == "csv" and path != readers.STDIN and not path.endswith(".gz") else None
+        )
+        comma = decimal_comma if decimal_comma is not None else sep == ";"
+        frame = intervals.conform(
+            raw.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE)),
+            timezone=timezone, datetime_format=datetime_format, decimal_comma=comma,
+        )
+        vendor = next(
+            (v for v, patterns in (vendors_by_path or {}).items() if any(matches(path, p) for p in patterns)),
+            None,
+        )
+        if vendor is not None:
+            frame = frame.with_columns(pl.lit(vendor, pl.String).alias("vendor"))
+        frames.append(frame)
+        inputs.append(InputInfo(path=path, format=fmt, rows=0, source="interval report"))
+    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    return Loaded(frame=frame, inputs=inputs)
+
+
 def _source_for(path: str, patterns: Mapping[str, str]) -> str | None:
     for pattern, name in patterns.items():
         if matches(path, pattern):
