@@ -40,12 +40,15 @@ def _root(
 
 
 from supportkpi.cli import check as _check  # noqa: E402,F401  (registers the command)
+from supportkpi.cli import clv as _clv  # noqa: E402,F401
 from supportkpi.cli import compare as _compare  # noqa: E402,F401
 from supportkpi.cli import compute as _compute  # noqa: E402,F401
+from supportkpi.cli import forecast as _forecast  # noqa: E402,F401
 from supportkpi.cli import init as _init  # noqa: E402,F401
 from supportkpi.cli import kpis as _kpis  # noqa: E402,F401
 from supportkpi.cli import scorecard as _scorecard  # noqa: E402,F401
 from supportkpi.cli import sources as _sources  # noqa: E402,F401
+from supportkpi.cli import staffing as _staffing  # noqa: E402,F401
 from supportkpi.cli import validate as _validate  # noqa: E402,F401
 
 
