@@ -94,14 +94,15 @@ def compare_command(
         settings, timezone, frame, inputs, sides = _load_sides(files, config, strata, read)
     benchmark_table = load_benchmark_option(benchmark)
     try:
-        result = compare(
-            frame, kpi_ids, side=side, sides=sides, by=strata, period=period, baseline=baseline,
-            timezone=timezone, params=options.kpi_params(settings, hours),
-            calendars=Calendars.from_config(settings, timezone), sla=settings.sla,
-            as_of=options.parse_as_of(as_of, timezone), inputs=inputs, open_tickets=open_tickets,
-            confidence=confidence, min_n=min_n, resamples=resamples, seed=seed,
-            checks=build_checks(settings), adjust=adjust,
-        )
+        with options.working("Reading and comparing", quiet, [i.path for i in inputs]):
+            result = compare(
+                frame, kpi_ids, side=side, sides=sides, by=strata, period=period, baseline=baseline,
+                timezone=timezone, params=options.kpi_params(settings, hours),
+                calendars=Calendars.from_config(settings, timezone), sla=settings.sla,
+                as_of=options.parse_as_of(as_of, timezone), inputs=inputs, open_tickets=open_tickets,
+                confidence=confidence, min_n=min_n, resamples=resamples, seed=seed,
+                checks=build_checks(settings), adjust=adjust,
+            )
     except pl.exceptions.PolarsError as exc:
         raise DataError(read_failure(inputs, exc)) from None
     if not quiet:

@@ -76,18 +76,11 @@ def compute_command(
         _write_breaches(loaded, settings, calendars, timezone, end, fmt, output)
         return
     try:
-        result = compute(
-            loaded.frame,
-            kpi_ids,
-            by=split_list(by),
-            period=period,
-            timezone=timezone,
-            params=params,
-            inputs=loaded.inputs,
-            calendars=calendars,
-            sla=settings.sla,
-            as_of=end,
-        )
+        with options.working("Reading and computing", quiet, [i.path for i in loaded.inputs]):
+            result = compute(
+                loaded.frame, kpi_ids, by=split_list(by), period=period, timezone=timezone,
+                params=params, inputs=loaded.inputs, calendars=calendars, sla=settings.sla, as_of=end,
+            )
     except pl.exceptions.PolarsError as exc:
         raise DataError(read_failure(loaded.inputs, exc)) from None
 

@@ -80,6 +80,45 @@ def print_renderables(renderables: list, output: Path | None, no_color: bool) ->
     write_output(buffer.getvalue(), output)
 
 
+class working:  # noqa: N801 (used as a context manager: `with working(...)`)
+    """A spinner with the elapsed time on stderr while exports are read and computed, shown only
+    on a terminal, only after half a second (quick runs stay quiet) and never with ``--quiet``
+    or when stderr is piped (CI logs get no control characters)."""
+
+    DELAY = 0.5
+
+    def __init__(self, what: str, quiet: bool = False, inputs: list[str] | None = None):
+        self.what, self.quiet = what, quiet
+        self.size = sum(_size(p) for p in inputs or [])
+        self._status = self._timer = None
+
+    def __enter__(self) -> working:
+        if self.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+            return self
+        import threading
+
+        from rich.console import Console
+
+        size = f" ({self.size / 2**20:,.0f} MiB)" if self.size else ""
+        self._status = Console(stderr=True).status(f"{self.what}{size}…", spinner="dots")
+        self._timer = threading.Timer(self.DELAY, self._status.start)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._status.stop()
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
 def use_color(no_color: bool) -> bool | None:
     """False when colour is switched off; None lets Rich decide (terminal, NO_COLOR)."""
     if no_color or os.environ.get("NO_COLOR"):

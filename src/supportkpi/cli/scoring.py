@@ -51,10 +51,11 @@ def build_scorecard(
     elif grouping == ["none"]:
         grouping = []
     try:
-        card = scorecard(
-            loaded.frame, settings, by=grouping, period=period, timezone=timezone, params=params,
-            calendars=Calendars.from_config(settings, timezone), as_of=end, inputs=loaded.inputs,
-        )
+        with options.working("Reading and judging", quiet, [i.path for i in loaded.inputs]):
+            card = scorecard(
+                loaded.frame, settings, by=grouping, period=period, timezone=timezone, params=params,
+                calendars=Calendars.from_config(settings, timezone), as_of=end, inputs=loaded.inputs,
+            )
     except pl.exceptions.PolarsError as exc:
         raise DataError(read_failure(loaded.inputs, exc)) from None
     if not quiet:
