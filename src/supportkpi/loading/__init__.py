@@ -388,16 +388,26 @@ def _typed(
     earlier_flags = {n for n in schema.names() if n.startswith("_invalid_")}
     # Typing runs in steps so that each costly expression is evaluated once: trimmed text, then
     # the fast timestamp parse, then the typed values, then the flags comparing them to the text.
-    parsed = {n: COLUMNS[n] for n in dtypes if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING}
+    # Values a typed format (Parquet, JSON numbers) already holds in the canonical type cannot
+    # be unparseable: they are only cast, with no parsing and no flag column.
+    ready = {n for n, d in dtypes.items() if n in COLUMNS and _already_typed(d, COLUMNS[n].kind)}
+    parsed = {
+        n: COLUMNS[n] for n in dtypes
+        if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING and n not in ready
+    }
     text = [n for n, c in parsed.items() if dtypes[n] == pl.String]
-    blanked = [parse.blank_to_null(pl.col(n)).alias(n) for n in text]
+    # Text is parsed as it is: the parsers trim and retry only the values that do not read
+    # directly (trimming every value of every column would cost more than the parsing).
+    commas = []
     if decimal_comma:
-        numeric = {Kind.FLOAT, Kind.INT}
-        blanked = [
-            e.str.replace(",", ".", literal=True) if parsed[e.meta.output_name()].kind in numeric else e
-            for e in blanked
+        commas = [
+            pl.col(n).str.replace(",", ".", literal=True).alias(n)
+            for n in text if parsed[n].kind in (Kind.FLOAT, Kind.INT)
         ]
-    frame = frame.with_columns(blanked)
+    vocabularies = [n for n in dtypes if n in VOCABULARIES and n in COLUMNS]
+    frame = frame.with_columns(
+        *commas, *(parse.vocabulary(pl.col(n), VOCABULARIES[n]).alias(_vocabulary(n)) for n in vocabularies)
+    )
     fast = [n for n in text if parsed[n].kind is Kind.DATETIME and datetime_format is None]
     frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
     frame = frame.with_columns(
@@ -413,27 +423,27 @@ def _typed(
         column = COLUMNS.get(name)
         if column is None:
             columns.append(pl.col(name))  # a dimension passed through under its own name
+        elif name in ready:
+            value = pl.col(name)
+            if column.kind is Kind.DATETIME:
+                value = value.dt.convert_time_zone("UTC")
+            columns.append(value.cast(column.dtype).alias(name))
+        elif name in vocabularies:
+            # a value outside the canonical vocabulary is reported (as written), not kept as an
+            # "other"
+            columns.append(pl.col(_vocabulary(name)).struct.field("value").alias(name))
+            flags.append(pl.col(_vocabulary(name)).struct.field("invalid").alias(invalid_flag(name)))
         elif column.kind is Kind.STRING:
-            value = parse.string(pl.col(name), dtype)
-            if name in VOCABULARIES:
-                # a value outside the canonical vocabulary is reported (as written), not kept as
-                # an "other"
-                raw_value = value
-                value = value.str.to_lowercase()
-                known = value.is_null() | value.is_in(VOCABULARIES[name])
-                flags.append(pl.when(~known).then(raw_value).alias(invalid_flag(name)))
-                value = pl.when(known).then(value)
-            columns.append(value.alias(name))
+            columns.append(parse.string(pl.col(name), dtype).alias(name))
         else:
             columns.append(pl.col(_typed_name(name)).alias(name))
-            # text columns were trimmed and blanked to null in the first step already
-            given = pl.col(name) if name in text else parse.raw_text(pl.col(name), dtype)
-            flags.append(
-                pl.when(given.is_not_null() & pl.col(_typed_name(name)).is_null())
-                .then(given)
-                .otherwise(None)
-                .alias(invalid_flag(name))
-            )
+            # the raw value of each value that did not parse; blanks are missing values, not errors
+            failed = pl.when(pl.col(_typed_name(name)).is_null())
+            if name in text:
+                given = parse.blank_to_null(failed.then(pl.col(name)))
+            else:
+                given = failed.then(parse.raw_text(pl.col(name), dtype))
+            flags.append(given.alias(invalid_flag(name)))
     # a preset's own flag (a value it did not understand) wins over the typing's
     merged = []
     for flag in flags:
@@ -441,6 +451,24 @@ def _typed(
         merged.append(pl.coalesce(pl.col(name), flag).alias(name) if name in earlier_flags else flag)
     merged += [pl.col(n) for n in earlier_flags if n not in {f.meta.output_name() for f in flags}]
     return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged)
+
+
+def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:
+    """Whether a column of this dtype holds the canonical kind already (casting cannot fail or
+    lose anything; naive datetimes still need their time zone, so they are not)."""
+    if kind is Kind.DATETIME:
+        return isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
+    if kind is Kind.FLOAT:
+        return dtype.is_numeric()
+    if kind is Kind.INT:
+        return dtype.is_integer()
+    if kind is Kind.BOOL:
+        return dtype == pl.Boolean
+    return False
+
+
+def _vocabulary(name: str) -> str:
+    return f"__vocabulary_{name}"
 
 
 def _fast(name: str) -> str:

@@ -112,7 +112,10 @@ def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         return pl.when(value.is_finite()).then(value)
     if dtype == pl.Boolean:
         return pl.lit(None, pl.Float64)  # true/false is not a number: reported
-    value = blank_to_null(raw.cast(pl.String)).cast(pl.Float64, strict=False)
+    text = raw.cast(pl.String)
+    # most values read directly; only those that do not are trimmed and read again
+    direct = text.cast(pl.Float64, strict=False)
+    value = pl.coalesce(direct, blank_to_null(pl.when(direct.is_null()).then(text)).cast(pl.Float64, strict=False))
     return pl.when(value.is_finite()).then(value)  # "NaN" and "inf" are not measurements
 
 
@@ -144,6 +147,37 @@ def boolean(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def string(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return blank_to_null(raw.cast(pl.String))
+
+
+def vocabulary(raw: pl.Expr, words: tuple[str, ...]) -> pl.Expr:
+    """A vocabulary column (channel, priority, status) as a struct of ``value`` (trimmed,
+    lower case, null when not a canonical word) and ``invalid`` (the trimmed text that is not
+    one). Worked out once per distinct value and applied with a hash lookup: a column of a
+    million rows holds a handful of distinct words, and string functions over every row cost
+    several times more.
+
+    >>> s = pl.Series(["Email", " chat ", "fax", "", None])
+    >>> pl.select(vocabulary(pl.lit(s), ("email", "chat")).alias("v")).unnest("v").rows()
+    [('email', None), ('chat', None), (None, 'fax'), (None, None), (None, None)]
+    """
+    allowed = frozenset(words)
+
+    def lookup(column: pl.Series) -> pl.Series:
+        values: dict[str, str | None] = {}
+        invalid: dict[str, str | None] = {}
+        for original in column.unique().drop_nulls().to_list():
+            text = original.strip()
+            word = text.lower()
+            values[original] = word if word in allowed else None
+            invalid[original] = text if text and word not in allowed else None
+        return pl.DataFrame({
+            "value": column.replace_strict(values, default=None, return_dtype=pl.String),
+            "invalid": column.replace_strict(invalid, default=None, return_dtype=pl.String),
+        }).to_struct(column.name)
+
+    return raw.cast(pl.String).map_batches(
+        lookup, return_dtype=pl.Struct({"value": pl.String, "invalid": pl.String})
+    )
 
 
 def parse(
