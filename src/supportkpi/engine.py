@@ -27,6 +27,8 @@ from supportkpi import sla as sla_rules
 from supportkpi.config import SlaPolicy, suggest
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY, Context, Measure, NotAvailable, backlog
+from supportkpi.metrics._durations import calendar_column, elapsed_seconds
+from supportkpi.metrics._queue import HANDLE_PARTS, HANDLE_TIME
 from supportkpi.results import ComputeResult, Group, InputInfo, KpiResult
 from supportkpi.schedules import Calendars
 from supportkpi.schema import COLUMNS, DUPLICATE, SOURCE, is_internal
@@ -76,6 +78,19 @@ def compute(
     ]
     if business_ends and "created_at" in columns:
         prepared = prepared.with_columns(sla_rules.business_columns(calendars, columns, business_ends))
+        columns = frozenset(prepared.collect_schema().names())
+    calendar_ends = [
+        (end, given) for kpi_id, (end, given) in sla_rules.ENDS.items()
+        if kpi_id in kpi_ids and end not in business_ends and (end in columns or given in columns)
+    ]
+    if "aht" in kpi_ids and set(HANDLE_PARTS) <= columns:
+        prepared = prepared.with_columns(pl.sum_horizontal(pl.col(p) for p in HANDLE_PARTS).alias(HANDLE_TIME))
+        columns = frozenset(prepared.collect_schema().names())
+    if calendar_ends and "created_at" in columns:
+        ctx = Context(columns=columns)
+        prepared = prepared.with_columns(
+            elapsed_seconds(ctx, end, given).alias(calendar_column(end)) for end, given in calendar_ends
+        )
         columns = frozenset(prepared.collect_schema().names())
     lazy = prepared
     ctx = Context(columns=columns)

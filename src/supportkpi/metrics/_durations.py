@@ -21,6 +21,13 @@ def business_column(end: str) -> str:
     return f"_business_seconds_{end}"
 
 
+def calendar_column(end: str) -> str:
+    """Name of the engine-provided column of calendar seconds from ``created_at`` to ``end``:
+    computed once per row before the aggregation, rather than inside each of the KPI's ten or
+    so aggregations (a third of the time of a 10M-row run)."""
+    return f"_calendar_seconds_{end}"
+
+
 def ticket_duration(
     ctx: Context,
     end: str,
@@ -34,6 +41,8 @@ def ticket_duration(
         if not ctx.has(business_column(end)):
             raise NotAvailable(["a business-hours calendar"])
         seconds = pl.col(business_column(end))
+    elif ctx.has(calendar_column(end)):
+        seconds = pl.col(calendar_column(end))
     else:
         seconds = elapsed_seconds(ctx, end, given_seconds)
     has_value = seconds.is_not_null()

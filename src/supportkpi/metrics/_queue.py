@@ -50,13 +50,18 @@ def short_abandon(ctx: Context, short_abandon_seconds: float) -> pl.Expr:
     return abandoned(ctx) & has_wait(ctx) & (pl.col("wait_seconds") < short_abandon_seconds)
 
 
+HANDLE_TIME = "_handle_seconds"
+"""Engine-provided ``talk + hold + acw`` per contact (computed once, not in every aggregation)."""
+HANDLE_PARTS = ("talk_seconds", "hold_seconds", "acw_seconds")
+
+
 def handle_time(ctx: Context, parts: tuple[str, ...], statistic: str) -> Measure:
     """Shared shape of AHT and its parts: the statistic over answered contacts of
     ``sum(parts)``, in seconds."""
     ctx.need(*parts)
     is_answered = ctx.rows & answered(ctx)
     complete = pl.all_horizontal(ctx.known(p) for p in parts)
-    seconds = pl.sum_horizontal(pl.col(p) for p in parts)
+    seconds = pl.col(HANDLE_TIME) if parts == HANDLE_PARTS and ctx.has(HANDLE_TIME) else pl.sum_horizontal(pl.col(p) for p in parts)
     negative = complete & (pl.min_horizontal(pl.col(p) for p in parts) < 0)
     excluded = {
         "unanswered": ctx.rows & abandoned(ctx),
