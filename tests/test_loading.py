@@ -669,3 +669,25 @@ def test_blank_line_is_reported_as_a_row_without_created_at(tmp_path):
     assert found[("missing value", "created_at")].count == 1
     # T2 comes after it: row 3
     assert found[("unparseable value", "csat")].examples[0]["row"] == 3
+
+
+def test_padded_and_blank_values_are_read_and_bad_ones_kept(tmp_path):
+    """Text is parsed as it is and only the values that do not read are trimmed and retried:
+    padded values still read, blanks are missing (not errors), bad ones keep their raw text."""
+    from supportkpi.loading import load
+
+    path = tmp_path / "edge.csv"
+    path.write_text(
+        "ticket_id,created_at,csat,abandoned,wait_seconds,channel\n"
+        "1, 2025-01-01T00:00:00Z , 5 ,  true ,  12.5 , Email \n"
+        "2,2025-01-01T01:00:00Z,   ,,   ,\n"
+        "3,2025-01-01T02:00:00Z,x,maybe,abc,fax\n"
+    )
+    frame = load([str(path)]).frame.collect()
+    assert frame["csat"].to_list() == [5.0, None, None]
+    assert frame["abandoned"].to_list() == [True, None, None]
+    assert frame["wait_seconds"].to_list() == [12.5, None, None]
+    assert frame["channel"].to_list() == ["email", None, None]
+    assert frame["created_at"].null_count() == 0
+    flags = frame.select("_invalid_csat", "_invalid_abandoned", "_invalid_wait_seconds", "_invalid_channel")
+    assert flags.rows() == [(None,) * 4, (None,) * 4, ("x", "maybe", "abc", "fax")]
