@@ -101,12 +101,7 @@ def load(
         frame, chosen, confidence = _canonical(
             raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
         )
-        vendor = next(
-            (v for v, patterns in (vendors_by_path or {}).items() if any(matches(path, p) for p in patterns)),
-            None,
-        )
-        if vendor is not None:
-            frame = frame.with_columns(pl.lit(vendor, pl.String).alias("vendor"))
+        frame = _with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
         inputs.append(InputInfo(path=path, format=fmt, rows=0, source=chosen, confidence=confidence))
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
@@ -165,16 +160,23 @@ def load_intervals(
             raw.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE)),
             timezone=timezone, datetime_format=datetime_format, decimal_comma=comma,
         )
-        vendor = next(
-            (v for v, patterns in (vendors_by_path or {}).items() if any(matches(path, p) for p in patterns)),
-            None,
-        )
-        if vendor is not None:
-            frame = frame.with_columns(pl.lit(vendor, pl.String).alias("vendor"))
+        frame = _with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
         inputs.append(InputInfo(path=path, format=fmt, rows=0, source="interval report"))
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     return Loaded(frame=frame, inputs=inputs)
+
+
+def _with_vendor(
+    frame: pl.LazyFrame, path: str, vendors_by_path: Mapping[str, Sequence[str]] | None
+) -> pl.LazyFrame:
+    """The vendor whose file patterns (kpi.yaml ``vendors.<name>.match``) match the path, as the
+    ``vendor`` of every row of that file."""
+    vendor = next(
+        (v for v, patterns in (vendors_by_path or {}).items() if any(matches(path, p) for p in patterns)),
+        None,
+    )
+    return frame if vendor is None else frame.with_columns(pl.lit(vendor, pl.String).alias("vendor"))
 
 
 def _source_for(path: str, patterns: Mapping[str, str]) -> str | None:

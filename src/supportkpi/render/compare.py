@@ -4,14 +4,12 @@ multiple-comparison correction and the notes (mix, open tickets, benchmark sourc
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from html import escape
 from typing import Any
 
 from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
-from supportkpi.render.csv import neutralise
+from supportkpi.render.csv import csv_text
 from supportkpi.render.json import _default
 from supportkpi.render.scorecard import difference_unit, level_text, measure
 from supportkpi.render.text import markdown_cell, one_line
@@ -180,12 +178,7 @@ def rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
 
 
 def render_csv(comparison: Comparison) -> str:
-    header, body = rows(comparison)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else neutralise(v) for v in row] for row in body)
-    return buffer.getvalue()
+    return csv_text(*rows(comparison))
 
 
 def _md(text: str) -> str:

@@ -57,10 +57,13 @@ def table(result: ComputeResult) -> tuple[list[str], list[list[object]]]:
 
 
 def render(result: ComputeResult) -> str:
-    header, rows = table(result)
+    return csv_text(*table(result))
+
+
+def csv_text(header: list[str], rows: list[list[object]]) -> str:
+    """Header and rows as spreadsheet-safe CSV text (every view's CSV goes through here)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    writer.writerows(["" if v is None else neutralise(v) for v in row] for row in rows)
     return out.getvalue()

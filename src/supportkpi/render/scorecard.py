@@ -7,12 +7,10 @@ repeats it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
-from supportkpi.render.csv import neutralise
+from supportkpi.render.csv import csv_text
 from supportkpi.render.json import _default
 from supportkpi.render.text import format_measure, markdown_cell, one_line
 from supportkpi.scorecard import GroupScore, Scorecard
@@ -215,12 +213,7 @@ def rows(card: Scorecard) -> tuple[list[str], list[list[Any]]]:
 
 
 def render_csv(card: Scorecard) -> str:
-    header, body = rows(card)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else neutralise(v) for v in row] for row in body)
-    return buffer.getvalue()
+    return csv_text(*rows(card))
 
 
 def render_markdown(card: Scorecard) -> str:
