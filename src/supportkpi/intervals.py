@@ -144,12 +144,13 @@ def is_interval_table(columns: Iterable[str]) -> bool:
     >>> is_interval_table(["ticket_id", "created_at", "abandoned", "wait_seconds"])
     False
     """
-    names = {_normalized(c) for c in columns}
+    names = {normalized_name(c) for c in columns}
     counts = "offered" in names or {"answered", "abandoned"} <= names
     return "interval_start" in names and counts and "ticket_id" not in names
 
 
-def _normalized(name: str) -> str:
+def normalized_name(name: str) -> str:
+    """A header as an interval column name: lower case, spaces and hyphens as underscores."""
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 

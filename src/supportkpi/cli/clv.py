@@ -110,6 +110,7 @@ def clv_command(
     settings, timezone, loaded = options.load_inputs(
         files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator, decimal_comma=decimal_comma,
+        settings=settings,
     )
     frame, order_fmt, order_sep = read_orders(orders, order_fmt, encoding=encoding, separator=separator, renames=renames)
     comma = decimal_comma if decimal_comma is not None else order_sep == ";"

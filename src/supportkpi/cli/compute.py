@@ -56,6 +56,7 @@ def compute_command(
         files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator,
         decimal_comma=decimal_comma, group_by=split_list(by), intervals=interval_report,
+        settings=settings,
     )
     if interval_report:
         if breaches:

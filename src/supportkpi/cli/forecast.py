@@ -80,7 +80,7 @@ def forecast_command(
     settings, timezone, loaded = options.load_inputs(
         files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
         input_format=input_format, encoding=encoding, separator=separator,
-        decimal_comma=decimal_comma, group_by=grouping,
+        decimal_comma=decimal_comma, group_by=grouping, settings=settings,
     )
     try:
         result = compute(

@@ -194,16 +194,21 @@ def load_inputs(
     decimal_comma: bool | None,
     group_by: list[str] | None = None,
     intervals: bool = False,
+    settings: Config | None = None,
 ):
     """kpi.yaml, then every input loaded through its source preset: (settings, timezone, loaded).
-    ``intervals``: the inputs are interval reports (:mod:`supportkpi.intervals`)."""
+    ``intervals``: the inputs are interval reports (:mod:`supportkpi.intervals`). ``settings``:
+    kpi.yaml as the command read it already (it is not read and validated twice)."""
     from supportkpi.loading import load, readers
 
     if input_format is not None and input_format not in readers.FORMATS:
         raise UsageError(f"--input-format '{input_format}': expected one of {', '.join(readers.FORMATS)}")
     if separator is not None and len(separator.encode().decode("unicode_escape")) != 1:
         raise UsageError(f"--separator '{separator}': expected one character, e.g. ';' or '\\t'")
-    settings, timezone = config_and_timezone(config_path, tz)
+    if settings is None:
+        settings, timezone = config_and_timezone(config_path, tz)
+    else:
+        timezone = tz or settings.timezone  # --tz was checked when kpi.yaml was read
     if intervals:
         from supportkpi.loading import load_intervals
 

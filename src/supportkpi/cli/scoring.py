@@ -44,7 +44,7 @@ def build_scorecard(
     params = options.kpi_params(settings, hours)
     end = options.parse_as_of(as_of, timezone)
     settings, timezone, loaded = options.load_inputs(
-        files, config, group_by=[g for g in grouping if g != "none"], **read_options
+        files, config, group_by=[g for g in grouping if g != "none"], settings=settings, **read_options
     )
     if not grouping:
         grouping = ["vendor"] if "vendor" in loaded.frame.collect_schema().names() else []

@@ -148,7 +148,7 @@ def load_intervals(
         names = raw.collect_schema().names()
         renames = {h: c for c, h in (mapping or {}).items() if h in names}
         for name in names:
-            key = intervals._normalized(name)
+            key = intervals.normalized_name(name)
             if name not in renames and key in intervals.INTERVAL_SCHEMA and key not in renames.values():
                 renames[name] = key
         raw, _ = _clean_headers(raw.rename(renames), [renames.get(n, n) for n in names])
