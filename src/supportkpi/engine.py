@@ -22,11 +22,12 @@ from typing import Any
 
 import polars as pl
 
-from supportkpi import quality
+from supportkpi import dedupe, quality, quantiles, spill
 from supportkpi import sla as sla_rules
 from supportkpi.config import SlaPolicy, suggest
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY, Context, Measure, NotAvailable, backlog
+from supportkpi.metrics._base import OrderStatistic
 from supportkpi.metrics._durations import calendar_column, elapsed_seconds
 from supportkpi.metrics._queue import HANDLE_PARTS, HANDLE_TIME
 from supportkpi.results import ComputeResult, Group, InputInfo, KpiResult
@@ -51,6 +52,7 @@ def compute(
     sla: Sequence[SlaPolicy] = (),
     as_of: datetime | None = None,
     samples: bool = False,
+    memory: str = "auto",
 ) -> ComputeResult:
     """Compute KPIs per group of ``by`` (and ``period`` of ``created_at`` in ``timezone``).
 
@@ -59,9 +61,51 @@ def compute(
     (``clock: business``) and ``sla`` policies, which are judged at ``as_of`` (default: the
     latest timestamp in the data). ``samples`` also collects, per group, the per-contact values
     of duration and mean KPIs (``KpiResult.sample``) for statistical comparisons.
+
+    ``memory`` picks how the input is read, with the same numbers either way: ``"in-memory"``
+    reads it once for every query of the run, and memory grows with the rows (medians need every
+    value); ``"bounded"`` keeps memory bounded: the input is typed once into a temporary Parquet
+    file (:mod:`supportkpi.spill`), and one streaming query at a time reads it, with medians and
+    percentiles in two passes (:mod:`supportkpi.quantiles`) and duplicate ids found per hash
+    partition (:mod:`supportkpi.dedupe`). ``"auto"``: bounded when the inputs hold more than
+    ``quantiles.ONE_PASS_ROWS`` rows by their ``estimated_rows``.
     """
+    bounded = _bounded(memory, inputs)
+    if not bounded:
+        return _compute(
+            with_duplicate_flag(_conform(frame.lazy())), kpis, by=by, period=period, timezone=timezone,
+            params=params, inputs=inputs, calendars=calendars, sla=sla, as_of=as_of, samples=samples,
+            bounded=False,
+        )
+    with spill.on_disk(_conform(frame.lazy())) as typed:
+        columns = typed.collect_schema().names()
+        if DUPLICATE in columns or not dedupe.applies(set(columns)):
+            prepared = with_duplicate_flag(typed)
+        else:
+            prepared = dedupe.with_duplicate_flag(typed, _rows(inputs))
+        return _compute(
+            prepared, kpis, by=by, period=period, timezone=timezone,
+            params=params, inputs=inputs, calendars=calendars, sla=sla, as_of=as_of, samples=samples,
+            bounded=True,
+        )
+
+
+def _compute(
+    prepared: pl.LazyFrame,
+    kpis: Sequence[str] | None,
+    *,
+    by: Sequence[str],
+    period: str | None,
+    timezone: str,
+    params: Mapping[str, Mapping[str, Any]] | None,
+    inputs: Sequence[InputInfo],
+    calendars: Calendars | None,
+    sla: Sequence[SlaPolicy],
+    as_of: datetime | None,
+    samples: bool,
+    bounded: bool,
+) -> ComputeResult:
     params = params or {}
-    prepared = with_duplicate_flag(_conform(frame.lazy()))
     columns = frozenset(prepared.collect_schema().names())
     kpi_ids = check_kpis(kpis)
     if kpis and SLA_COMPLIANCE not in kpi_ids:
@@ -136,6 +180,19 @@ def compute(
     if "created_at" in columns:
         lazy = lazy.filter(pl.col("created_at").is_not_null())  # reported by quality.plan
 
+    # Order statistics (medians, p90) are not aggregations that stream: their per-row values
+    # become columns here and are computed apart, by quantiles.
+    value_columns: list[pl.Expr] = []
+    requests: list[quantiles.Request] = []
+    for kpi_id, m in measures.items():
+        for name, stat in _order_statistics(kpi_id, m):
+            column = next((c for c in value_columns if c.meta.undo_aliases().meta.eq(stat.values)), None)
+            if column is None:
+                column = stat.values.alias(f"_order_values_{len(value_columns)}")
+                value_columns.append(column)
+            requests.append(quantiles.Request(name, column.meta.output_name(), stat.percent))
+    if value_columns:
+        lazy = lazy.with_columns(value_columns)
     aggregations = [
         expr.alias(name) for kpi_id, m in measures.items() for name, expr in _named(kpi_id, m)
     ]
@@ -147,21 +204,45 @@ def compute(
     if DUPLICATE in columns:
         aggregations.append(pl.col(DUPLICATE).sum().cast(pl.Int64).alias("_duplicates"))
     backlog_by_period = period is not None and "backlog" in measures
+    extra: list[pl.LazyFrame] = []
     if backlog_by_period:
         # Backlog is a stock carried across periods: counts collected in this same pass
         period_of = lambda e: _period_of(e, period, timezone)  # noqa: E731
-        aggregations += [e.alias(n) for n, e in backlog.period_aggregations(ctx, period_of).items()]
+        aggregations.append(backlog.created(ctx).alias(backlog.CREATED))
+        extra.append(backlog.resolved_per_period(lazy, ctx, list(by), period_of))
     if keys:
         plan = lazy.group_by(keys).agg(aggregations).sort(keys, nulls_last=True)
     else:
         plan = lazy.select(aggregations)
-    collected = pl.collect_all([plan, *quality.plan(prepared, columns)])
-    table = collected[0]
+    if requests and not bounded:
+        extra.append(quantiles.one_pass(lazy, keys, requests))
+    plans = [plan, *extra, *quality.plan(prepared, columns)]
+    if bounded:
+        # One query at a time: queries collected together share one scan, but the streaming
+        # engine then buffers rows for whichever query is behind, in memory that grows with the
+        # input (10M rows: 0.8 GiB for one extra query). The input is a typed Parquet copy here,
+        # so each query reads only its columns. The report's examples are looked for only when
+        # its counts found something (that query would otherwise read every flag column).
+        collected = [p.collect() for p in plans[:-2]]
+        found = quality.has_problems(collected[-1])
+        collected += [plans[-2].collect() if found else pl.DataFrame(), plans[-1].collect()]
+    else:
+        # one collect: polars reads the input once for the KPI pass, its extras and the report
+        collected = pl.collect_all(plans)
+    table, extra_tables = collected[0], collected[1 : 1 + len(extra)]
+    report_tables = collected[1 + len(extra) :]
+    if requests:
+        if bounded:
+            counts = pl.concat([p.collect() for p in quantiles.histogram(lazy, keys, requests)])
+            targets = quantiles.locate(counts, keys, requests)
+            fetched = [p.collect() for p in quantiles.fetch(lazy, keys, targets)] if not targets.is_empty() else []
+            order = quantiles.finish(targets, pl.concat(fetched) if fetched else pl.DataFrame(), keys, requests)
+        else:
+            order = extra_tables[-1]
+        table = _with_order_statistics(table, order, keys)
     if backlog_by_period:
-        table = backlog.carry_over(table, list(by), _PERIOD_START).sort(keys, nulls_last=True)
-    findings, latest, rows_per_source = quality.report(
-        collected[1 : 1 + quality.QUERIES], columns, [i.path for i in inputs]
-    )
+        table = backlog.carry_over(table, extra_tables[0], list(by), _PERIOD_START).sort(keys, nulls_last=True)
+    findings, latest, rows_per_source = quality.report(report_tables, columns, [i.path for i in inputs])
     as_of = as_of or latest
 
     groups = [
@@ -267,13 +348,53 @@ def _measures(
 
 
 def _named(kpi_id: str, m: Measure) -> Iterable[tuple[str, pl.Expr]]:
-    """Flat, collision-free output names for the expressions of one KPI."""
-    yield f"{kpi_id}__value", m.value
+    """Flat, collision-free output names for the aggregation expressions of one KPI."""
+    if not isinstance(m.value, OrderStatistic):
+        yield f"{kpi_id}__value", m.value
     yield f"{kpi_id}__n", m.n
     for i, expr in enumerate(m.excluded.values()):
         yield f"{kpi_id}__x{i}", expr.fill_null(False).sum().cast(pl.Int64)
     for name, expr in m.stats.items():
-        yield f"{kpi_id}__s_{name}", expr
+        if not isinstance(expr, OrderStatistic):
+            yield f"{kpi_id}__s_{name}", expr
+
+
+def _order_statistics(kpi_id: str, m: Measure) -> Iterable[tuple[str, OrderStatistic]]:
+    """The order statistics of one KPI, under the output names :func:`_named` leaves out."""
+    if isinstance(m.value, OrderStatistic):
+        yield f"{kpi_id}__value", m.value
+    for name, stat in m.stats.items():
+        if isinstance(stat, OrderStatistic):
+            yield f"{kpi_id}__s_{name}", stat
+
+
+MEMORY = ("auto", "in-memory", "bounded")
+
+
+def check_memory(memory: str) -> None:
+    if memory not in MEMORY:
+        raise UsageError(f"--memory '{memory}': expected one of {', '.join(MEMORY)}")
+
+
+def _bounded(memory: str, inputs: Sequence[InputInfo]) -> bool:
+    check_memory(memory)
+    if memory != "auto":
+        return memory == "bounded"
+    return _rows(inputs) > quantiles.ONE_PASS_ROWS
+
+
+def _rows(inputs: Sequence[InputInfo]) -> int:
+    return sum(i.estimated_rows or 0 for i in inputs)
+
+
+def _with_order_statistics(table: pl.DataFrame, order: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """The KPI table with the order statistics' columns, matched on the group keys."""
+    if not keys:
+        return pl.concat([table, order], how="horizontal") if order.height else table.with_columns(
+            pl.lit(None, pl.Float64).alias(c) for c in order.columns
+        )
+    order = order.with_columns(pl.col(k).cast(table.schema[k]) for k in keys)
+    return table.join(order, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 def _period_of(timestamp: pl.Expr, period: str, timezone: str) -> pl.Expr:

@@ -82,6 +82,12 @@ def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
     return [frame.select(counts), examples, per_source]
 
 
+def has_problems(counts: pl.DataFrame) -> bool:
+    """Whether the counts query of :func:`plan` found rows its examples query would list."""
+    row = counts.row(0, named=True)
+    return any(v for k, v in row.items() if k.startswith("invalid:") or k == "duplicates")
+
+
 def report(
     collected: Sequence[pl.DataFrame], columns: frozenset[str], paths: Sequence[str]
 ) -> tuple[list[Finding], datetime | None, dict[int, int]]:

@@ -65,6 +65,9 @@ class InputInfo:
     source: str | None = None
     confidence: float | None = None
     """Share of the preset's signature fields found, when the source was detected."""
+    estimated_rows: int | None = None
+    """Rows the file holds, as the loader estimated them before reading (for the engine's
+    choice of memory-bounded methods); not part of any output."""
 
 
 @dataclass
@@ -122,7 +125,10 @@ class ComputeResult:
                 "timezone": self.timezone,
                 "as_of": self.as_of.isoformat() if self.as_of else None,
             },
-            "inputs": [{k: v for k, v in asdict(i).items() if v is not None} for i in self.inputs],
+            "inputs": [
+                {k: v for k, v in asdict(i).items() if v is not None and k != "estimated_rows"}
+                for i in self.inputs
+            ],
             "groups": [
                 {"keys": g.keys, "kpis": {k: r.to_dict() for k, r in g.kpis.items()}}
                 for g in self.groups

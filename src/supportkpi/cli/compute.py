@@ -33,13 +33,14 @@ def compute_command(
     as_of: str = options.AS_OF,
     breaches: bool = typer.Option(False, "--breaches", help="List the contacts that breached an SLA policy."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 on any data error."),
+    memory: str = options.MEMORY,
     quiet: bool = options.QUIET,
     no_color: bool = options.NO_COLOR,
 ) -> None:
     """Compute KPIs from exports (canonical columns or a source preset; see `supportkpi kpis`)."""
     import polars as pl
 
-    from supportkpi.engine import check_kpis, check_period, compute
+    from supportkpi.engine import check_kpis, check_memory, check_period, compute
     from supportkpi.render import FORMATS, render_text
     from supportkpi.schedules import Calendars
 
@@ -48,6 +49,7 @@ def compute_command(
     # Usage errors first (exit 2 wins over a data error found while loading)
     kpi_ids = check_kpis(split_list(kpi))
     check_period(period)
+    check_memory(memory)
     settings, timezone = options.config_and_timezone(config, tz)
     params = options.kpi_params(settings, hours)
     end = options.parse_as_of(as_of, timezone)
@@ -81,6 +83,7 @@ def compute_command(
             result = compute(
                 loaded.frame, kpi_ids, by=split_list(by), period=period, timezone=timezone,
                 params=params, inputs=loaded.inputs, calendars=calendars, sla=settings.sla, as_of=end,
+                memory=memory,
             )
     except pl.exceptions.PolarsError as exc:
         raise DataError(read_failure(loaded.inputs, exc)) from None

@@ -175,6 +175,11 @@ PERIOD = typer.Option(None, "--period", "-p", help="day, week, month or quarter 
 QUIET = typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr.")
 NO_COLOR = typer.Option(False, "--no-color", help="No colour in the table.")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+MEMORY = typer.Option(
+    "auto", "--memory",
+    help="in-memory (fast), bounded (large inputs: a temporary typed copy, one streaming pass at a "
+    "time) or auto: bounded above 10 million rows. The numbers are the same.",
+)
 DECIMAL_COMMA = typer.Option(
     None, "--decimal-comma/--decimal-point", help="Numbers written 4,5 (default: on for ;-separated files)."
 )

@@ -103,7 +103,12 @@ def load(
         )
         frame = _with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
-        inputs.append(InputInfo(path=path, format=fmt, rows=0, source=chosen, confidence=confidence))
+        inputs.append(
+            InputInfo(
+                path=path, format=fmt, rows=0, source=chosen, confidence=confidence,
+                estimated_rows=readers.estimate_rows(path, fmt),
+            )
+        )
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     names = [n for n in frame.collect_schema().names() if not n.startswith("_")]
     for key in group_by:  # noqa: B007

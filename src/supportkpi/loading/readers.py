@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import json
 import sys
 from dataclasses import dataclass
@@ -101,6 +102,24 @@ def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
     if fmt == "jsonl":
         return _json_lines(path, text, options.source)
     return _json_records(path, text, options.source).lazy()
+
+
+def estimate_rows(path: str, fmt: str) -> int | None:
+    """Rows the file holds, known before reading it: exact for Parquet (its footer), estimated
+    for CSV/TSV from the file size and the mean length of the first 64 KiB of lines (compressed
+    files and standard input: None). The engine uses it to pick memory-bounded methods."""
+    try:
+        if fmt == "parquet" and path != STDIN:
+            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        if fmt in ("csv", "tsv") and path != STDIN and not path.endswith(".gz"):
+            size = os.path.getsize(path)
+            with open(path, "rb") as fh:
+                head = fh.read(65536)
+            lines = head.count(b"\n")
+            return size // max(len(head) // lines, 1) if lines else 1
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+    return None
 
 
 def _recode(path: str, data: bytes, encoding: str) -> bytes:

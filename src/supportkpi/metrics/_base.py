@@ -148,15 +148,20 @@ def mean_of(values: pl.Expr, eligible: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Ex
     return sample.mean(), count(eligible), sample
 
 
-def nearest_rank(values: pl.Expr, percent: int) -> pl.Expr:
-    """Nearest-rank percentile: the smallest value with at least ``percent``% of values at or
-    below it, i.e. the ``ceil(percent/100 * n)``-th smallest. Integer arithmetic, so no
-    floating-point rounding can move the rank."""
-    values = values.drop_nulls()
-    n = values.count()
-    rank = (n * percent + 99) // 100  # ceil(n * percent / 100) for n > 0
-    # slice().first() is null for an empty group, where get() would be out of bounds
-    return values.sort().slice((rank - 1).clip(lower_bound=0), 1).first()
+@dataclass(frozen=True)
+class OrderStatistic:
+    """A statistic of sorted values (a median, a nearest-rank percentile) over the non-null
+    ``values`` of each group. It is not an aggregation expression: a median needs every value
+    of its group, which would keep the whole input in memory, so the engine computes order
+    statistics apart (:mod:`supportkpi.quantiles`, exact, in bounded memory for large inputs).
+
+    ``values`` is a per-row expression, null where the row does not count; ``percent`` None
+    is the median (the mean of the two middle values of an even count, as the catalog says),
+    else the nearest-rank percentile: the ``ceil(percent/100 * n)``-th smallest value.
+    """
+
+    values: pl.Expr
+    percent: int | None = None
 
 
 STATISTICS = ("mean", "median", "p90")
@@ -167,15 +172,15 @@ def duration(
     eligible: pl.Expr,
     statistic: str,
     scale: float,
-) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr], pl.Expr]:
+) -> tuple[pl.Expr | OrderStatistic, pl.Expr, dict[str, pl.Expr | OrderStatistic], pl.Expr]:
     """Headline value, n, mean/median/p90 and the values of a duration, converted from seconds
-    by ``scale`` (3600 for hours, 1 for seconds). The median of an even count is the mean of the
-    two middle values, as the catalog says (polars' ``quantile(0.5)`` would pick one of them)."""
+    by ``scale`` (3600 for hours, 1 for seconds). The values are a per-row expression (null
+    where not eligible), so the mean streams; median and p90 are :class:`OrderStatistic`."""
     eligible = eligible.fill_null(False)
-    values = seconds.filter(eligible) / scale
-    stats = {
-        "mean": values.mean(),
-        "median": values.median(),
-        "p90": nearest_rank(values, 90),
+    per_row = pl.when(eligible).then(seconds / scale)
+    stats: dict[str, pl.Expr | OrderStatistic] = {
+        "mean": per_row.mean(),
+        "median": OrderStatistic(per_row),
+        "p90": OrderStatistic(per_row, 90),
     }
-    return stats[statistic], count(eligible), stats, values
+    return stats[statistic], count(eligible), stats, per_row.drop_nulls()

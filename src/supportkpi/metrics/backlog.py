@@ -69,34 +69,36 @@ def _counted(ctx: Context) -> pl.Expr:
     return ctx.rows & ctx.known("created_at") & ~resolution_unknown(ctx) & ~ctx.abandoned
 
 
-def period_aggregations(ctx: Context, period_of: Callable[[pl.Expr], pl.Expr]) -> dict[str, pl.Expr]:
-    """Extra aggregations for backlog by period, evaluated in the same group-by pass as every
-    other KPI (groups are keys × period of creation): how many contacts each group created, and
-    how many of them were resolved in each period (a small list per group)."""
-    counted = _counted(ctx)
+CREATED = "_backlog_created"
+
+
+def created(ctx: Context) -> pl.Expr:
+    """For backlog by period, an aggregation of the KPI pass (groups are keys × period of
+    creation): how many contacts each group created."""
+    return count(_counted(ctx))
+
+
+def resolved_per_period(
+    frame: pl.LazyFrame, ctx: Context, keys: list[str], period_of: Callable[[pl.Expr], pl.Expr]
+) -> pl.LazyFrame:
+    """For backlog by period, a query collected with the KPI pass: how many contacts of each
+    group of ``keys`` were resolved in each period (``_period``, ``_resolved``)."""
     resolved = resolved_at(ctx)
-    return {
-        "_backlog_created": count(counted),
-        "_backlog_resolved": period_of(resolved)
-        .alias("_period")
-        .filter(counted & resolved.is_not_null())
-        .value_counts(name="_count"),
-    }
+    return (
+        frame.filter(_counted(ctx) & resolved.is_not_null())
+        .group_by(*keys, period_of(resolved).alias("_period"))
+        .agg(pl.len().alias("_resolved"))
+    )
 
 
-def carry_over(table: pl.DataFrame, keys: list[str], period_column: str) -> pl.DataFrame:
-    """Backlog at the end of each period from :func:`period_aggregations`: contacts created up to
-    the period's end minus those of them resolved by then, per group of ``keys``. Adds
-    ``backlog__value`` and ``backlog__n`` (contacts created up to the period's end)."""
-    created = table.select(*keys, period_column, pl.col("_backlog_created").alias("_created"))
-    resolved = (
-        table.select(*keys, "_backlog_resolved")
-        .explode("_backlog_resolved")
-        .drop_nulls("_backlog_resolved")
-        .unnest("_backlog_resolved")
-        .group_by([*keys, "_period"])
-        .agg(pl.col("_count").sum().alias("_resolved"))
-        .rename({"_period": period_column})
+def carry_over(table: pl.DataFrame, resolved: pl.DataFrame, keys: list[str], period_column: str) -> pl.DataFrame:
+    """Backlog at the end of each period: contacts created up to the period's end (``table``'s
+    :data:`CREATED` per keys and period) minus those of them resolved by then
+    (:func:`resolved_per_period`), per group of ``keys``. Adds ``backlog__value`` and
+    ``backlog__n`` (contacts created up to the period's end)."""
+    created = table.select(*keys, period_column, pl.col(CREATED).alias("_created"))
+    resolved = resolved.rename({"_period": period_column}).with_columns(
+        pl.col(period_column).cast(table.schema[period_column])
     )
     both = created.join(resolved, on=[*keys, period_column], how="full", coalesce=True, nulls_equal=True)
     cumulative = [
@@ -109,6 +111,6 @@ def carry_over(table: pl.DataFrame, keys: list[str], period_column: str) -> pl.D
         (cumulative[0] - cumulative[1]).cast(pl.Int64).alias("backlog__value"),
         cumulative[0].cast(pl.Int64).alias("backlog__n"),
     )
-    return table.drop("backlog__value", "backlog__n", "_backlog_created", "_backlog_resolved").join(
+    return table.drop("backlog__value", "backlog__n", CREATED, strict=False).join(
         stock, on=[*keys, period_column], how="left", nulls_equal=True
     )

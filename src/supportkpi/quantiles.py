@@ -1,0 +1,192 @@
+"""Exact order statistics (medians, nearest-rank percentiles) per group, in bounded memory.
+
+A median needs every value of its group. Held in memory, the values of a year of contacts (seven
+durations of 8 bytes each) outgrow the machine long before the rest of the KPI pass does, which
+streams in constant memory. So there are two ways to the same numbers:
+
+* **One pass** (:func:`one_pass`): each group's values are gathered and sorted, in the same scan
+  as the KPI pass. Memory grows with the rows; the engine uses it for inputs up to
+  ``ONE_PASS_ROWS``, where it is the faster way.
+* **Two passes**: the first (:func:`histogram`, beside the KPI pass) counts each group's values
+  in buckets ``floor(sqrt(|v|) * 32)``, mirrored for negative values. The buckets are in the
+  order of the values, because IEEE 754 square roots are correctly rounded (so monotone) and
+  multiplying by 32 is exact. :func:`locate` finds the bucket holding each wanted rank, and the
+  rank within it. The second pass (:func:`fetch`) keeps only the values in those buckets, as
+  distinct values with their counts, and :func:`finish` reads the rank off them. Memory is
+  bounded by the number of buckets and of distinct values in the wanted buckets, not by rows.
+
+Both give the median of an even count as the mean of the two middle values and the p-th
+nearest-rank percentile as the ``ceil(p/100 * n)``-th smallest value, with the same arithmetic,
+so their results are identical (a property test checks it)::
+
+    >>> import polars as pl
+    >>> frame = pl.LazyFrame({"g": ["a", "a", "a", "a", "b"], "v": [4.0, 1.0, 3.0, None, 7.0]})
+    >>> wanted = [Request("median", "v"), Request("p90", "v", 90)]
+    >>> one_pass(frame, ["g"], wanted).collect().sort("g").rows()
+    [('a', 3.0, 4.0), ('b', 7.0, 7.0)]
+    >>> counts = pl.concat(pl.collect_all(histogram(frame, ["g"], wanted)))
+    >>> targets = locate(counts, ["g"], wanted)
+    >>> values = pl.concat(pl.collect_all(fetch(frame, ["g"], targets)))
+    >>> finish(targets, values, ["g"], wanted).sort("g").rows()
+    [('a', 3.0, 4.0), ('b', 7.0, 7.0)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+ONE_PASS_ROWS = 10_000_000
+"""Inputs of more rows (estimated from the files) take the two-pass way. At 10M rows, one pass
+keeps about 1.5 GiB of values; past it the bounded two passes are the safer way."""
+
+BUCKETS_PER_UNIT = 32.0
+_ALL = "_all_rows"  # the one group of a run without keys
+_VARIABLE, _VALUE, _BUCKET, _COUNT = "_column", "_value", "_bucket", "_count"
+
+
+@dataclass(frozen=True)
+class Request:
+    """The statistic ``name`` of the per-row values in ``column`` (null: the row does not count):
+    the median when ``percent`` is None, else the nearest-rank ``percent``-th percentile."""
+
+    name: str
+    column: str
+    percent: int | None = None
+
+
+def ranks(n: pl.Expr, percent: int | None) -> list[pl.Expr]:
+    """The 1-based ranks a statistic of ``n`` sorted values reads: the one or two middle ranks
+    of a median (equal for odd ``n``), or ``ceil(percent * n / 100)`` in integer arithmetic, so
+    no rounding can move it."""
+    if percent is None:
+        return [(n + 1) // 2, n // 2 + 1]
+    return [(n * percent + 99) // 100]
+
+
+def one_pass(frame: pl.LazyFrame, keys: Sequence[str], requests: Sequence[Request]) -> pl.LazyFrame:
+    """The statistics per group of ``keys``, from each group's sorted values."""
+    aggregations = []
+    for request in requests:
+        values = pl.col(request.column).drop_nulls().sort()
+        n = values.len()
+        first, *rest = ranks(n, request.percent)
+        last = rest[0] if rest else first
+        # slice().mean() is null for an empty group, and (a + b) / 2 for two middle values
+        aggregations.append(values.slice((first - 1).clip(lower_bound=0), last - first + 1).mean().alias(request.name))
+    return frame.group_by(keys).agg(aggregations) if keys else frame.select(aggregations)
+
+
+def bucket(values: pl.Expr) -> pl.Expr:
+    """Bucket numbers in the order of the values: ``floor(sqrt(v) * 32)`` for ``v >= 0`` and
+    ``-floor(sqrt(-v) * 32) - 1`` below zero.
+
+    >>> s = pl.Series([-4.0, -0.01, 0.0, 0.001, 1.0, 1.0001, 100.0])
+    >>> pl.select(bucket(pl.lit(s))).to_series().to_list()
+    [-65, -4, 0, 1, 32, 32, 320]
+    """
+    root = (values.abs().sqrt() * BUCKETS_PER_UNIT).floor().cast(pl.Int64)
+    return pl.when(values >= 0).then(root).otherwise(-root - 1)
+
+
+def _index(keys: Sequence[str]) -> list[str]:
+    return list(keys) or [_ALL]
+
+
+def _values(frame: pl.LazyFrame, keys: Sequence[str], column: str) -> pl.LazyFrame:
+    """The non-null values of one column with their group keys."""
+    index = _index(keys)
+    frame = frame if keys else frame.with_columns(pl.lit(0, pl.Int8).alias(_ALL))
+    return frame.select(*index, pl.col(column).alias(_VALUE)).filter(pl.col(_VALUE).is_not_null())
+
+
+def histogram(frame: pl.LazyFrame, keys: Sequence[str], requests: Sequence[Request]) -> list[pl.LazyFrame]:
+    """First pass: how many values of each group fall in each bucket, one streaming query per
+    column (``_column``, ``_bucket``, ``_count``). Collect them one at a time: collected
+    together they share a scan, and the streaming engine buffers rows for the slower ones."""
+    index = _index(keys)
+    columns = list(dict.fromkeys(r.column for r in requests))
+    return [
+        _values(frame, keys, column)
+        .group_by(*index, bucket(pl.col(_VALUE)).alias(_BUCKET))
+        .agg(pl.len().alias(_COUNT))
+        .select(*index, pl.lit(column).alias(_VARIABLE), _BUCKET, _COUNT)
+        for column in columns
+    ]
+
+
+def locate(counts: pl.DataFrame, keys: Sequence[str], requests: Sequence[Request]) -> pl.DataFrame:
+    """For each group, request and rank: the bucket holding that rank and the rank within it
+    (``_within``, 1-based), from the first pass's counts."""
+    index = _index(keys)
+    per_column = [*index, _VARIABLE]
+    counts = counts.sort([*per_column, _BUCKET], nulls_last=True).with_columns(
+        pl.col(_COUNT).cum_sum().over(per_column).alias("_upto"),
+        pl.col(_COUNT).sum().over(per_column).alias("_n"),
+    )
+    targets = []
+    for request in requests:
+        rows = counts.filter(pl.col(_VARIABLE) == request.column)
+        for k, rank in enumerate(ranks(pl.col("_n"), request.percent)):
+            # the bucket where the running count first reaches the rank
+            hit = (pl.col("_upto") >= rank) & (pl.col("_upto") - pl.col(_COUNT) < rank)
+            targets.append(
+                rows.filter(hit).select(
+                    *per_column,
+                    _BUCKET,
+                    (rank - (pl.col("_upto") - pl.col(_COUNT))).alias("_within"),
+                    pl.lit(request.name).alias("_name"),
+                    pl.lit(k, pl.Int8).alias("_k"),
+                )
+            )
+    if not targets:
+        return pl.DataFrame()
+    return pl.concat(targets)
+
+
+def fetch(frame: pl.LazyFrame, keys: Sequence[str], targets: pl.DataFrame) -> list[pl.LazyFrame]:
+    """Second pass: the distinct values (with their counts) in the buckets :func:`locate` chose,
+    one streaming query per column (collect them one at a time, as :func:`histogram`'s)."""
+    index = _index(keys)
+    wanted = targets.select(*index, _VARIABLE, _BUCKET).unique()
+    return [
+        _values(frame, keys, column)
+        .with_columns(bucket(pl.col(_VALUE)).alias(_BUCKET))
+        .join(buckets.drop(_VARIABLE).lazy(), on=[*index, _BUCKET], how="semi", nulls_equal=True)
+        .group_by(*index, _BUCKET, _VALUE)
+        .agg(pl.len().alias(_COUNT))
+        .select(*index, pl.lit(column).alias(_VARIABLE), _BUCKET, _VALUE, _COUNT)
+        for (column,), buckets in wanted.group_by(_VARIABLE)
+    ]
+
+
+def finish(
+    targets: pl.DataFrame, values: pl.DataFrame, keys: Sequence[str], requests: Sequence[Request]
+) -> pl.DataFrame:
+    """The statistics per group (one column per request) from the fetched values: the value
+    whose running count within its bucket first reaches the rank; a median is the mean of its
+    two middle values."""
+    index = _index(keys)
+    names = [r.name for r in requests]
+    if targets.is_empty():
+        picked = pl.DataFrame(schema={**{k: pl.Null for k in index}, "_name": pl.String, _VALUE: pl.Float64})
+    else:
+        within_bucket = [*index, _VARIABLE, _BUCKET, "_name", "_k"]
+        picked = (
+            targets.join(values, on=[*index, _VARIABLE, _BUCKET], how="inner", nulls_equal=True)
+            .sort([*within_bucket, _VALUE], nulls_last=True)
+            .with_columns(pl.col(_COUNT).cum_sum().over(within_bucket).alias("_upto"))
+            .filter((pl.col("_upto") >= pl.col("_within")) & (pl.col("_upto") - pl.col(_COUNT) < pl.col("_within")))
+            .sort("_k")  # the mean of the middle two adds them in rank order, as one_pass does
+            .group_by([*index, "_name"], maintain_order=True)
+            .agg(pl.col(_VALUE).mean())
+        )
+    if picked.is_empty():
+        wide = pl.DataFrame(schema={k: targets.schema.get(k, pl.Null) for k in index})
+    else:
+        wide = picked.pivot(on="_name", index=index, values=_VALUE)
+    wide = wide.with_columns(pl.lit(None, pl.Float64).alias(n) for n in names if n not in wide.columns)
+    wide = wide.select(*index, *(pl.col(n).cast(pl.Float64) for n in names))
+    return wide.drop(_ALL) if not keys else wide
