@@ -1,5 +1,6 @@
-"""Exact order statistics in one pass and in two (bounded memory): hand-worked values, the two
-ways agreeing with each other and with a plain sort, and the engine's choice between them."""
+"""Exact order statistics in bounded memory (histogram, then the values of the wanted buckets):
+hand-worked values, agreement with a plain sort; the engine's in-memory and bounded runs giving
+the same numbers, and its choice between them."""
 
 from __future__ import annotations
 
@@ -19,15 +20,11 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "contacts.csv"
 WANTED = [Request("median", "v"), Request("p90", "v", 90), Request("p50", "v", 50)]
 
 
-def two_pass(frame: pl.DataFrame, keys: list[str], requests=WANTED) -> pl.DataFrame:
+def order_statistics(frame: pl.DataFrame, keys: list[str], requests=WANTED) -> pl.DataFrame:
     counts = pl.concat(pl.collect_all(quantiles.histogram(frame.lazy(), keys, requests)))
     targets = quantiles.locate(counts, keys, requests)
     fetched = pl.concat(pl.collect_all(quantiles.fetch(frame.lazy(), keys, targets))) if not targets.is_empty() else pl.DataFrame()
     return quantiles.finish(targets, fetched, keys, requests)
-
-
-def one_pass(frame: pl.DataFrame, keys: list[str], requests=WANTED) -> pl.DataFrame:
-    return quantiles.one_pass(frame.lazy(), keys, requests).collect()
 
 
 def by_key(table: pl.DataFrame, keys: list[str]) -> dict:
@@ -55,22 +52,21 @@ def test_hand_worked_values():
         ("b",): {"median": 10.0, "p90": 10.0, "p50": 10.0},
         ("c",): {"median": None, "p90": None, "p50": None},
     }
-    assert by_key(one_pass(frame, ["g"]), ["g"]) == expected
-    two = by_key(two_pass(frame, ["g"]), ["g"])
-    assert {k: two.get(k, {"median": None, "p90": None, "p50": None}) for k in expected} == expected
+    found = by_key(order_statistics(frame, ["g"]), ["g"])
+    # a group without values has no row: the engine's join gives it nulls
+    assert "c" not in {k[0] for k in found}
+    assert {k: found.get(k, {"median": None, "p90": None, "p50": None}) for k in expected} == expected
 
 
 def test_negative_values_and_zero_straddle_buckets():
     # sorted: -9, -0.25, 0, 0.0001, 7 -> median 0 (3rd), p90 the 5th (7)
     frame = pl.DataFrame({"v": [7.0, -0.25, 0.0, -9.0, 0.0001]})
-    assert two_pass(frame, []).row(0) == (0.0, 7.0, 0.0)
-    assert one_pass(frame, []).row(0) == (0.0, 7.0, 0.0)
+    assert order_statistics(frame, []).row(0) == (0.0, 7.0, 0.0)
 
 
 def test_no_keys_and_no_values():
     frame = pl.DataFrame({"v": [None, None]}, schema={"v": pl.Float64})
-    assert two_pass(frame, []).rows() in ([], [(None, None, None)])
-    assert one_pass(frame, []).rows() == [(None, None, None)]
+    assert order_statistics(frame, []).rows() in ([], [(None, None, None)])
 
 
 def test_bucket_order_follows_value_order():
@@ -90,17 +86,15 @@ values_strategy = st.one_of(
 @given(
     st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1, 2]), values_strategy), max_size=60)
 )
-def test_two_passes_equal_one_pass_and_the_definition(rows):
+def test_order_statistics_equal_the_definition(rows):
     frame = pl.DataFrame(rows, schema={"g": pl.String, "h": pl.Int64, "v": pl.Float64}, orient="row")
     keys = ["g", "h"]
     expected = {}
     for g, h, v in rows:
         expected.setdefault((g, h), []).append(v)
     want = {k: reference(vs) for k, vs in expected.items()}
-    assert by_key(one_pass(frame, keys), keys) == want
-    two = by_key(two_pass(frame, keys), keys)
-    # a group without values has no row in the two-pass result: the engine's join gives null
-    assert {k: two.get(k, reference([])) for k in want} == want
+    found = by_key(order_statistics(frame, keys), keys)
+    assert {k: found.get(k, reference([])) for k in want} == want
 
 
 @settings(max_examples=25, deadline=None)
@@ -108,8 +102,8 @@ def test_two_passes_equal_one_pass_and_the_definition(rows):
 def test_order_of_rows_does_not_matter(values, rnd):
     shuffled = list(values)
     rnd.shuffle(shuffled)
-    a = two_pass(pl.DataFrame({"v": values}, schema={"v": pl.Float64}), [])
-    b = two_pass(pl.DataFrame({"v": shuffled}, schema={"v": pl.Float64}), [])
+    a = order_statistics(pl.DataFrame({"v": values}, schema={"v": pl.Float64}), [])
+    b = order_statistics(pl.DataFrame({"v": shuffled}, schema={"v": pl.Float64}), [])
     assert a.rows() == b.rows()
 
 
@@ -145,17 +139,19 @@ def test_engine_gives_the_same_numbers_either_way(by, period):
     assert medians  # the example has durations: the comparison above compared real values
 
 
-def test_engine_picks_two_passes_for_large_inputs(monkeypatch):
+def test_engine_bounds_memory_for_large_inputs(monkeypatch):
+    from supportkpi import spill
+
     loaded = loading.load([str(EXAMPLE)])
     assert loaded.inputs[0].estimated_rows is not None
-    fetched = []
-    real_fetch = quantiles.fetch
-    monkeypatch.setattr(quantiles, "fetch", lambda *a: fetched.append(1) or real_fetch(*a))
+    copies = []
+    real_on_disk = spill.on_disk
+    monkeypatch.setattr(spill, "on_disk", lambda frame: copies.append(1) or real_on_disk(frame))
     engine.compute(loaded.frame, by=["vendor"], inputs=loaded.inputs)
-    assert not fetched  # 410 rows: one pass
-    monkeypatch.setattr(quantiles, "ONE_PASS_ROWS", 100)
+    assert not copies  # 410 rows: in memory
+    monkeypatch.setattr(engine, "IN_MEMORY_ROWS", 100)
     engine.compute(loaded.frame, by=["vendor"], inputs=loaded.inputs)
-    assert fetched == [1]
+    assert copies == [1]
 
 
 def test_order_statistics_option_is_checked():

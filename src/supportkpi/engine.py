@@ -15,8 +15,9 @@ This is the Python API behind ``supportkpi compute``::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,8 @@ from supportkpi.schema import COLUMNS, DUPLICATE, SOURCE, is_internal
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
 PERIOD_COLUMN = "period"
 _PERIOD_START = "_period_start"
+_DATED = "_dated"
+_QUALITY = "_quality "
 
 
 def compute(
@@ -68,26 +71,33 @@ def compute(
     file (:mod:`supportkpi.spill`), and one streaming query at a time reads it, with medians and
     percentiles in two passes (:mod:`supportkpi.quantiles`) and duplicate ids found per hash
     partition (:mod:`supportkpi.dedupe`). ``"auto"``: bounded when the inputs hold more than
-    ``quantiles.ONE_PASS_ROWS`` rows by their ``estimated_rows``.
+    ``IN_MEMORY_ROWS`` rows by their ``estimated_rows``.
     """
     bounded = _bounded(memory, inputs)
-    if not bounded:
-        return _compute(
-            with_duplicate_flag(_conform(frame.lazy())), kpis, by=by, period=period, timezone=timezone,
-            params=params, inputs=inputs, calendars=calendars, sla=sla, as_of=as_of, samples=samples,
-            bounded=False,
-        )
-    with spill.on_disk(_conform(frame.lazy())) as typed:
-        columns = typed.collect_schema().names()
-        if DUPLICATE in columns or not dedupe.applies(set(columns)):
-            prepared = with_duplicate_flag(typed)
+    with contextlib.ExitStack() as stack:
+        if bounded:
+            def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
+                return _deduplicated(stack.enter_context(spill.on_disk(lazy)), inputs)
         else:
-            prepared = dedupe.with_duplicate_flag(typed, _rows(inputs))
+            def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
+                return _in_memory(with_duplicate_flag(lazy))
         return _compute(
-            prepared, kpis, by=by, period=period, timezone=timezone,
-            params=params, inputs=inputs, calendars=calendars, sla=sla, as_of=as_of, samples=samples,
-            bounded=True,
+            _conform(frame.lazy()), kpis, by=by, period=period, timezone=timezone, params=params,
+            inputs=inputs, calendars=calendars, sla=sla, as_of=as_of, samples=samples, keep=keep,
+            bounded=bounded,
         )
+
+
+def _in_memory(lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """The typed input, read once into memory (streaming), for the queries of the run."""
+    return lazy.collect().lazy()
+
+
+def _deduplicated(typed: pl.LazyFrame, inputs: Sequence[InputInfo]) -> pl.LazyFrame:
+    columns = typed.collect_schema().names()
+    if DUPLICATE in columns or not dedupe.applies(set(columns)):
+        return with_duplicate_flag(typed)
+    return dedupe.with_duplicate_flag(typed, _rows(inputs))
 
 
 def _compute(
@@ -103,8 +113,11 @@ def _compute(
     sla: Sequence[SlaPolicy],
     as_of: datetime | None,
     samples: bool,
+    keep: Callable[[pl.LazyFrame], pl.LazyFrame],
     bounded: bool,
 ) -> ComputeResult:
+    """:func:`compute` on the conformed input; ``keep`` reads it into its store (memory or a
+    temporary file) with the duplicate flag, once the per-row columns are added."""
     params = params or {}
     columns = frozenset(prepared.collect_schema().names())
     kpi_ids = check_kpis(kpis)
@@ -136,7 +149,9 @@ def _compute(
             elapsed_seconds(ctx, end, given).alias(calendar_column(end)) for end, given in calendar_ends
         )
         columns = frozenset(prepared.collect_schema().names())
-    lazy = prepared
+    # every query below reads the input from where keep() stored it, typed and flagged once
+    prepared = lazy = keep(prepared)
+    columns = frozenset(lazy.collect_schema().names())
     ctx = Context(columns=columns)
     if "cost_per_contact" in kpi_ids:
         # fixed monthly fees are charged per month of the reporting period
@@ -177,8 +192,18 @@ def _compute(
     if period is not None:
         lazy = lazy.with_columns(_period_of(pl.col("created_at"), period, timezone).alias(_PERIOD_START))
         keys.append(_PERIOD_START)
-    if "created_at" in columns:
-        lazy = lazy.filter(pl.col("created_at").is_not_null())  # reported by quality.plan
+    # Rows without a usable created_at are in no KPI; the pass still reads them, for the report
+    dated = pl.col("created_at").is_not_null() if "created_at" in columns else pl.lit(True)
+
+    if bounded:
+        # One query at a time: queries collected together share one scan, but the streaming
+        # engine then buffers rows for whichever query is behind, in memory that grows with the
+        # input (10M rows: 0.8 GiB for one extra query). The input is a typed Parquet copy here,
+        # so each query reads only its columns.
+        def collect(plans: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
+            return [p.collect() for p in plans]
+    else:
+        collect = pl.collect_all  # the input is in memory: the queries run side by side
 
     # Order statistics (medians, p90) are not aggregations that stream: their per-row values
     # become columns here and are computed apart, by quantiles.
@@ -191,8 +216,8 @@ def _compute(
                 column = stat.values.alias(f"_order_values_{len(value_columns)}")
                 value_columns.append(column)
             requests.append(quantiles.Request(name, column.meta.output_name(), stat.percent))
-    if value_columns:
-        lazy = lazy.with_columns(value_columns)
+    lazy = lazy.with_columns(*value_columns, dated.alias(_DATED))
+    counted = lazy.filter(pl.col(_DATED))
     aggregations = [
         expr.alias(name) for kpi_id, m in measures.items() for name, expr in _named(kpi_id, m)
     ]
@@ -209,40 +234,43 @@ def _compute(
         # Backlog is a stock carried across periods: counts collected in this same pass
         period_of = lambda e: _period_of(e, period, timezone)  # noqa: E731
         aggregations.append(backlog.created(ctx).alias(backlog.CREATED))
-        extra.append(backlog.resolved_per_period(lazy, ctx, list(by), period_of))
-    if keys:
-        plan = lazy.group_by(keys).agg(aggregations).sort(keys, nulls_last=True)
-    else:
-        plan = lazy.select(aggregations)
-    if requests and not bounded:
-        extra.append(quantiles.one_pass(lazy, keys, requests))
-    plans = [plan, *extra, *quality.plan(prepared, columns)]
-    if bounded:
-        # One query at a time: queries collected together share one scan, but the streaming
-        # engine then buffers rows for whichever query is behind, in memory that grows with the
-        # input (10M rows: 0.8 GiB for one extra query). The input is a typed Parquet copy here,
-        # so each query reads only its columns. The report's examples are looked for only when
-        # its counts found something (that query would otherwise read every flag column).
-        collected = [p.collect() for p in plans[:-2]]
-        found = quality.has_problems(collected[-1])
-        collected += [plans[-2].collect() if found else pl.DataFrame(), plans[-1].collect()]
-    else:
-        # one collect: polars reads the input once for the KPI pass, its extras and the report
-        collected = pl.collect_all(plans)
+        extra.append(backlog.resolved_per_period(counted, ctx, list(by), period_of))
+    # The data-quality counts add up over groups: they are aggregations of the same pass, over
+    # every row (dated or not), and so are the rows per input file.
+    report_counts = quality.counts(columns)
+    sources = range(len(inputs)) if SOURCE in columns else range(0)
+    plan = lazy.group_by(*keys, _DATED).agg(
+        *aggregations,
+        *(e.alias(_QUALITY + e.meta.output_name()) for e in report_counts),
+        *((pl.col(SOURCE) == i).sum().alias(f"{_QUALITY}source {i}") for i in sources),
+    )
+    examples = quality.examples(prepared, columns)
+    histograms = quantiles.histogram(counted, keys, requests)
+    collected = collect([plan, *extra, *histograms, *([] if bounded else [examples])])
     table, extra_tables = collected[0], collected[1 : 1 + len(extra)]
-    report_tables = collected[1 + len(extra) :]
+    counts = collected[1 + len(extra) : 1 + len(extra) + len(histograms)]
+    totals = quality.totals(table.rename(lambda c: c.removeprefix(_QUALITY)), [e.meta.output_name() for e in report_counts])
+    if bounded:
+        # the examples only when the counts found something: that query reads every flag column
+        examples = examples.collect() if quality.has_problems(totals) else pl.DataFrame()
+    else:
+        examples = collected[-1]
+    per_source = pl.DataFrame(
+        {SOURCE: list(sources), "rows": [table[f"{_QUALITY}source {i}"].sum() for i in sources]},
+        schema={SOURCE: pl.Int32, "rows": pl.Int64},
+    )
+    table = table.filter(pl.col(_DATED)).drop(_DATED, *(c for c in table.columns if c.startswith(_QUALITY)))
+    if not keys and table.is_empty():
+        table = counted.head(0).select(aggregations).collect()  # one group, of no contacts
+    table = table.sort(keys, nulls_last=True) if keys else table
     if requests:
-        if bounded:
-            counts = pl.concat([p.collect() for p in quantiles.histogram(lazy, keys, requests)])
-            targets = quantiles.locate(counts, keys, requests)
-            fetched = [p.collect() for p in quantiles.fetch(lazy, keys, targets)] if not targets.is_empty() else []
-            order = quantiles.finish(targets, pl.concat(fetched) if fetched else pl.DataFrame(), keys, requests)
-        else:
-            order = extra_tables[-1]
+        targets = quantiles.locate(pl.concat(counts), keys, requests)
+        fetched = collect(quantiles.fetch(counted, keys, targets)) if not targets.is_empty() else []
+        order = quantiles.finish(targets, pl.concat(fetched) if fetched else pl.DataFrame(), keys, requests)
         table = _with_order_statistics(table, order, keys)
     if backlog_by_period:
         table = backlog.carry_over(table, extra_tables[0], list(by), _PERIOD_START).sort(keys, nulls_last=True)
-    findings, latest, rows_per_source = quality.report(report_tables, columns, [i.path for i in inputs])
+    findings, latest, rows_per_source = quality.report([totals, examples, per_source], columns, [i.path for i in inputs])
     as_of = as_of or latest
 
     groups = [
@@ -369,6 +397,9 @@ def _order_statistics(kpi_id: str, m: Measure) -> Iterable[tuple[str, OrderStati
 
 
 MEMORY = ("auto", "in-memory", "bounded")
+IN_MEMORY_ROWS = 10_000_000
+"""With ``memory="auto"``, inputs of more rows (as the loader estimated them) are computed in
+bounded memory. In memory, 10M contacts take about 4 GiB at the peak."""
 
 
 def check_memory(memory: str) -> None:
@@ -380,7 +411,7 @@ def _bounded(memory: str, inputs: Sequence[InputInfo]) -> bool:
     check_memory(memory)
     if memory != "auto":
         return memory == "bounded"
-    return _rows(inputs) > quantiles.ONE_PASS_ROWS
+    return _rows(inputs) > IN_MEMORY_ROWS
 
 
 def _rows(inputs: Sequence[InputInfo]) -> int:

@@ -40,30 +40,42 @@ _MISSING = {
 }
 
 
-def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
-    """The lazy queries behind the report, collected together with the KPI pass."""
+def counts(columns: frozenset[str]) -> list[pl.Expr]:
+    """The report's counts, as aggregations that add up over groups (sums, and a max for the
+    latest timestamp): the engine evaluates them in its KPI pass and adds them up with
+    :func:`totals`."""
     flags = [c for c in COLUMNS if invalid_flag(c) in columns]
-    counts: list[pl.Expr] = [pl.len().alias("rows")]
-    counts += [pl.col(invalid_flag(c)).is_not_null().sum().alias(f"invalid:{c}") for c in flags]
+    counted: list[pl.Expr] = [pl.len().alias("rows")]
+    counted += [pl.col(invalid_flag(c)).is_not_null().sum().alias(f"invalid:{c}") for c in flags]
     if DUPLICATE in columns:
-        counts.append(pl.col(DUPLICATE).sum().alias("duplicates"))
+        counted.append(pl.col(DUPLICATE).sum().alias("duplicates"))
     for column in ("ticket_id", "created_at"):
         if column in columns:
             missing = pl.col(column).is_null()
             if invalid_flag(column) in columns:
                 missing = missing & pl.col(invalid_flag(column)).is_null()
-            counts.append(missing.sum().alias(f"missing:{column}"))
+            counted.append(missing.sum().alias(f"missing:{column}"))
     for stamp, seconds in _DISAGREEMENTS:
         if stamp in columns and seconds in columns and "created_at" in columns:
             elapsed = (pl.col(stamp) - pl.col("created_at")).dt.total_microseconds() / 1e6
             # sources give durations in whole minutes (Zendesk): a minute's rounding is no
             # disagreement
             differs = (elapsed - pl.col(seconds)).abs() >= 60
-            counts.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
+            counted.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
     stamps = [c for c in TIMESTAMPS if c in columns]
     if stamps:
-        counts.append(pl.max_horizontal(pl.col(c).max() for c in stamps).alias("as_of"))
+        counted.append(pl.max_horizontal(pl.col(c).max() for c in stamps).alias("as_of"))
+    return counted
 
+
+def totals(table: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """The counts of :func:`counts` added up over the groups of ``table`` (one row)."""
+    return table.select(pl.col(n).max() if n == "as_of" else pl.col(n).sum() for n in names)
+
+
+def examples(frame: pl.LazyFrame, columns: frozenset[str]) -> pl.LazyFrame:
+    """The first rows with a problem (unparseable value, repeated id), for the report's examples."""
+    flags = [c for c in COLUMNS if invalid_flag(c) in columns]
     problem = [pl.col(invalid_flag(c)).is_not_null() for c in flags]
     if DUPLICATE in columns:
         problem.append(pl.col(DUPLICATE))
@@ -72,14 +84,17 @@ def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
     if DUPLICATE in columns:
         detail += [DUPLICATE, *(["ticket_id"] if "ticket_id" in columns else [])]
     if problem:
-        examples = frame.filter(pl.any_horizontal(problem)).select(*where, *detail).head(1000)
-    else:
-        examples = pl.LazyFrame()
+        return frame.filter(pl.any_horizontal(problem)).select(*where, *detail).head(1000)
+    return pl.LazyFrame()
+
+
+def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
+    """The report's queries on their own (``validate``): counts, examples, rows per source."""
     if SOURCE in columns:
         per_source = frame.group_by(SOURCE).agg(pl.len().alias("rows"))
     else:
         per_source = pl.LazyFrame({SOURCE: [0], "rows": [0]}).head(0)
-    return [frame.select(counts), examples, per_source]
+    return [frame.select(counts(columns)), examples(frame, columns), per_source]
 
 
 def has_problems(counts: pl.DataFrame) -> bool:

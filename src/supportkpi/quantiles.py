@@ -1,29 +1,25 @@
 """Exact order statistics (medians, nearest-rank percentiles) per group, in bounded memory.
 
-A median needs every value of its group. Held in memory, the values of a year of contacts (seven
-durations of 8 bytes each) outgrow the machine long before the rest of the KPI pass does, which
-streams in constant memory. So there are two ways to the same numbers:
+A median needs every value of its group: as an aggregation of the KPI pass it would keep the
+whole input in memory (seven durations of 8 bytes each per contact) and stop the pass from
+streaming. So the engine computes order statistics in two steps, the same on a frame in memory
+and on a file of 100M rows:
 
-* **One pass** (:func:`one_pass`): each group's values are gathered and sorted, in the same scan
-  as the KPI pass. Memory grows with the rows; the engine uses it for inputs up to
-  ``ONE_PASS_ROWS``, where it is the faster way.
-* **Two passes**: the first (:func:`histogram`, beside the KPI pass) counts each group's values
-  in buckets ``floor(sqrt(|v|) * 32)``, mirrored for negative values. The buckets are in the
-  order of the values, because IEEE 754 square roots are correctly rounded (so monotone) and
-  multiplying by 32 is exact. :func:`locate` finds the bucket holding each wanted rank, and the
-  rank within it. The second pass (:func:`fetch`) keeps only the values in those buckets, as
-  distinct values with their counts, and :func:`finish` reads the rank off them. Memory is
-  bounded by the number of buckets and of distinct values in the wanted buckets, not by rows.
+* :func:`histogram` counts each group's values in buckets ``floor(sqrt(|v|) * 32)``, mirrored
+  for negative values. The buckets are in the order of the values, because IEEE 754 square
+  roots are correctly rounded (so monotone) and multiplying by 32 is exact. :func:`locate` finds
+  the bucket holding each wanted rank, and the rank within it.
+* :func:`fetch` keeps only the values in those buckets, as distinct values with their counts,
+  and :func:`finish` reads the rank off them.
 
-Both give the median of an even count as the mean of the two middle values and the p-th
-nearest-rank percentile as the ``ceil(p/100 * n)``-th smallest value, with the same arithmetic,
-so their results are identical (a property test checks it)::
+Memory is bounded by the number of buckets and of distinct values in the wanted buckets, not by
+rows, and the work is two hash aggregations instead of a sort per group. A median of an even
+count is the mean of the two middle values, and the p-th nearest-rank percentile the
+``ceil(p/100 * n)``-th smallest value (property tests compare both with a plain sort)::
 
     >>> import polars as pl
     >>> frame = pl.LazyFrame({"g": ["a", "a", "a", "a", "b"], "v": [4.0, 1.0, 3.0, None, 7.0]})
     >>> wanted = [Request("median", "v"), Request("p90", "v", 90)]
-    >>> one_pass(frame, ["g"], wanted).collect().sort("g").rows()
-    [('a', 3.0, 4.0), ('b', 7.0, 7.0)]
     >>> counts = pl.concat(pl.collect_all(histogram(frame, ["g"], wanted)))
     >>> targets = locate(counts, ["g"], wanted)
     >>> values = pl.concat(pl.collect_all(fetch(frame, ["g"], targets)))
@@ -37,10 +33,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
-
-ONE_PASS_ROWS = 10_000_000
-"""Inputs of more rows (estimated from the files) take the two-pass way. At 10M rows, one pass
-keeps about 1.5 GiB of values; past it the bounded two passes are the safer way."""
 
 BUCKETS_PER_UNIT = 32.0
 _ALL = "_all_rows"  # the one group of a run without keys
@@ -64,19 +56,6 @@ def ranks(n: pl.Expr, percent: int | None) -> list[pl.Expr]:
     if percent is None:
         return [(n + 1) // 2, n // 2 + 1]
     return [(n * percent + 99) // 100]
-
-
-def one_pass(frame: pl.LazyFrame, keys: Sequence[str], requests: Sequence[Request]) -> pl.LazyFrame:
-    """The statistics per group of ``keys``, from each group's sorted values."""
-    aggregations = []
-    for request in requests:
-        values = pl.col(request.column).drop_nulls().sort()
-        n = values.len()
-        first, *rest = ranks(n, request.percent)
-        last = rest[0] if rest else first
-        # slice().mean() is null for an empty group, and (a + b) / 2 for two middle values
-        aggregations.append(values.slice((first - 1).clip(lower_bound=0), last - first + 1).mean().alias(request.name))
-    return frame.group_by(keys).agg(aggregations) if keys else frame.select(aggregations)
 
 
 def bucket(values: pl.Expr) -> pl.Expr:
@@ -179,7 +158,7 @@ def finish(
             .sort([*within_bucket, _VALUE], nulls_last=True)
             .with_columns(pl.col(_COUNT).cum_sum().over(within_bucket).alias("_upto"))
             .filter((pl.col("_upto") >= pl.col("_within")) & (pl.col("_upto") - pl.col(_COUNT) < pl.col("_within")))
-            .sort("_k")  # the mean of the middle two adds them in rank order, as one_pass does
+            .sort("_k")  # the mean of the middle two adds them in rank order
             .group_by([*index, "_name"], maintain_order=True)
             .agg(pl.col(_VALUE).mean())
         )

@@ -1,6 +1,6 @@
 """A typed copy of the input on disk, for runs that read their input several times.
 
-Bounded-memory runs (:mod:`supportkpi.engine`, inputs above ``quantiles.ONE_PASS_ROWS`` rows)
+Bounded-memory runs (:mod:`supportkpi.engine`, inputs above ``engine.IN_MEMORY_ROWS`` rows)
 make several streaming passes: the KPIs, each duration's histogram and its values, duplicate
 ids, the data-quality counts. Parsing a CSV export again for each pass would cost more than all
 the rest, so the input is parsed and typed once, streamed into a Parquet file in a temporary
