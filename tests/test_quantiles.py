@@ -218,3 +218,24 @@ def test_cli_memory_option(tmp_path):
     assert medians(one) == medians(two) and any(m is not None for m in medians(one))
     wrong = run("compute", EXAMPLE, "--memory", "lots", cwd=tmp_path)
     assert wrong.returncode == 2 and "--memory 'lots'" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_progress_line_follows_the_engine_steps(monkeypatch):
+    import sys
+
+    from supportkpi.cli import options
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(options.working, "DELAY", 3600)  # never drawn: only its state is checked
+    steps = []
+    with options.working("Reading and computing", inputs=[str(EXAMPLE)], rows=410) as progress:
+        loaded = loading.load([str(EXAMPLE)])
+        engine.compute(loaded.frame, inputs=loaded.inputs, on_step=lambda s: (steps.append(s), progress.step(s)))
+        description = progress._progress.tasks[0].description
+    assert steps[0] == "reading and typing" and "computing the KPIs and value histograms" in steps
+    assert description == f"Reading and computing: {steps[-1]}…"
+    quiet = options.working("Reading", quiet=True)
+    with quiet:
+        quiet.step("anything")  # no display, no error
+    assert quiet._progress is None

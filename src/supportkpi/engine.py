@@ -56,6 +56,7 @@ def compute(
     as_of: datetime | None = None,
     samples: bool = False,
     memory: str = "auto",
+    on_step: Callable[[str], None] | None = None,
 ) -> ComputeResult:
     """Compute KPIs per group of ``by`` (and ``period`` of ``created_at`` in ``timezone``).
 
@@ -71,20 +72,26 @@ def compute(
     file (:mod:`supportkpi.spill`), and one streaming query at a time reads it, with medians and
     percentiles in two passes (:mod:`supportkpi.quantiles`) and duplicate ids found per hash
     partition (:mod:`supportkpi.dedupe`). ``"auto"``: bounded when the inputs hold more than
-    ``IN_MEMORY_ROWS`` rows by their ``estimated_rows``.
+    ``IN_MEMORY_ROWS`` rows by their ``estimated_rows``. ``on_step`` is told what the run is
+    doing as it goes (a progress display shows it).
     """
+    step = on_step or (lambda _: None)
     bounded = _bounded(memory, inputs)
     with contextlib.ExitStack() as stack:
         if bounded:
             def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
-                return _deduplicated(stack.enter_context(spill.on_disk(lazy)), inputs)
+                step("reading and typing into a temporary Parquet copy")
+                typed = stack.enter_context(spill.on_disk(lazy))
+                step("looking for repeated ticket ids")
+                return _deduplicated(typed, inputs)
         else:
             def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
+                step("reading and typing")
                 return _in_memory(with_duplicate_flag(lazy))
         return _compute(
             _conform(frame.lazy()), kpis, by=by, period=period, timezone=timezone, params=params,
             inputs=inputs, calendars=calendars, sla=sla, as_of=as_of, samples=samples, keep=keep,
-            bounded=bounded,
+            bounded=bounded, step=step,
         )
 
 
@@ -115,6 +122,7 @@ def _compute(
     samples: bool,
     keep: Callable[[pl.LazyFrame], pl.LazyFrame],
     bounded: bool,
+    step: Callable[[str], None],
 ) -> ComputeResult:
     """:func:`compute` on the conformed input; ``keep`` reads it into its store (memory or a
     temporary file) with the duplicate flag, once the per-row columns are added."""
@@ -205,17 +213,7 @@ def _compute(
     else:
         collect = pl.collect_all  # the input is in memory: the queries run side by side
 
-    # Order statistics (medians, p90) are not aggregations that stream: their per-row values
-    # become columns here and are computed apart, by quantiles.
-    value_columns: list[pl.Expr] = []
-    requests: list[quantiles.Request] = []
-    for kpi_id, m in measures.items():
-        for name, stat in _order_statistics(kpi_id, m):
-            column = next((c for c in value_columns if c.meta.undo_aliases().meta.eq(stat.values)), None)
-            if column is None:
-                column = stat.values.alias(f"_order_values_{len(value_columns)}")
-                value_columns.append(column)
-            requests.append(quantiles.Request(name, column.meta.output_name(), stat.percent))
+    value_columns, requests = _order_requests(measures)
     lazy = lazy.with_columns(*value_columns, dated.alias(_DATED))
     counted = lazy.filter(pl.col(_DATED))
     aggregations = [
@@ -246,6 +244,7 @@ def _compute(
     )
     examples = quality.examples(prepared, columns)
     histograms = quantiles.histogram(counted, keys, requests)
+    step("computing the KPIs" + (" and value histograms" if histograms else ""))
     collected = collect([plan, *extra, *histograms, *([] if bounded else [examples])])
     table, extra_tables = collected[0], collected[1 : 1 + len(extra)]
     counts = collected[1 + len(extra) : 1 + len(extra) + len(histograms)]
@@ -265,6 +264,7 @@ def _compute(
     table = table.sort(keys, nulls_last=True) if keys else table
     if requests:
         targets = quantiles.locate(pl.concat(counts), keys, requests)
+        step("reading the medians and percentiles")
         fetched = collect(quantiles.fetch(counted, keys, targets)) if not targets.is_empty() else []
         order = quantiles.finish(targets, pl.concat(fetched) if fetched else pl.DataFrame(), keys, requests)
         table = _with_order_statistics(table, order, keys)
@@ -394,6 +394,22 @@ def _order_statistics(kpi_id: str, m: Measure) -> Iterable[tuple[str, OrderStati
     for name, stat in m.stats.items():
         if isinstance(stat, OrderStatistic):
             yield f"{kpi_id}__s_{name}", stat
+
+
+def _order_requests(measures: Mapping[str, Measure]) -> tuple[list[pl.Expr], list[quantiles.Request]]:
+    """Order statistics (medians, p90) are not aggregations that stream: their per-row values
+    become columns (one per distinct expression: a KPI's median and p90 share theirs), and
+    :mod:`supportkpi.quantiles` computes them apart."""
+    value_columns: list[pl.Expr] = []
+    requests: list[quantiles.Request] = []
+    for kpi_id, m in measures.items():
+        for name, stat in _order_statistics(kpi_id, m):
+            column = next((c for c in value_columns if c.meta.undo_aliases().meta.eq(stat.values)), None)
+            if column is None:
+                column = stat.values.alias(f"_order_values_{len(value_columns)}")
+                value_columns.append(column)
+            requests.append(quantiles.Request(name, column.meta.output_name(), stat.percent))
+    return value_columns, requests
 
 
 MEMORY = ("auto", "in-memory", "bounded")

@@ -79,11 +79,12 @@ def compute_command(
         _write_breaches(loaded, settings, calendars, timezone, end, fmt, output)
         return
     try:
-        with options.working("Reading and computing", quiet, [i.path for i in loaded.inputs]):
+        rows = sum(i.estimated_rows or 0 for i in loaded.inputs) or None
+        with options.working("Reading and computing", quiet, [i.path for i in loaded.inputs], rows) as progress:
             result = compute(
                 loaded.frame, kpi_ids, by=split_list(by), period=period, timezone=timezone,
                 params=params, inputs=loaded.inputs, calendars=calendars, sla=settings.sla, as_of=end,
-                memory=memory,
+                memory=memory, on_step=progress.step,
             )
     except pl.exceptions.PolarsError as exc:
         raise DataError(read_failure(loaded.inputs, exc)) from None

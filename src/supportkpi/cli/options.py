@@ -81,16 +81,21 @@ def print_renderables(renderables: list, output: Path | None, no_color: bool) ->
 
 
 class working:  # noqa: N801 (used as a context manager: `with working(...)`)
-    """A spinner with the elapsed time on stderr while exports are read and computed, shown only
-    on a terminal, only after half a second (quick runs stay quiet) and never with ``--quiet``
-    or when stderr is piped (CI logs get no control characters)."""
+    """A progress line on stderr while exports are read and computed: spinner, what is being
+    done (``step``, told by the engine), the size of the input in rows and MiB, and the elapsed
+    time. Shown only on a terminal, only after half a second (quick runs stay quiet), and never
+    with ``--quiet`` or when stderr is piped (CI logs get no control characters).
+
+    polars does not report rows as it reads them, so the rows shown are the loader's estimate
+    of the input (exact for Parquet)."""
 
     DELAY = 0.5
 
-    def __init__(self, what: str, quiet: bool = False, inputs: list[str] | None = None):
+    def __init__(self, what: str, quiet: bool = False, inputs: list[str] | None = None, rows: int | None = None):
         self.what, self.quiet = what, quiet
         self.size = sum(_size(p) for p in inputs or [])
-        self._status = self._timer = None
+        self.rows = rows
+        self._progress = self._task = self._timer = None
 
     def __enter__(self) -> working:
         if self.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
@@ -98,18 +103,29 @@ class working:  # noqa: N801 (used as a context manager: `with working(...)`)
         import threading
 
         from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        size = f" ({self.size / 2**20:,.0f} MiB)" if self.size else ""
-        self._status = Console(stderr=True).status(f"{self.what}{size}…", spinner="dots")
-        self._timer = threading.Timer(self.DELAY, self._status.start)
+        size = [f"{self.rows:,} rows" if self.rows else "", f"{self.size / 2**20:,.0f} MiB" if self.size else ""]
+        size_text = ", ".join(s for s in size if s)
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        )
+        self._task = self._progress.add_task(f"{self.what}{f' ({size_text})' if size_text else ''}…")
+        self._timer = threading.Timer(self.DELAY, self._progress.start)
         self._timer.daemon = True
         self._timer.start()
         return self
 
+    def step(self, doing: str) -> None:
+        """What the run is doing now (the engine's ``on_step``)."""
+        if self._progress is not None:
+            self._progress.update(self._task, description=f"{self.what}: {doing}…")
+
     def __exit__(self, *exc) -> None:
         if self._timer is not None:
             self._timer.cancel()
-            self._status.stop()
+            self._progress.stop()
 
 
 def _size(path: str) -> int:
