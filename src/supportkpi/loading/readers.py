@@ -285,14 +285,14 @@ def check_field_counts(
 
 
 def _holds_quote(path: str) -> bool:
-    """Whether the file has a quote character anywhere (a byte search, no parsing)."""
-    import mmap
-
+    """Whether the file has a quote character anywhere (a byte search, no parsing). Read in
+    blocks: a memory map of the whole file counted every page of it in the peak RSS (17 GiB for
+    a 100M-row export)."""
     with open(path, "rb") as handle:
-        if Path(path).stat().st_size == 0:
-            return False
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return data.find(b'"') != -1
+        while block := handle.read(1 << 24):
+            if b'"' in block:
+                return True
+    return False
 
 
 def _recodes(encoding: str | None) -> bool:
