@@ -174,7 +174,7 @@ def _compute(
     if sla:
         if as_of is None:
             as_of = latest_timestamp(prepared, columns)
-        steps: list[list[pl.Expr]] = [[], []]
+        stages: list[list[pl.Expr]] = [[], []]
         for policy in sla:
             key = sla_rules.kpi_id(policy)
             infos[key] = sla_rules.info(policy)
@@ -183,13 +183,13 @@ def _compute(
                 unavailable[key] = ("created_at",)
                 continue
             try:
-                for step, exprs in zip(steps, sla_rules.per_contact_columns(policy, ctx, calendars, as_of)):
-                    step += exprs
+                for stage, exprs in zip(stages, sla_rules.per_contact_columns(policy, ctx, calendars, as_of)):
+                    stage += exprs
             except NotAvailable as missing:
                 unavailable[key] = missing.needs
-        for step in steps:
-            if step:
-                lazy = lazy.with_columns(step)
+        for stage in stages:
+            if stage:
+                lazy = lazy.with_columns(stage)
         ctx = Context(columns=frozenset(lazy.collect_schema().names()))
         for policy in sla:
             key = sla_rules.kpi_id(policy)
