@@ -98,31 +98,33 @@ def histogram(frame: pl.LazyFrame, keys: Sequence[str], requests: Sequence[Reque
 
 def locate(counts: pl.DataFrame, keys: Sequence[str], requests: Sequence[Request]) -> pl.DataFrame:
     """For each group, request and rank: the bucket holding that rank and the rank within it
-    (``_within``, 1-based), from the first pass's counts."""
+    (``_within``, 1-based), from the first pass's counts. One join of the counts with the ranks
+    wanted, rather than a query per request."""
     index = _index(keys)
     per_column = [*index, _VARIABLE]
-    counts = counts.sort([*per_column, _BUCKET], nulls_last=True).with_columns(
-        pl.col(_COUNT).cum_sum().over(per_column).alias("_upto"),
-        pl.col(_COUNT).sum().over(per_column).alias("_n"),
+    wanted = pl.DataFrame(
+        [(r.column, r.name, k, r.percent) for r in requests for k in range(1 if r.percent is not None else 2)],
+        schema={_VARIABLE: pl.String, "_name": pl.String, "_k": pl.Int8, "_percent": pl.Int64},
+        orient="row",
     )
-    targets = []
-    for request in requests:
-        rows = counts.filter(pl.col(_VARIABLE) == request.column)
-        for k, rank in enumerate(ranks(pl.col("_n"), request.percent)):
-            # the bucket where the running count first reaches the rank
-            hit = (pl.col("_upto") >= rank) & (pl.col("_upto") - pl.col(_COUNT) < rank)
-            targets.append(
-                rows.filter(hit).select(
-                    *per_column,
-                    _BUCKET,
-                    (rank - (pl.col("_upto") - pl.col(_COUNT))).alias("_within"),
-                    pl.lit(request.name).alias("_name"),
-                    pl.lit(k, pl.Int8).alias("_k"),
-                )
-            )
-    if not targets:
-        return pl.DataFrame()
-    return pl.concat(targets)
+    n = pl.col("_n")
+    median_rank = pl.when(pl.col("_k") == 0).then(ranks(n, None)[0]).otherwise(ranks(n, None)[1])
+    rank = pl.when(pl.col("_percent").is_null()).then(median_rank).otherwise((n * pl.col("_percent") + 99) // 100)
+    return (
+        counts.sort([*per_column, _BUCKET], nulls_last=True)
+        .with_columns(
+            pl.col(_COUNT).cum_sum().over(per_column).alias("_upto"),
+            pl.col(_COUNT).sum().over(per_column).alias("_n"),
+        )
+        .join(wanted, on=_VARIABLE)
+        .with_columns(rank.alias("_rank"))
+        # the bucket where the running count first reaches the rank
+        .filter((pl.col("_upto") >= pl.col("_rank")) & (pl.col("_upto") - pl.col(_COUNT) < pl.col("_rank")))
+        .select(
+            *per_column, _BUCKET, (pl.col("_rank") - (pl.col("_upto") - pl.col(_COUNT))).alias("_within"),
+            "_name", "_k",
+        )
+    )
 
 
 def fetch(frame: pl.LazyFrame, keys: Sequence[str], targets: pl.DataFrame) -> list[pl.LazyFrame]:
