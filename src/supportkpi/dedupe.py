@@ -12,7 +12,7 @@ hash only partitions; ids are compared as they are).
     >>> frame = pl.LazyFrame({"_source": [0, 0, 0, 1], "_row": [1, 2, 3, 1],
     ...                       "ticket_id": ["a", "b", "a", "a"]})
     >>> repeated_ids(frame, partitions=2).rows()
-    [(0, 'a', [3])]
+    [(0, 3)]
     >>> with_duplicate_flag(frame, rows=4).collect()["_duplicate"].to_list()
     [False, False, True, False]
 """
@@ -24,7 +24,7 @@ import polars as pl
 from supportkpi.schema import DUPLICATE, ROW, SOURCE
 
 PARTITION_ROWS = 10_000_000
-_REPEATS = "_repeat_rows"
+_FIRST = "_first_row"
 _SEED = 20261126  # any fixed seed: the partitions only need to be the same in every pass
 
 
@@ -34,20 +34,30 @@ def applies(columns: frozenset[str] | set[str]) -> bool:
 
 
 def repeated_ids(frame: pl.LazyFrame, partitions: int) -> pl.DataFrame:
-    """Every (source, ticket_id) that occurs more than once, with the rows of its repeats (every
-    row but the first)."""
+    """The (source, row) of every repeat: a row whose ticket_id occurred in an earlier row of its
+    source. Per partition, one streaming aggregation finds the repeated ids with their first
+    row (count and min only: a list of rows per id would stop the query from streaming), and,
+    only when there are some, a join of the partition with them names their other rows."""
     found = []
     ids = frame.select(SOURCE, ROW, "ticket_id").filter(pl.col("ticket_id").is_not_null())
     for part in range(partitions):
-        in_part = pl.col("ticket_id").hash(_SEED) % partitions == part
-        found.append(
-            ids.filter(in_part)
-            .group_by(SOURCE, "ticket_id")
-            .agg(pl.col(ROW).sort().slice(1).alias(_REPEATS))
-            .filter(pl.col(_REPEATS).list.len() > 0)
+        in_part = ids.filter(pl.col("ticket_id").hash(_SEED) % partitions == part)
+        repeated = (
+            in_part.group_by(SOURCE, "ticket_id")
+            .agg(pl.len().alias("_n"), pl.col(ROW).min().alias(_FIRST))
+            .filter(pl.col("_n") > 1)
+            .drop("_n")
             .collect()
         )
-    return pl.concat(found)
+        if repeated.height:
+            found.append(
+                in_part.join(repeated.lazy(), on=[SOURCE, "ticket_id"], how="inner")
+                .filter(pl.col(ROW) != pl.col(_FIRST))
+                .select(SOURCE, ROW)
+                .collect()
+            )
+    schema = frame.collect_schema()
+    return pl.concat(found) if found else pl.DataFrame(schema={SOURCE: schema[SOURCE], ROW: schema[ROW]})
 
 
 def with_duplicate_flag(frame: pl.LazyFrame, rows: int) -> pl.LazyFrame:
@@ -55,7 +65,7 @@ def with_duplicate_flag(frame: pl.LazyFrame, rows: int) -> pl.LazyFrame:
     partitions. The repeats are named by source and row number, so each later pass flags them
     with a lookup of whole numbers instead of a join on the ids."""
     partitions = max(1, -(-rows // PARTITION_ROWS))
-    repeats = repeated_ids(frame, partitions).explode(_REPEATS).select(_key(pl.col(SOURCE), pl.col(_REPEATS)))
+    repeats = repeated_ids(frame, partitions).select(_key(pl.col(SOURCE), pl.col(ROW)))
     if repeats.is_empty():
         return frame.with_columns(pl.lit(False).alias(DUPLICATE))
     return frame.with_columns(_key(pl.col(SOURCE), pl.col(ROW)).is_in(repeats.to_series().implode()).alias(DUPLICATE))
