@@ -239,3 +239,39 @@ def test_progress_line_follows_the_engine_steps(monkeypatch):
     with quiet:
         quiet.step("anything")  # no display, no error
     assert quiet._progress is None
+
+
+def test_terminated_bounded_run_removes_its_temporary_copy(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = 300_000
+    frame = pl.DataFrame(
+        {
+            "ticket_id": [f"T{i}" for i in range(rows)],
+            "created_at": ["2025-01-06T09:00:00Z"] * rows,
+            "resolved_at": ["2025-01-06T13:00:00Z"] * rows,
+            "csat": [i % 5 + 1 for i in range(rows)],
+        }
+    )
+    export = tmp_path / "big.csv"
+    frame.write_csv(export)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "supportkpi", "compute", str(export), "--memory", "bounded", "-q", "-f", "json"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(temp.glob("supportkpi-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if process.poll() is not None:
+        pytest.skip("the run ended before its temporary copy could be seen")
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Traceback" not in stderr
+    assert not list(temp.glob("supportkpi-*"))

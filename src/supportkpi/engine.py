@@ -233,31 +233,48 @@ def _compute(
         period_of = lambda e: _period_of(e, period, timezone)  # noqa: E731
         aggregations.append(backlog.created(ctx).alias(backlog.CREATED))
         extra.append(backlog.resolved_per_period(counted, ctx, list(by), period_of))
-    # The data-quality counts add up over groups: they are aggregations of the same pass, over
-    # every row (dated or not), and so are the rows per input file.
+    # The data-quality counts add up over groups: in memory they are aggregations of the same
+    # pass, over every row (dated or not), and so are the rows per input file. In bounded runs
+    # the counts are a query of their own: in the KPI pass, counting the flag columns (text)
+    # per group kept memory growing with the rows (6.6 GiB at 100M rows, 1.9 GiB without).
     report_counts = quality.counts(columns)
+    names = [e.meta.output_name() for e in report_counts]
     sources = range(len(inputs)) if SOURCE in columns else range(0)
-    plan = lazy.group_by(*keys, _DATED).agg(
-        *aggregations,
-        *(e.alias(_QUALITY + e.meta.output_name()) for e in report_counts),
-        *((pl.col(SOURCE) == i).sum().alias(f"{_QUALITY}source {i}") for i in sources),
-    )
+    if bounded:
+        # the plainest streaming pass over the dated rows: at 100M rows, the undated rows' group
+        # key and the rows-per-file sums in it kept 4.8 GiB, against 1.9 without
+        plan = (counted.group_by(*keys) if keys else counted.group_by(pl.lit(True).alias(_DATED))).agg(aggregations)
+        plan = plan.with_columns(pl.lit(True).alias(_DATED))
+        extra.append(prepared.group_by(SOURCE).agg(pl.len().alias("rows")) if sources else pl.LazyFrame())
+    else:
+        plan = lazy.group_by(*keys, _DATED).agg(
+            *aggregations,
+            *(e.alias(_QUALITY + e.meta.output_name()) for e in report_counts),
+            *((pl.col(SOURCE) == i).sum().alias(f"{_QUALITY}source {i}") for i in sources),
+        )
     examples = quality.examples(prepared, columns)
     histograms = quantiles.histogram(counted, keys, requests)
     step("computing the KPIs" + (" and value histograms" if histograms else ""))
     collected = collect([plan, *extra, *histograms, *([] if bounded else [examples])])
     table, extra_tables = collected[0], collected[1 : 1 + len(extra)]
     counts = collected[1 + len(extra) : 1 + len(extra) + len(histograms)]
-    totals = quality.totals(table.rename(lambda c: c.removeprefix(_QUALITY)), [e.meta.output_name() for e in report_counts])
+    if bounded:
+        totals = prepared.select(report_counts).collect()
+    else:
+        totals = quality.totals(table.rename(lambda c: c.removeprefix(_QUALITY)), names)
     if bounded:
         # the examples only when the counts found something: that query reads every flag column
         examples = examples.collect() if quality.has_problems(totals) else pl.DataFrame()
     else:
         examples = collected[-1]
-    per_source = pl.DataFrame(
-        {SOURCE: list(sources), "rows": [table[f"{_QUALITY}source {i}"].sum() for i in sources]},
-        schema={SOURCE: pl.Int32, "rows": pl.Int64},
-    )
+    if bounded:
+        per_source = extra_tables[-1] if sources else pl.DataFrame()
+        extra_tables = extra_tables[:-1]
+    else:
+        per_source = pl.DataFrame(
+            {SOURCE: list(sources), "rows": [table[f"{_QUALITY}source {i}"].sum() for i in sources]},
+            schema={SOURCE: pl.Int32, "rows": pl.Int64},
+        )
     table = table.filter(pl.col(_DATED)).drop(_DATED, *(c for c in table.columns if c.startswith(_QUALITY)))
     if not keys and table.is_empty():
         table = counted.head(0).select(aggregations).collect()  # one group, of no contacts

@@ -55,7 +55,15 @@ from supportkpi.cli import validate as _validate  # noqa: E402,F401
 def main() -> None:
     """Console entry point: runs the app and turns errors into one line and an exit code.
 
-    Typer (click) handles usage errors itself (exit 2); our errors carry their exit code."""
+    Typer (click) handles usage errors itself (exit 2); our errors carry their exit code. A
+    termination signal (a CI job's timeout) ends the run like Ctrl-C, so that temporary files
+    (the typed copy of a large input) are removed."""
+    import signal
+
+    def terminated(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminated)
     try:
         app()
     except SupportKpiError as exc:
