@@ -440,6 +440,11 @@ def check_memory(memory: str) -> None:
         raise UsageError(f"--memory '{memory}': expected one of {', '.join(MEMORY)}")
 
 
+def bounded(memory: str, inputs: Sequence[InputInfo]) -> bool:
+    """Whether :func:`compute` with this ``memory`` runs in bounded memory on these inputs."""
+    return _bounded(memory, inputs)
+
+
 def _bounded(memory: str, inputs: Sequence[InputInfo]) -> bool:
     check_memory(memory)
     if memory != "auto":
