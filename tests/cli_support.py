@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -40,13 +41,13 @@ def run(
 
 
 def _bounded(args: tuple[str, ...]) -> bool:
-    return any(a == "--memory" and b == "bounded" for a, b in zip(args, args[1:])) or "--memory=bounded" in args
+    return any(pair == ("--memory", "bounded") for pair in pairwise(args)) or "--memory=bounded" in args
 
 
 def _subprocess(args, cwd, stdin, environment) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "supportkpi", *args],
-        cwd=cwd, env=environment, input=stdin, capture_output=True, text=True, timeout=120,
+        cwd=cwd, env=environment, input=stdin, capture_output=True, text=True, timeout=120, check=False,
     )
 
 

@@ -7,6 +7,6 @@
 """
 
 from supportkpi.api.planning import staffing_from_numbers
-from supportkpi.api.run import CheckResult, Listener, Run
+from supportkpi.api.run import CheckReport, Listener, Run
 
-__all__ = ["CheckResult", "Listener", "Run", "staffing_from_numbers"]
+__all__ = ["CheckReport", "Listener", "Run", "staffing_from_numbers"]

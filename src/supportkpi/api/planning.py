@@ -136,7 +136,9 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
     return StaffingReport(plan=table, method=method, parameters=parameters, by=tuple(by))
 
 
-_PLAN_DEFAULTS: dict[str, Any] = dict(target=(0.80, 20.0), shrinkage=0.0, agents=None, growth=1.0, max_occupancy=None)
+_PLAN_DEFAULTS: dict[str, Any] = {
+    "target": (0.80, 20.0), "shrinkage": 0.0, "agents": None, "growth": 1.0, "max_occupancy": None,
+}
 
 
 def staffing_from_numbers(volume: float, interval: str, aht: float, **plan: Any):

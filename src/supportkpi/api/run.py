@@ -55,7 +55,7 @@ class _NoSteps:
 
 
 @dataclass
-class CheckResult:
+class CheckReport:
     """:meth:`Run.check`'s scorecard, each target's outcome and the exit code they make."""
 
     scorecard: Any
@@ -303,7 +303,7 @@ class Run:
         fail_on: str = "fail",
         insufficient: str = "warn",
         missing: str = "error",
-    ) -> CheckResult:
+    ) -> CheckReport:
         """The CI gate: the scorecard, each target's outcome and the exit code (0 passed, 1 a
         check failed, 4 only warnings under ``fail_on="warn"``). ``insufficient`` (too little
         data) and ``missing`` (columns lacking): warn, skip or error."""
@@ -321,7 +321,7 @@ class Run:
                 "data-quality messages): a check that judges nothing cannot pass"
             )
         outcomes = card.outcomes(insufficient, missing)
-        return CheckResult(card, outcomes, exit_code([o for _, o in outcomes], fail_on))
+        return CheckReport(card, outcomes, exit_code([o for _, o in outcomes], fail_on))
 
     def compare(
         self,

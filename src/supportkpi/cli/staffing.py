@@ -64,8 +64,10 @@ def staffing_command(
     # Usage errors first (exit 2 wins over a data error found while loading)
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
-    plan = dict(target=parse_target(target), shrinkage=shrinkage, agents=agents, growth=growth,
-                max_occupancy=max_occupancy)
+    plan = {
+        "target": parse_target(target), "shrinkage": shrinkage, "agents": agents, "growth": growth,
+        "max_occupancy": max_occupancy,
+    }
     _check_interval(interval)
     _check_ranges(shrinkage=shrinkage, agents=agents, growth=growth, max_occupancy=max_occupancy, volume=volume, aht=aht)
     groups = split_list(by)
