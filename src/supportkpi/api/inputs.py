@@ -7,9 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from supportkpi.config import Config, suggest
 from supportkpi.errors import UsageError, first_line
+
+if TYPE_CHECKING:  # loading imports polars, which `supportkpi --help` does without
+    from supportkpi.loading import Loaded
+    from supportkpi.results import InputInfo
 
 SIDE_COLUMN = "side"
 """The column that names each input's side when ``compare`` is given several inputs."""
@@ -42,7 +47,7 @@ class InputSpec:
         if self.separator is not None and len(self.delimiter or "") != 1:
             raise UsageError(f"--separator '{self.separator}': expected one character, e.g. ';' or '\\t'")
 
-    def is_interval_report(self) -> set[bool]:
+    def interval_kinds(self) -> set[bool]:
         """For each file, whether it is an interval report (read from its header)."""
         from supportkpi.intervals import is_interval_table
         from supportkpi.loading import expand, headers
@@ -52,7 +57,9 @@ class InputSpec:
             for path in expand(self.files)
         }
 
-    def load(self, settings: Config, timezone: str, *, group_by: Sequence[str] = (), intervals: bool = False):
+    def load(
+        self, settings: Config, timezone: str, *, group_by: Sequence[str] = (), intervals: bool = False
+    ) -> Loaded:
         """The files as one lazy frame in canonical columns (:class:`supportkpi.loading.Loaded`);
         ``intervals``: they are interval reports (:mod:`supportkpi.intervals`)."""
         from supportkpi.loading import load, load_intervals
@@ -92,7 +99,7 @@ def column_mapping(config: Config, pairs: Sequence[str], intervals: bool = False
     return mapping
 
 
-def stacked(parts: Sequence[tuple[str | None, object]], side: str | None = None):
+def stacked(parts: Sequence[tuple[str | None, Loaded]], side: str | None = None) -> Loaded:
     """Loaded parts as one (:class:`supportkpi.loading.Loaded`), row sources renumbered so that
     every file keeps its own number; with ``side``, each part's name in that column."""
     import polars as pl
@@ -102,7 +109,8 @@ def stacked(parts: Sequence[tuple[str | None, object]], side: str | None = None)
 
     if len(parts) == 1 and side is None:
         return parts[0][1]
-    frames, inputs = [], []
+    frames: list[pl.LazyFrame] = []
+    inputs: list[InputInfo] = []
     for name, loaded in parts:
         frame = loaded.frame.with_columns((pl.col(SOURCE) + len(inputs)).cast(pl.Int32).alias(SOURCE))
         if side is not None:
@@ -165,7 +173,7 @@ def load_benchmark_option(name: str | None):
         raise UsageError(f"--benchmark: {exc}") from None
 
 
-def read_failure(inputs, exc: Exception) -> str:
+def read_failure(inputs: Sequence[InputInfo], exc: Exception) -> str:
     """Why polars could not read the inputs, in the words of the first text file at fault."""
     from supportkpi.loading import readers
 

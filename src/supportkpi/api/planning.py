@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 FORECAST_KINDS = ("duration", "mean")
 """KPI kinds a trend forecast fits: averages per contact (rates, counts and scores do not)."""
+_PLAN_DEFAULTS: dict[str, Any] = {
+    "target": (0.80, 20.0), "shrinkage": 0.0, "agents": None, "growth": 1.0, "max_occupancy": None,
+}
+"""Erlang C settings of a staffing plan left unsaid (as in :func:`supportkpi.demand.staff_intervals`)."""
 
 
 def check_tests(
@@ -85,7 +89,7 @@ def forecast(
         return result, loaded.frame.lazy().select(day).collect().item()
 
     result, data_end = run.guarded(loaded.inputs, computed)
-    run.heard(loaded.inputs, result.findings, result.data_errors, "no report written")
+    run.report(loaded.inputs, result.findings, result.data_errors, "no report written")
     if result.groups and not result.groups[0].kpis[kpi_id].available:
         needs = ", ".join(result.groups[0].kpis[kpi_id].needs)
         raise DataError(f"{kpi_id} cannot be computed from these inputs: needs {needs}")
@@ -134,11 +138,6 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
         method += " Slots without a measured AHT (no answered call with talk, hold and acw) are not staffed (—)."
     parameters = _parameters(interval_seconds, plan, timezone=timezone, aht_seconds=aht)
     return StaffingReport(plan=table, method=method, parameters=parameters, by=tuple(by))
-
-
-_PLAN_DEFAULTS: dict[str, Any] = {
-    "target": (0.80, 20.0), "shrinkage": 0.0, "agents": None, "growth": 1.0, "max_occupancy": None,
-}
 
 
 def staffing_from_numbers(volume: float, interval: str, aht: float, **plan: Any):

@@ -34,7 +34,9 @@ class Listener:
         return nullcontext(_NoSteps())
 
     def bounded(self, inputs: Sequence[Any]) -> None:
-        """Before a bounded (out-of-core) pass over ``inputs``."""
+        """Before a bounded (out-of-core) pass over ``inputs``. polars reads its memory budget
+        (``POLARS_OOC_MEMORY_BUDGET_MB``) once, when imported: the CLI restarts itself here
+        with it set; a program that runs large inputs sets it before importing polars."""
 
     def read(self, inputs: Sequence[Any]) -> None:
         """The inputs as read (path, format, source preset and how sure its detection was)."""
@@ -161,7 +163,7 @@ class Run:
 
     def interval_report(self) -> bool:
         """Whether the inputs are interval reports (every one; a mix is a usage error)."""
-        kinds = set().union(*(spec.is_interval_report() for spec in self.specs))
+        kinds = set().union(*(spec.interval_kinds() for spec in self.specs))
         if len(kinds) > 1:
             raise UsageError("some inputs are interval reports and some contact exports: compute them separately")
         return kinds == {True}
@@ -175,7 +177,7 @@ class Run:
         except pl.exceptions.PolarsError as exc:
             raise DataError(reading.read_failure(inputs, exc)) from None
 
-    def heard(self, inputs, findings, data_errors: int, consequence: str) -> None:
+    def report(self, inputs, findings, data_errors: int, consequence: str) -> None:
         """Tell the listener what was read and found; ``strict`` stops at a data error."""
         self.listener.read(inputs)
         self.listener.findings(findings)
@@ -216,7 +218,7 @@ class Run:
                 loaded.frame, kpi_ids, by=list(by), period=period, timezone=self.timezone, params=params,
                 inputs=loaded.inputs,
             ))
-            self.heard(loaded.inputs, result.findings, result.data_errors, "no report written")
+            self.report(loaded.inputs, result.findings, result.data_errors, "no report written")
             return result
         loaded = self.load(by)
         self.bounded(memory, loaded.inputs)
@@ -231,7 +233,7 @@ class Run:
                 )
 
         result = self.guarded(loaded.inputs, computed)
-        self.heard(loaded.inputs, result.findings, result.data_errors, "no report written")
+        self.report(loaded.inputs, result.findings, result.data_errors, "no report written")
         return result
 
     def breaches(self, *, as_of: str | None = None, memory: str = "auto"):
@@ -290,7 +292,7 @@ class Run:
                 )
 
         card = self.guarded(loaded.inputs, judged)
-        self.heard(loaded.inputs, card.base.findings, card.base.data_errors, "nothing judged")
+        self.report(loaded.inputs, card.base.findings, card.base.data_errors, "nothing judged")
         card.benchmark = figures
         return card
 
@@ -375,7 +377,7 @@ class Run:
                 )
 
         result = self.guarded(loaded.inputs, compared)
-        self.heard(loaded.inputs, result.base.findings, result.base.data_errors, "no report written")
+        self.report(loaded.inputs, result.base.findings, result.base.data_errors, "no report written")
         if figures is not None:
             result.benchmark = figures
         return result
