@@ -1,6 +1,7 @@
 """supportkpi: the neutral calculator of customer-support KPIs.
 
-The Python API mirrors the CLI: :func:`load` reads exports into canonical columns,
+The Python API mirrors the CLI: :class:`Run` does what the commands do (kpi.yaml, inputs,
+compute, scorecard, check, compare, ...); :func:`load` reads exports into canonical columns,
 :func:`compute` computes KPIs per group, :func:`kpi` computes one KPI over a frame.
 """
 
@@ -13,7 +14,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "compute", "kpi", "load"]
+__all__ = ["Run", "__version__", "compute", "kpi", "load"]
 
 
 def __getattr__(name: str):
@@ -22,6 +23,10 @@ def __getattr__(name: str):
         from supportkpi import engine
 
         return getattr(engine, name)
+    if name == "Run":
+        from supportkpi.api import Run
+
+        return Run
     if name == "load":
         from supportkpi.loading import load
 

@@ -13,7 +13,6 @@ app = typer.Typer(
     name="supportkpi",
     help="Compute customer-support KPIs from helpdesk and contact-center exports.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -65,7 +64,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, terminated)
     try:
-        app()
+        app(args=debug_first(sys.argv[1:]))
     except SupportKpiError as exc:
         _fail(str(exc), exc)
         sys.exit(exc.exit_code)
@@ -79,6 +78,20 @@ def main() -> None:
             exc,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def debug_first(args: list[str]) -> list[str]:
+    """``--debug`` is an option of the program, accepted after the command too (where one adds
+    it on seeing an error): moved before the command for the parser. Arguments after ``--``
+    are left alone.
+
+    >>> debug_first(["compute", "a.csv", "--debug"]), debug_first(["check", "--", "--debug"])
+    (['--debug', 'compute', 'a.csv'], ['check', '--', '--debug'])
+    """
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[1:end]:
+        return args
+    return ["--debug", *(a for i, a in enumerate(args) if i >= end or a != "--debug")]
 
 
 def _fail(message: str, exc: BaseException) -> None:

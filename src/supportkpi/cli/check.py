@@ -11,18 +11,19 @@ from pathlib import Path
 
 import typer
 
-from supportkpi.cli import app, options, scoring
-from supportkpi.cli.options import write_output
-from supportkpi.errors import DataError, UsageError
+from supportkpi.cli import app, options
+from supportkpi.cli.inputs import Inputs, input_options
+from supportkpi.cli.options import BY, split_list, write_output
+from supportkpi.errors import UsageError
 
 FORMATS = ("table", "json", "markdown", "github", "junit")
 
 
 @app.command("check")
+@input_options("hours", "as_of", "strict", "quiet", "no_color")
 def check_command(
-    files: list[str] = options.FILES,
-    config: Path = options.CONFIG,
-    by: list[str] = scoring.BY,
+    inputs: Inputs,
+    by: list[str] = BY,
     period: str = options.PERIOD,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown, github or junit."),
     output: Path = options.OUTPUT,
@@ -34,44 +35,17 @@ def check_command(
     missing: str = typer.Option(
         "error", "--missing", help="A target the exports lack the columns for: error (exit 3), warn or skip."
     ),
-    source: str = options.SOURCE,
-    mapping: list[str] = options.MAP,
-    tz: str = options.TZ,
-    datetime_format: str = options.DATETIME_FORMAT,
-    input_format: str = options.INPUT_FORMAT,
-    encoding: str = options.ENCODING,
-    separator: str = options.SEPARATOR,
-    decimal_comma: bool = options.DECIMAL_COMMA,
-    hours: str = options.HOURS,
-    as_of: str = options.AS_OF,
-    strict: bool = scoring.STRICT,
-    quiet: bool = options.QUIET,
-    no_color: bool = options.NO_COLOR,
 ) -> None:
     """Judge every target of kpi.yaml; the exit code says whether any failed (for CI)."""
-    from supportkpi.targets import INSUFFICIENT_MODES, exit_code
-
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
-    if fail_on not in ("fail", "warn"):
-        raise UsageError(f"--fail-on '{fail_on}': expected fail or warn")
-    for flag, value in (("--insufficient", insufficient), ("--missing", missing)):
-        if value not in INSUFFICIENT_MODES:
-            raise UsageError(f"{flag} '{value}': expected {', '.join(INSUFFICIENT_MODES)}")
-    card, settings = scoring.build_scorecard(
-        files, config, by=by, period=period, hours=hours, as_of=as_of, quiet=quiet, strict=strict,
-        source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
-        input_format=input_format, encoding=encoding, separator=separator,
-        decimal_comma=decimal_comma,
+    run = inputs.run()
+    checked = run.check(
+        by=split_list(by), period=period, as_of=inputs.as_of, fail_on=fail_on, insufficient=insufficient,
+        missing=missing,
     )
-    if not card.base.groups:
-        raise DataError(
-            "no contacts to judge in these exports (every row was empty or left out; see the "
-            "data-quality messages): a check that judges nothing cannot pass"
-        )
-    outcomes = card.outcomes(insufficient, missing)
-    code = exit_code([o for _, o in outcomes], fail_on)
-    _write_report(card, settings, outcomes, code, fmt, output, fail_on, no_color)
+    card, outcomes, code = checked.scorecard, checked.outcomes, checked.exit_code
+    _write_report(card, run.settings, outcomes, code, fmt, output, fail_on, inputs.no_color)
     if junit is not None:
         from supportkpi.render import junit as junit_view
 

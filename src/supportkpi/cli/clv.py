@@ -4,14 +4,14 @@ or not). The definitions are in ``supportkpi.clv``'s docstring."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
 from supportkpi.cli import app, options
+from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import write_output
-from supportkpi.errors import DataError, UsageError, first_line
+from supportkpi.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown")
 CSV_COLUMNS = (
@@ -27,8 +27,18 @@ FAMILY_TITLES = {
 
 
 @app.command("clv")
+@input_options(
+    "strict", "quiet", "no_color",
+    files=typer.Argument(..., help="Contact exports: files, globs, or - for stdin."),
+    tz=typer.Option(None, "--tz", help="Time zone of timestamps without an offset, contacts and orders (default UTC)."),
+    datetime_format=typer.Option(
+        None, "--datetime-format", help="strftime format of timestamps, contacts and orders (ISO 8601 is always read)."
+    ),
+    encoding=typer.Option(None, "--encoding", help="Text encoding of the exports and the orders, e.g. windows-1252."),
+    strict=typer.Option(False, "--strict", help="Exit 3 when orders hold data errors."),
+)
 def clv_command(
-    files: list[str] = typer.Argument(..., help="Contact exports: files, globs, or - for stdin."),
+    inputs: Inputs,
     orders: str = typer.Option(
         ..., "--orders", help="Orders table (CSV, TSV, JSON, JSON Lines or Parquet): customer_id, ordered_at, order_value."
     ),
@@ -48,99 +58,20 @@ def clv_command(
         None, "--orders-map", help="NAME=Header of the orders file, e.g. order_value=Total (repeatable)."
     ),
     orders_format: str = typer.Option(None, "--orders-format", help="Format of the orders file (default: from its name)."),
-    config: Path = options.CONFIG,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
-    source: str = options.SOURCE,
-    mapping: list[str] = options.MAP,
-    tz: str = typer.Option(
-        None, "--tz", help="Time zone of timestamps without an offset, contacts and orders (default UTC)."
-    ),
-    datetime_format: str = typer.Option(
-        None, "--datetime-format", help="strftime format of timestamps, contacts and orders (ISO 8601 is always read)."
-    ),
-    input_format: str = options.INPUT_FORMAT,
-    encoding: str = typer.Option(
-        None, "--encoding", help="Text encoding of the exports and the orders, e.g. windows-1252."
-    ),
-    separator: str = options.SEPARATOR,
-    decimal_comma: bool = options.DECIMAL_COMMA,
-    strict: bool = typer.Option(False, "--strict", help="Exit 3 when orders hold data errors."),
-    quiet: bool = options.QUIET,
-    no_color: bool = options.NO_COLOR,
 ) -> None:
     """Customer lifetime value and repeat purchase rate, by support experience.
 
     CLV = average order value x purchases per customer per year x lifespan (years) x margin, in
     the orders' currency. Shows correlation, not causation."""
-    import polars as pl
-
-    from supportkpi import clv as model
-    from supportkpi.cli.compute import read_failure, report_sources
-    from supportkpi.loading import expand, readers
-
     # Usage errors first (exit 2 wins over a data error found while reading)
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
-    if orders_format is not None and orders_format not in readers.FORMATS:
-        raise UsageError(f"--orders-format '{orders_format}': expected one of {', '.join(readers.FORMATS)}")
-    settings, _ = options.config_and_timezone(config, tz)
-    if lifespan_years is None:
-        lifespan_years = settings.kpis.clv.lifespan_years
-    if margin is None:
-        margin = settings.kpis.clv.margin
-    for flag, values in (
-        ("--lifespan-years", (lifespan_years, 1.0, 0)),
-        ("--margin", (1.0, margin, 0)),
-        ("--min-customers", (1.0, 1.0, min_customers)),
-    ):
-        try:
-            model.check_params(*values)
-        except UsageError as exc:
-            raise UsageError(f"{flag}: {exc}") from None
-    renames = _orders_mapping(orders_map)
-    if orders == readers.STDIN:
-        if readers.STDIN in files:
-            raise UsageError("standard input (-) can be read only once: give the contacts or the orders as a file")
-    elif not Path(orders).is_file():
-        raise UsageError(f"--orders {orders}: no such file")
-    expand(files)  # a missing contacts file is a usage error too, before anything is read
-    order_fmt = orders_format or (None if orders == readers.STDIN else readers.detect_format(orders))
-
-    settings, timezone, loaded = options.load_inputs(
-        files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
-        input_format=input_format, encoding=encoding, separator=separator, decimal_comma=decimal_comma,
-        settings=settings,
+    result = inputs.run().clv(
+        orders, orders_format=orders_format, orders_map=orders_map or (), lifespan_years=lifespan_years,
+        margin=margin, after_contact=after_contact, min_customers=min_customers,
     )
-    frame, order_fmt, order_sep = read_orders(orders, order_fmt, encoding=encoding, separator=separator, renames=renames)
-    comma = decimal_comma if decimal_comma is not None else order_sep == ";"
-    try:
-        result = model.clv(
-            frame,
-            loaded.frame,
-            lifespan_years=lifespan_years,
-            margin=margin,
-            satisfied_min=settings.kpis.csat.satisfied_min,
-            csat_scale=settings.kpis.csat.scale,
-            fcr_definition=settings.kpis.fcr_rate.definition,
-            after_contact=after_contact,
-            min_customers=min_customers,
-            timezone=timezone,
-            datetime_format=datetime_format,
-            decimal_comma=comma,
-        )
-    except pl.exceptions.PolarsError as exc:
-        found = None
-        if orders != readers.STDIN and order_fmt in ("csv", "tsv", "jsonl"):
-            found = readers.diagnose_text(orders, order_fmt)
-        raise DataError(found or read_failure(loaded.inputs, exc)) from None
-
-    if not quiet:
-        report_sources(loaded.inputs)
-    if not quiet or strict:
-        report_exclusions(result, orders)
-    if strict and result.data_errors:
-        raise DataError(f"{orders}: {result.data_errors} data error(s) and --strict is set; no report written")
     if fmt == "json":
         write_output(render_json(result), output)
     elif fmt == "csv":
@@ -148,116 +79,7 @@ def clv_command(
     elif fmt == "markdown":
         write_output(render_markdown(result), output)
     else:
-        options.print_renderables(render_table(result), output, no_color)
-
-
-def _orders_mapping(pairs: list[str] | None) -> dict[str, str]:
-    """``--orders-map order_value=Total`` pairs: canonical name -> header."""
-    from supportkpi.clv import ORDER_COLUMNS
-
-    out: dict[str, str] = {}
-    for pair in pairs or []:
-        name, sep, header = (p.strip() for p in pair.partition("="))
-        if not sep or not name or not header:
-            raise UsageError(f"--orders-map '{pair}': expected name=Header, e.g. order_value='Order total'")
-        if name not in (*ORDER_COLUMNS, "order_id"):
-            raise UsageError(
-                f"--orders-map '{pair}': '{name}' is not a column of the orders table "
-                f"(expected one of {', '.join((*ORDER_COLUMNS, 'order_id'))})"
-            )
-        out[name] = header
-    return out
-
-
-def read_orders(
-    path: str,
-    fmt: str | None,
-    *,
-    encoding: str | None = None,
-    separator: str | None = None,
-    renames: dict[str, str] | None = None,
-):
-    """The orders file as a lazy frame of text columns named customer_id, ordered_at,
-    order_value (headers matched ignoring case and spaces, or named with ``renames``), with its
-    format and CSV separator. Raises a DataError naming the columns it lacks."""
-    import io
-    import re
-
-    import polars as pl
-
-    from supportkpi.clv import ORDER_COLUMNS
-    from supportkpi.loading import readers
-
-    sep = separator.encode().decode("unicode_escape") if separator else None
-    options_ = readers.Options(encoding=encoding, separator=sep)
-    try:
-        if path == readers.STDIN:
-            data = readers.read_bytes(path)
-            fmt = fmt or readers.detect_format(path, data)
-            stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(data))
-            try:
-                frame = readers.read(readers.STDIN, fmt, options_)
-            finally:
-                sys.stdin = stdin
-        else:
-            assert fmt is not None
-            frame = readers.read(path, fmt, options_)
-            if fmt == "csv" and sep is None and not path.lower().endswith(".gz"):
-                sep = readers.sniff_separator(path, path)
-        names = list(frame.collect_schema().names())
-    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
-        raise DataError(
-            (readers.diagnose_text(path, fmt) if fmt else None) or f"{path}: cannot read as {fmt}: {first_line(exc)}"
-        ) from None
-    wanted = (*ORDER_COLUMNS, "order_id")
-    chosen = dict(renames or {})
-    for canonical, header in chosen.items():
-        if header not in names:
-            raise DataError(
-                f"{path}: no column '{header}' to map onto '{canonical}' (columns in the file: {', '.join(names)})"
-            )
-    for name in names:
-        key = re.sub(r"[\s\-]+", "_", name.strip().lower())
-        if key in wanted and key not in chosen and name not in chosen.values():
-            chosen[key] = name
-    missing = [c for c in ORDER_COLUMNS if c not in chosen]
-    if missing:
-        raise DataError(
-            f"{path}: the orders lack required column(s) {', '.join(missing)} "
-            f"(columns in the file: {', '.join(names) or 'none'}); name them with --orders-map "
-            f"{missing[0]}=HEADER"
-        )
-    readers.check_field_counts(path, fmt, sep, encoding)
-    return frame.select(pl.col(header).alias(canonical) for canonical, header in chosen.items()), fmt, sep
-
-
-def report_exclusions(result, path: str) -> None:
-    """What was left out, on stderr, with the first rows of each reason."""
-    for reason, n in result.orders_excluded.items():
-        print(f"supportkpi: orders: {n} left out: {reason}", file=sys.stderr)
-        for example in result.examples.get(reason, [])[:3]:
-            value = f", value {example['value']!r}" if example["value"] is not None else ""
-            print(f"    file {path}, row {example['row']}{value}", file=sys.stderr)
-    if result.orders_before_contact:
-        print(
-            f"supportkpi: orders: {result.orders_before_contact} placed before the customer's first contact "
-            "(--after-contact)",
-            file=sys.stderr,
-        )
-    if result.customers_contact_after_orders:
-        print(
-            f"supportkpi: contacts: {result.customers_contact_after_orders} customer(s) left out: first contact at or "
-            "after the last order of the table (--after-contact)",
-            file=sys.stderr,
-        )
-    for reason, n in result.contacts_excluded.items():
-        print(f"supportkpi: contacts: {n} left out: {reason}", file=sys.stderr)
-    if result.contacted_without_orders:
-        print(
-            f"supportkpi: contacts: {result.contacted_without_orders} contacted customer(s) have no order in the "
-            "orders table (not in any segment)",
-            file=sys.stderr,
-        )
+        options.print_renderables(render_table(result), output, inputs.no_color)
 
 
 # Views ------------------------------------------------------------------------------------------

@@ -15,17 +15,17 @@ from pathlib import Path
 import typer
 
 from supportkpi.cli import app, options
+from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import split_list, write_output
-from supportkpi.errors import DataError, UsageError
+from supportkpi.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown")
-KINDS = ("duration", "mean")
-"""KPI kinds a trend forecast fits: averages per contact (rates, counts and scores do not)."""
 
 
 @app.command("forecast")
+@input_options("hours", "strict", "quiet", "no_color")
 def forecast_command(
-    files: list[str] = options.FILES,
+    inputs: Inputs,
     period: str = typer.Option("month", "--period", "-p", help="day, week, month or quarter (by created_at)."),
     by: list[str] = typer.Option(None, "--by", "-b", help="A forecast per group, e.g. vendor."),
     kpi: str = typer.Option("aht", "--kpi", "-k", help="A duration or mean KPI id: aht, talk_time, asa, ..."),
@@ -34,84 +34,18 @@ def forecast_command(
     exclude_partial: bool = typer.Option(
         False, "--exclude-partial", help="Leave out the latest period when the data ends before its last day."
     ),
-    config: Path = options.CONFIG,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
-    source: str = options.SOURCE,
-    mapping: list[str] = options.MAP,
-    tz: str = options.TZ,
-    datetime_format: str = options.DATETIME_FORMAT,
-    input_format: str = options.INPUT_FORMAT,
-    encoding: str = options.ENCODING,
-    separator: str = options.SEPARATOR,
-    decimal_comma: bool = options.DECIMAL_COMMA,
-    hours: str = options.HOURS,
-    strict: bool = typer.Option(False, "--strict", help="Exit 3 on any data error."),
-    quiet: bool = options.QUIET,
-    no_color: bool = options.NO_COLOR,
 ) -> None:
     """Forecast next period's AHT (Holt's linear trend) beside the current value, per group."""
-    import polars as pl
-
-    from supportkpi.cli.compute import read_failure, report_findings, report_sources
-    from supportkpi.engine import check_kpis, check_period, compute
-    from supportkpi.forecast import forecast_groups
-    from supportkpi.metrics import REGISTRY
-    from supportkpi.schedules import Calendars
-
-    # Usage errors first (exit 2 wins over a data error found while loading)
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
-    kpi_ids = check_kpis(split_list([kpi]))
-    if len(kpi_ids) != 1:
-        raise UsageError(f"--kpi '{kpi}': forecast takes one KPI at a time")
-    kpi_id = kpi_ids[0]
-    if kpi_id not in REGISTRY or REGISTRY[kpi_id].INFO.kind not in KINDS:
-        usable = ", ".join(k for k, m in REGISTRY.items() if m.INFO.kind in KINDS)
-        raise UsageError(f"--kpi '{kpi_id}': forecast works on duration and mean KPIs ({usable})")
-    check_period(period)
-    if horizon < 1:
-        raise UsageError(f"--horizon {horizon}: expected 1 or more")
-    if not 0.5 <= confidence < 1:
-        raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
-    settings, timezone = options.config_and_timezone(config, tz)
-    params = options.kpi_params(settings, hours)
-    grouping = split_list(by)
-    settings, timezone, loaded = options.load_inputs(
-        files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
-        input_format=input_format, encoding=encoding, separator=separator,
-        decimal_comma=decimal_comma, group_by=grouping, settings=settings,
-    )
-    try:
-        result = compute(
-            loaded.frame, [kpi_id], by=grouping, period=period, timezone=timezone, params=params,
-            inputs=loaded.inputs, calendars=Calendars.from_config(settings, timezone),
-        )
-        data_end = (
-            loaded.frame.lazy()
-            .select(pl.col("created_at").max().dt.convert_time_zone(timezone).dt.date())
-            .collect()
-            .item()
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise DataError(read_failure(loaded.inputs, exc)) from None
-
-    if not quiet:
-        report_sources(loaded.inputs)
-    if not quiet or strict:
-        report_findings(result.findings)
-    if strict and result.data_errors:
-        raise DataError(f"{result.data_errors} data error(s) and --strict is set; no report written")
-    if result.groups and not result.groups[0].kpis[kpi_id].available:
-        needs = ", ".join(result.groups[0].kpis[kpi_id].needs)
-        raise DataError(f"{kpi_id} cannot be computed from these inputs: needs {needs}")
-
-    report = forecast_groups(
-        result, kpi_id, horizon=horizon, confidence=confidence, data_end=data_end,
+    report, result = inputs.run().forecast(
+        kpi, by=split_list(by), period=period, horizon=horizon, confidence=confidence,
         exclude_partial=exclude_partial,
     )
     if fmt == "table":
-        options.print_renderables(tables(report), output, no_color)
+        options.print_renderables(tables(report), output, inputs.no_color)
     elif fmt == "json":
         write_output(render_json(report, result), output)
     elif fmt == "csv":

@@ -1,4 +1,4 @@
-"""Options and steps shared by the commands: kpi.yaml, --map, output."""
+"""Steps and options shared by the commands: lists, output, the progress line."""
 
 from __future__ import annotations
 
@@ -8,39 +8,8 @@ from pathlib import Path
 
 import typer
 
-from supportkpi.config import Config, check_timezone, load_config
+from supportkpi.config import Config
 from supportkpi.errors import DataError, UsageError
-
-
-def config_and_timezone(config_path: Path | None, tz: str | None) -> tuple[Config, str]:
-    config, _ = load_config(config_path)
-    timezone = tz or config.timezone
-    if tz is not None:
-        try:
-            check_timezone(tz)
-        except ValueError as exc:
-            raise UsageError(f"--tz: {exc}") from None
-    return config, timezone
-
-
-def column_mapping(config: Config, pairs: list[str], intervals: bool = False) -> dict[str, str]:
-    """kpi.yaml ``columns`` overridden by ``--map canonical=Header`` pairs (the interval
-    report's columns when ``intervals``)."""
-    from supportkpi.config import suggest
-    from supportkpi.schema import COLUMNS
-
-    if intervals:
-        from supportkpi.intervals import INTERVAL_SCHEMA as COLUMNS  # noqa: N811
-    mapping = dict(config.columns)
-    for pair in pairs:
-        canonical, sep, header = pair.partition("=")
-        canonical, header = canonical.strip(), header.strip()
-        if not sep or not canonical or not header:
-            raise UsageError(f"--map '{pair}': expected canonical=Header, e.g. created_at='Created time'")
-        if canonical not in COLUMNS:
-            raise UsageError(f"--map '{pair}': '{canonical}' is not a canonical column ({suggest(canonical, COLUMNS)})")
-        mapping[canonical] = header
-    return mapping
 
 
 def split_list(values: list[str] | None) -> list[str]:
@@ -142,22 +111,6 @@ def use_color(no_color: bool) -> bool | None:
     return None
 
 
-def parse_as_of(text: str | None, timezone: str):
-    """--as-of as an instant: ISO 8601, naive values in the report's time zone."""
-    if text is None:
-        return None
-    import polars as pl
-
-    from supportkpi.loading import parse
-
-    value = pl.select(
-        parse.timestamp(pl.lit(text), pl.String, timezone, None).alias("t")
-    ).item()
-    if value is None:
-        raise UsageError(f"--as-of '{text}': expected an ISO 8601 time such as 2025-06-30T23:59:59Z")
-    return value
-
-
 def kpi_params(settings: Config, hours: str | None) -> dict:
     """kpi.yaml's KPI parameters, with ``--hours`` setting the clock of ticket durations."""
     params = settings.kpi_parameters()
@@ -169,91 +122,10 @@ def kpi_params(settings: Config, hours: str | None) -> dict:
     return params
 
 
-# Options shared by every command that reads exports
-FILES = typer.Argument(..., help="Exports to read: files, globs, or - for stdin.")
-CONFIG = typer.Option(None, "--config", "-c", help="kpi.yaml (default: ./kpi.yaml if present).")
-SOURCE = typer.Option(
-    None, "--source", "-s", help="Source preset of the inputs (see `supportkpi sources`); default: detect."
-)
-MAP = typer.Option(None, "--map", "-m", help="canonical=Header (repeatable).")
-TZ = typer.Option(None, "--tz", help="Time zone of timestamps without an offset (default UTC).")
-DATETIME_FORMAT = typer.Option(None, "--datetime-format", help="strftime format of timestamps.")
-INPUT_FORMAT = typer.Option(None, "--input-format", help="csv, tsv, json, jsonl or parquet.")
-ENCODING = typer.Option(None, "--encoding", help="Text encoding of the exports, e.g. windows-1252.")
-SEPARATOR = typer.Option(None, "--separator", help="CSV field separator (default: detected).")
-HOURS = typer.Option(
-    None, "--hours", help="calendar or business: how ticket durations count (default: kpi.yaml)."
-)
-AS_OF = typer.Option(
-    None, "--as-of", help="The report's end for SLA policies (default: latest timestamp in the data)."
-)
+# Options of several commands that are not about reading
 PERIOD = typer.Option(None, "--period", "-p", help="day, week, month or quarter (by created_at).")
-QUIET = typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr.")
-NO_COLOR = typer.Option(False, "--no-color", help="No colour in the table.")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
-MEMORY = typer.Option(
-    "auto", "--memory",
-    help="in-memory (fast), bounded (large inputs: a temporary typed copy, one streaming pass at a "
-    "time) or auto: bounded above 10 million rows. The numbers are the same.",
+BY = typer.Option(
+    None, "--by", "-b",
+    help="Group by columns (default: vendor, when the exports have one; `none`: all together).",
 )
-DECIMAL_COMMA = typer.Option(
-    None, "--decimal-comma/--decimal-point", help="Numbers written 4,5 (default: on for ;-separated files)."
-)
-
-
-def load_inputs(
-    files: list[str],
-    config_path: Path | None,
-    *,
-    source: str | None,
-    mapping: list[str] | None,
-    tz: str | None,
-    datetime_format: str | None,
-    input_format: str | None,
-    encoding: str | None,
-    separator: str | None,
-    decimal_comma: bool | None,
-    group_by: list[str] | None = None,
-    intervals: bool = False,
-    settings: Config | None = None,
-):
-    """kpi.yaml, then every input loaded through its source preset: (settings, timezone, loaded).
-    ``intervals``: the inputs are interval reports (:mod:`supportkpi.intervals`). ``settings``:
-    kpi.yaml as the command read it already (it is not read and validated twice)."""
-    from supportkpi.loading import load, readers
-
-    if input_format is not None and input_format not in readers.FORMATS:
-        raise UsageError(f"--input-format '{input_format}': expected one of {', '.join(readers.FORMATS)}")
-    if separator is not None and len(separator.encode().decode("unicode_escape")) != 1:
-        raise UsageError(f"--separator '{separator}': expected one character, e.g. ';' or '\\t'")
-    if settings is None:
-        settings, timezone = config_and_timezone(config_path, tz)
-    else:
-        timezone = tz or settings.timezone  # --tz was checked when kpi.yaml was read
-    if intervals:
-        from supportkpi.loading import load_intervals
-
-        loaded = load_intervals(
-            files, mapping=column_mapping(settings, mapping or [], intervals=True), timezone=timezone,
-            datetime_format=datetime_format, input_format=input_format, encoding=encoding,
-            separator=separator.encode().decode("unicode_escape") if separator else None,
-            decimal_comma=decimal_comma,
-            vendors_by_path={v: c.match for v, c in settings.vendors.items() if c.match},
-        )
-        return settings, timezone, loaded
-    loaded = load(
-        files,
-        mapping=column_mapping(settings, mapping or []),
-        timezone=timezone,
-        datetime_format=datetime_format,
-        input_format=input_format,
-        source=source,
-        sources_by_path=settings.sources,
-        encoding=encoding,
-        separator=separator.encode().decode("unicode_escape") if separator else None,
-        decimal_comma=decimal_comma,
-        group_by=group_by or (),
-        values=settings.values,
-        vendors_by_path={v: c.match for v, c in settings.vendors.items() if c.match},
-    )
-    return settings, timezone, loaded

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import typer
 
+from supportkpi.api.planning import available_kpis
 from supportkpi.cli import app
 
 
 def describe() -> list[dict]:
-    from supportkpi.metrics import REGISTRY, Context, NotAvailable
+    from supportkpi.metrics import REGISTRY
     from supportkpi.sources import sources
 
     rows = []
     for source in sources().values():
-        ctx = Context(columns=frozenset(source.provides))
-        available = []
-        for kpi_id, module in REGISTRY.items():
-            try:
-                module.measure(ctx)
-                available.append(kpi_id)
-            except NotAvailable:
-                pass
+        available = available_kpis(frozenset(source.provides))
         rows.append(
             {
                 "name": source.name,

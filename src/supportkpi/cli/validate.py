@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from supportkpi.cli import app, options
-from supportkpi.errors import EXIT_CHECK_FAILED
+from supportkpi.cli import app
+from supportkpi.cli.inputs import Inputs, input_options
+from supportkpi.errors import EXIT_CHECK_FAILED, UsageError
 
 
 @app.command("validate")
+@input_options()
 def validate_command(
-    files: list[str] = options.FILES,
-    config: Path = options.CONFIG,
-    source: str = options.SOURCE,
-    mapping: list[str] = options.MAP,
-    tz: str = options.TZ,
-    datetime_format: str = options.DATETIME_FORMAT,
-    input_format: str = options.INPUT_FORMAT,
-    encoding: str = options.ENCODING,
-    separator: str = options.SEPARATOR,
-    decimal_comma: bool = options.DECIMAL_COMMA,
+    inputs: Inputs,
     examples: int = typer.Option(5, "--examples", "-n", min=0, help="Examples per finding."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
@@ -29,61 +20,14 @@ def validate_command(
     data-quality finding with examples. Exit 0 clean, 1 findings, 3 unreadable."""
     import json
 
-    import polars as pl
-
-    from supportkpi import quality, validation
-    from supportkpi.engine import with_duplicate_flag
-    from supportkpi.errors import DataError, UsageError, first_line
-    from supportkpi.metrics import REGISTRY, Context, NotAvailable
-    from supportkpi.schema import COLUMNS
-
     if fmt not in ("table", "json"):
         raise UsageError(f"--format '{fmt}': expected table or json")
-    settings, _, loaded = options.load_inputs(
-        files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,
-        input_format=input_format, encoding=encoding, separator=separator,
-        decimal_comma=decimal_comma,
-    )
-    frame = with_duplicate_flag(loaded.frame)
-    columns = frozenset(frame.collect_schema().names())
-    active, counts, sample = validation.plan(
-        frame, columns, validation.rules(settings.kpis.model_dump()), examples
-    )
-    try:
-        collected = pl.collect_all([*quality.plan(frame, columns), counts, sample])
-    except pl.exceptions.PolarsError as exc:
-        raise DataError(f"cannot read the input: {first_line(exc)}") from None
-    paths = [i.path for i in loaded.inputs]
-    found, _, rows = quality.report(collected[:3], columns, paths)
-    found += validation.findings(active, collected[3], collected[4], paths)
-    for finding in found:
-        finding.examples = finding.examples[:examples]
-    ctx = Context(columns=columns)
-    available = []
-    for kpi_id, module in REGISTRY.items():
-        try:
-            module.measure(ctx)
-            available.append(kpi_id)
-        except NotAvailable:
-            pass
-    report = {
-        "inputs": [
-            {"path": i.path, "format": i.format, "source": i.source, "confidence": i.confidence,
-             "rows": rows.get(n, 0)}
-            for n, i in enumerate(loaded.inputs)
-        ],
-        "columns_found": [c for c in COLUMNS if c in columns],
-        "columns_missing": [c for c in COLUMNS if c not in columns],
-        "extra_columns": sorted(c for c in columns if c not in COLUMNS and not c.startswith("_")),
-        "kpis_available": available,
-        "kpis_not_available": [k for k in REGISTRY if k not in available],
-        "findings": [f.to_dict() for f in found],
-    }
+    report = inputs.run().validate(examples)
     if fmt == "json":
         typer.echo(json.dumps(report, indent=2, default=str))
     else:
         _print(report)
-    if found:
+    if report["findings"]:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 

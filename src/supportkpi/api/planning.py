@@ -1,0 +1,302 @@
+"""The verbs of :class:`supportkpi.api.Run` beyond KPIs and targets: forecast, staffing, CLV and
+validation. Each takes the run (its kpi.yaml, time zone, inputs and listener)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from supportkpi.api import inputs as reading
+from supportkpi.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    from supportkpi.api.run import Run
+
+FORECAST_KINDS = ("duration", "mean")
+"""KPI kinds a trend forecast fits: averages per contact (rates, counts and scores do not)."""
+_PLAN_DEFAULTS: dict[str, Any] = {
+    "target": (0.80, 20.0), "shrinkage": 0.0, "agents": None, "growth": 1.0, "max_occupancy": None,
+}
+"""Erlang C settings of a staffing plan left unsaid (as in :func:`supportkpi.demand.staff_intervals`)."""
+
+
+def check_tests(
+    *,
+    baseline: str = "first",
+    open_tickets: str = "exclude",
+    confidence: float = 0.95,
+    min_n: int = 30,
+    adjust: str = "kpi",
+    resamples: int = 2000,
+    seed: int = 0,
+) -> None:
+    """compare's test settings as usage errors."""
+    from supportkpi.comparison import ADJUSTMENTS
+
+    if adjust not in ADJUSTMENTS:
+        raise UsageError(f"--adjust '{adjust}': expected one of {', '.join(ADJUSTMENTS)}")
+    if baseline not in ("first", "best"):
+        raise UsageError(f"--baseline '{baseline}': expected first or best")
+    if open_tickets not in ("exclude", "censor"):
+        raise UsageError(f"--open '{open_tickets}': expected exclude or censor")
+    if not 0.5 <= confidence < 1:
+        raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
+    if min_n < 1:
+        raise UsageError(f"--min-n {min_n}: expected 1 or more")
+    if not 100 <= resamples <= 1_000_000:
+        raise UsageError(f"--resamples {resamples}: expected 100 to 1000000")
+    if 1 / resamples >= round(1 - confidence, 10):
+        # a bootstrap p-value cannot go below 1/resamples: it could never be significant
+        raise UsageError(
+            f"--resamples {resamples} cannot show significance at --confidence {confidence}: "
+            f"use more than {round(1 / (1 - confidence)):,} resamples"
+        )
+
+
+def forecast(
+    run: Run, kpi: str, *, by: Sequence[str], period: str, horizon: int, confidence: float, exclude_partial: bool
+):
+    """:meth:`supportkpi.api.Run.forecast`."""
+    import polars as pl
+
+    from supportkpi.engine import check_kpis, check_period, compute
+    from supportkpi.forecast import forecast_groups
+    from supportkpi.metrics import REGISTRY
+
+    kpi_ids = check_kpis([k.strip() for k in kpi.split(",") if k.strip()])
+    if len(kpi_ids) != 1:
+        raise UsageError(f"--kpi '{kpi}': forecast takes one KPI at a time")
+    kpi_id = kpi_ids[0]
+    if kpi_id not in REGISTRY or REGISTRY[kpi_id].INFO.kind not in FORECAST_KINDS:
+        usable = ", ".join(k for k, m in REGISTRY.items() if m.INFO.kind in FORECAST_KINDS)
+        raise UsageError(f"--kpi '{kpi_id}': forecast works on duration and mean KPIs ({usable})")
+    check_period(period)
+    if horizon < 1:
+        raise UsageError(f"--horizon {horizon}: expected 1 or more")
+    if not 0.5 <= confidence < 1:
+        raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
+    params = run.params()
+    loaded = run.load(by)
+    timezone = run.timezone
+
+    def computed():
+        result = compute(
+            loaded.frame, [kpi_id], by=list(by), period=period, timezone=timezone, params=params,
+            inputs=loaded.inputs, calendars=run.calendars(),
+        )
+        day = pl.col("created_at").max().dt.convert_time_zone(timezone).dt.date()
+        return result, loaded.frame.lazy().select(day).collect().item()
+
+    result, data_end = run.guarded(loaded.inputs, computed)
+    run.report(loaded.inputs, result.findings, result.data_errors, "no report written")
+    if result.groups and not result.groups[0].kpis[kpi_id].available:
+        needs = ", ".join(result.groups[0].kpis[kpi_id].needs)
+        raise DataError(f"{kpi_id} cannot be computed from these inputs: needs {needs}")
+    report = forecast_groups(
+        result, kpi_id, horizon=horizon, confidence=confidence, data_end=data_end, exclude_partial=exclude_partial
+    )
+    return report, result
+
+
+def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, **plan: Any):
+    """:meth:`supportkpi.api.Run.staffing`."""
+    import polars as pl
+
+    from supportkpi.demand import HANDLE_TIME_PARTS, demand_exclusions, interval_demand, staff_intervals
+    from supportkpi.metrics import NotAvailable
+    from supportkpi.render.staffing import StaffingReport, describe_method
+
+    interval_seconds = _interval_seconds(interval)
+    plan = {**_PLAN_DEFAULTS, **plan}
+    loaded = run.load(by)
+    timezone = run.timezone
+    try:
+        demand = interval_demand(loaded.frame, interval, timezone=timezone, by=by)
+        left_out = demand_exclusions(loaded.frame, by) if not run.listener.quiet else {}
+    except NotAvailable as missing:
+        raise DataError(
+            f"staffing needs {' and '.join(missing.needs)} in the exports (calls or chats with queue data)"
+        ) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(reading.read_failure(loaded.inputs, exc)) from None
+    run.listener.read(loaded.inputs)
+    run.listener.left_out("staffing", left_out)
+    if aht is None and demand.height and demand["aht_seconds"].null_count() == demand.height:
+        names = loaded.frame.collect_schema().names()
+        lacking = [p for p in HANDLE_TIME_PARTS if p not in names]
+        why = f"the exports lack {', '.join(lacking)}" if lacking else "no answered call has all of talk, hold and acw"
+        raise DataError(f"staffing needs the handle time of answered calls: {why} (or give --aht SECONDS)")
+    table = staff_intervals(demand, interval_seconds, aht_seconds=aht, **plan)
+    weeks = (int(demand["weeks"].min()), int(demand["weeks"].max())) if demand.height else None
+    method = describe_method(
+        interval_seconds=interval_seconds, weeks=weeks, timezone=timezone, aht_given=aht is not None, **plan
+    )
+    if aht is None and demand.height and demand["aht_seconds"].null_count():
+        method += " Slots without a measured AHT (no answered call with talk, hold and acw) are not staffed (—)."
+    parameters = _parameters(interval_seconds, plan, timezone=timezone, aht_seconds=aht)
+    return StaffingReport(plan=table, method=method, parameters=parameters, by=tuple(by))
+
+
+def staffing_from_numbers(volume: float, interval: str, aht: float, **plan: Any):
+    """Agents needed for ``volume`` contacts per ``interval`` of ``aht`` seconds each (Erlang C),
+    without exports; ``plan`` as in :meth:`supportkpi.api.Run.staffing`."""
+    import polars as pl
+
+    from supportkpi.demand import staff_intervals
+    from supportkpi.render.staffing import StaffingReport, describe_method
+
+    interval_seconds = _interval_seconds(interval)
+    plan = {**_PLAN_DEFAULTS, **plan}
+    one = pl.DataFrame({"offered_per_week": [float(volume)], "aht_seconds": [float(aht)]})
+    table = staff_intervals(one, interval_seconds, **plan).drop("offered_per_week")
+    method = describe_method(interval_seconds=interval_seconds, **plan)
+    return StaffingReport(plan=table, method=method, parameters=_parameters(interval_seconds, plan, volume=volume))
+
+
+def _interval_seconds(interval: str) -> int:
+    from supportkpi.demand import parse_interval
+
+    try:
+        return parse_interval(interval)
+    except ValueError as exc:
+        raise UsageError(f"--interval: {exc}") from None
+
+
+def _parameters(interval_seconds: int, plan: dict, **extra) -> dict:
+    level, threshold = plan["target"]
+    return {
+        "interval_seconds": interval_seconds,
+        "target_service_level_pct": level * 100,
+        "threshold_seconds": threshold,
+        "agents_evaluated": plan["agents"],
+        "growth": plan["growth"],
+        "shrinkage": plan["shrinkage"],
+        "max_occupancy": plan["max_occupancy"],
+        **extra,
+    }
+
+
+def clv(
+    run: Run,
+    orders: str,
+    *,
+    orders_format: str | None = None,
+    orders_map: Sequence[str] = (),
+    lifespan_years: float | None = None,
+    margin: float | None = None,
+    after_contact: bool = False,
+    min_customers: int = 30,
+):
+    """:meth:`supportkpi.api.Run.clv`: ``orders`` (a file, or ``-``) in ``orders_format``
+    (default: from its name), its headers named with ``orders_map`` (``order_value=Total``);
+    ``lifespan_years`` and ``margin`` default to kpi.yaml's. The orders are read with the
+    contact inputs' encoding, separator, decimal comma, time zone and datetime format."""
+    import polars as pl
+
+    from supportkpi import clv as model
+    from supportkpi.loading import expand, readers
+    from supportkpi.loading.orders import orders_mapping, read_orders
+
+    if orders_format is not None and orders_format not in readers.FORMATS:
+        raise UsageError(f"--orders-format '{orders_format}': expected one of {', '.join(readers.FORMATS)}")
+    settings = run.settings
+    lifespan_years = settings.kpis.clv.lifespan_years if lifespan_years is None else lifespan_years
+    margin = settings.kpis.clv.margin if margin is None else margin
+    for flag, values in (
+        ("--lifespan-years", (lifespan_years, 1.0, 0)),
+        ("--margin", (1.0, margin, 0)),
+        ("--min-customers", (1.0, 1.0, min_customers)),
+    ):
+        try:
+            model.check_params(*values)
+        except UsageError as exc:
+            raise UsageError(f"{flag}: {exc}") from None
+    renames = orders_mapping(orders_map)
+    files = [f for spec in run.specs for f in spec.files]
+    if orders == readers.STDIN:
+        if readers.STDIN in files:
+            raise UsageError("standard input (-) can be read only once: give the contacts or the orders as a file")
+    elif not Path(orders).is_file():
+        raise UsageError(f"--orders {orders}: no such file")
+    expand(files)  # a missing contacts file is a usage error too, before anything is read
+    order_fmt = orders_format or (None if orders == readers.STDIN else readers.detect_format(orders))
+    loaded = run.load()
+    spec = run.specs[0]
+    frame, order_fmt, order_sep = read_orders(
+        orders, order_fmt, encoding=spec.encoding, separator=spec.separator, renames=renames
+    )
+    comma = spec.decimal_comma if spec.decimal_comma is not None else order_sep == ";"
+    try:
+        result = model.clv(
+            frame, loaded.frame, lifespan_years=lifespan_years, margin=margin,
+            satisfied_min=settings.kpis.csat.satisfied_min, csat_scale=settings.kpis.csat.scale,
+            fcr_definition=settings.kpis.fcr_rate.definition, after_contact=after_contact,
+            min_customers=min_customers, timezone=run.timezone, datetime_format=spec.datetime_format,
+            decimal_comma=comma,
+        )
+    except pl.exceptions.PolarsError as exc:
+        found = None
+        if orders != readers.STDIN and order_fmt in ("csv", "tsv", "jsonl"):
+            found = readers.diagnose_text(orders, order_fmt)
+        raise DataError(found or reading.read_failure(loaded.inputs, exc)) from None
+    run.listener.read(loaded.inputs)
+    run.listener.orders(result, orders)
+    if run.strict and result.data_errors:
+        raise DataError(f"{orders}: {result.data_errors} data error(s) and --strict is set; no report written")
+    return result
+
+
+def validate(run: Run, examples: int) -> dict:
+    """:meth:`supportkpi.api.Run.validate`."""
+    import polars as pl
+
+    from supportkpi import quality, validation
+    from supportkpi.engine import with_duplicate_flag
+    from supportkpi.errors import first_line
+    from supportkpi.metrics import REGISTRY
+    from supportkpi.schema import COLUMNS
+
+    loaded = run.load()
+    frame = with_duplicate_flag(loaded.frame)
+    columns = frozenset(frame.collect_schema().names())
+    active, counts, sample = validation.plan(frame, columns, validation.rules(run.settings.kpis.model_dump()), examples)
+    try:
+        collected = pl.collect_all([*quality.plan(frame, columns), counts, sample])
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(f"cannot read the input: {first_line(exc)}") from None
+    paths = [i.path for i in loaded.inputs]
+    found, _, rows = quality.report(collected[:3], columns, paths)
+    found += validation.findings(active, collected[3], collected[4], paths)
+    for finding in found:
+        finding.examples = finding.examples[:examples]
+    available = available_kpis(columns)
+    return {
+        "inputs": [
+            {"path": i.path, "format": i.format, "source": i.source, "confidence": i.confidence, "rows": rows.get(n, 0)}
+            for n, i in enumerate(loaded.inputs)
+        ],
+        "columns_found": [c for c in COLUMNS if c in columns],
+        "columns_missing": [c for c in COLUMNS if c not in columns],
+        "extra_columns": sorted(c for c in columns if c not in COLUMNS and not c.startswith("_")),
+        "kpis_available": available,
+        "kpis_not_available": [k for k in REGISTRY if k not in available],
+        "findings": [f.to_dict() for f in found],
+    }
+
+
+def available_kpis(columns: frozenset[str]) -> list[str]:
+    """The KPIs that can be measured from these columns, in the registry's order."""
+    from supportkpi.metrics import REGISTRY, Context, NotAvailable
+
+    ctx = Context(columns=columns)
+    available = []
+    for kpi_id, module in REGISTRY.items():
+        try:
+            module.measure(ctx)
+            available.append(kpi_id)
+        except NotAvailable:
+            pass
+    return available

@@ -1,0 +1,110 @@
+"""What a run tells on stderr: which preset read each input, data-quality findings, what was
+left out; the progress line; and the restart of a bounded run with a memory budget."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from supportkpi.api import Listener
+from supportkpi.cli.options import working
+
+OUT_OF_CORE_BUDGET = "POLARS_OOC_MEMORY_BUDGET_MB"
+BOUNDED_BUDGET_MB = "1024"
+
+
+class Speaker(Listener):
+    """The command line's listener: sources and left-out contacts unless ``quiet``; findings
+    unless ``quiet``, or with ``strict`` (whose data errors end the run, so they are told)."""
+
+    def __init__(self, quiet: bool = False, strict: bool = False):
+        self.quiet, self.strict = quiet, strict
+
+    def working(self, what, inputs):
+        rows = sum(i.estimated_rows or 0 for i in inputs) or None
+        return working(what, self.quiet, [i.path for i in inputs], rows)
+
+    def bounded(self, inputs) -> None:
+        restart_with_memory_budget(inputs)
+
+    def read(self, inputs) -> None:
+        if not self.quiet:
+            report_sources(inputs)
+
+    def findings(self, findings) -> None:
+        if not self.quiet or self.strict:
+            report_findings(findings)
+
+    def left_out(self, what: str, counts: dict[str, int]) -> None:
+        if not self.quiet:
+            for reason, count in counts.items():
+                print(f"supportkpi: {what}: left out {count:,} contact(s): {reason}", file=sys.stderr)
+
+    def orders(self, result, path: str) -> None:
+        if not self.quiet or self.strict:
+            report_exclusions(result, path)
+
+
+def report_sources(inputs) -> None:
+    """Which preset read each input, when it was detected rather than named."""
+    for item in inputs:
+        if item.confidence is not None and item.source != "canonical":
+            print(
+                f"supportkpi: {item.path}: read as {item.source} (detected, "
+                f"{item.confidence:.0%} of its fields found; --source to choose)",
+                file=sys.stderr,
+            )
+
+
+def report_findings(findings) -> None:
+    """Data-quality findings on stderr, each with its first examples (file, row, value)."""
+    for finding in findings:
+        print(f"supportkpi: data: {finding.message()}", file=sys.stderr)
+        for example in finding.examples[:3]:
+            where = ", ".join(f"{k} {v!r}" if k == "value" else f"{k} {v}" for k, v in example.items())
+            print(f"    {where}", file=sys.stderr)
+
+
+def report_exclusions(result, path: str) -> None:
+    """What clv left out, on stderr, with the first rows of each reason."""
+    for reason, n in result.orders_excluded.items():
+        print(f"supportkpi: orders: {n} left out: {reason}", file=sys.stderr)
+        for example in result.examples.get(reason, [])[:3]:
+            value = f", value {example['value']!r}" if example["value"] is not None else ""
+            print(f"    file {path}, row {example['row']}{value}", file=sys.stderr)
+    if result.orders_before_contact:
+        print(
+            f"supportkpi: orders: {result.orders_before_contact} placed before the customer's first contact "
+            "(--after-contact)",
+            file=sys.stderr,
+        )
+    if result.customers_contact_after_orders:
+        print(
+            f"supportkpi: contacts: {result.customers_contact_after_orders} customer(s) left out: first contact at or "
+            "after the last order of the table (--after-contact)",
+            file=sys.stderr,
+        )
+    for reason, n in result.contacts_excluded.items():
+        print(f"supportkpi: contacts: {n} left out: {reason}", file=sys.stderr)
+    if result.contacted_without_orders:
+        print(
+            f"supportkpi: contacts: {result.contacted_without_orders} contacted customer(s) have no order in the "
+            "orders table (not in any segment)",
+            file=sys.stderr,
+        )
+
+
+def restart_with_memory_budget(inputs) -> None:
+    """A bounded run restarts itself with polars' out-of-core memory budget set: polars reads it
+    once, when it loads, and without it the streaming KPI pass of 100M rows buffered 4.8 GiB
+    (1.3 GiB with a 1 GiB budget). The budget would slow an in-memory run eightfold, so only
+    bounded runs get it. A budget the user set is kept, and standard input is never re-read."""
+    if OUT_OF_CORE_BUDGET in os.environ or any(i.path == "-" for i in inputs):
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(
+        sys.executable,
+        [sys.executable, "-m", "supportkpi", *sys.argv[1:]],
+        {**os.environ, OUT_OF_CORE_BUDGET: BOUNDED_BUDGET_MB},
+    )

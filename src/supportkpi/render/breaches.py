@@ -1,0 +1,73 @@
+"""``compute --breaches``: one row per contact and SLA policy that missed its target, as JSON,
+CSV, Markdown or a Rich table (times as h:mm:ss)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import polars as pl
+
+from supportkpi.render.csv import neutralise
+
+SHOWN = ("ticket_id", "vendor", "policy", "state", "target_hours", "measured_hours", "over_by_hours")
+"""The table's columns (the other views have every column)."""
+NAMES = {"ticket_id": "ticket", "target_hours": "target", "measured_hours": "measured", "over_by_hours": "over by"}
+
+
+def render_breaches(frame: pl.DataFrame, fmt: str) -> str:
+    """The breaches as ``json``, ``csv`` or ``markdown`` text; timestamps in ISO 8601."""
+    frame = _iso(frame)
+    if fmt == "json":
+        return json.dumps({"breaches": frame.to_dicts()}, indent=2) + "\n"
+    cells = [
+        ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row]
+        for row in frame.iter_rows()
+    ]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(frame.columns)
+        writer.writerows(cells)
+        return buffer.getvalue()
+    if fmt == "markdown":
+        def cell(v):
+            return f"{v:.2f}" if isinstance(v, float) else str(v).replace("|", "\\|")
+
+        lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in cells]
+        return "\n".join(lines) + "\n"
+    raise ValueError(f"format {fmt!r}: expected json, csv or markdown")
+
+
+def breaches_renderables(frame: pl.DataFrame) -> list:
+    """The breaches as a Rich table (or a line saying there are none)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    frame = _iso(frame)
+    if not frame.height:
+        return ["No SLA breaches."]
+    shown = [c for c in SHOWN if c in frame.columns]
+    table = Table(title=f"SLA breaches: {frame.height} (times as h:mm:ss)", title_justify="left")
+    for c in shown:
+        table.add_column(
+            NAMES.get(c, c), no_wrap=c != "vendor", min_width=10 if c == "vendor" else None,
+            justify="right" if "hours" in c else "left",
+        )
+    for row in frame.select(shown).iter_rows():
+        table.add_row(*(_clock(v) if isinstance(v, float) else Text(str(v)) for v in row))
+    return [table]
+
+
+def _clock(hours: float) -> str:
+    """Hours as h:mm:ss, so that a breach by one second does not read as 0.00."""
+    seconds = round(hours * 3600)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _iso(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(c).dt.to_string("%Y-%m-%dT%H:%M:%S%z") for c, d in frame.schema.items() if isinstance(d, pl.Datetime)
+    )
