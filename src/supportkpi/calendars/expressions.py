@@ -17,7 +17,7 @@ F = pl.field  # noqa: N816
 
 class _Stages:
     def __init__(self, **fields: pl.Expr) -> None:
-        self.expr = pl.struct(**fields)
+        self.expr = pl.struct(**fields)  # type: ignore[call-overload]  # no field is named eager
 
     def add(self, **fields: pl.Expr) -> None:
         if fields:

@@ -71,8 +71,11 @@ def _plan(schedule: Schedule) -> _Plan:
     days = pl.int_range(first, last + 1, dtype=pl.Int64, eager=True)
     plans = []
     for (open_us, close_us), (weekdays, partial_days) in sorted(slots.items()):
-        d = pl.col("d")
-        active = ((d + 3) % 7).is_in(weekdays) & ~d.is_in(special) | d.is_in(partial_days)
+        day_number = pl.col("d")
+        active = (
+            ((day_number + 3) % 7).is_in(weekdays) & ~day_number.is_in(special)
+            | day_number.is_in(partial_days)
+        )
         opening = _wall_clock_instants(zone.name, open_us, first, n_days)
         closing = _wall_clock_instants(zone.name, close_us, first, n_days)
         frame = (
@@ -87,7 +90,7 @@ def _plan(schedule: Schedule) -> _Plan:
             .with_columns(before=pl.col("length").cum_sum() - pl.col("length"))
             .collect()
         )
-        weekly = frame["length"].tail(7).sum()
+        weekly = int(frame["length"].tail(7).sum())
         if frame["length"].head(7).sum() != weekly:  # pragma: no cover - a span end not regular
             raise RuntimeError(f"irregular calendar at the end of the table span in {zone.name}")
         # days to the next opening, looking on into the periodic week after the span

@@ -27,8 +27,8 @@ class _Zone:
     steps_back: int  # days by which the local date can step back (clocks going back over 00:00)
 
 
-def _lit(values: Iterable[int], dtype: pl.DataType = pl.Int64) -> pl.Expr:
-    return pl.lit(pl.Series(list(values), dtype=dtype))
+def _lit(values: Iterable[int]) -> pl.Expr:
+    return pl.lit(pl.Series(list(values), dtype=pl.Int64))
 
 
 def _offsets_at(instants: pl.Expr, timezone: str) -> pl.Expr:
@@ -68,7 +68,7 @@ def _zone(timezone: str) -> _Zone:
     return _Zone(timezone, changes, offsets, wall_ends, steps_back)
 
 
-def _instant(wall: pl.Expr, zone: _Zone) -> pl.Expr:
+def _instant(wall: pl.Expr | pl.Series, zone: _Zone) -> pl.Expr | pl.Series:
     """The earliest instant (UTC µs) at which the wall clock reads ``wall`` (µs since 1970) or,
     if it never does (clocks jump over it), later. Period ``j`` (offset ``o_j``) starts at change
     ``T_j`` and its wall clock ends at ``wall_ends[j]``; the first period whose wall clock ends

@@ -79,6 +79,8 @@ def proportion_difference(k1: int, n1: int, k2: int, n2: int,
         return Difference(None, None, None, None, "Newcombe hybrid score interval")
     p1, p2 = k1 / n1, k2 / n2
     w1, w2 = wilson(k1, n1, confidence), wilson(k2, n2, confidence)
+    # n1, n2 > 0: both intervals have limits
+    assert w1.low is not None and w1.high is not None and w2.low is not None and w2.high is not None
     l1, u1, l2, u2 = w1.low / 100, w1.high / 100, w2.low / 100, w2.high / 100
     d = p1 - p2
     low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
