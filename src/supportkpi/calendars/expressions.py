@@ -99,9 +99,7 @@ def business_seconds(start: pl.Expr, end: pl.Expr, schedule: Schedule) -> pl.Exp
         .then(0.0)
         # whole and fractional seconds apart: polars divides by a scalar via its reciprocal,
         # which is 1 ulp off for about a quarter of all values
-        .otherwise(
-            (F("total") // 1_000_000).cast(pl.Float64) + (F("total") % 1_000_000) / 1_000_000
-        )
+        .otherwise((F("total") // 1_000_000).cast(pl.Float64) + (F("total") % 1_000_000) / 1_000_000)
         .cast(pl.Float64)
     )
     return st.get("seconds")
@@ -135,9 +133,7 @@ def clock_start(start: pl.Expr, schedule: Schedule) -> pl.Expr:
         st.add(**{f"c{i}": at(slot.closes, F(f"n{i}")) for i, slot in slots})
         st.add(
             **{
-                f"n{i}": pl.when(F(f"c{i}") <= F("t"))
-                .then(next_date(slot, F(f"n{i}") + 1))
-                .otherwise(F(f"n{i}"))
+                f"n{i}": pl.when(F(f"c{i}") <= F("t")).then(next_date(slot, F(f"n{i}") + 1)).otherwise(F(f"n{i}"))
                 for i, slot in slots
             }
         )
@@ -156,9 +152,7 @@ def clock_start(start: pl.Expr, schedule: Schedule) -> pl.Expr:
         if slot.spills
     }
     st.add(**opens, **running)
-    candidates = [
-        pl.when(F(name).is_not_null()).then(pl.max_horizontal(F("t"), F(name))) for name in opens
-    ]
+    candidates = [pl.when(F(name).is_not_null()).then(pl.max_horizontal(F("t"), F(name))) for name in opens]
     candidates += [pl.when(F(name)).then(F("t")) for name in running]
     st.add(
         opening=pl.when(F("t").is_null())
@@ -167,4 +161,3 @@ def clock_start(start: pl.Expr, schedule: Schedule) -> pl.Expr:
         .cast(pl.Datetime("us", "UTC"))
     )
     return st.get("opening")
-

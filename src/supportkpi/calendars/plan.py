@@ -72,10 +72,7 @@ def _plan(schedule: Schedule) -> _Plan:
     plans = []
     for (open_us, close_us), (weekdays, partial_days) in sorted(slots.items()):
         day_number = pl.col("d")
-        active = (
-            ((day_number + 3) % 7).is_in(weekdays) & ~day_number.is_in(special)
-            | day_number.is_in(partial_days)
-        )
+        active = ((day_number + 3) % 7).is_in(weekdays) & ~day_number.is_in(special) | day_number.is_in(partial_days)
         opening = _wall_clock_instants(zone.name, open_us, first, n_days)
         closing = _wall_clock_instants(zone.name, close_us, first, n_days)
         frame = (
@@ -96,9 +93,7 @@ def _plan(schedule: Schedule) -> _Plan:
         # days to the next opening, looking on into the periodic week after the span
         on = pl.concat([frame["on"], frame["on"].tail(7)])
         index = pl.int_range(0, n_days + 7, eager=True)
-        ahead = pl.select(
-            wait=(pl.when(on).then(index).otherwise(None).backward_fill() - index).head(n_days)
-        )["wait"]
+        ahead = pl.select(wait=(pl.when(on).then(index).otherwise(None).backward_fill() - index).head(n_days))["wait"]
         plans.append(
             _Slot(
                 spills=close_us > _DAY,
@@ -110,4 +105,3 @@ def _plan(schedule: Schedule) -> _Plan:
             )
         )
     return _Plan(zone=zone, first_day=first, last_day=last, slots=tuple(plans))
-

@@ -15,13 +15,10 @@ def holiday_dates(country: str, subdiv: str | None, years: Iterable[int]) -> fro
     supported = holidays.list_supported_countries()
     if country not in supported:
         raise ValueError(
-            f"unknown country {country!r} for holidays; use an ISO 3166-1 alpha-2 code "
-            f"such as 'DE', 'US' or 'GB'"
+            f"unknown country {country!r} for holidays; use an ISO 3166-1 alpha-2 code such as 'DE', 'US' or 'GB'"
         )
     if subdiv is not None and subdiv not in supported[country]:
         known = ", ".join(supported[country]) or "none"
-        raise ValueError(
-            f"unknown subdivision {subdiv!r} of {country} for holidays; known: {known}"
-        )
+        raise ValueError(f"unknown subdivision {subdiv!r} of {country} for holidays; known: {known}")
     calendar = holidays.country_holidays(country, subdiv=subdiv, years=years)
     return frozenset(calendar.keys())

@@ -40,9 +40,7 @@ class Window:
             if value.tzinfo is not None:
                 raise ValueError(f"Window.{name} must be a wall-clock time without tzinfo")
         if self.start == self.end and self.start != _dt.time(0):
-            raise ValueError(
-                f"Window {self} is empty (start == end); use 00:00-00:00 for a whole day"
-            )
+            raise ValueError(f"Window {self} is empty (start == end); use 00:00-00:00 for a whole day")
 
     @property
     def start_us(self) -> int:
@@ -159,9 +157,7 @@ class Schedule:
                 if first not in checked:
                     checked.add(first)
                     second = first + _dt.timedelta(days=1)
-                    _check_no_overlap(
-                        self.windows_on(first), self.windows_on(second), str(first), str(second)
-                    )
+                    _check_no_overlap(self.windows_on(first), self.windows_on(second), str(first), str(second))
 
     @classmethod
     def always_open(cls, timezone: str = "UTC") -> Schedule:
@@ -176,4 +172,3 @@ class Schedule:
         if day in self.closed:
             return ()
         return self.week[day.weekday()]
-

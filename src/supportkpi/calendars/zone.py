@@ -62,9 +62,7 @@ def _zone(timezone: str) -> _Zone:
     wall_ends = tuple(t + o for t, o in zip(changes, offsets))
     if any(b <= a for a, b in zip(wall_ends, wall_ends[1:])):
         raise ValueError(f"time zone {timezone!r}: offset changes too close together")
-    steps_back = max(
-        [0, *((t + a) // _DAY - (t + b) // _DAY for t, a, b in zip(changes, offsets, offsets[1:]))]
-    )
+    steps_back = max([0, *((t + a) // _DAY - (t + b) // _DAY for t, a, b in zip(changes, offsets, offsets[1:]))])
     return _Zone(timezone, changes, offsets, wall_ends, steps_back)
 
 
@@ -123,4 +121,3 @@ def _local_day(instant: pl.Expr, zone: _Zone) -> pl.Expr:
         .struct.with_fields(day=(t + offset) // _DAY)
         .struct.field("day")
     )
-

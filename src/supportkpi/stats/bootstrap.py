@@ -18,8 +18,7 @@ MIN_RESAMPLES = 100
 BATCH_ELEMENTS = 5_000_000
 
 
-def _bootstrap_medians(sorted_x: np.ndarray, resamples: int,
-                       rng: np.random.Generator) -> np.ndarray:
+def _bootstrap_medians(sorted_x: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
     """``resamples`` bootstrap medians of a sorted sample, in O(resamples) time and memory.
 
     A resample is n independent indices ``floor(n*U_i)`` with ``U_i`` uniform on (0, 1). Index
@@ -41,11 +40,11 @@ def _bootstrap_medians(sorted_x: np.ndarray, resamples: int,
         u = rng.beta(k, n - k + 1, size)
         lower = sorted_x[np.minimum((u * n).astype(np.int64), n - 1)]
         if n % 2:
-            out[start:start + size] = lower
+            out[start : start + size] = lower
         else:
             u2 = u + (1.0 - u) * rng.beta(1, n - k, size)
             upper = sorted_x[np.minimum((u2 * n).astype(np.int64), n - 1)]
-            out[start:start + size] = (lower + upper) / 2
+            out[start : start + size] = (lower + upper) / 2
     return out
 
 
@@ -67,9 +66,13 @@ def _median_jackknife(sorted_x: np.ndarray) -> tuple[float, float]:
     n = sorted_x.size
     m = n // 2
     if n % 2:
-        values = np.array([(sorted_x[m] + sorted_x[m + 1]) / 2,
-                           (sorted_x[m - 1] + sorted_x[m + 1]) / 2,
-                           (sorted_x[m - 1] + sorted_x[m]) / 2])
+        values = np.array(
+            [
+                (sorted_x[m] + sorted_x[m + 1]) / 2,
+                (sorted_x[m - 1] + sorted_x[m + 1]) / 2,
+                (sorted_x[m - 1] + sorted_x[m]) / 2,
+            ]
+        )
         counts = np.array([m, 1, m], dtype=float)
     else:
         values = np.array([sorted_x[m], sorted_x[m - 1]])
@@ -78,7 +81,7 @@ def _median_jackknife(sorted_x: np.ndarray) -> tuple[float, float]:
         return 0.0, 0.0  # every leave-one-out median is the same (ties): no skew to correct
     mean = float((values * counts).sum() / n)
     u = (n - 1) * (mean - values)
-    return float((counts * u ** 3).sum()), float((counts * u ** 2).sum())
+    return float((counts * u**3).sum()), float((counts * u**2).sum())
 
 
 def _acceleration(parts: list[tuple[float, float, int, int]]) -> float:
@@ -92,11 +95,11 @@ def _acceleration(parts: list[tuple[float, float, int, int]]) -> float:
 
     No jackknife variation at all: a = 0.
     """
-    num = sum(sign * cube / n ** 3 for cube, _, n, sign in parts)
-    den = sum(square / n ** 2 for _, square, n, _ in parts)
+    num = sum(sign * cube / n**3 for cube, _, n, sign in parts)
+    den = sum(square / n**2 for _, square, n, _ in parts)
     if den <= 0.0:
         return 0.0
-    return float(num / 6.0 / den ** 1.5)
+    return float(num / 6.0 / den**1.5)
 
 
 class _MidDistribution:
@@ -165,8 +168,9 @@ def _first_in_order(a: np.ndarray, b: np.ndarray) -> bool:
     return True if differ.size == 0 else bool(a[differ[0]] < b[differ[0]])
 
 
-def median_difference(x: Sequence[float], y: Sequence[float], *, resamples: int = 2000,
-                      confidence: float = 0.95, seed: int = 0) -> Difference:
+def median_difference(
+    x: Sequence[float], y: Sequence[float], *, resamples: int = 2000, confidence: float = 0.95, seed: int = 0
+) -> Difference:
     """Difference of medians ``median(x) - median(y)``: BCa bootstrap interval and p-value.
 
     **Bootstrap.** Each sample is resampled with replacement independently of the other (the
@@ -226,8 +230,10 @@ def median_difference(x: Sequence[float], y: Sequence[float], *, resamples: int 
     confidence = _check_confidence(confidence)
     resamples = _check_resamples(resamples)
     if 1.0 / resamples >= (1.0 - confidence) - 1e-12:
-        raise ValueError(f"{resamples} resamples cannot resolve p-values below "
-                         f"{1 - confidence:g}: use more than {1 / (1 - confidence):.0f}")
+        raise ValueError(
+            f"{resamples} resamples cannot resolve p-values below "
+            f"{1 - confidence:g}: use more than {1 / (1 - confidence):.0f}"
+        )
     method = f"BCa bootstrap of the difference in medians ({resamples} resamples, seed {seed})"
     xs, ys = np.sort(_sample(x, "x")), np.sort(_sample(y, "y"))
     if xs.size == 0 or ys.size == 0:
@@ -268,8 +274,7 @@ def _bca_p_value(q: float, z0: float, a: float) -> float:
     return _clip(2.0 * min(float(ndtr(z)), float(ndtr(-z))), 0.0, 1.0)
 
 
-def median_interval(x: Sequence[float], *, resamples: int = 2000, confidence: float = 0.95,
-                    seed: int = 0) -> Interval:
+def median_interval(x: Sequence[float], *, resamples: int = 2000, confidence: float = 0.95, seed: int = 0) -> Interval:
     """Median of one sample with a BCa bootstrap interval.
 
     The one-sample case of :func:`median_difference`: replicate medians drawn exactly from
@@ -302,4 +307,3 @@ def median_interval(x: Sequence[float], *, resamples: int = 2000, confidence: fl
     z = _z(confidence)
     low, high = np.quantile(boot, [_bca_level(z0, a, -z), _bca_level(z0, a, z)])
     return Interval(estimate, float(min(low, high)), float(max(low, high)), method)
-

@@ -66,4 +66,3 @@ def _two_sided_normal_p(z: float) -> float:
 
 def _clip(value: float, low: float, high: float) -> float:
     return float(min(high, max(low, value)))
-

@@ -37,8 +37,9 @@ def mean_interval(x: Sequence[float], confidence: float = 0.95) -> Interval:
     return Interval(mean, min(float(ci.low), mean), max(float(ci.high), mean), method)
 
 
-def welch(x_mean: float, x_sd: float, x_n: int, y_mean: float, y_sd: float, y_n: int,
-          confidence: float = 0.95) -> Difference:
+def welch(
+    x_mean: float, x_sd: float, x_n: int, y_mean: float, y_sd: float, y_n: int, confidence: float = 0.95
+) -> Difference:
     """Difference of two means ``x_mean - y_mean``: Welch's t interval and test.
 
     ``SE = sqrt(sx^2/nx + sy^2/ny)``; Welch-Satterthwaite degrees of freedom
@@ -62,19 +63,18 @@ def welch(x_mean: float, x_sd: float, x_n: int, y_mean: float, y_sd: float, y_n:
     diff = float(x_mean) - float(y_mean)
     if x_n < 2 or y_n < 2:
         return Difference(diff, None, None, None, method)
-    vx, vy = x_sd ** 2 / x_n, y_sd ** 2 / y_n
+    vx, vy = x_sd**2 / x_n, y_sd**2 / y_n
     se = math.sqrt(vx + vy)
     if se == 0.0:
         if diff == 0.0:
             return Difference(diff, diff, diff, 1.0, method)
         return Difference(diff, None, None, None, method)
-    df = (vx + vy) ** 2 / (vx ** 2 / (x_n - 1) + vy ** 2 / (y_n - 1))
+    df = (vx + vy) ** 2 / (vx**2 / (x_n - 1) + vy**2 / (y_n - 1))
     half = float(_st.t.ppf(0.5 + confidence / 2, df)) * se
     if diff == 0.0:
         p = 1.0
     else:
-        p = float(_st.ttest_ind_from_stats(x_mean, x_sd, x_n, y_mean, y_sd, y_n,
-                                           equal_var=False).pvalue)
+        p = float(_st.ttest_ind_from_stats(x_mean, x_sd, x_n, y_mean, y_sd, y_n, equal_var=False).pvalue)
     return Difference(diff, diff - half, diff + half, _clip(p, 0.0, 1.0), method)
 
 
@@ -95,4 +95,3 @@ def welch_samples(x: Sequence[float], y: Sequence[float], confidence: float = 0.
         return float(arr.mean()), float(arr.std(ddof=1)) if arr.size > 1 else 0.0, int(arr.size)
 
     return welch(*parts(a), *parts(b), confidence=confidence)
-

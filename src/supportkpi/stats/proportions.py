@@ -42,8 +42,7 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> Interval:
     return Interval(100.0 * k / n, 100.0 * float(ci.low), 100.0 * float(ci.high), method)
 
 
-def proportion_difference(k1: int, n1: int, k2: int, n2: int,
-                          confidence: float = 0.95) -> Difference:
+def proportion_difference(k1: int, n1: int, k2: int, n2: int, confidence: float = 0.95) -> Difference:
     """Difference of two proportions ``k1/n1 - k2/n2`` in percentage points.
 
     Interval: Newcombe's hybrid score interval (Newcombe 1998, Statistics in Medicine 17:873-890,
@@ -101,8 +100,13 @@ def proportion_difference(k1: int, n1: int, k2: int, n2: int,
         else:
             se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
             p = _two_sided_normal_p(d / se)
-    return Difference(100.0 * d, 100.0 * _clip(low, -1.0, d), 100.0 * _clip(high, d, 1.0),
-                      _clip(p, 0.0, 1.0), f"Newcombe hybrid score interval; {test}")
+    return Difference(
+        100.0 * d,
+        100.0 * _clip(low, -1.0, d),
+        100.0 * _clip(high, d, 1.0),
+        _clip(p, 0.0, 1.0),
+        f"Newcombe hybrid score interval; {test}",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,9 +147,9 @@ def nps_interval(promoters: int, detractors: int, n: int, confidence: float = 0.
     return Interval(nps, _clip(nps - half, -100.0, nps), _clip(nps + half, nps, 100.0), method)
 
 
-def nps_difference(promoters1: int, detractors1: int, n1: int,
-                   promoters2: int, detractors2: int, n2: int,
-                   confidence: float = 0.95) -> Difference:
+def nps_difference(
+    promoters1: int, detractors1: int, n1: int, promoters2: int, detractors2: int, n2: int, confidence: float = 0.95
+) -> Difference:
     """Difference of two NPS, in NPS points: normal interval and z-test.
 
     ``SE = sqrt(SE1^2 + SE2^2)`` with each side's ``SE_i = 100*sqrt((p_i + d_i - (p_i - d_i)^2)
@@ -173,6 +177,4 @@ def nps_difference(promoters1: int, detractors1: int, n1: int,
         return Difference(diff, None, None, None, method)
     half = _z(confidence) * se
     p = 1.0 if diff == 0.0 else _two_sided_normal_p(diff / se)
-    return Difference(diff, _clip(diff - half, -200.0, diff), _clip(diff + half, diff, 200.0),
-                      p, method)
-
+    return Difference(diff, _clip(diff - half, -200.0, diff), _clip(diff + half, diff, 200.0), p, method)

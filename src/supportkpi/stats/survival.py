@@ -30,8 +30,7 @@ def _first_at_or_below_half(times: np.ndarray, curve: np.ndarray) -> float | Non
     return float(times[hits[0]]) if hits.size else None
 
 
-def km_median(durations: Sequence[float], resolved: Sequence[bool],
-              confidence: float = 0.95) -> Interval:
+def km_median(durations: Sequence[float], resolved: Sequence[bool], confidence: float = 0.95) -> Interval:
     """Kaplan-Meier median of resolution times, open tickets right-censored.
 
     ``durations``: time to resolution (resolved) or time open so far (still open, censored);
@@ -70,7 +69,7 @@ def km_median(durations: Sequence[float], resolved: Sequence[bool],
     if abs(surv[at] - 0.5) <= KM_TOLERANCE:
         # S = 0.5 until the next resolution: the midpoint (none later: only censoring follows,
         # and the median is the first time)
-        later = np.flatnonzero(surv[at + 1:] < 0.5 - KM_TOLERANCE)
+        later = np.flatnonzero(surv[at + 1 :] < 0.5 - KM_TOLERANCE)
         if later.size:
             median = (median + float(times[at + 1 + later[0]])) / 2
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -82,12 +81,14 @@ def km_median(durations: Sequence[float], resolved: Sequence[bool],
     upper = np.where(np.isnan(upper), 1.0, upper)
     low = _first_at_or_below_half(times, lower)
     high = _first_at_or_below_half(times, upper)
-    return Interval(median, min(low, median) if low is not None else None,
-                    max(high, median) if high is not None else None, method)
+    return Interval(
+        median, min(low, median) if low is not None else None, max(high, median) if high is not None else None, method
+    )
 
 
-def logrank(x: Sequence[float], x_resolved: Sequence[bool],
-            y: Sequence[float], y_resolved: Sequence[bool]) -> float | None:
+def logrank(
+    x: Sequence[float], x_resolved: Sequence[bool], y: Sequence[float], y_resolved: Sequence[bool]
+) -> float | None:
     """Two-sided log-rank p-value for equal resolution-time curves (``scipy.stats.logrank``).
 
     At each resolution time the resolutions of x are compared with their expected number given
@@ -104,17 +105,22 @@ def logrank(x: Sequence[float], x_resolved: Sequence[bool],
         return None
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        result = _st.logrank(_st.CensoredData(uncensored=tx[rx], right=tx[~rx]),
-                             _st.CensoredData(uncensored=ty[ry], right=ty[~ry]))
+        result = _st.logrank(
+            _st.CensoredData(uncensored=tx[rx], right=tx[~rx]), _st.CensoredData(uncensored=ty[ry], right=ty[~ry])
+        )
     p = float(result.pvalue)
     if math.isnan(p):
         return None
     return 1.0 if float(result.statistic) == 0.0 else _clip(p, 0.0, 1.0)
 
 
-def km_median_difference(x: Sequence[float], x_resolved: Sequence[bool],
-                         y: Sequence[float], y_resolved: Sequence[bool],
-                         confidence: float = 0.95) -> Difference:
+def km_median_difference(
+    x: Sequence[float],
+    x_resolved: Sequence[bool],
+    y: Sequence[float],
+    y_resolved: Sequence[bool],
+    confidence: float = 0.95,
+) -> Difference:
     """Difference of Kaplan-Meier medians (:func:`km_median`) with the log-rank p-value.
 
     ``estimate`` is ``median_x - median_y`` (``None`` if either curve never reaches 0.5). No
@@ -133,4 +139,3 @@ def km_median_difference(x: Sequence[float], x_resolved: Sequence[bool],
     my = km_median(y, y_resolved).estimate
     estimate = mx - my if mx is not None and my is not None else None
     return Difference(estimate, None, None, logrank(x, x_resolved, y, y_resolved), method)
-
