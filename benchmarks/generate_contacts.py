@@ -1,6 +1,6 @@
 """Generate synthetic canonical contacts for benchmarks and examples.
 
-Every row is one contact with all columns of the ``contacts`` table in ``shared/data-model.md``
+Every row is one contact with all columns of the ``contacts`` table in ``docs/data-model.md``
 (same names, same order). The data is deterministic: rows are built in fixed blocks of 65,536,
 each from its own numpy generator seeded with ``(seed, block)``, so a row depends only on the
 seed and its position. ``generate(n, start_row=k)`` therefore equals rows ``k..k+n`` of any

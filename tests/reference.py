@@ -1,6 +1,6 @@
 """A slow, obviously correct reference: every KPI of the catalog in plain Python over a list of
 row dicts (canonical columns, durations as timestamps). The property tests compare the polars
-core against it. Written from shared/kpi-catalog.md, not from the core's code."""
+core against it. Written from docs/kpi-catalog.md, not from the core's code."""
 
 from __future__ import annotations
 

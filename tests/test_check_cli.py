@@ -1,5 +1,5 @@
 """`supportkpi check` and `supportkpi scorecard` end to end: exit codes of
-shared/cli-conventions.md, the JUnit file, and every view showing the same numbers.
+docs/cli-conventions.md, the JUnit file, and every view showing the same numbers.
 
 The data set (vendor, csat): Acme 5, 4, 2 -> 2 of 3 satisfied = 66.67 %; Beta 5, 5, 4 -> 100 %.
 First response: Acme 1 h, 3 h, 5 h -> median 3 h; Beta 6 h, 6 h, 7 h -> median 6 h.

@@ -1,5 +1,5 @@
 """End-to-end tests of the ``supportkpi`` command line, run as a subprocess so that exit codes,
-stdout and stderr are the real ones (contract: shared/cli-conventions.md, shared/data-model.md).
+stdout and stderr are the real ones (contract: docs/cli-conventions.md, docs/data-model.md).
 
 Every expected number below is worked out by hand from the small data sets in this file; the
 comments show how.

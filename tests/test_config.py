@@ -1,5 +1,5 @@
-"""kpi.yaml: defaults from shared/kpi-catalog.md, strict validation with the offending line
-(shared/cli-conventions.md: unknown keys are errors reported with their line, exit code 2), and
+"""kpi.yaml: defaults from docs/kpi-catalog.md, strict validation with the offending line
+(docs/cli-conventions.md: unknown keys are errors reported with their line, exit code 2), and
 discovery of ./kpi.yaml."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def test_empty_document_gives_defaults():
 def test_top_level_defaults():
     config = parse_config("", "kpi.yaml")
     assert config.version == 1
-    assert config.timezone == "UTC"  # data-model.md: naive timestamps default to UTC
+    assert config.timezone == "UTC"  # docs/data-model.md: naive timestamps default to UTC
     assert config.columns == {}
 
 

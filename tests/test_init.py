@@ -1,5 +1,5 @@
 """``supportkpi init``: the starter kpi.yaml is written, valid, complete, and never overwrites a file
-without ``--force`` (exit codes: shared/cli-conventions.md)."""
+without ``--force`` (exit codes: docs/cli-conventions.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """supportkpi.load: export files in every supported format become one lazy frame in the canonical
-columns (shared/data-model.md), typed, in UTC, with unparseable values flagged rather than
+columns (docs/data-model.md), typed, in UTC, with unparseable values flagged rather than
 silently nulled, and with each row's file and 1-based row number kept for the quality report.
 
 Every expected value below is worked out by hand from the input written in the test.

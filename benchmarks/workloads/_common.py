@@ -16,7 +16,7 @@ import json
 import math
 from pathlib import Path
 
-# Canonical contact columns, in the generator's order, with their kinds (shared/data-model.md)
+# Canonical contact columns, in the generator's order, with their kinds (docs/data-model.md)
 COLUMNS: dict[str, str] = {
     "ticket_id": "string", "created_at": "datetime", "channel": "string", "vendor": "string",
     "agent": "string", "team": "string", "priority": "string", "status": "string",

@@ -1,4 +1,4 @@
--- Every KPI of supportkpi's catalog (shared/kpi-catalog.md) per vendor and month, as ONE DuckDB
+-- Every KPI of supportkpi's catalog (docs/kpi-catalog.md) per vendor and month, as ONE DuckDB
 -- query over the benchmark's file. `{source}` is replaced by duckdb_kpis.py with
 -- read_csv(...) (canonical column types given) or read_parquet(...). Months are those of
 -- created_at in UTC (the connection's TimeZone is set to UTC), as supportkpi's default.

@@ -1,7 +1,7 @@
 """kpi.yaml: the parameters of a run, validated with pydantic.
 
 Unknown keys and bad values are errors reported with their line in the file, so that a CI
-annotation can point at it. Everything has a default taken from ``shared/kpi-catalog.md``; a run
+annotation can point at it. Everything has a default taken from ``docs/kpi-catalog.md``; a run
 without any kpi.yaml uses those defaults.
 """
 

@@ -1,12 +1,13 @@
-"""Errors that end a run with a clear message and the exit code of ``cli-conventions.md``."""
+"""Errors that end a run with a clear message, and the exit codes they end it with.
+
+The whole table of exit codes is in ``docs/cli-conventions.md``; ``check`` works out its verdict
+(0, 1 or 4) in :func:`supportkpi.targets.exit_code`."""
 
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_DATA = 3
-EXIT_WARNINGS = 4
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 """A bug (an unexpected exception): not 1 or 3, so CI never mistakes it for a verdict on data."""

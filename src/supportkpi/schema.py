@@ -1,7 +1,7 @@
 """The canonical data model in code: one definition of every contact column.
 
 Loaders map exports onto these names and types; the metrics core reads only these names. The
-contract is ``shared/data-model.md``.
+contract is ``docs/data-model.md``.
 
 Besides the canonical columns a loaded frame carries a few internal columns, all starting with an
 underscore so they can never clash with an export's own header:

@@ -327,7 +327,7 @@ EXIT_MEANINGS = {
 
 
 def exit_code(outcomes: list[str], fail_on: str = "fail") -> int:
-    """cli-conventions: 3 (an evaluation error) over 1 (a fail) over 4 (only warnings, under
+    """docs/cli-conventions.md: 3 (an evaluation error) over 1 (a fail) over 4 (only warnings, under
     ``--fail-on warn``) over 0.
 
     >>> exit_code(["pass", "warn"]), exit_code(["warn"], "warn"), exit_code(["fail", "error"])

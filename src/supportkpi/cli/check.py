@@ -1,6 +1,6 @@
 """``supportkpi check FILE... --config kpi.yaml``: the CI gate on targets and SLA policies.
 
-Exit codes (shared/cli-conventions.md): 0 every check passed (warnings printed), 1 a check at
+Exit codes (docs/cli-conventions.md): 0 every check passed (warnings printed), 1 a check at
 fail level, 2 usage or kpi.yaml error, 3 data or evaluation error (including insufficient data
 under ``--insufficient error``), 4 only warnings under ``--fail-on warn``.
 """

@@ -1,5 +1,5 @@
 """Source presets: one small module per helpdesk or contact-center export, mapping it onto the
-canonical columns (``shared/data-model.md``). :data:`SOURCES` lists them; :func:`detect` picks
+canonical columns (``docs/data-model.md``). :data:`SOURCES` lists them; :func:`detect` picks
 one from an export's headers or JSON keys. Packages can add presets through the entry-point
 group ``supportkpi.sources`` (each entry point names a :class:`Source`).
 """
