@@ -61,11 +61,12 @@ _MODULES: tuple[ModuleType, ...] = (
 )
 
 REGISTRY: dict[str, ModuleType] = {m.INFO.id: m for m in _MODULES}
-"""KPI id -> module (with ``INFO`` and ``measure(ctx, **params)``)."""
+"""KPI id -> module (with ``INFO``, ``measure(ctx, **params)`` and, for a KPI with parameters,
+their model ``Params``)."""
+
+PARAMETERIZED: dict[str, ModuleType] = {k: m for k, m in REGISTRY.items() if hasattr(m, "Params")}
+"""The KPIs with parameters in kpi.yaml (``kpis.<id>``): their module's ``Params`` model holds
+the defaults and the validation."""
 
 
-def info(kpi_id: str) -> KpiInfo:
-    return REGISTRY[kpi_id].INFO
-
-
-__all__ = ["REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable", "info"]
+__all__ = ["PARAMETERIZED", "REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable"]
