@@ -60,6 +60,7 @@ def compare_command(
     """Compare vendors KPI by KPI: values, differences, intervals, p-values and a verdict."""
     import polars as pl
 
+    from supportkpi.config import kpi_params
     from supportkpi.cli.compute import read_failure, report_findings, report_sources
     from supportkpi.comparison import compare
     from supportkpi.engine import check_kpis, check_period
@@ -97,7 +98,7 @@ def compare_command(
         with options.working("Reading and comparing", quiet, [i.path for i in inputs]):
             result = compare(
                 frame, kpi_ids, side=side, sides=sides, by=strata, period=period, baseline=baseline,
-                timezone=timezone, params=options.kpi_params(settings, hours),
+                timezone=timezone, params=kpi_params(settings, hours),
                 calendars=Calendars.from_config(settings, timezone), sla=settings.sla,
                 as_of=options.parse_as_of(as_of, timezone), inputs=inputs, open_tickets=open_tickets,
                 confidence=confidence, min_n=min_n, resamples=resamples, seed=seed,

@@ -40,6 +40,7 @@ def compute_command(
     """Compute KPIs from exports (canonical columns or a source preset; see `supportkpi kpis`)."""
     import polars as pl
 
+    from supportkpi.config import kpi_params
     from supportkpi.engine import check_kpis, check_memory, check_period, compute
     from supportkpi.render import FORMATS, render_text
     from supportkpi.schedules import Calendars
@@ -51,7 +52,7 @@ def compute_command(
     check_period(period)
     check_memory(memory)
     settings, timezone = options.config_and_timezone(config, tz)
-    params = options.kpi_params(settings, hours)
+    params = kpi_params(settings, hours)
     end = options.parse_as_of(as_of, timezone)
     interval_report = _interval_report(files, input_format, encoding, separator)
     settings, timezone, loaded = options.load_inputs(

@@ -54,6 +54,7 @@ def forecast_command(
     import polars as pl
 
     from supportkpi.cli.compute import read_failure, report_findings, report_sources
+    from supportkpi.config import kpi_params
     from supportkpi.engine import check_kpis, check_period, compute
     from supportkpi.forecast import forecast_groups
     from supportkpi.metrics import REGISTRY
@@ -75,7 +76,7 @@ def forecast_command(
     if not 0.5 <= confidence < 1:
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
     settings, timezone = options.config_and_timezone(config, tz)
-    params = options.kpi_params(settings, hours)
+    params = kpi_params(settings, hours)
     grouping = split_list(by)
     settings, timezone, loaded = options.load_inputs(
         files, config, source=source, mapping=mapping, tz=tz, datetime_format=datetime_format,

@@ -6,13 +6,19 @@ import os
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from supportkpi.config import Config, check_timezone, load_config
 from supportkpi.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    from supportkpi.config import Config
 
 
 def config_and_timezone(config_path: Path | None, tz: str | None) -> tuple[Config, str]:
+    from supportkpi.config import check_timezone, load_config  # deferred: the KPI modules load polars
+
     config, _ = load_config(config_path)
     timezone = tz or config.timezone
     if tz is not None:
@@ -156,17 +162,6 @@ def parse_as_of(text: str | None, timezone: str):
     if value is None:
         raise UsageError(f"--as-of '{text}': expected an ISO 8601 time such as 2025-06-30T23:59:59Z")
     return value
-
-
-def kpi_params(settings: Config, hours: str | None) -> dict:
-    """kpi.yaml's KPI parameters, with ``--hours`` setting the clock of ticket durations."""
-    params = settings.kpi_parameters()
-    if hours is not None:
-        if hours not in ("calendar", "business"):
-            raise UsageError(f"--hours '{hours}': expected calendar or business")
-        for kpi_id in ("first_response_time", "resolution_time"):
-            params[kpi_id]["clock"] = hours
-    return params
 
 
 # Options shared by every command that reads exports

@@ -28,6 +28,7 @@ def build_scorecard(
     import polars as pl
 
     from supportkpi.cli.compute import read_failure, report_findings, report_sources
+    from supportkpi.config import kpi_params
     from supportkpi.engine import check_period
     from supportkpi.schedules import Calendars
     from supportkpi.scorecard import scorecard
@@ -41,7 +42,7 @@ def build_scorecard(
         raise UsageError(
             f"{where}: no `targets:` to judge (add some, or write a starter with `supportkpi init`)"
         )
-    params = options.kpi_params(settings, hours)
+    params = kpi_params(settings, hours)
     end = options.parse_as_of(as_of, timezone)
     settings, timezone, loaded = options.load_inputs(
         files, config, group_by=[g for g in grouping if g != "none"], settings=settings, **read_options
