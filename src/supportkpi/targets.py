@@ -92,6 +92,8 @@ class Check:
     """Position in kpi.yaml's `targets` list (for the line of an annotation)."""
     named: bool = False
     """The target has its own `name:` (shown beside the title)."""
+    signed: bool = False
+    """The KPI's values are shown with a sign (NPS)."""
 
     def slice_expression(self, columns: Set[str]):
         """Per contact, the label of the override it belongs to (null: the target's own), as a
@@ -261,6 +263,7 @@ def _check(config: Config, index: int, target: Target) -> Check:
         overrides=tuple(overrides),
         index=index,
         named=target.name is not None,
+        signed=target.kpi in REGISTRY and REGISTRY[target.kpi].INFO.signed,
     )
 
 

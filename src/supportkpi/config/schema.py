@@ -12,7 +12,13 @@ import zoneinfo
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from supportkpi.config.kpis import KpiParams
 from supportkpi.config.yaml_nodes import line_of

@@ -64,9 +64,17 @@ REGISTRY: dict[str, ModuleType] = {m.INFO.id: m for m in _MODULES}
 """KPI id -> module (with ``INFO``, ``measure(ctx, **params)`` and, for a KPI with parameters,
 their model ``Params``)."""
 
+
+def signed(kpi_id: str) -> bool:
+    """Whether a KPI's values are shown with a sign (+12 for an NPS); false for an id that is
+    not in the registry (an SLA policy's compliance)."""
+    module = REGISTRY.get(kpi_id)
+    return module is not None and module.INFO.signed
+
+
 PARAMETERIZED: dict[str, ModuleType] = {k: m for k, m in REGISTRY.items() if hasattr(m, "Params")}
 """The KPIs with parameters in kpi.yaml (``kpis.<id>``): their module's ``Params`` model holds
 the defaults and the validation."""
 
 
-__all__ = ["PARAMETERIZED", "REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable"]
+__all__ = ["PARAMETERIZED", "REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable", "signed"]
