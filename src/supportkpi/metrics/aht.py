@@ -30,7 +30,7 @@ INFO = KpiInfo(
     unit="seconds",
     direction="lower",
     kind="duration",
-    columns=("answered_at", "abandoned", "talk_seconds", "hold_seconds", "acw_seconds"),
+    columns=("answered_at", "abandoned", *HANDLE_PARTS),
     test="by statistic",
     noun="calls",
 )

@@ -56,7 +56,7 @@ INFO = KpiInfo(
     unit="currency",
     direction="lower",
     kind="money",
-    columns=("cost", "vendor", "channel", "talk_seconds", "hold_seconds", "acw_seconds"),
+    columns=("cost", "vendor", "channel", *HANDLE_PARTS),
     test="none",
 )
 
