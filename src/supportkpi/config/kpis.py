@@ -59,10 +59,11 @@ class _Section(StrictModel):
         return self
 
 
+_FIELDS: dict[str, Any] = {kpi_id: (module.Params, module.Params()) for kpi_id, module in PARAMETERIZED.items()}
+_FIELDS["clv"] = (ClvParams, ClvParams())
 KpiParams = create_model(
     "KpiParams",
     __base__=_Section,
     __doc__="Parameters of each KPI, keyed by KPI id (each its module's ``Params``), and ``clv``.",
-    **{kpi_id: (module.Params, module.Params()) for kpi_id, module in PARAMETERIZED.items()},
-    clv=(ClvParams, ClvParams()),
+    **_FIELDS,
 )

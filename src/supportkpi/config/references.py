@@ -11,7 +11,7 @@ from supportkpi.targets import TargetError, build_checks
 
 def cross_reference_errors(config: Config) -> list[tuple[tuple, str]]:
     """Names that point nowhere, as (location in kpi.yaml, message)."""
-    errors = []
+    errors: list[tuple[tuple, str]] = []
     owners = [("vendors", k, v) for k, v in config.vendors.items()]
     owners += [("teams", k, v) for k, v in config.teams.items()]
     for section, vendor, settings in owners:

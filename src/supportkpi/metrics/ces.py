@@ -26,6 +26,9 @@ from supportkpi.metrics._base import Context, KpiInfo, Measure, mean_of
 from supportkpi.metrics._survey import on_scale
 from supportkpi.params import KpiParameters
 
+SCALE: tuple[float, float] = (1, 7)
+"""The default scale of answers."""
+
 INFO = KpiInfo(
     id="ces",
     title="Customer effort score",
@@ -35,14 +38,14 @@ INFO = KpiInfo(
     columns=("ces",),
     test="mean",
     noun="surveys",
-    scale=(1, 7),
+    scale=SCALE,
 )
 
 
 class Params(KpiParameters):
     """``kpis.ces`` in kpi.yaml: the answer scale, and whether a higher answer means easier."""
 
-    scale: tuple[float, float] = INFO.scale
+    scale: tuple[float, float] = SCALE
     higher_is_easier: bool = True
 
     @model_validator(mode="after")

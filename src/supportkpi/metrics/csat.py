@@ -34,6 +34,9 @@ from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
 from supportkpi.metrics._survey import on_scale
 from supportkpi.params import KpiParameters
 
+SCALE: tuple[float, float] = (1, 5)
+"""The default scale of answers."""
+
 INFO = KpiInfo(
     id="csat",
     title="Customer satisfaction",
@@ -43,7 +46,7 @@ INFO = KpiInfo(
     columns=("csat",),
     test="proportion",
     noun="surveys",
-    scale=(1, 5),
+    scale=SCALE,
 )
 
 
@@ -51,7 +54,7 @@ class Params(KpiParameters):
     """``kpis.csat`` in kpi.yaml: the answer scale, the lowest satisfied and the highest
     dissatisfied answer, and the variant of the formula."""
 
-    scale: tuple[float, float] = INFO.scale
+    scale: tuple[float, float] = SCALE
     satisfied_min: float = 4
     dissatisfied_max: float = 2
     variant: Literal["top_box", "exclude_neutral"] = "top_box"
