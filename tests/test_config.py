@@ -1,6 +1,7 @@
 """kpi.yaml: defaults from docs/kpi-catalog.md, strict validation with the offending line
 (docs/cli-conventions.md: unknown keys are errors reported with their line, exit code 2), and
-discovery of ./kpi.yaml."""
+discovery of kpi.yaml (an explicit path, $SUPPORTKPI_CONFIG, the current directory or its
+parents); the ``kpis`` section built from the KPI modules' ``Params``."""
 
 from __future__ import annotations
 
@@ -8,8 +9,14 @@ from textwrap import dedent
 
 import pytest
 
-from supportkpi.config import Config, load_config, parse_config
-from supportkpi.errors import ConfigError
+from supportkpi.config import ENV_VAR, Config, KpiParams, find_config, kpi_params, load_config, parse_config
+from supportkpi.errors import ConfigError, UsageError
+from supportkpi.metrics import PARAMETERIZED, REGISTRY
+
+
+@pytest.fixture(autouse=True)
+def _no_config_from_the_environment(monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
 
 
 def config_error(text: str, path: str = "kpi.yaml") -> ConfigError:
@@ -264,6 +271,56 @@ def test_csat_scale_must_be_increasing():
     assert error.exit_code == 2
 
 
+def test_short_abandon_threshold_set_once_applies_to_both():
+    config = parse_config("kpis:\n  abandonment_rate:\n    short_abandon_seconds: 3\n")
+    assert config.kpis.service_level.short_abandon_seconds == 3
+    assert config.kpis.abandonment_rate.short_abandon_seconds == 3
+
+
+def test_short_abandon_threshold_set_twice_differently_is_an_error():
+    error = config_error(
+        """\
+        kpis:
+          service_level:
+            short_abandon_seconds: 3
+          abandonment_rate:
+            short_abandon_seconds: 4
+        """
+    )
+    assert str(error) == (
+        "kpi.yaml:1: kpis: Value error, service_level.short_abandon_seconds and "
+        "abandonment_rate.short_abandon_seconds differ; the catalog has one short-abandon "
+        "threshold (set it once)"
+    )
+
+
+# --- the kpis section comes from the KPI modules -------------------------------------------
+
+
+def test_kpis_section_has_each_kpi_modules_params():
+    for kpi_id, module in PARAMETERIZED.items():
+        assert KpiParams.model_fields[kpi_id].annotation is module.Params
+        assert getattr(Config().kpis, kpi_id) == module.Params()
+    assert set(KpiParams.model_fields) == {*PARAMETERIZED, "clv"}
+
+
+def test_sla_policy_metrics_are_the_kpis_with_a_business_clock():
+    clocked = [k for k, m in REGISTRY.items() if m.INFO.business_clock]
+    assert clocked == ["first_response_time", "resolution_time"]
+    error = config_error("sla:\n  - {name: x, metric: csat, targets: [{hours: 1}]}\n")
+    assert "sla.0.metric" in str(error) and "'first_response_time' or 'resolution_time'" in str(error)
+
+
+def test_kpi_params_hours_sets_the_clock_of_clocked_kpis():
+    params = kpi_params(Config(), "business")
+    assert params["first_response_time"]["clock"] == "business"
+    assert params["resolution_time"]["clock"] == "business"
+    assert "clock" not in params["aht"]
+    assert kpi_params(Config(), None)["resolution_time"]["clock"] == "calendar"
+    with pytest.raises(UsageError, match="--hours 'office': expected calendar or business"):
+        kpi_params(Config(), "office")
+
+
 # --- finding kpi.yaml ----------------------------------------------------------------------
 
 
@@ -303,3 +360,54 @@ def test_errors_in_a_loaded_file_name_that_file(tmp_path):
         load_config(path)
     # nps is not a KPI with parameters: an unknown key on line 3
     assert str(info.value).startswith(f"{path}:3:")
+
+
+def test_kpi_yaml_in_a_parent_directory_is_found(tmp_path, monkeypatch):
+    (tmp_path / "kpi.yaml").write_text("timezone: Europe/Paris\n", encoding="utf-8")
+    nested = tmp_path / "exports" / "2025"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+    config, source = load_config(None)
+    assert config.timezone == "Europe/Paris"
+    assert source == str(tmp_path.resolve() / "kpi.yaml")
+
+
+def test_the_nearest_kpi_yaml_wins(tmp_path, monkeypatch):
+    (tmp_path / "kpi.yaml").write_text("timezone: Europe/Paris\n", encoding="utf-8")
+    nested = tmp_path / "team"
+    nested.mkdir()
+    (nested / "kpi.yaml").write_text("timezone: Asia/Tokyo\n", encoding="utf-8")
+    monkeypatch.chdir(nested)
+    assert load_config(None)[0].timezone == "Asia/Tokyo"
+
+
+def test_environment_variable_names_the_file(tmp_path, monkeypatch):
+    (tmp_path / "kpi.yaml").write_text("timezone: Europe/Paris\n", encoding="utf-8")
+    named = tmp_path / "elsewhere.yaml"
+    named.write_text("timezone: Asia/Tokyo\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(ENV_VAR, str(named))
+    config, source = load_config(None)  # the variable wins over ./kpi.yaml
+    assert config.timezone == "Asia/Tokyo"
+    assert source == str(named)
+
+
+def test_explicit_path_wins_over_the_environment_variable(tmp_path, monkeypatch):
+    named = tmp_path / "elsewhere.yaml"
+    named.write_text("timezone: Asia/Tokyo\n", encoding="utf-8")
+    given = tmp_path / "given.yaml"
+    given.write_text("timezone: Europe/Paris\n", encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(named))
+    assert load_config(given)[0].timezone == "Europe/Paris"
+
+
+def test_environment_variable_naming_no_file_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "missing.yaml"))
+    with pytest.raises(ConfigError) as info:
+        load_config(None)
+    assert "missing.yaml" in str(info.value) and "file not found" in str(info.value)
+
+
+def test_find_config_without_any_file(tmp_path):
+    assert find_config(tmp_path) is None

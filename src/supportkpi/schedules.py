@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from supportkpi.calendars import Schedule, Window, holiday_dates
-from supportkpi.config import CalendarConfig, Config, DayConfig
+
+if TYPE_CHECKING:  # kpi.yaml's loading builds calendars to check them: no import at run time
+    from supportkpi.config.schema import CalendarConfig, Config
 
 
 class CalendarError(ValueError):
@@ -56,13 +59,12 @@ def build(name: str, settings: CalendarConfig) -> Schedule:
         closed -= set(settings.remove)
         partial = {}
         for extra in settings.add:
-            if isinstance(extra, DayConfig):
-                if extra.hours:
-                    partial[extra.date] = tuple(_window(w) for w in extra.hours)
-                else:
-                    closed.add(extra.date)
-            else:
+            if isinstance(extra, date):
                 closed.add(extra)
+            elif extra.hours:  # a DayConfig: a date with its own hours, or closed
+                partial[extra.date] = tuple(_window(w) for w in extra.hours)
+            else:
+                closed.add(extra.date)
         return Schedule(settings.timezone, week, frozenset(closed), partial)
     except ValueError as exc:
         raise CalendarError(f"calendars.{name}: {exc}") from None

@@ -39,12 +39,17 @@ import polars as pl
 
 from supportkpi.config import Config
 from supportkpi.engine import PERIOD_COLUMN, SLA_COMPLIANCE, compute
-
-SLICE = "slice"
-"""Column of the override each contact falls under, for targets with overrides."""
+from supportkpi.errors import UsageError
+from supportkpi.metrics import REGISTRY
 from supportkpi.results import ComputeResult, InputInfo
 from supportkpi.schedules import Calendars
 from supportkpi.targets import POINTS, Check, CheckResult, build_checks, judge, outcome, score
+
+SLICE = "slice"
+"""Column of the override each contact falls under, for targets with overrides."""
+GROUPS_ONLY = next(iter(REGISTRY))
+"""The KPI a run computes when no target needs one, to list the groups (the registry's first,
+ticket volume: a count every export supports)."""
 
 
 @dataclass
@@ -124,8 +129,6 @@ class Scorecard:
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        from supportkpi.targets import POINTS
-
         base = self.base.to_dict()
         return {
             "supportkpi_version": base["supportkpi_version"],
@@ -179,13 +182,11 @@ def scorecard(
         frame = frame.collect()  # read the exports once for the several aggregations
     columns = set(frame.collect_schema().names())
     if sliced and SLICE in columns:
-        from supportkpi.errors import UsageError
-
         raise UsageError(f"the data has a column named '{SLICE}', which targets with overrides need; rename it with --map")
 
     def run(frame, kpi_ids, keys):
         return compute(
-            frame, kpi_ids or ["ticket_volume"], by=keys, period=period, timezone=timezone,
+            frame, kpi_ids or [GROUPS_ONLY], by=keys, period=period, timezone=timezone,
             params=params, inputs=inputs, calendars=calendars, sla=config.sla, as_of=as_of,
         )
 

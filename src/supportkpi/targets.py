@@ -33,11 +33,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from supportkpi.config import Config, Target, level_in_unit
+import polars as pl
 
-Status = Literal["pass", "warn", "fail", "insufficient data", "not available"]
+from supportkpi.metrics import REGISTRY, sla_compliance
+from supportkpi.suggest import suggest
+from supportkpi.units import level_in_unit
+
+if TYPE_CHECKING:  # kpi.yaml's loading checks the targets with build_checks: no import at run time
+    from supportkpi.config.schema import Config, Target
+
 PASS, WARN, FAIL = "pass", "warn", "fail"
 INSUFFICIENT, NOT_AVAILABLE = "insufficient data", "not available"
 
@@ -86,13 +92,13 @@ class Check:
     """Position in kpi.yaml's `targets` list (for the line of an annotation)."""
     named: bool = False
     """The target has its own `name:` (shown beside the title)."""
+    signed: bool = False
+    """The KPI's values are shown with a sign (NPS)."""
 
     def slice_expression(self, columns: Set[str]):
         """Per contact, the label of the override it belongs to (null: the target's own), as a
         polars expression; None when the target has no overrides. An override on a column the
         data lacks matches nothing."""
-        import polars as pl
-
         usable = [o for o in self.overrides if set(o.conditions) <= columns]
         if not self.overrides:
             return None
@@ -197,16 +203,15 @@ def build_checks(config: Config) -> list[Check]:
 
 
 def _check(config: Config, index: int, target: Target) -> Check:
-    from supportkpi.config import suggest
-    from supportkpi.metrics import REGISTRY
-
     here = ("targets", index)
-    policies = {f"sla_compliance.{p.name}": p for p in config.sla}
+    policies = {f"{SLA_COMPLIANCE}.{p.name}": p for p in config.sla}
+    bounds = _PERCENT
     if target.kpi in REGISTRY:
         info = REGISTRY[target.kpi].INFO
-        unit, direction, title, kind = info.unit, info.direction, info.title, info.kind
-        if target.kpi == "ces":
-            direction = "higher" if config.kpis.ces.higher_is_easier else "lower"
+        params = getattr(config.kpis, target.kpi, None)  # None: a KPI without parameters
+        unit, title, kind = info.unit, info.title, info.kind
+        direction = params.direction(info.direction) if params is not None else info.direction
+        bounds = _bounds(info, params)
     elif target.kpi in policies:
         unit, direction, title, kind = "%", "higher", f"SLA {target.kpi.split('.', 1)[1]}", "rate"
     else:
@@ -226,7 +231,6 @@ def _check(config: Config, index: int, target: Target) -> Check:
         raise TargetError(
             (*here, "kpi"), f"{target.kpi} has no better direction; say `direction: higher` or `lower`"
         )
-    bounds = _bounds(target.kpi, unit, config)
     base = _levels(target.warn, target.fail, target.min_sample, unit, direction, here, bounds)
     overrides = []
     for position, item in enumerate(target.overrides):
@@ -259,17 +263,24 @@ def _check(config: Config, index: int, target: Target) -> Check:
         overrides=tuple(overrides),
         index=index,
         named=target.name is not None,
+        signed=target.kpi in REGISTRY and REGISTRY[target.kpi].INFO.signed,
     )
 
 
-def _bounds(kpi: str, unit: str, config: Config) -> tuple[float, float]:
-    """The values a KPI can take, so that a level outside them (a CSAT of 150 %) is an error."""
-    if kpi == "nps":
-        return (-100.0, 100.0)
-    if kpi == "ces":
-        return tuple(map(float, config.kpis.ces.scale))
-    if unit in ("%", "points"):
-        return (0.0, 100.0)
+SLA_COMPLIANCE = sla_compliance.INFO.id
+"""Targets of SLA policies are named ``sla_compliance.<policy>``."""
+_PERCENT = (0.0, 100.0)
+
+
+def _bounds(info: Any, params: Any) -> tuple[float, float]:
+    """The values a KPI can take, so that a level outside them (a CSAT of 150 %) is an error: a
+    mean of answers stays on their scale (as kpi.yaml sets it), a percentage or points from 0
+    to 100 (from -100 when signed: NPS), anything else is 0 or more."""
+    if info.kind == "mean" and info.scale is not None:
+        scale = getattr(params, "scale", info.scale)
+        return (float(scale[0]), float(scale[1]))
+    if info.unit in ("%", "points"):
+        return (-100.0 if info.signed else 0.0, 100.0)
     return (0.0, float("inf"))
 
 

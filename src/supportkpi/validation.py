@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from supportkpi.metrics import REGISTRY
 from supportkpi.results import Finding
 from supportkpi.schema import ROW, SOURCE
 
@@ -26,8 +27,6 @@ class Rule:
 def rules(params: dict[str, dict[str, Any]], now: datetime | None = None) -> list[Rule]:
     """The checks, with the survey scales of kpi.yaml (``params`` = its ``kpis`` section)."""
     now = now or datetime.now(timezone.utc)
-    csat_low, csat_high = params.get("csat", {}).get("scale", (1, 5))
-    ces_low, ces_high = params.get("ces", {}).get("scale", (1, 7))
 
     def before_created(column: str) -> Rule:
         return Rule(
@@ -55,17 +54,31 @@ def rules(params: dict[str, dict[str, Any]], now: datetime | None = None) -> lis
         )
         for column in ("created_at", "first_response_at", "resolved_at", "answered_at")
     ]
-    out += [
-        off_scale("csat", csat_low, csat_high),
-        off_scale("nps", 0, 10, whole=True),
-        off_scale("ces", ces_low, ces_high),
-        off_scale("qa_score", 0, 100),
-    ]
+    out += [off_scale(column, low, high, whole) for column, (low, high), whole in survey_scales(params)]
     out += [
         negative(c)
         for c in ("first_response_seconds", "resolution_seconds", "wait_seconds", "talk_seconds",
                   "hold_seconds", "acw_seconds", "reopens", "agent_replies", "transfers")
     ]
+    return out
+
+
+def survey_scales(params: dict[str, dict[str, Any]]) -> list[tuple[str, tuple[float, float], bool]]:
+    """Each survey or review score's column, the scale of its answers (kpi.yaml's, for a KPI
+    whose ``Params`` has one) and whether only whole numbers are answers, in catalog order.
+
+    >>> survey_scales({"csat": {"scale": (0, 10)}})[:2]
+    [('csat', (0.0, 10.0), False), ('nps', (0, 10), True)]
+    """
+    out = []
+    for kpi_id, module in REGISTRY.items():
+        info = module.INFO
+        if info.scale is None:
+            continue
+        scale = info.scale
+        if hasattr(module, "Params"):
+            scale = getattr(module.Params(**params.get(kpi_id, {})), "scale", scale)
+        out.append((info.columns[0], scale, info.whole))
     return out
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from supportkpi.config import Config, suggest
+from supportkpi.suggest import suggest
 from supportkpi.errors import UsageError, first_line
 
 if TYPE_CHECKING:  # loading imports polars, which `supportkpi --help` does without
+    from supportkpi.config import Config
     from supportkpi.loading import Loaded
     from supportkpi.results import InputInfo
 
@@ -104,6 +105,7 @@ def stacked(parts: Sequence[tuple[str | None, Loaded]], side: str | None = None)
     every file keeps its own number; with ``side``, each part's name in that column."""
     import polars as pl
 
+    from supportkpi.config import Config
     from supportkpi.loading import Loaded
     from supportkpi.schema import SOURCE
 

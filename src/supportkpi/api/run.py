@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supportkpi.api import inputs as reading
 from supportkpi.api import planning
 from supportkpi.api.inputs import InputSpec
-from supportkpi.config import Config, check_timezone, load_config
 from supportkpi.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    from supportkpi.config import Config
 
 
 class Listener:
@@ -123,6 +125,9 @@ class Run:
     def settings(self) -> Config:
         """kpi.yaml, read (and ``tz`` checked) on first use."""
         if self._settings is None:
+            # deferred: kpi.yaml's models load the KPI modules (polars, pydantic)
+            from supportkpi.config import check_timezone, load_config
+
             settings, _ = load_config(self.config_path)
             if self.tz is not None:
                 try:
@@ -138,9 +143,7 @@ class Run:
 
     def params(self) -> dict:
         """kpi.yaml's KPI parameters, with ``hours`` setting the clock of ticket durations."""
-        # kpi_params moves out of the CLI into the config package (issue 14); imported here, at
-        # call time, until then: the CLI package imports this module.
-        from supportkpi.cli.options import kpi_params
+        from supportkpi.config import kpi_params
 
         return kpi_params(self.settings, self.hours)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 
-from supportkpi.config import Config
 from supportkpi.errors import DataError, UsageError
 
 
@@ -109,17 +108,6 @@ def use_color(no_color: bool) -> bool | None:
     if no_color or os.environ.get("NO_COLOR"):
         return False
     return None
-
-
-def kpi_params(settings: Config, hours: str | None) -> dict:
-    """kpi.yaml's KPI parameters, with ``--hours`` setting the clock of ticket durations."""
-    params = settings.kpi_parameters()
-    if hours is not None:
-        if hours not in ("calendar", "business"):
-            raise UsageError(f"--hours '{hours}': expected calendar or business")
-        for kpi_id in ("first_response_time", "resolution_time"):
-            params[kpi_id]["clock"] = hours
-    return params
 
 
 # Options of several commands that are not about reading

@@ -61,11 +61,20 @@ _MODULES: tuple[ModuleType, ...] = (
 )
 
 REGISTRY: dict[str, ModuleType] = {m.INFO.id: m for m in _MODULES}
-"""KPI id -> module (with ``INFO`` and ``measure(ctx, **params)``)."""
+"""KPI id -> module (with ``INFO``, ``measure(ctx, **params)`` and, for a KPI with parameters,
+their model ``Params``)."""
 
 
-def info(kpi_id: str) -> KpiInfo:
-    return REGISTRY[kpi_id].INFO
+def signed(kpi_id: str) -> bool:
+    """Whether a KPI's values are shown with a sign (+12 for an NPS); false for an id that is
+    not in the registry (an SLA policy's compliance)."""
+    module = REGISTRY.get(kpi_id)
+    return module is not None and module.INFO.signed
 
 
-__all__ = ["REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable", "info"]
+PARAMETERIZED: dict[str, ModuleType] = {k: m for k, m in REGISTRY.items() if hasattr(m, "Params")}
+"""The KPIs with parameters in kpi.yaml (``kpis.<id>``): their module's ``Params`` model holds
+the defaults and the validation."""
+
+
+__all__ = ["PARAMETERIZED", "REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable", "signed"]

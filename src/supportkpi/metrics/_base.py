@@ -16,6 +16,11 @@ import polars as pl
 from supportkpi.schema import DUPLICATE, invalid_flag
 
 Direction = Literal["higher", "lower"] | None
+Kind = Literal["count", "rate", "duration", "mean", "score", "money"]
+Test = Literal["proportion", "nps", "mean", "by statistic", "count", "none"]
+"""How ``compare`` tests a difference between two sides (:mod:`supportkpi.comparison`):
+``by statistic`` for durations, whose test follows the headline statistic (mean: Welch's t,
+median: bootstrap, p90: none)."""
 
 
 @dataclass(frozen=True)
@@ -26,9 +31,25 @@ class KpiInfo:
     title: str
     unit: str
     direction: Direction
-    kind: Literal["count", "rate", "duration", "mean", "score"]
+    kind: Kind
     columns: tuple[str, ...]
     """Columns the KPI reads (alternatives included); the module decides which are required."""
+    test: Test = "none"
+    """The statistical test that compares two sides of this KPI."""
+    noun: str = "contacts"
+    """What its n counts, in the plural ("surveys", "calls"): "too few surveys to tell"."""
+    signed: bool = False
+    """Its values are shown with a sign (+12 for an NPS)."""
+    scale: tuple[float, float] | None = None
+    """Survey and review scores: the answers that count, ``(low, high)`` (a ``scale``
+    parameter, where the KPI has one, changes it)."""
+    whole: bool = False
+    """Survey scores: only whole numbers are answers (NPS)."""
+    business_clock: bool = False
+    """It accepts ``clock: business`` (time counted in the open hours of a calendar), and an SLA
+    policy may name it as its metric."""
+    censor_open: bool = False
+    """``compare --open censor`` compares its median by Kaplan-Meier, open tickets censored."""
 
 
 class NotAvailable(Exception):
@@ -58,6 +79,10 @@ class Measure:
     sample: pl.Expr | None = None
     """The per-contact values the value is computed from, in the KPI's unit (durations and
     means), for the statistical tests of ``compare``; collected only when asked for."""
+    statistic: str | None = None
+    """Durations: which statistic the value is (median, mean, p90)."""
+    clock: str | None = None
+    """Ticket durations: ``calendar`` or ``business`` hours."""
 
 
 @dataclass(frozen=True)
@@ -162,9 +187,6 @@ class OrderStatistic:
 
     values: pl.Expr
     percent: int | None = None
-
-
-STATISTICS = ("mean", "median", "p90")
 
 
 def duration(

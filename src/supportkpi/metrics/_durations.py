@@ -9,11 +9,22 @@ outside open hours accrues nothing until the next opening."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from supportkpi.metrics._base import Context, Measure, NotAvailable, duration
+from supportkpi.params import KpiParameters, Statistic
 
 HOURS = 3600.0
+
+
+class TicketDurationParams(KpiParameters):
+    """Parameters of a ticket duration KPI: which statistic is the headline value, and whether
+    time counts on the calendar or in the business hours of the contact's calendar."""
+
+    statistic: Statistic = "median"
+    clock: Literal["calendar", "business"] = "calendar"
 
 
 def business_column(end: str) -> str:
@@ -57,7 +68,10 @@ def ticket_duration(
         "abandoned": ctx.rows & ctx.abandoned,
     }
     label = statistic if clock == "calendar" else f"{statistic}, business hours"
-    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=label, sample=sample)
+    return Measure(
+        value=value, n=n, excluded=excluded, stats=stats, variant=label, sample=sample,
+        statistic=statistic, clock=clock,
+    )
 
 
 def elapsed_seconds(ctx: Context, end: str, given_seconds: str) -> pl.Expr:

@@ -14,9 +14,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
+from pydantic import Field
 
 from supportkpi.metrics._base import Context, Measure, duration
+from supportkpi.params import SHARED, KpiParameters, Statistic
 
 NO_QUEUE_DATA = "no queue data (not a call or chat)"
 
@@ -46,6 +50,12 @@ def has_wait(ctx: Context) -> pl.Expr:
     return (pl.col("wait_seconds") >= 0).fill_null(False)
 
 
+def short_abandon_field() -> Any:
+    """The short-abandon threshold in seconds (default 5), a parameter of the service level and
+    the abandonment rate: the catalog has one, so setting it under one KPI sets it for both."""
+    return Field(5, ge=0, json_schema_extra={SHARED: "short-abandon threshold"})
+
+
 def short_abandon(ctx: Context, short_abandon_seconds: float) -> pl.Expr:
     return abandoned(ctx) & has_wait(ctx) & (pl.col("wait_seconds") < short_abandon_seconds)
 
@@ -53,6 +63,13 @@ def short_abandon(ctx: Context, short_abandon_seconds: float) -> pl.Expr:
 HANDLE_TIME = "_handle_seconds"
 """Engine-provided ``talk + hold + acw`` per contact (computed once, not in every aggregation)."""
 HANDLE_PARTS = ("talk_seconds", "hold_seconds", "acw_seconds")
+"""The parts of handle time (AHT), in seconds: talk, hold and after-contact work."""
+
+
+class HandleTimeParams(KpiParameters):
+    """Contact-center durations are means by the catalog's formula (AHT, ASA, ...)."""
+
+    statistic: Statistic = "mean"
 
 
 def handle_time(ctx: Context, parts: tuple[str, ...], statistic: str) -> Measure:
@@ -70,4 +87,7 @@ def handle_time(ctx: Context, parts: tuple[str, ...], statistic: str) -> Measure
         "negative duration": is_answered & negative,
     }
     value, n, stats, sample = duration(seconds, is_answered & complete & ~negative, statistic, 1.0)
-    return Measure(value=value, n=n, excluded=excluded, stats=stats, variant=statistic, sample=sample)
+    return Measure(
+        value=value, n=n, excluded=excluded, stats=stats, variant=statistic, sample=sample,
+        statistic=statistic,
+    )

@@ -20,6 +20,7 @@ Example: three answered calls, one abandon after 40 s, one short abandon after 2
 
 from __future__ import annotations
 
+from typing import Any
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
 from supportkpi.metrics._queue import (
@@ -28,7 +29,9 @@ from supportkpi.metrics._queue import (
     negative_wait,
     offered,
     short_abandon,
+    short_abandon_field,
 )
+from supportkpi.params import KpiParameters
 
 INFO = KpiInfo(
     id="abandonment_rate",
@@ -37,10 +40,20 @@ INFO = KpiInfo(
     direction="lower",
     kind="rate",
     columns=("answered_at", "abandoned", "wait_seconds"),
+    test="proportion",
+    noun="calls",
 )
 
 
-def measure(ctx: Context, short_abandon_seconds: float = 5) -> Measure:
+class Params(KpiParameters):
+    """``kpis.abandonment_rate`` in kpi.yaml: the short-abandon threshold (shared with the
+    service level)."""
+
+    short_abandon_seconds: float = short_abandon_field()
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    short_abandon_seconds = Params(**params).short_abandon_seconds
     ctx.need("abandoned", "wait_seconds")
     is_offered = ctx.rows & offered(ctx) & ~negative_wait(ctx)
     short = short_abandon(ctx, short_abandon_seconds)

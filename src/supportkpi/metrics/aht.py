@@ -19,8 +19,10 @@ Example: two answered calls of 300 + 60 + 40 = 400 s and 200 + 0 + 100 = 300 s; 
 
 from __future__ import annotations
 
+from typing import Any
+
 from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._queue import handle_time
+from supportkpi.metrics._queue import HANDLE_PARTS, HandleTimeParams, handle_time
 
 INFO = KpiInfo(
     id="aht",
@@ -28,9 +30,15 @@ INFO = KpiInfo(
     unit="seconds",
     direction="lower",
     kind="duration",
-    columns=("answered_at", "abandoned", "talk_seconds", "hold_seconds", "acw_seconds"),
+    columns=("answered_at", "abandoned", *HANDLE_PARTS),
+    test="by statistic",
+    noun="calls",
 )
 
 
-def measure(ctx: Context, statistic: str = "mean") -> Measure:
-    return handle_time(ctx, ("talk_seconds", "hold_seconds", "acw_seconds"), statistic)
+class Params(HandleTimeParams):
+    """``kpis.aht`` in kpi.yaml: the headline statistic (default the mean)."""
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    return handle_time(ctx, HANDLE_PARTS, Params(**params).statistic)

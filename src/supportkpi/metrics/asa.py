@@ -18,8 +18,10 @@ Example: answered after 10 s and 30 s; the abandoned call's wait does not count.
 
 from __future__ import annotations
 
+from typing import Any
+
 from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._queue import handle_time
+from supportkpi.metrics._queue import HandleTimeParams, handle_time
 
 INFO = KpiInfo(
     id="asa",
@@ -28,8 +30,14 @@ INFO = KpiInfo(
     direction="lower",
     kind="duration",
     columns=("answered_at", "abandoned", "wait_seconds"),
+    test="by statistic",
+    noun="calls",
 )
 
 
-def measure(ctx: Context, statistic: str = "mean") -> Measure:
-    return handle_time(ctx, ("wait_seconds",), statistic)
+class Params(HandleTimeParams):
+    """``kpis.asa`` in kpi.yaml: the headline statistic (default the mean)."""
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    return handle_time(ctx, ("wait_seconds",), Params(**params).statistic)

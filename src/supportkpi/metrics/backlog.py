@@ -38,6 +38,7 @@ INFO = KpiInfo(
     direction="lower",
     kind="count",
     columns=("created_at", "resolved_at", "resolution_seconds"),
+    test="count",
 )
 
 

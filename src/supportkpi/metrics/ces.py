@@ -17,10 +17,17 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import polars as pl
+from pydantic import model_validator
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, mean_of
 from supportkpi.metrics._survey import on_scale
+from supportkpi.params import KpiParameters
+
+SCALE: tuple[float, float] = (1, 7)
+"""The default scale of answers."""
 
 INFO = KpiInfo(
     id="ces",
@@ -29,20 +36,38 @@ INFO = KpiInfo(
     direction="higher",
     kind="mean",
     columns=("ces",),
+    test="mean",
+    noun="surveys",
+    scale=SCALE,
 )
 
 
-def measure(
-    ctx: Context, scale: tuple[float, float] = (1, 7), higher_is_easier: bool = True
-) -> Measure:
-    answers, excluded = on_scale(ctx, "ces", scale[0], scale[1])
+class Params(KpiParameters):
+    """``kpis.ces`` in kpi.yaml: the answer scale, and whether a higher answer means easier."""
+
+    scale: tuple[float, float] = SCALE
+    higher_is_easier: bool = True
+
+    @model_validator(mode="after")
+    def _check(self) -> Params:
+        if self.scale[0] >= self.scale[1]:
+            raise ValueError(f"scale must be [low, high] with low < high, got {list(self.scale)}")
+        return self
+
+    def direction(self, default: Literal["higher", "lower"] | None) -> Literal["higher", "lower"]:
+        return "higher" if self.higher_is_easier else "lower"
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    p = Params(**params)
+    answers, excluded = on_scale(ctx, "ces", p.scale[0], p.scale[1])
     value, n, sample = mean_of(pl.col("ces"), answers)
-    easier = "higher is easier" if higher_is_easier else "lower is easier"
+    easier = "higher is easier" if p.higher_is_easier else "lower is easier"
     return Measure(
         value=value,
         n=n,
         excluded=excluded,
-        variant=f"scale {scale[0]:g}-{scale[1]:g}, {easier}",
-        direction="higher" if higher_is_easier else "lower",
+        variant=f"scale {p.scale[0]:g}-{p.scale[1]:g}, {easier}",
+        direction=p.direction(INFO.direction),
         sample=sample,
     )

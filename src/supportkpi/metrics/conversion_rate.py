@@ -30,6 +30,7 @@ INFO = KpiInfo(
     direction="higher",
     kind="rate",
     columns=("converted", "answered_at", "abandoned"),
+    test="proportion",
 )
 
 

@@ -39,12 +39,16 @@ one month: (6 + 30 + 100) / 3 = 45.33.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
+from pydantic import Field, model_validator
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, count
-from supportkpi.metrics._queue import abandoned
+from supportkpi.metrics._queue import HANDLE_PARTS, abandoned
+from supportkpi.params import StrictModel
+from supportkpi.schema import VOCABULARIES
+from supportkpi.suggest import suggest
 
 INFO = KpiInfo(
     id="cost_per_contact",
@@ -52,12 +56,65 @@ INFO = KpiInfo(
     unit="currency",
     direction="lower",
     kind="money",
-    columns=("cost", "vendor", "channel", "talk_seconds", "hold_seconds", "acw_seconds"),
+    columns=("cost", "vendor", "channel", *HANDLE_PARTS),
+    test="none",
 )
+
+_Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Pricing(StrictModel):
+    """A vendor's price list (``vendors.<name>.pricing`` in kpi.yaml, the parameter of this KPI
+    per vendor); the parts add up, then the monthly minimum applies.
+
+    ``per_contact`` is one price, or prices per channel (``{chat: 2.1, email: 3.4, other: 3}``);
+    ``per_handled_hour`` is charged on talk + hold + after-contact work; ``per_fte_month`` on
+    ``ftes`` agents; ``monthly_fee`` is fixed. Amounts are in the vendor's ``currency``."""
+
+    currency: str | None = None
+    per_contact: _Amount | dict[str, _Amount] | None = None
+    per_handled_hour: float | None = Field(None, ge=0, allow_inf_nan=False)
+    per_fte_month: float | None = Field(None, ge=0, allow_inf_nan=False)
+    ftes: float | None = Field(None, gt=0, allow_inf_nan=False)
+    monthly_fee: float | None = Field(None, ge=0, allow_inf_nan=False)
+    monthly_minimum: float | None = Field(None, ge=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check(self) -> Pricing:
+        if (self.per_fte_month is None) != (self.ftes is None):
+            raise ValueError("`per_fte_month` and `ftes` go together (the price and how many agents)")
+        if all(v is None for v in (self.per_contact, self.per_handled_hour, self.per_fte_month, self.monthly_fee)):
+            raise ValueError("give at least one of per_contact, per_handled_hour, per_fte_month (with ftes), monthly_fee")
+        if isinstance(self.per_contact, dict):
+            for channel in self.per_contact:
+                if channel != "other" and channel not in VOCABULARIES["channel"]:
+                    raise ValueError(
+                        f"per_contact: '{channel}' is not a canonical channel "
+                        f"({suggest(channel, [*VOCABULARIES['channel'], 'other'])})"
+                    )
+        return self
+
+    def describe(self) -> str:
+        """``3.50 per contact + 28.00 per handled hour + 1,500.00 a month (minimum 10,000.00 a month) EUR``"""
+        parts = []
+        if isinstance(self.per_contact, dict):
+            parts.append("per contact " + ", ".join(f"{k} {v:,.2f}" for k, v in self.per_contact.items()))
+        elif self.per_contact is not None:
+            parts.append(f"{self.per_contact:,.2f} per contact")
+        if self.per_handled_hour is not None:
+            parts.append(f"{self.per_handled_hour:,.2f} per handled hour")
+        if self.per_fte_month is not None:
+            parts.append(f"{self.per_fte_month:,.2f} per FTE-month x {self.ftes:g} FTEs")
+        if self.monthly_fee is not None:
+            parts.append(f"{self.monthly_fee:,.2f} a month")
+        text = " + ".join(parts)
+        if self.monthly_minimum is not None:
+            text += f" (minimum {self.monthly_minimum:,.2f} a month)"
+        return text + (f" {self.currency}" if self.currency else "")
+
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 MONTHS = {"month": 1.0, "quarter": 3.0, "week": 7 / DAYS_PER_MONTH, "day": 1 / DAYS_PER_MONTH}
-HANDLE_PARTS = ("talk_seconds", "hold_seconds", "acw_seconds")
 
 
 def measure(
@@ -130,7 +187,7 @@ def measure(
     total = pl.max_horizontal(variable + fixed_total, minimum_total)
     n = count(priced)
     value = pl.when((n > 0) & one_vendor).then(total / n)
-    variant = "pricing: " + "; ".join(f"{name}: {_describe(p)}" for name, p in pricing.items())
+    variant = "pricing: " + "; ".join(f"{name}: {Pricing.model_validate(p).describe()}" for name, p in pricing.items())
     currencies = {p.get("currency") for p in pricing.values()}
     unit = currencies.pop() if len(currencies) == 1 and None not in currencies else "currency"
     return Measure(value=value, n=n, excluded=excluded, variant=variant, unit=unit)
@@ -152,9 +209,3 @@ def _contact_price(pricing: Mapping[str, Any], ctx: Context) -> pl.Expr | float 
 def _charges_per_contact(pricing: Mapping[str, Mapping[str, Any]], vendor: pl.Expr) -> pl.Expr:
     names = [n for n, p in pricing.items() if p.get("per_contact") is not None]
     return vendor.is_in(names).fill_null(False) if names else pl.lit(False)
-
-
-def _describe(pricing: Mapping[str, Any]) -> str:
-    from supportkpi.config import Pricing
-
-    return Pricing.model_validate(pricing).describe()

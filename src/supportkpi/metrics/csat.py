@@ -25,10 +25,17 @@ neutral 3 it is 2 of 4.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import polars as pl
+from pydantic import model_validator
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
 from supportkpi.metrics._survey import on_scale
+from supportkpi.params import KpiParameters
+
+SCALE: tuple[float, float] = (1, 5)
+"""The default scale of answers."""
 
 INFO = KpiInfo(
     id="csat",
@@ -37,22 +44,43 @@ INFO = KpiInfo(
     direction="higher",
     kind="rate",
     columns=("csat",),
+    test="proportion",
+    noun="surveys",
+    scale=SCALE,
 )
 
 
-def measure(
-    ctx: Context,
-    scale: tuple[float, float] = (1, 5),
-    satisfied_min: float = 4,
-    dissatisfied_max: float = 2,
-    variant: str = "top_box",
-) -> Measure:
-    answers, excluded = on_scale(ctx, "csat", scale[0], scale[1])
-    satisfied = pl.col("csat") >= satisfied_min
-    if variant == "exclude_neutral":
-        neutral = (pl.col("csat") > dissatisfied_max) & ~satisfied
+class Params(KpiParameters):
+    """``kpis.csat`` in kpi.yaml: the answer scale, the lowest satisfied and the highest
+    dissatisfied answer, and the variant of the formula."""
+
+    scale: tuple[float, float] = SCALE
+    satisfied_min: float = 4
+    dissatisfied_max: float = 2
+    variant: Literal["top_box", "exclude_neutral"] = "top_box"
+
+    @model_validator(mode="after")
+    def _check(self) -> Params:
+        low, high = self.scale
+        if low >= high:
+            raise ValueError(f"scale must be [low, high] with low < high, got {list(self.scale)}")
+        if not low <= self.dissatisfied_max < self.satisfied_min <= high:
+            raise ValueError(
+                "need scale low <= dissatisfied_max < satisfied_min <= scale high, got "
+                f"scale {list(self.scale)}, dissatisfied_max {self.dissatisfied_max}, "
+                f"satisfied_min {self.satisfied_min}"
+            )
+        return self
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    p = Params(**params)
+    answers, excluded = on_scale(ctx, "csat", p.scale[0], p.scale[1])
+    satisfied = pl.col("csat") >= p.satisfied_min
+    if p.variant == "exclude_neutral":
+        neutral = (pl.col("csat") > p.dissatisfied_max) & ~satisfied
         excluded["neutral answer"] = answers & neutral
         answers = answers & ~neutral
     value, n = rate(satisfied, answers)
-    label = f"{variant}, satisfied >= {satisfied_min:g} on {scale[0]:g}-{scale[1]:g}"
+    label = f"{p.variant}, satisfied >= {p.satisfied_min:g} on {p.scale[0]:g}-{p.scale[1]:g}"
     return Measure(value=value, n=n, excluded=excluded, variant=label)

@@ -25,6 +25,7 @@ INFO = KpiInfo(
     direction="lower",
     kind="rate",
     columns=("escalated",),
+    test="proportion",
 )
 
 

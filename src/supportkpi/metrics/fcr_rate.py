@@ -28,10 +28,13 @@ reopen), under ``exactly_one_reply`` only the second.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
 from supportkpi.metrics._resolved import resolved
+from supportkpi.params import KpiParameters
 
 INFO = KpiInfo(
     id="fcr_rate",
@@ -40,7 +43,16 @@ INFO = KpiInfo(
     direction="higher",
     kind="rate",
     columns=("resolved_at", "resolution_seconds", "agent_replies", "reopens", "customer_contacts"),
+    test="proportion",
 )
+
+
+class Params(KpiParameters):
+    """``kpis.fcr_rate`` in kpi.yaml: what counts as resolved at first contact (one of
+    :data:`DEFINITIONS`)."""
+
+    definition: Literal["one_touch", "exactly_one_reply", "no_reopen", "single_contact"] = "one_touch"
+
 
 _NOT_REOPENED = pl.col("reopens") == 0
 DEFINITIONS: dict[str, tuple[tuple[str, ...], pl.Expr]] = {
@@ -57,7 +69,8 @@ DEFINITIONS: dict[str, tuple[tuple[str, ...], pl.Expr]] = {
 }
 
 
-def measure(ctx: Context, definition: str = "one_touch") -> Measure:
+def measure(ctx: Context, **params: Any) -> Measure:
+    definition = Params(**params).definition
     columns, first_contact = DEFINITIONS[definition]
     ctx.need(*columns)
     is_resolved = ctx.rows & resolved(ctx)

@@ -28,8 +28,10 @@ Example: replies after 1 h, 2 h, 4 h and 10 h; one contact has no reply yet.
 
 from __future__ import annotations
 
+from typing import Any
+
 from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._durations import ticket_duration
+from supportkpi.metrics._durations import TicketDurationParams, ticket_duration
 
 INFO = KpiInfo(
     id="first_response_time",
@@ -38,11 +40,15 @@ INFO = KpiInfo(
     direction="lower",
     kind="duration",
     columns=("created_at", "first_response_at", "first_response_seconds"),
+    test="by statistic",
+    business_clock=True,
 )
 
 
-def measure(ctx: Context, statistic: str = "median", clock: str = "calendar") -> Measure:
-    return ticket_duration(
-        ctx, "first_response_at", "first_response_seconds", "no response yet", statistic, clock
-    )
+class Params(TicketDurationParams):
+    """``kpis.first_response_time`` in kpi.yaml: the headline statistic (default the median) and the clock."""
 
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    p = Params(**params)
+    return ticket_duration(ctx, "first_response_at", "first_response_seconds", "no response yet", p.statistic, p.clock)

@@ -30,11 +30,16 @@ INFO = KpiInfo(
     direction="higher",
     kind="score",
     columns=("nps",),
+    test="nps",
+    noun="surveys",
+    signed=True,
+    scale=(0, 10),
+    whole=True,
 )
 
 
 def measure(ctx: Context) -> Measure:
-    answers, excluded = on_scale(ctx, "nps", 0, 10, whole=True)
+    answers, excluded = on_scale(ctx, "nps", *INFO.scale, whole=INFO.whole)
     n = count(answers)
     promoters = count(answers & (pl.col("nps") >= 9))
     detractors = count(answers & (pl.col("nps") <= 6))

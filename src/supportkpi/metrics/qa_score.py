@@ -26,11 +26,14 @@ INFO = KpiInfo(
     direction="higher",
     kind="mean",
     columns=("qa_score",),
+    test="mean",
+    noun="reviews",
+    scale=(0, 100),
 )
 
 
 def measure(ctx: Context) -> Measure:
-    reviewed, excluded = on_scale(ctx, "qa_score", 0, 100)
+    reviewed, excluded = on_scale(ctx, "qa_score", *INFO.scale)
     excluded["not reviewed"] = excluded.pop("no answer")
     value, n, sample = mean_of(pl.col("qa_score"), reviewed)
     return Measure(value=value, n=n, excluded=excluded, sample=sample)

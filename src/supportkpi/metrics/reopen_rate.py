@@ -30,6 +30,7 @@ INFO = KpiInfo(
     direction="lower",
     kind="rate",
     columns=("resolved_at", "resolution_seconds", "reopens"),
+    test="proportion",
 )
 
 

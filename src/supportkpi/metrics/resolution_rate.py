@@ -29,6 +29,7 @@ INFO = KpiInfo(
     direction="higher",
     kind="rate",
     columns=("resolved_at", "resolution_seconds"),
+    test="proportion",
 )
 
 

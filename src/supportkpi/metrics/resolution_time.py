@@ -27,8 +27,10 @@ one resolved before it was created (left out), one still open.
 
 from __future__ import annotations
 
+from typing import Any
+
 from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._durations import ticket_duration
+from supportkpi.metrics._durations import TicketDurationParams, ticket_duration
 
 INFO = KpiInfo(
     id="resolution_time",
@@ -37,8 +39,16 @@ INFO = KpiInfo(
     direction="lower",
     kind="duration",
     columns=("created_at", "resolved_at", "resolution_seconds"),
+    test="by statistic",
+    business_clock=True,
+    censor_open=True,
 )
 
 
-def measure(ctx: Context, statistic: str = "median", clock: str = "calendar") -> Measure:
-    return ticket_duration(ctx, "resolved_at", "resolution_seconds", "unresolved", statistic, clock)
+class Params(TicketDurationParams):
+    """``kpis.resolution_time`` in kpi.yaml: the headline statistic (default the median) and the clock."""
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    p = Params(**params)
+    return ticket_duration(ctx, "resolved_at", "resolution_seconds", "unresolved", p.statistic, p.clock)

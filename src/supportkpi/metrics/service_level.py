@@ -31,7 +31,10 @@ Two of four count: 50 %.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import polars as pl
+from pydantic import Field
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
 from supportkpi.metrics._queue import (
@@ -42,7 +45,9 @@ from supportkpi.metrics._queue import (
     negative_wait,
     offered,
     short_abandon,
+    short_abandon_field,
 )
+from supportkpi.params import KpiParameters
 
 INFO = KpiInfo(
     id="service_level",
@@ -51,15 +56,23 @@ INFO = KpiInfo(
     direction="higher",
     kind="rate",
     columns=("answered_at", "abandoned", "wait_seconds"),
+    test="proportion",
+    noun="calls",
 )
 
 
-def measure(
-    ctx: Context,
-    threshold_seconds: float = 20,
-    short_abandon_seconds: float = 5,
-    variant: str = "abandons_missed",
-) -> Measure:
+class Params(KpiParameters):
+    """``kpis.service_level`` in kpi.yaml: T, the short-abandon threshold (shared with the
+    abandonment rate) and the variant of the formula."""
+
+    threshold_seconds: float = Field(20, gt=0)
+    short_abandon_seconds: float = short_abandon_field()
+    variant: Literal["abandons_missed", "abandons_ignored", "abandons_within_t_met"] = "abandons_missed"
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    p = Params(**params)
+    threshold_seconds, short_abandon_seconds, variant = p.threshold_seconds, p.short_abandon_seconds, p.variant
     ctx.need("wait_seconds")
     is_offered = ctx.rows & offered(ctx) & ~negative_wait(ctx)
     within = has_wait(ctx) & (pl.col("wait_seconds") <= threshold_seconds)

@@ -39,6 +39,7 @@ INFO = KpiInfo(
     direction="higher",
     kind="rate",
     columns=("created_at", "first_response_at", "resolved_at"),
+    test="proportion",
 )
 
 

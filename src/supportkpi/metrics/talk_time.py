@@ -18,8 +18,10 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._queue import handle_time
+from supportkpi.metrics._queue import HandleTimeParams, handle_time
 
 INFO = KpiInfo(
     id="talk_time",
@@ -28,8 +30,14 @@ INFO = KpiInfo(
     direction="lower",
     kind="duration",
     columns=("answered_at", "abandoned", "talk_seconds"),
+    test="by statistic",
+    noun="calls",
 )
 
 
-def measure(ctx: Context, statistic: str = "mean") -> Measure:
-    return handle_time(ctx, ("talk_seconds",), statistic)
+class Params(HandleTimeParams):
+    """``kpis.talk_time`` in kpi.yaml: the headline statistic (default the mean)."""
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    return handle_time(ctx, ("talk_seconds",), Params(**params).statistic)

@@ -25,6 +25,7 @@ INFO = KpiInfo(
     direction=None,
     kind="count",
     columns=("ticket_id",),
+    test="count",
 )
 
 

@@ -27,6 +27,7 @@ INFO = KpiInfo(
     direction="lower",
     kind="rate",
     columns=("transfers", "abandoned"),
+    test="proportion",
 )
 
 

@@ -22,7 +22,7 @@ def stratum_title(item_keys: dict[str, Any]) -> str:
 def value_text(kpi: KpiComparison, side: SideValue) -> str:
     if not side.available:
         return "n/a"
-    return measure(side.value, kpi.unit, signed=kpi.kpi == "nps")
+    return measure(side.value, kpi.unit, signed=kpi.signed)
 
 
 def side_text(kpi: KpiComparison, side: SideValue) -> str:

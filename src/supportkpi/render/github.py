@@ -138,7 +138,7 @@ def summary(card, outcomes: Sequence[tuple[CheckResult, str]], *, fail_on: str =
         out.append("|" + "|".join("---:" if c in ("value", "n") else "---" for c in columns) + "|")
         for result, outcome in flagged:
             check = result.check
-            value = with_unit(result.value, check.unit, signed=check.kpi == "nps")
+            value = with_unit(result.value, check.unit, signed=check.signed)
             if not result.available:
                 value = "n/a"
             status = _word(result, outcome)

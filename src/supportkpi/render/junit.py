@@ -81,7 +81,7 @@ def describe(result: CheckResult) -> str:
     """One line on a result: the value, the level it breached (or why it was not judged), the
     target, n."""
     check, levels = result.check, result.levels
-    signed = check.kpi == "nps"
+    signed = check.signed
     name = result.testcase
 
     def lvl(value: float | None) -> str:
@@ -120,7 +120,7 @@ def skip_reason(result: CheckResult) -> str:
 def details(result: CheckResult, by: Sequence[str]) -> str:
     """Multi-line details of a result (the text of a failure, error or skipped element)."""
     check, levels = result.check, result.levels
-    signed = check.kpi == "nps"
+    signed = check.signed
     lines = [
         f"check: {check.name} ({check.title}, kpi {check.kpi}"
         + (f", statistic {check.statistic}" if check.statistic else "")

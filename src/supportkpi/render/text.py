@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from supportkpi.metrics import signed
 from supportkpi.results import ComputeResult, Group, KpiResult
 
 _SHORT_UNITS = {"hours": "h", "seconds": "s", "%": "%", "points": "pts"}
@@ -36,7 +37,7 @@ def format_value(result: KpiResult) -> str:
     """The headline value with its unit, as a person reads it."""
     if not result.available:
         return "n/a"
-    return format_measure(result.value, result.unit, signed=result.id == "nps")
+    return format_measure(result.value, result.unit, signed=signed(result.id))
 
 
 def format_measure(value: float | int | None, unit: str, signed: bool = False, readable: bool = False) -> str:
