@@ -4,15 +4,13 @@ multiple-comparison correction and the notes (mix, open tickets, benchmark sourc
 
 from __future__ import annotations
 
-import json
-from html import escape
 from typing import Any
 
-from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
-from supportkpi.render.csv import csv_text
-from supportkpi.render.json import _default
-from supportkpi.render.scorecard import difference_unit, level_text, measure
-from supportkpi.render.text import markdown_cell, one_line
+from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue
+from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure
+from supportkpi.render.json import dumps
+from supportkpi.render.tabular import csv_text, markdown_lines, markdown_table
+from supportkpi.render.text import one_line
 
 
 def stratum_title(item_keys: dict[str, Any]) -> str:
@@ -25,18 +23,10 @@ def value_text(kpi: KpiComparison, side: SideValue) -> str:
     return measure(side.value, kpi.unit, signed=kpi.kpi == "nps")
 
 
-def side_text(kpi: KpiComparison, side: SideValue) -> str:
-    if not side.available:
-        return "n/a"
-    return f"{value_text(kpi, side)}\nn = {side.n:,}"
-
-
 def difference_text(kpi: KpiComparison, pair: PairResult) -> str:
     """``+3.2 pp``: the difference in the KPI's unit (a difference of percentages in
     percentage points)."""
-    if pair.difference is None:
-        return "—"
-    return measure(pair.difference, difference_unit(kpi.unit), signed=True)
+    return difference(pair.difference, kpi.unit)
 
 
 def interval_text(kpi: KpiComparison, pair: PairResult) -> str:
@@ -123,7 +113,7 @@ def tables(comparison: Comparison) -> list:
                     Text(title if position == 0 else ""),
                     Text(side.side),
                     value_text(item, side),
-                    f"{side.n:,}",
+                    count(side.n),
                     difference_text(item, pair) if pair else "baseline",
                     interval_text(item, pair) if pair else "",
                     Text(pair.verdict if pair else ""),
@@ -151,7 +141,7 @@ def render_json(comparison: Comparison) -> str:
     body = comparison.to_dict()
     if comparison.benchmark is not None:
         body["benchmark"] = comparison.benchmark.to_dict()
-    return json.dumps(body, indent=2, default=_default, allow_nan=False) + "\n"
+    return dumps(body)
 
 
 CSV_COLUMNS = (
@@ -181,34 +171,32 @@ def render_csv(comparison: Comparison) -> str:
     return csv_text(*rows(comparison))
 
 
-def _md(text: str) -> str:
-    return "<br>".join(markdown_cell(line) for line in str(text).split("\n"))
-
-
 def render_markdown(comparison: Comparison) -> str:
     lines: list[str] = []
     header = ["KPI", "Side", "Value", "n", "Difference", "Interval", "Verdict"]
     for keys, items in strata(comparison).items():
-        lines += [f"### {_md(stratum_title(dict(keys)))}", ""]
-        lines += ["| " + " | ".join(header) + " |", "|---|---|---:|---:|---:|---:|---|"]
-        for item in items:
-            if all(not s.available for s in item.sides):
-                continue
-            for position, (side, pair) in enumerate(rows_of(comparison, item)):
-                cells = [
-                    item.title if position == 0 else "", side.side,
-                    value_text(item, side), f"{side.n:,}",
-                    difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
-                    pair.verdict if pair else "",
-                ]
-                lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        lines += [f"### {markdown_lines(stratum_title(dict(keys)))}", ""]
+        rows = [
+            [
+                item.title if position == 0 else "", side.side,
+                value_text(item, side), count(side.n),
+                difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
+                pair.verdict if pair else "",
+            ]
+            for item in items
+            if any(s.available for s in item.sides)
+            for position, (side, pair) in enumerate(rows_of(comparison, item))
+        ]
+        lines += markdown_table(header, rows, right={2, 3, 4, 5}, cell=markdown_lines)
         lines.append("")
-    lines += [f"- {_md(line)}" for line in footnotes(comparison)]
+    lines += [f"- {markdown_lines(line)}" for line in footnotes(comparison)]
     return "\n".join(lines) + "\n"
 
 
 def render_html(comparison: Comparison) -> str:
     from supportkpi.render.html import _table, page
+    from html import escape
+    from supportkpi.comparison import format_p
 
     def cell(text: str) -> str:
         return escape(text).replace("\n", "<br>")

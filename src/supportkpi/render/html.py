@@ -37,8 +37,9 @@ from typing import Any
 from supportkpi import __version__
 from supportkpi.engine import PERIOD_COLUMN
 from supportkpi.render.scorecard import WORDS as STATUS_WORDS
-from supportkpi.render.scorecard import level_text, measure, status_word
-from supportkpi.render.text import format_number, with_unit
+from supportkpi.render.formatting import level_text, measure
+from supportkpi.render.scorecard import status_word
+from supportkpi.render.formatting import format_number, with_unit
 from supportkpi.scorecard import GroupScore, Scorecard
 from supportkpi.targets import Check, CheckResult
 
