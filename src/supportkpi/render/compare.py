@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue
+from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
 from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure
 from supportkpi.render.json import dumps
 from supportkpi.render.tabular import csv_text, markdown_lines, markdown_table
@@ -193,40 +193,39 @@ def render_markdown(comparison: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
+UNJUDGED = ("too few", "no data", "not available")
+"""Verdicts of pairs that were not tested (their p-value is not shown)."""
+
+
 def render_html(comparison: Comparison) -> str:
-    from supportkpi.render.html import _table, page
-    from html import escape
-    from supportkpi.comparison import format_p
+    """A self-contained page: one table per stratum, then the method and notes."""
+    # jinja2 is loaded only when a page is asked for
+    from supportkpi.render.html import lines, render_page
 
-    def cell(text: str) -> str:
-        return escape(text).replace("\n", "<br>")
-
-    sections = [
-        "<header><h1>Vendor comparison</h1>"
-        f"<p>Sides: {cell(', '.join(comparison.sides))}</p></header>\n"
-    ]
-    header = ["KPI", "Side", "Value", "n", "Difference", "Interval", "p (adjusted)", "Verdict"]
+    strata_rows = []
     for keys, items in strata(comparison).items():
-        body = []
+        rows = []
         for item in items:
             if all(not s.available for s in item.sides):
                 continue
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
-                judged = pair and pair.p_adjusted is not None and not pair.verdict.startswith(("too few", "no data", "not available"))
-                p = format_p(pair.p_adjusted, pair.p_bound) if judged else ""
-                body.append([
-                    cell(item.title) if position == 0 else "",
-                    cell(side.side),
-                    cell(value_text(item, side)), f"{side.n:,}",
-                    cell(difference_text(item, pair)) if pair else "baseline",
-                    cell(interval_text(item, pair)) if pair else "",
-                    cell(p), cell(pair.verdict) if pair else "",
-                ])
-        sections.append(f"<section><h2>{cell(stratum_title(dict(keys)))}</h2>\n"
-                        + _table("", header, body, numeric={2, 3, 4, 5}) + "</section>\n")
-    sections.append("<section><h2>Method and notes</h2><ul>"
-                    + "".join(f"<li>{cell(line)}</li>" for line in footnotes(comparison)) + "</ul></section>\n")
-    return page("Vendor comparison — " + ", ".join(comparison.sides), sections)
+                judged = pair and pair.p_adjusted is not None and not pair.verdict.startswith(UNJUDGED)
+                cells = [
+                    item.title if position == 0 else "", side.side, value_text(item, side), count(side.n),
+                    difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
+                    format_p(pair.p_adjusted, pair.p_bound) if judged else "", pair.verdict if pair else "",
+                ]
+                rows.append([lines(c) for c in cells])
+        strata_rows.append({"title": stratum_title(dict(keys)), "rows": rows})
+    return render_page(
+        "compare.html.j2",
+        "Vendor comparison — " + ", ".join(comparison.sides),
+        sides=", ".join(comparison.sides),
+        header=["KPI", "Side", "Value", "n", "Difference", "Interval", "p (adjusted)", "Verdict"],
+        numeric={2, 3, 4, 5},
+        strata=strata_rows,
+        notes=footnotes(comparison),
+    )
 
 
 def render_text(comparison: Comparison, fmt: str) -> str:
