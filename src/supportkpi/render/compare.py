@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
-from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure
+from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure, plain_number
 from supportkpi.render.json import dumps
 from supportkpi.render.tabular import csv_text, markdown_lines, markdown_table
 from supportkpi.render.text import one_line
@@ -62,7 +62,7 @@ def footnotes(comparison: Comparison) -> list[str]:
     lines = [
         f"Differences are side − baseline ({'the first side' if comparison.baseline == 'first' else 'the best side of each KPI'}) "
         f"with {level} intervals; p-values: {comparison.correction()}; significant below "
-        f"{comparison.alpha:g}; a side with fewer than {comparison.min_n} contacts is too few to tell.",
+        f"{plain_number(comparison.alpha)}; a side with fewer than {comparison.min_n} contacts is too few to tell.",
     ]
     lines += [f"Method: {m}" for m in comparison.methods()]
     lines += comparison.notes

@@ -181,10 +181,11 @@ def rounded(value: float) -> str:
 
 
 def plain_number(value: float | None) -> str:
-    """A parameter as a person typed it: 80.0 → "80", 0.85 → "0.85"; none → ""."""
+    """A parameter as a person typed it, to six significant digits: 80.0 → "80", 0.85 → "0.85";
+    none → ""."""
     if value is None:
         return ""
-    return f"{value:g}" if abs(value - round(value, 6)) < 1e-9 else f"{value:.6g}"
+    return f"{value:g}"
 
 
 def duration(seconds: float | None) -> str:

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from supportkpi import __version__
 from supportkpi.engine import PERIOD_COLUMN
-from supportkpi.render.formatting import count, level, measure, score, signed_measure
+from supportkpi.render.formatting import count, level, measure, plain_number, score, signed_measure
 from supportkpi.render.scorecard import WORDS as STATUS_WORDS
 from supportkpi.render.scorecard import benchmark_lines, status_word
 from supportkpi.render.svg import MARKERS, PALETTE, chart, group_label
@@ -338,7 +338,7 @@ def _scoring(card: Scorecard) -> dict[str, Any]:
         )
         rows.append([
             Html("<code>{}</code>").format(check.name),
-            f"{check.weight:g}",
+            plain_number(check.weight),
             "higher" if check.direction == "higher" else "lower",
             level(check.levels.warn, check.unit),
             level(check.levels.fail, check.unit),
@@ -346,7 +346,7 @@ def _scoring(card: Scorecard) -> dict[str, Any]:
             overrides or Html('<span class="muted">none</span>'),
         ])
     return {
-        "points": ", ".join(f"{status_word(s)} = {p:g}" for s, p in scoring["points"].items()),
+        "points": ", ".join(f"{status_word(s)} = {plain_number(p)}" for s, p in scoring["points"].items()),
         "formula": scoring["formula"],
         "targets": {
             "caption": Html("<strong>Targets</strong>"),

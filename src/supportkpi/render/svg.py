@@ -13,7 +13,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from supportkpi.render.formatting import level, measure, with_unit
+from supportkpi.render.formatting import level, measure, plain_number, with_unit
 from supportkpi.render.scorecard import status_word
 from supportkpi.targets import Check, CheckResult
 
@@ -70,7 +70,7 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Markup:
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{at:.1f}" y2="{at:.1f}" stroke="#eaeef2"/>'
             f'<text x="{left - 6}" y="{at + 4:.1f}" text-anchor="end" fill="#57606a">'
-            f"{escape(with_unit(f'{tick:g}', axis_unit))}</text>"
+            f"{escape(with_unit(plain_number(tick), axis_unit))}</text>"
         )
     step = max(1, math.ceil(len(periods) / 8))
     for i, period in enumerate(periods):  # x axis: the periods, thinned when many
