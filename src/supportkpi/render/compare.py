@@ -59,8 +59,9 @@ def benchmark_for(comparison: Comparison, kpi: KpiComparison):
 
 def footnotes(comparison: Comparison) -> list[str]:
     level = f"{comparison.confidence:.0%}"
+    baseline = "the first side" if comparison.baseline == "first" else "the best side of each KPI"
     lines = [
-        f"Differences are side − baseline ({'the first side' if comparison.baseline == 'first' else 'the best side of each KPI'}) "
+        f"Differences are side − baseline ({baseline}) "
         f"with {level} intervals; p-values: {comparison.correction()}; significant below "
         f"{plain_number(comparison.alpha)}; a side with fewer than {comparison.min_n} contacts is too few to tell.",
     ]
@@ -76,7 +77,8 @@ def footnotes(comparison: Comparison) -> list[str]:
                 note = f" Note: {' '.join(figure.note.split())}" if figure.note else ""
                 used[(item.kpi, channel)] = (
                     f"Benchmark {item.kpi}{f' ({channel})' if channel else ''}: "
-                    f"{level_text(figure.value, item.unit)}, {figure.statistic}, {figure.segment or 'segment not stated'}; "
+                    f"{level_text(figure.value, item.unit)}, {figure.statistic}, "
+                    f"{figure.segment or 'segment not stated'}; "
                     f"{figure.source}, {figure.year}.{note}"
                 )
         lines += list(used.values()) or [f"Benchmark {table.spec.name}: no figure for these KPIs"]
@@ -107,7 +109,8 @@ def tables(comparison: Comparison) -> list:
         for item in items:
             if all(not s.available for s in item.sides):
                 continue
-            title = item.title + (f"\nbenchmark {benchmark_text(comparison, item)}" if has_benchmark and benchmark_text(comparison, item) else "")
+            benchmark = benchmark_text(comparison, item) if has_benchmark else None
+            title = item.title + (f"\nbenchmark {benchmark}" if benchmark else "")
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
                 table.add_row(
                     Text(title if position == 0 else ""),
