@@ -259,11 +259,11 @@ def _trend_figure(check: Check, slice_text: str, results: list[CheckResult], per
         cells.append(" / ".join(level(w, check.unit) for w, _ in levels))
         cells.append(" / ".join(level(f, check.unit) for _, f in levels))
         for period in periods:
-            result = by_period.get(period)
+            measured = by_period.get(period)
             cells.append(
-                Html('<span class="muted">no data</span>') if result is None
+                Html('<span class="muted">no data</span>') if measured is None
                 else Html("{}<br><span class=muted>{}</span>").format(
-                    measure(result.value, check.unit), status_word(result.status)
+                    measure(measured.value, check.unit), status_word(measured.status)
                 )
             )
         rows.append(cells)
