@@ -338,3 +338,17 @@ def test_header_and_scoring(monthly):
         assert fact in page.text
     assert monthly.to_dict()["scoring"]["formula"] in page.text
     assert "No findings" in page.text
+
+
+def test_pages_come_from_autoescaping_templates():
+    from supportkpi.render.html import Html, render_page
+
+    page = render_page(
+        "compare.html.j2", "<b>title</b>", sides="Acme <i>", header=["<th>"], numeric=set(),
+        strata=[{"title": "x", "rows": [["<script>", Html("<code>{}</code>").format("<em>")]]}],
+        notes=["two\n<lines>"],
+    )
+    assert "<title>&lt;b&gt;title&lt;/b&gt;</title>" in page
+    assert "<td>&lt;script&gt;</td><td><code>&lt;em&gt;</code></td>" in page
+    assert "<li>two<br>&lt;lines&gt;</li>" in page
+    assert "<i>" not in page and "<th>" not in page.replace('<th scope="col">', "")
