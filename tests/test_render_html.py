@@ -341,7 +341,8 @@ def test_header_and_scoring(monthly):
 
 
 def test_pages_come_from_autoescaping_templates():
-    from supportkpi.render.html import Html, render_page
+    from supportkpi.render.html import render_page
+    from supportkpi.render.markup import Html
 
     page = render_page(
         "compare.html.j2", "<b>title</b>", sides="Acme <i>", header=["<th>"], numeric=set(),

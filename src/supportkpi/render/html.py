@@ -4,7 +4,8 @@ The page needs nothing from the network: the CSS is inline, the trend charts are
 (:mod:`supportkpi.render.svg`), and there is no script at all. The page is a jinja2 template
 (``templates/scorecard.html.j2``) with autoescaping: every value is escaped as it is written, so
 a vendor called ``<script>`` is shown as text, never run. Cells that hold markup (a badge, a
-muted note) are built here with :meth:`Html.format`, which escapes what it is given.
+muted note) are built here with :meth:`~supportkpi.render.markup.Html.format`, which escapes
+what it is given.
 
 Sections: header (inputs, grouping, period, time zone, as-of), headline scorecard per group
 (latest period first), trend per check across periods (with ``--period`` and two periods or
@@ -12,25 +13,21 @@ more; every charted number is in a table beside the chart), SLA compliance per p
 benchmark, data quality and how the score is computed.
 
 Numbers are written by :mod:`supportkpi.render.formatting`, as in the other scorecard views
-(durations under an hour in minutes or seconds, levels as declared)::
-
-    >>> print(Html("<code>{}</code>").format("Acme <b> & \\"Co\\""))
-    <code>Acme &lt;b&gt; &amp; &quot;Co&quot;</code>
+(durations under an hour in minutes or seconds, levels as declared).
 """
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from supportkpi import __version__
 from supportkpi.engine import PERIOD_COLUMN
 from supportkpi.render.formatting import count, level, measure, plain_number, score, signed_measure
+from supportkpi.render.markup import Html, lines
 from supportkpi.render.scorecard import WORDS as STATUS_WORDS
 from supportkpi.render.scorecard import benchmark_lines, status_word
 from supportkpi.render.svg import MARKERS, PALETTE, chart, group_label
@@ -42,22 +39,6 @@ _STATUS_CLASS = {
     "insufficient data": "insufficient", "not available": "na",
 }
 CHECK_HEADER = ("Check", "Value", "Warn", "Fail", "Status", "n", "To target", "Change")
-
-
-class Html(Markup):
-    """Markup that escapes as :func:`html.escape` does (``&quot;``, ``&#x27;``), so the pages
-    read byte for byte as they did before they came from templates; None reads "(none)"."""
-
-    @classmethod
-    def escape(cls, s: Any) -> Html:
-        if hasattr(s, "__html__"):
-            return cls(s.__html__())
-        return cls(html.escape("(none)" if s is None else str(s), quote=True))
-
-
-def lines(text: object) -> Html:
-    """Text of several lines, each escaped, joined by ``<br>``."""
-    return Html("<br>").join(str(text).split("\n"))
 
 
 _ENVIRONMENT = jinja2.Environment(
@@ -74,7 +55,8 @@ _ENVIRONMENT.filters["lines"] = lines
 
 def render_page(template: str, title: str, **context: Any) -> str:
     """A self-contained page from one of the templates; ``title`` and the context are plain
-    values (escaped by the template) or :class:`Markup` built from escaped parts."""
+    values (escaped by the template) or :class:`~supportkpi.render.markup.Html` built from
+    escaped parts."""
     return _ENVIRONMENT.get_template(template).render(title=title, version=__version__, **context)
 
 
@@ -95,12 +77,8 @@ def _judged(value: float | None, higher_is_better: bool) -> str:
     return "better" if (value > 0) == higher_is_better else "worse"
 
 
-def check_name(result: CheckResult) -> str:
-    """The check's name with its slice, e.g. ``first_response_time [channel=chat]``."""
-    return _check_label(result.check, result.slice_text)
-
-
 def _check_label(check: Check, slice_text: str) -> str:
+    """The check's name with its slice, e.g. ``first_response_time [channel=chat]``."""
     return " ".join(p for p in (check.name, f"[{slice_text}]" if slice_text else "") if p)
 
 
@@ -214,7 +192,9 @@ def _check_row(result: CheckResult) -> list[object]:
     gap_word = "" if gap is None else "on target" if gap == 0 else "ahead" if gap > 0 else "behind"
     change_word = _judged(result.change, check.direction == "higher") if result.change is not None else ""
     return [
-        Html("<code>{}</code><br><span class=muted>{}</span>").format(check_name(result), "; ".join(notes)),
+        Html("<code>{}</code><br><span class=muted>{}</span>").format(
+            _check_label(check, result.slice_text), "; ".join(notes)
+        ),
         measure(result.value, unit) if result.available else "n/a",
         level(result.levels.warn, unit),
         level(result.levels.fail, unit),

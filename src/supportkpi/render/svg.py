@@ -1,7 +1,8 @@
 """Trend charts as inline SVG: one line per group across the periods, the warn and fail levels as
 dashed lines. Drawn here rather than by a library so that the page needs nothing from the
 network; every text in a chart (groups, periods, levels) is escaped as it is written, and the
-chart is handed to the template as :class:`~markupsafe.Markup` built only from such parts.
+chart is handed to the template as :class:`~supportkpi.render.markup.Html` built only from such
+parts.
 
 Lines are told apart without colour too: a marker shape and a dash pattern per group."""
 
@@ -9,11 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from html import escape
-
-from markupsafe import Markup
 
 from supportkpi.render.formatting import level, measure, plain_number, with_unit
+from supportkpi.render.markup import Html
 from supportkpi.render.scorecard import status_word
 from supportkpi.targets import Check, CheckResult
 
@@ -33,12 +32,7 @@ def group_label(keys: Mapping[str, object]) -> str:
     return " · ".join("(none)" if v is None else str(v) for v in keys.values()) or "All contacts"
 
 
-def _e(value: object) -> str:
-    """Escaped text of a name from the data (None reads "(none)")."""
-    return escape("(none)" if value is None else str(value), quote=True)
-
-
-def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Markup:
+def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Html:
     """An inline SVG line chart: one line per group, the warn and fail levels as dashed lines."""
     width, height = 560, 200
     left, right, top, bottom = 64, 76, 12, 28
@@ -61,7 +55,7 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Markup:
 
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{_e(label)}: trend by period, numbers in the table below" '
+        f'aria-label="{Html.escape(label)}: trend by period, numbers in the table below" '
         'font-family="system-ui, sans-serif" font-size="11">',
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#d0d7de"/>',
     ]
@@ -70,13 +64,14 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Markup:
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{at:.1f}" y2="{at:.1f}" stroke="#eaeef2"/>'
             f'<text x="{left - 6}" y="{at + 4:.1f}" text-anchor="end" fill="#57606a">'
-            f"{escape(with_unit(plain_number(tick), axis_unit))}</text>"
+            f"{Html.escape(with_unit(plain_number(tick), axis_unit))}</text>"
         )
     step = max(1, math.ceil(len(periods) / 8))
     for i, period in enumerate(periods):  # x axis: the periods, thinned when many
         if i % step == 0 or i == len(periods) - 1:
             out.append(
-                f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" fill="#57606a">{_e(period)}</text>'
+                f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" fill="#57606a">'
+                f"{Html.escape(period)}</text>"
             )
     several = {kind for kind, _ in levels if sum(k == kind for k, _ in levels) > 1}
     for kind, v in levels:  # named with their value when groups have different levels
@@ -84,14 +79,14 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Markup:
         name = f"{kind} {level(v, check.unit)}"
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="{colour}" '
-            f'stroke-width="1.2" stroke-dasharray="5 4"><title>{escape(name)}</title></line>'
+            f'stroke-width="1.2" stroke-dasharray="5 4"><title>{Html.escape(name)}</title></line>'
             f'<text x="{left + plot_w + 4}" y="{y(v) + 4:.1f}" fill="{colour}">'
-            f"{escape(name if kind in several else kind)}</text>"
+            f"{Html.escape(name if kind in several else kind)}</text>"
         )
     for index, (key, by_period) in enumerate(lines.items()):
         out.append(_series(index, group_label(dict(key)), by_period, periods, x, y, check.unit))
     out.append("</svg>\n")
-    return Markup("".join(out))  # every text above is escaped
+    return Html("".join(out))  # every text above is escaped
 
 
 def _axis_unit(unit: str, values: list[float]) -> tuple[float, str]:
@@ -150,8 +145,8 @@ def _series(
             continue
         i, result = point
         tip = (
-            f"<title>{_e(name)} · {_e(periods[i])}: {escape(measure(result.value, unit))} "
-            f"({escape(status_word(result.status))})</title>"
+            f"<title>{Html.escape(name)} · {Html.escape(periods[i])}: {Html.escape(measure(result.value, unit))} "
+            f"({Html.escape(status_word(result.status))})</title>"
         )
         hollow = result.status == "insufficient data"
         out.append(_marker(index, x(i), y(result.value), colour, tip, hollow))
