@@ -9,6 +9,7 @@ from typing import Any
 from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
 from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure, plain_number
 from supportkpi.render.json import dumps
+from supportkpi.render.markup import line_breaks
 from supportkpi.render.tabular import csv_text, markdown_lines, markdown_table
 from supportkpi.render.text import one_line
 
@@ -203,7 +204,7 @@ UNJUDGED = ("too few", "no data", "not available")
 def render_html(comparison: Comparison) -> str:
     """A self-contained page: one table per stratum, then the method and notes."""
     # jinja2 is loaded only when a page is asked for
-    from supportkpi.render.html import lines, render_page
+    from supportkpi.render.html import render_page
 
     strata_rows = []
     for keys, items in strata(comparison).items():
@@ -218,7 +219,7 @@ def render_html(comparison: Comparison) -> str:
                     difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
                     format_p(pair.p_adjusted, pair.p_bound) if judged else "", pair.verdict if pair else "",
                 ]
-                rows.append([lines(c) for c in cells])
+                rows.append([line_breaks(c) for c in cells])
         strata_rows.append({"title": stratum_title(dict(keys)), "rows": rows})
     return render_page(
         "compare.html.j2",

@@ -27,7 +27,7 @@ import jinja2
 from supportkpi import __version__
 from supportkpi.engine import PERIOD_COLUMN
 from supportkpi.render.formatting import count, level, measure, plain_number, score, signed_measure
-from supportkpi.render.markup import Html, lines
+from supportkpi.render.markup import Html, line_breaks
 from supportkpi.render.scorecard import WORDS as STATUS_WORDS
 from supportkpi.render.scorecard import benchmark_lines, status_word
 from supportkpi.render.svg import MARKERS, PALETTE, chart, group_label
@@ -50,7 +50,7 @@ _ENVIRONMENT = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_ENVIRONMENT.filters["lines"] = lines
+_ENVIRONMENT.filters["line_breaks"] = line_breaks
 
 
 def render_page(template: str, title: str, **context: Any) -> str:

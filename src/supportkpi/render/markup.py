@@ -26,6 +26,6 @@ class Html(Markup):
         return cls(html.escape("(none)" if s is None else str(s), quote=True))
 
 
-def lines(text: object) -> Html:
+def line_breaks(text: object) -> Html:
     """Text of several lines, each escaped, joined by ``<br>``."""
     return Html("<br>").join(str(text).split("\n"))
