@@ -12,7 +12,10 @@ import polars as pl
 import pytest
 
 from supportkpi.config import parse_config
-from supportkpi.render.html import STATUS_WORDS, count, level, number, render, score_text, signed, status_word
+from supportkpi.render.formatting import count, level, measure, score, signed_measure
+from supportkpi.render.html import render
+from supportkpi.render.scorecard import WORDS as STATUS_WORDS
+from supportkpi.render.scorecard import status_word
 from supportkpi.results import InputInfo
 from supportkpi.scorecard import scorecard
 
@@ -256,21 +259,21 @@ def test_shows_every_number_the_json_has(card, request):
     headline = [t for t in page.tables if t["section"] == "scorecard"]
     shown = 0
     for group in data["groups"]:
-        caption = f"{_label(group['keys'])} — Score {score_text(group['score'])} / 100"
+        caption = f"{_label(group['keys'])} — Score {score(group['score'])} / 100"
         table = _one([t for t in headline if t["caption"].startswith(caption)], caption)
         if group["score_change"] is not None:
-            assert score_text(group["score_change"], signed=True) in table["caption"]
+            assert score(group["score_change"], signed=True) in table["caption"]
         for check in group["checks"]:
             start = f"{_check_label(check)} {check['title']}"
             row = _one([r for r in table["rows"] if r["Check"].startswith(start)], f"{start} in {caption}")
             unit = check["unit"]
-            assert row["Value"] == (number(check["value"], unit) if check["available"] else "n/a")
+            assert row["Value"] == (measure(check["value"], unit) if check["available"] else "n/a")
             assert row["Warn"] == level(check["warn"], unit)
             assert row["Fail"] == level(check["fail"], unit)
             assert row["n"] == count(check["n"])
             assert row["Status"].startswith(status_word(check["status"]))
-            assert row["To target"].startswith(signed(check["gap"], unit))
-            assert row["Change"].startswith(signed(check["change"], unit))
+            assert row["To target"].startswith(signed_measure(check["gap"], unit))
+            assert row["Change"].startswith(signed_measure(check["change"], unit))
         shown += len(table["rows"])
     assert shown == sum(len(g["checks"]) for g in data["groups"])  # no row twice, none made up
 
@@ -281,7 +284,7 @@ def test_shows_every_number_the_json_has(card, request):
         table = _one([t for t in sla if t["caption"].startswith(caption)], caption)
         keys = {k: "(none)" if v is None else str(v) for k, v in entry["keys"].items()}
         row = _one([r for r in table["rows"] if all(r[k] == v for k, v in keys.items())], f"{keys} in {caption}")
-        assert row["Compliance"] == (number(entry["value"], "%") if entry["available"] else "n/a")
+        assert row["Compliance"] == (measure(entry["value"], "%") if entry["available"] else "n/a")
         assert row["n"] == count(entry["n"])
 
 
@@ -309,7 +312,7 @@ def test_a_trend_chart_and_table_per_check_with_periods(monthly):
         assert row["Warn"] == level(result.levels.warn, result.check.unit)
         assert row["Fail"] == level(result.levels.fail, result.check.unit)
         cell = row[result.keys["period"]]
-        assert cell == f"{number(result.value, result.check.unit)} {status_word(result.status)}"
+        assert cell == f"{measure(result.value, result.check.unit)} {status_word(result.status)}"
 
 
 def test_no_trend_without_periods_or_with_one(whole):
@@ -335,3 +338,18 @@ def test_header_and_scoring(monthly):
         assert fact in page.text
     assert monthly.to_dict()["scoring"]["formula"] in page.text
     assert "No findings" in page.text
+
+
+def test_pages_come_from_autoescaping_templates():
+    from supportkpi.render.html import render_page
+    from supportkpi.render.markup import Html
+
+    page = render_page(
+        "compare.html.j2", "<b>title</b>", sides="Acme <i>", header=["<th>"], numeric=set(),
+        strata=[{"title": "x", "rows": [["<script>", Html("<code>{}</code>").format("<em>")]]}],
+        notes=["two\n<lines>"],
+    )
+    assert "<title>&lt;b&gt;title&lt;/b&gt;</title>" in page
+    assert "<td>&lt;script&gt;</td><td><code>&lt;em&gt;</code></td>" in page
+    assert "<li>two<br>&lt;lines&gt;</li>" in page
+    assert "<i>" not in page and "<th>" not in page.replace('<th scope="col">', "")

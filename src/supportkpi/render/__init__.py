@@ -1,8 +1,12 @@
 """Views of a :class:`~supportkpi.results.ComputeResult`. Rendering never computes: every view
-reads the same result, so every view shows the same numbers."""
+reads the same result, so every view shows the same numbers.
+
+Numbers are written by :mod:`supportkpi.render.formatting`, CSV and Markdown tables by
+:mod:`supportkpi.render.tabular`; the HTML pages come from the templates in ``templates/``."""
 
 from __future__ import annotations
 
+from supportkpi.render import csv, json, markdown
 from supportkpi.render.text import format_value
 
 TEXT_FORMATS = ("json", "csv", "markdown")
@@ -11,15 +15,10 @@ FORMATS = ("table", *TEXT_FORMATS)
 
 def render_text(result, fmt: str) -> str:
     """The result as JSON, CSV or Markdown text."""
-    if fmt == "json":
-        from supportkpi.render.json import render
-    elif fmt == "csv":
-        from supportkpi.render.csv import render
-    elif fmt == "markdown":
-        from supportkpi.render.markdown import render
-    else:
+    views = {"json": json.render, "csv": csv.render, "markdown": markdown.render}
+    if fmt not in views:
         raise ValueError(fmt)
-    return render(result)
+    return views[fmt](result)
 
 
 __all__ = ["FORMATS", "TEXT_FORMATS", "format_value", "render_text"]

@@ -5,12 +5,12 @@ Each outcome is written as a word (PASS, WARN, FAIL, SKIP, ERROR); colour only r
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
-from supportkpi.render.json import _default
-from supportkpi.render.scorecard import check_label, fail_text, measure, notes, target_text
-from supportkpi.render.text import markdown_cell
+from supportkpi.render.formatting import count, measure
+from supportkpi.render.json import dumps
+from supportkpi.render.scorecard import check_label, fail_text, notes, target_text
+from supportkpi.render.tabular import markdown_cell, markdown_table
 from supportkpi.scorecard import Scorecard
 from supportkpi.targets import EXIT_MEANINGS, INSUFFICIENT, NOT_AVAILABLE, CheckResult
 
@@ -74,7 +74,7 @@ def summary(card: Scorecard, outcomes: list[tuple[CheckResult, str]], code: int)
                 measure(result.value, result.check.unit),
                 target_text(result),
                 fail_text(result),
-                f"{result.n:,}",
+                count(result.n),
             )
         out.append(table)
     style = OUTCOME_STYLES["fail" if code in (1, 3) else "warn" if code == 4 or shown else "pass"]
@@ -97,20 +97,21 @@ def render_json(card: Scorecard, outcomes, code: int, fail_on: str) -> str:
         "fail_on": fail_on,
         "outcomes": dict(Counter(o for _, o in outcomes)),
     }
-    return json.dumps(body, indent=2, default=_default, allow_nan=False) + "\n"
+    return dumps(body)
 
 
 def render_markdown(card: Scorecard, outcomes, code: int) -> str:
     lines = [f"**{markdown_cell(counts_line(outcomes, code))}**", ""]
     shown = _shown(outcomes)
     if shown:
-        lines += ["| Outcome | Group | Check | Value | Target | Fail | n |", "|---|---|---|---:|---|---|---:|"]
-        for result, outcome in shown:
-            cells = [
+        rows = [
+            [
                 f"**{outcome.upper()}**", group_text(result, card.by),
                 check_label(result) + (f" ({reason(result)})" if reason(result) else ""),
                 measure(result.value, result.check.unit), target_text(result), fail_text(result),
-                f"{result.n:,}",
+                count(result.n),
             ]
-            lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
+            for result, outcome in shown
+        ]
+        lines += markdown_table(["Outcome", "Group", "Check", "Value", "Target", "Fail", "n"], rows, right={3, 6})
     return "\n".join(lines) + "\n"

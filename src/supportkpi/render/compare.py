@@ -4,15 +4,14 @@ multiple-comparison correction and the notes (mix, open tickets, benchmark sourc
 
 from __future__ import annotations
 
-import json
-from html import escape
 from typing import Any
 
 from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
-from supportkpi.render.csv import csv_text
-from supportkpi.render.json import _default
-from supportkpi.render.scorecard import difference_unit, level_text, measure
-from supportkpi.render.text import markdown_cell, one_line
+from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure, plain_number
+from supportkpi.render.json import dumps
+from supportkpi.render.markup import line_breaks
+from supportkpi.render.tabular import csv_text, markdown_lines, markdown_table
+from supportkpi.render.text import one_line
 
 
 def stratum_title(item_keys: dict[str, Any]) -> str:
@@ -25,18 +24,10 @@ def value_text(kpi: KpiComparison, side: SideValue) -> str:
     return measure(side.value, kpi.unit, signed=kpi.signed)
 
 
-def side_text(kpi: KpiComparison, side: SideValue) -> str:
-    if not side.available:
-        return "n/a"
-    return f"{value_text(kpi, side)}\nn = {side.n:,}"
-
-
 def difference_text(kpi: KpiComparison, pair: PairResult) -> str:
     """``+3.2 pp``: the difference in the KPI's unit (a difference of percentages in
     percentage points)."""
-    if pair.difference is None:
-        return "—"
-    return measure(pair.difference, difference_unit(kpi.unit), signed=True)
+    return difference(pair.difference, kpi.unit)
 
 
 def interval_text(kpi: KpiComparison, pair: PairResult) -> str:
@@ -69,10 +60,11 @@ def benchmark_for(comparison: Comparison, kpi: KpiComparison):
 
 def footnotes(comparison: Comparison) -> list[str]:
     level = f"{comparison.confidence:.0%}"
+    baseline = "the first side" if comparison.baseline == "first" else "the best side of each KPI"
     lines = [
-        f"Differences are side − baseline ({'the first side' if comparison.baseline == 'first' else 'the best side of each KPI'}) "
+        f"Differences are side − baseline ({baseline}) "
         f"with {level} intervals; p-values: {comparison.correction()}; significant below "
-        f"{comparison.alpha:g}; a side with fewer than {comparison.min_n} contacts is too few to tell.",
+        f"{plain_number(comparison.alpha)}; a side with fewer than {comparison.min_n} contacts is too few to tell.",
     ]
     lines += [f"Method: {m}" for m in comparison.methods()]
     lines += comparison.notes
@@ -86,7 +78,8 @@ def footnotes(comparison: Comparison) -> list[str]:
                 note = f" Note: {' '.join(figure.note.split())}" if figure.note else ""
                 used[(item.kpi, channel)] = (
                     f"Benchmark {item.kpi}{f' ({channel})' if channel else ''}: "
-                    f"{level_text(figure.value, item.unit)}, {figure.statistic}, {figure.segment or 'segment not stated'}; "
+                    f"{level_text(figure.value, item.unit)}, {figure.statistic}, "
+                    f"{figure.segment or 'segment not stated'}; "
                     f"{figure.source}, {figure.year}.{note}"
                 )
         lines += list(used.values()) or [f"Benchmark {table.spec.name}: no figure for these KPIs"]
@@ -117,13 +110,14 @@ def tables(comparison: Comparison) -> list:
         for item in items:
             if all(not s.available for s in item.sides):
                 continue
-            title = item.title + (f"\nbenchmark {benchmark_text(comparison, item)}" if has_benchmark and benchmark_text(comparison, item) else "")
+            benchmark = benchmark_text(comparison, item) if has_benchmark else None
+            title = item.title + (f"\nbenchmark {benchmark}" if benchmark else "")
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
                 table.add_row(
                     Text(title if position == 0 else ""),
                     Text(side.side),
                     value_text(item, side),
-                    f"{side.n:,}",
+                    count(side.n),
                     difference_text(item, pair) if pair else "baseline",
                     interval_text(item, pair) if pair else "",
                     Text(pair.verdict if pair else ""),
@@ -151,7 +145,7 @@ def render_json(comparison: Comparison) -> str:
     body = comparison.to_dict()
     if comparison.benchmark is not None:
         body["benchmark"] = comparison.benchmark.to_dict()
-    return json.dumps(body, indent=2, default=_default, allow_nan=False) + "\n"
+    return dumps(body)
 
 
 CSV_COLUMNS = (
@@ -181,64 +175,61 @@ def render_csv(comparison: Comparison) -> str:
     return csv_text(*rows(comparison))
 
 
-def _md(text: str) -> str:
-    return "<br>".join(markdown_cell(line) for line in str(text).split("\n"))
-
-
 def render_markdown(comparison: Comparison) -> str:
     lines: list[str] = []
     header = ["KPI", "Side", "Value", "n", "Difference", "Interval", "Verdict"]
     for keys, items in strata(comparison).items():
-        lines += [f"### {_md(stratum_title(dict(keys)))}", ""]
-        lines += ["| " + " | ".join(header) + " |", "|---|---|---:|---:|---:|---:|---|"]
-        for item in items:
-            if all(not s.available for s in item.sides):
-                continue
-            for position, (side, pair) in enumerate(rows_of(comparison, item)):
-                cells = [
-                    item.title if position == 0 else "", side.side,
-                    value_text(item, side), f"{side.n:,}",
-                    difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
-                    pair.verdict if pair else "",
-                ]
-                lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        lines += [f"### {markdown_lines(stratum_title(dict(keys)))}", ""]
+        rows = [
+            [
+                item.title if position == 0 else "", side.side,
+                value_text(item, side), count(side.n),
+                difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
+                pair.verdict if pair else "",
+            ]
+            for item in items
+            if any(s.available for s in item.sides)
+            for position, (side, pair) in enumerate(rows_of(comparison, item))
+        ]
+        lines += markdown_table(header, rows, right={2, 3, 4, 5}, cell=markdown_lines)
         lines.append("")
-    lines += [f"- {_md(line)}" for line in footnotes(comparison)]
+    lines += [f"- {markdown_lines(line)}" for line in footnotes(comparison)]
     return "\n".join(lines) + "\n"
 
 
+UNJUDGED = ("too few", "no data", "not available")
+"""Verdicts of pairs that were not tested (their p-value is not shown)."""
+
+
 def render_html(comparison: Comparison) -> str:
-    from supportkpi.render.html import _table, page
+    """A self-contained page: one table per stratum, then the method and notes."""
+    # jinja2 is loaded only when a page is asked for
+    from supportkpi.render.html import render_page
 
-    def cell(text: str) -> str:
-        return escape(text).replace("\n", "<br>")
-
-    sections = [
-        "<header><h1>Vendor comparison</h1>"
-        f"<p>Sides: {cell(', '.join(comparison.sides))}</p></header>\n"
-    ]
-    header = ["KPI", "Side", "Value", "n", "Difference", "Interval", "p (adjusted)", "Verdict"]
+    strata_rows = []
     for keys, items in strata(comparison).items():
-        body = []
+        rows = []
         for item in items:
             if all(not s.available for s in item.sides):
                 continue
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
-                judged = pair and pair.p_adjusted is not None and not pair.verdict.startswith(("too few", "no data", "not available"))
-                p = format_p(pair.p_adjusted, pair.p_bound) if judged else ""
-                body.append([
-                    cell(item.title) if position == 0 else "",
-                    cell(side.side),
-                    cell(value_text(item, side)), f"{side.n:,}",
-                    cell(difference_text(item, pair)) if pair else "baseline",
-                    cell(interval_text(item, pair)) if pair else "",
-                    cell(p), cell(pair.verdict) if pair else "",
-                ])
-        sections.append(f"<section><h2>{cell(stratum_title(dict(keys)))}</h2>\n"
-                        + _table("", header, body, numeric={2, 3, 4, 5}) + "</section>\n")
-    sections.append("<section><h2>Method and notes</h2><ul>"
-                    + "".join(f"<li>{cell(line)}</li>" for line in footnotes(comparison)) + "</ul></section>\n")
-    return page("Vendor comparison — " + ", ".join(comparison.sides), sections)
+                judged = pair and pair.p_adjusted is not None and not pair.verdict.startswith(UNJUDGED)
+                cells = [
+                    item.title if position == 0 else "", side.side, value_text(item, side), count(side.n),
+                    difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
+                    format_p(pair.p_adjusted, pair.p_bound) if judged else "", pair.verdict if pair else "",
+                ]
+                rows.append([line_breaks(c) for c in cells])
+        strata_rows.append({"title": stratum_title(dict(keys)), "rows": rows})
+    return render_page(
+        "compare.html.j2",
+        "Vendor comparison — " + ", ".join(comparison.sides),
+        sides=", ".join(comparison.sides),
+        header=["KPI", "Side", "Value", "n", "Difference", "Interval", "p (adjusted)", "Verdict"],
+        numeric={2, 3, 4, 5},
+        strata=strata_rows,
+        notes=footnotes(comparison),
+    )
 
 
 def render_text(comparison: Comparison, fmt: str) -> str:

@@ -1,25 +1,19 @@
 """CSV view: one row per group and KPI, the numbers at full precision, then one row per
 data-quality finding (``kpi`` = ``data_quality``, ``value`` = rows affected).
 
-Safe to open in a spreadsheet: a text cell from the data that starts with ``=``, ``+``, ``-`` or
-``@`` is prefixed with ``'`` so it is not run as a formula.
+Safe to open in a spreadsheet (see :mod:`supportkpi.render.tabular`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
+from supportkpi.render.tabular import csv_text, neutralise
 from supportkpi.render.text import kpi_rows
 from supportkpi.results import ComputeResult
 
+# neutralise is imported from here by the command-line modules
+__all__ = ["STATS", "neutralise", "render", "table"]
+
 STATS = ("mean", "median", "p90")
-
-
-def neutralise(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def table(result: ComputeResult) -> tuple[list[str], list[list[object]]]:
@@ -58,12 +52,3 @@ def table(result: ComputeResult) -> tuple[list[str], list[list[object]]]:
 
 def render(result: ComputeResult) -> str:
     return csv_text(*table(result))
-
-
-def csv_text(header: list[str], rows: list[list[object]]) -> str:
-    """Header and rows as spreadsheet-safe CSV text (every view's CSV goes through here)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else neutralise(v) for v in row] for row in rows)
-    return out.getvalue()

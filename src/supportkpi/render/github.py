@@ -19,23 +19,22 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from supportkpi.errors import DataError
-from supportkpi.render.junit import describe, group_label, with_unit
+from supportkpi.render.formatting import count, figure
+from supportkpi.render.junit import describe, group_label
 from supportkpi.render.scorecard import levels_text
-from supportkpi.render.text import markdown_cell
+from supportkpi.render.tabular import markdown_cell, markdown_table
 from supportkpi.targets import EXIT_MEANINGS, INSUFFICIENT, NOT_AVAILABLE, CheckResult, exit_code
 
 OUTCOMES = ("fail", "error", "warn", "skip", "pass")
 
 
-
 def repository_path(path: str) -> str:
     """kpi.yaml's path as GitHub attaches annotations to files: relative to the checkout
     (``$GITHUB_WORKSPACE``, else the current directory) when it lies inside it."""
-    from pathlib import Path
-
     resolved = Path(path).resolve()
     for root in (os.environ.get("GITHUB_WORKSPACE"), os.getcwd()):
         if root:
@@ -134,19 +133,18 @@ def summary(card, outcomes: Sequence[tuple[CheckResult, str]], *, fail_on: str =
     flagged = [(r, o) for r, o in outcomes if o != "pass"]
     if flagged:
         columns = [*by, "check", "value", "target", "n", "status"]
-        out.append("| " + " | ".join(_cell(c) for c in columns) + " |")
-        out.append("|" + "|".join("---:" if c in ("value", "n") else "---" for c in columns) + "|")
+        rows = []
         for result, outcome in flagged:
             check = result.check
-            value = with_unit(result.value, check.unit, signed=check.signed)
+            value = figure(result.value, check.unit, signed=check.signed)
             if not result.available:
                 value = "n/a"
             status = _word(result, outcome)
             if outcome == "warn" and fail_on == "warn":
                 status += " (fails the run)"
-            cells = [*(result.keys.get(k) for k in by), result.testcase, value, levels_text(result),
-                     f"{result.n:,}", status]
-            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            rows.append([*(result.keys.get(k) for k in by), result.testcase, value, levels_text(result),
+                         count(result.n), status])
+        out += markdown_table(columns, rows, right={len(by) + 1, len(by) + 3}, cell=_cell)
         out.append("")
     elif outcomes:
         out += ["Every check passed.", ""]

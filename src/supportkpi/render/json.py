@@ -14,5 +14,10 @@ def _default(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def dumps(document: object) -> str:
+    """A view's document as JSON text (dates in ISO 8601, no NaN), as every JSON view writes it."""
+    return json.dumps(document, indent=2, default=_default, allow_nan=False) + "\n"
+
+
 def render(result: ComputeResult) -> str:
-    return json.dumps(result.to_dict(), indent=2, default=_default, allow_nan=False) + "\n"
+    return dumps(result.to_dict())

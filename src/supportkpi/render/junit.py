@@ -36,7 +36,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from supportkpi.render.scorecard import level_text, measure
+from supportkpi.render.formatting import difference, figure
 from supportkpi.targets import FAIL, INSUFFICIENT, NOT_AVAILABLE, WARN, CheckResult
 
 SUITE_NAME = "supportkpi check"
@@ -45,23 +45,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # -- wording shared with the GitHub renderer ------------------------------------------------
-
-
-def with_unit(number: float | None, unit: str, *, level: bool = False, signed: bool = False) -> str:
-    """A number as a person reads it, with its unit, as the scorecard shows it: ``66.67 %``;
-    levels as written (``80 %``, ``15 min``).
-
-    >>> with_unit(66.666, "%"), with_unit(80.0, "%", level=True), with_unit(0.25, "hours", level=True)
-    ('66.67 %', '80 %', '15 min')
-    >>> with_unit(12, "contacts"), with_unit(None, "%")
-    ('12', '—')
-    """
-    if number is None:
-        return "—"
-    if level:
-        text = level_text(number, unit)
-        return "+" + text if signed and number > 0 else text
-    return measure(number, unit, signed=signed)
 
 
 def group_label(keys: Mapping[str, Any], by: Sequence[str]) -> str:
@@ -85,7 +68,7 @@ def describe(result: CheckResult) -> str:
     name = result.testcase
 
     def lvl(value: float | None) -> str:
-        return with_unit(value, check.unit, level=True, signed=signed)
+        return figure(value, check.unit, level=True, signed=signed)
 
     if result.status == NOT_AVAILABLE:
         needs = ", ".join(result.needs) or "its input columns"
@@ -94,7 +77,7 @@ def describe(result: CheckResult) -> str:
         if result.value is None and result.n >= max(levels.min_sample, 1):
             return f"{name}: insufficient data: no value (n = {result.n})"
         return f"{name}: insufficient data: n = {result.n} < min_sample {max(levels.min_sample, 1)}"
-    value = with_unit(result.value, check.unit, signed=signed)
+    value = figure(result.value, check.unit, signed=signed)
     worse = "below" if check.direction == "higher" else "above"
     better = "at or above" if check.direction == "higher" else "at or below"
     if result.status == FAIL:
@@ -133,16 +116,15 @@ def details(result: CheckResult, by: Sequence[str]) -> str:
         lines.append(f"period: {result.keys['period']}")
     lines += [
         f"status: {result.status}",
-        f"value: {with_unit(result.value, check.unit, signed=signed)}",
+        f"value: {figure(result.value, check.unit, signed=signed)}",
         f"n: {result.n} (min_sample {levels.min_sample})",
         f"better: {check.direction}",
-        f"warn level: {with_unit(levels.warn, check.unit, level=True, signed=signed)}",
-        f"fail level: {with_unit(levels.fail, check.unit, level=True, signed=signed)}",
-        f"target: {with_unit(levels.target, check.unit, level=True, signed=signed)}",
+        f"warn level: {figure(levels.warn, check.unit, level=True, signed=signed)}",
+        f"fail level: {figure(levels.fail, check.unit, level=True, signed=signed)}",
+        f"target: {figure(levels.target, check.unit, level=True, signed=signed)}",
     ]
     if result.gap is not None:
-        gap_unit = "pp" if check.unit == "%" else check.unit  # percentage points
-        lines.append(f"gap to target: {with_unit(result.gap, gap_unit, signed=True)} (+ is better)")
+        lines.append(f"gap to target: {difference(result.gap, check.unit)} (+ is better)")
     if result.override is not None:
         conditions = ", ".join(f"{k}={v}" for k, v in result.override.conditions.items())
         lines.append(f"levels from override: {conditions}")

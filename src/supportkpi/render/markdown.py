@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from supportkpi.render.csv import table
-from supportkpi.render.text import markdown_cell
+from supportkpi.render.csv import STATS, table
+from supportkpi.render.formatting import rounded
+from supportkpi.render.tabular import markdown_cell, markdown_table
 from supportkpi.results import ComputeResult
+
+NUMERIC = {"value", "n", "excluded", *STATS}
 
 
 def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return markdown_cell(value)
+    return rounded(value) if isinstance(value, float) else markdown_cell(value)
 
 
 def render(result: ComputeResult) -> str:
     header, rows = table(result)
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---:" if h in ("value", "n", "excluded", "mean", "median", "p90") else "---" for h in header) + "|",
-    ]
-    lines += [
-        "| " + " | ".join(_cell(v) for v in row) + " |" for row in rows if row[header.index("kpi")] != "data_quality"
-    ]
+    kpi = header.index("kpi")
+    lines = markdown_table(
+        header,
+        (row for row in rows if row[kpi] != "data_quality"),
+        right={i for i, name in enumerate(header) if name in NUMERIC},
+        cell=_cell,
+    )
     lines += ["", "**Data quality:** " + ("no findings" if not result.findings else "")]
     lines += [f"- {_cell(f.message())}" for f in result.findings]
     return "\n".join(lines) + "\n"

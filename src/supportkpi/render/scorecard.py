@@ -7,12 +7,12 @@ repeats it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from supportkpi.render.csv import csv_text
-from supportkpi.render.json import _default
-from supportkpi.render.text import format_measure, markdown_cell, one_line
+from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure, score
+from supportkpi.render.json import dumps
+from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
+from supportkpi.render.text import one_line
 from supportkpi.scorecard import GroupScore, Scorecard
 from supportkpi.targets import FAIL, INSUFFICIENT, NOT_AVAILABLE, PASS, WARN, CheckResult
 
@@ -33,26 +33,6 @@ def check_label(result: CheckResult) -> str:
     on: ``First response time [channel=chat]``, ``Customer satisfaction (csat_contract)``."""
     title = result.check.title + (f" ({result.check.name})" if result.check.named else "")
     return title + (f" [{result.slice_text}]" if result.slice_text else "")
-
-
-def measure(value: float | None, unit: str, signed: bool = False) -> str:
-    return format_measure(value, unit, signed=signed, readable=True)
-
-
-def level_text(value: float, unit: str) -> str:
-    """A level as declared, without padding decimals: ``4 h``, ``2 min``, ``95 %``.
-
-    >>> level_text(4.0, "hours"), level_text(2 / 60, "hours"), level_text(95.0, "%"), level_text(180.0, "seconds")
-    ('4 h', '2 min', '95 %', '180 s')
-    """
-    if unit == "hours" and abs(value) < 1:
-        value, unit = (value * 60, "min") if abs(value) * 60 >= 1 else (value * 3600, "seconds")
-    short = {"hours": "h", "seconds": "s", "points": "pts"}.get(unit, unit)
-    if abs(value) >= 1000:
-        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    else:
-        number = f"{value:.4g}" if abs(value) < 1 else f"{round(value, 3):g}"
-    return number if unit in ("contacts", "score") else f"{number} {short}"
 
 
 def target_text(result: CheckResult) -> str:
@@ -76,11 +56,6 @@ def levels_text(result: CheckResult) -> str:
     return target_text(result) + (f" (fail {fail})" if fail and fail != "(same)" else "")
 
 
-def difference_unit(unit: str) -> str:
-    """The unit of a difference: percentage points for percentages."""
-    return "pp" if unit == "%" else unit
-
-
 def gap_text(result: CheckResult) -> str:
     gap = result.gap
     if gap is None:
@@ -93,21 +68,21 @@ def gap_text(result: CheckResult) -> str:
 def change_text(value: float | None, unit: str) -> str:
     if value is None:
         return ""
-    return measure(value, difference_unit(unit), signed=True)
+    return difference(value, unit)
 
 
-def score_text(score: GroupScore) -> str:
-    if score.score is None:
+def score_text(group: GroupScore) -> str:
+    if group.score is None:
         return "score — (no check with a weight judged)"
-    text = f"score {score.score:.1f} / 100"
-    if score.change is not None:
-        text += f" ({score.change:+.1f} since {score.since})"
+    text = f"score {score(group.score)} / 100"
+    if group.change is not None:
+        text += f" ({score(group.change, signed=True, plus_zero=True)} since {group.since})"
     return text
 
 
-def group_title(score: GroupScore) -> str:
-    keys = " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in score.keys.items())
-    return one_line(f"{keys or 'All contacts'} — {score_text(score)}")
+def group_title(group: GroupScore) -> str:
+    keys = " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items())
+    return one_line(f"{keys or 'All contacts'} — {score_text(group)}")
 
 
 # --- Rich -------------------------------------------------------------------------------------
@@ -119,8 +94,8 @@ def tables(card: Scorecard) -> list:
 
     out: list = []
     periods = card.period is not None
-    for score, results in card.group_results():
-        table = Table(title=Text(group_title(score)), title_justify="left", title_style="bold")
+    for group, results in card.group_results():
+        table = Table(title=Text(group_title(group)), title_justify="left", title_style="bold")
         table.add_column("Check", overflow="fold", min_width=14, ratio=3)
         table.add_column("Value", justify="right", no_wrap=True)
         table.add_column("Target", no_wrap=True)
@@ -138,7 +113,7 @@ def tables(card: Scorecard) -> list:
                 fail_text(result),
                 Text(status_word(result.status), style=STYLES[result.status]),
                 gap_text(result),
-                f"{result.n:,}",
+                count(result.n),
             ]
             if periods:
                 row.append(change_text(result.change, result.check.unit))
@@ -186,7 +161,7 @@ def notes(card: Scorecard) -> list[str]:
 
 
 def render_json(card: Scorecard) -> str:
-    return json.dumps(card.to_dict(), indent=2, default=_default, allow_nan=False) + "\n"
+    return dumps(card.to_dict())
 
 
 CSV_COLUMNS = (
@@ -200,14 +175,13 @@ def rows(card: Scorecard) -> tuple[list[str], list[list[Any]]]:
     keys = [*card.by] + (["period"] if card.period else [])
     header = [*keys, *CSV_COLUMNS]
     out = []
-    for score, results in card.group_results():
+    for group, results in card.group_results():
         for r in results:
-            split = r.slice_text
             out.append([
-                *(score.keys.get(k) for k in keys), r.check.name, r.check.kpi, r.check.statistic,
-                split, r.value, r.check.unit, r.n, r.levels.warn, r.levels.fail,
-                r.levels.min_sample, r.check.weight, r.status, r.gap, r.change, r.since, score.score,
-                score.change,
+                *(group.keys.get(k) for k in keys), r.check.name, r.check.kpi, r.check.statistic,
+                r.slice_text, r.value, r.check.unit, r.n, r.levels.warn, r.levels.fail,
+                r.levels.min_sample, r.check.weight, r.status, r.gap, r.change, r.since, group.score,
+                group.change,
             ])
     return header, out
 
@@ -219,16 +193,17 @@ def render_csv(card: Scorecard) -> str:
 def render_markdown(card: Scorecard) -> str:
     lines: list[str] = []
     periods = card.period is not None
-    for score, results in card.group_results():
-        lines += [f"### {markdown_cell(group_title(score))}", ""]
-        header = ["Check", "Value", "Target", "Fail", "Status", "vs target", "n"] + (["Change"] if periods else [])
-        lines += ["| " + " | ".join(header) + " |", "|---|---:|---|---|---|---:|---:|" + ("---:|" if periods else "")]
-        for r in results:
-            cells = [
+    header = ["Check", "Value", "Target", "Fail", "Status", "vs target", "n"] + (["Change"] if periods else [])
+    for group, results in card.group_results():
+        lines += [f"### {markdown_cell(group_title(group))}", ""]
+        rows = [
+            [
                 check_label(r), measure(r.value, r.check.unit), target_text(r), fail_text(r),
-                f"**{status_word(r.status)}**", gap_text(r), f"{r.n:,}",
+                f"**{status_word(r.status)}**", gap_text(r), count(r.n),
             ] + ([change_text(r.change, r.check.unit)] if periods else [])
-            lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
+            for r in results
+        ]
+        lines += markdown_table(header, rows, right={1, 5, 6, 7})
         lines.append("")
     lines += [f"- {markdown_cell(line)}" for line in notes(card)]
     return "\n".join(lines) + "\n"

@@ -7,8 +7,6 @@ Rendering never computes: the plan arrives computed (:func:`supportkpi.demand.st
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -17,8 +15,9 @@ from typing import Any
 import polars as pl
 
 from supportkpi.erlang import UNSTABLE
-from supportkpi.render.csv import neutralise
-from supportkpi.render.text import markdown_cell, one_line
+from supportkpi.render.formatting import count, duration, fixed, percent, plain_number, rounded
+from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
+from supportkpi.render.text import one_line
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FORMATS = ("table", "json", "csv", "markdown")
@@ -81,14 +80,14 @@ def describe_method(
     """
     level, threshold = target
     parts = ["Erlang C (random arrivals, exponential handle times, no abandonment)"]
-    goal = f"{_number(level * 100)} % answered within {_number(threshold)} s"
+    goal = f"{plain_number(level * 100)} % answered within {plain_number(threshold)} s"
     if agents is None:
         need = f"agents needed for {goal}"
         if max_occupancy is not None:
-            need += f" and occupancy ≤ {_number(max_occupancy * 100)} %"
-        parts.append(f"{need}, per {_duration(interval_seconds)} interval")
+            need += f" and occupancy ≤ {plain_number(max_occupancy * 100)} %"
+        parts.append(f"{need}, per {duration(interval_seconds)} interval")
     else:
-        parts.append(f"{_plural(agents, 'agent')} evaluated against {goal}, per {_duration(interval_seconds)} interval")
+        parts.append(f"{_plural(agents, 'agent')} evaluated against {goal}, per {duration(interval_seconds)} interval")
     if weeks is not None:
         low, high = weeks
         span = _plural(low, "week") if low == high else f"{low}–{high} weeks (per weekday)"
@@ -104,9 +103,9 @@ def describe_method(
         if timezone:
             parts.append(f"times in {timezone}")
     if growth != 1:
-        parts.append(f"volume × {_number(growth)} (growth)")
+        parts.append(f"volume × {plain_number(growth)} (growth)")
     if shrinkage:
-        parts.append(f"headcount = ⌈agents / (1 − {_number(shrinkage * 100)} % shrinkage)⌉")
+        parts.append(f"headcount = ⌈agents / (1 − {plain_number(shrinkage * 100)} % shrinkage)⌉")
     return "; ".join(parts) + "."
 
 
@@ -152,36 +151,28 @@ def render_json(report: StaffingReport) -> str:
 
 
 def render_csv(report: StaffingReport) -> str:
-    header, rows = records(report)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
-    return out.getvalue()
+    return csv_text(*records(report))
 
 
 def render_markdown(report: StaffingReport) -> str:
     header, rows = records(report)
     numeric = set(header) - {*report.by, "time", "stable"}
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---:" if h in numeric else "---" for h in header) + "|",
-    ]
-    for row in rows:
-        cells = []
-        for name, value in zip(header, row):
-            if name == "asa_seconds" and value is None and row[header.index("agents")] is not None:
-                cells.append("unstable")
-            elif isinstance(value, float):
-                cells.append(f"{value:.2f}")
-            else:
-                cells.append(markdown_cell(value))
-        lines.append("| " + " | ".join(cells) + " |")
+    if "asa_seconds" in header:
+        asa, agents = header.index("asa_seconds"), header.index("agents")
+        for row in rows:  # an infinite ASA (None in the records) with agents: the queue grows
+            if row[asa] is None and row[agents] is not None:
+                row[asa] = "unstable"
+    lines = markdown_table(
+        header, rows, right={i for i, name in enumerate(header) if name in numeric}, cell=_markdown_value
+    )
     lines += ["", markdown_cell(report.method)]
     if _has_unstable(report):
         lines += ["", f"unstable = {markdown_cell(UNSTABLE)}: every contact waits and the queue grows."]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_value(value: object) -> str:
+    return rounded(value) if isinstance(value, float) else markdown_cell(value)
 
 
 def tables(report: StaffingReport) -> list:
@@ -223,22 +214,22 @@ def _interval_table(report: StaffingReport, keys: dict, group: pl.DataFrame):
     )
     columns = [
         "Slot", "Calls/wk", "AHT", "Erl.", "Agents", "P(wait)",
-        f"SL≤{_number(threshold)}s" if threshold is not None else "SL", "ASA", "Occ.", "Heads",
+        f"SL≤{plain_number(threshold)}s" if threshold is not None else "SL", "ASA", "Occ.", "Heads",
     ]
     for name in columns:
         table.add_column(name, justify="left" if name == "Slot" else "right", no_wrap=True)
     for row in group.iter_rows(named=True):
         table.add_row(
             f"{WEEKDAY_NAMES[row['weekday'] - 1]} {row['time']}",
-            f"{row['offered_per_week']:,.1f}",
-            _seconds(row["aht_seconds"], 0),
-            f"{row['traffic']:,.2f}" if row["traffic"] is not None else "—",
-            _count(row["agents"]),
-            _percent(row["probability_of_waiting"]),
-            _percent(row["service_level"]),
+            fixed(row["offered_per_week"], 1),
+            fixed(row["aht_seconds"], 0, "seconds"),
+            fixed(row["traffic"], 2),
+            count(row["agents"]),
+            _share(row["probability_of_waiting"]),
+            _share(row["service_level"]),
             _asa(row["asa_seconds"]),
-            _percent(row["occupancy"]),
-            _count(row["headcount"]),
+            _share(row["occupancy"]),
+            count(row["headcount"]),
         )
     return table
 
@@ -253,62 +244,33 @@ def _single_table(report: StaffingReport):
     table.add_column("Measure", no_wrap=True)
     table.add_column("Value", justify="right", no_wrap=True)
     interval = report.parameters.get("interval_seconds")
-    table.add_row(f"Volume per {_duration(interval)}" if interval else "Volume", f"{row['volume']:,.1f}")
-    table.add_row("AHT", _seconds(row["aht_seconds"]))
-    table.add_row("Traffic", f"{row['traffic']:,.2f} erlangs")
-    table.add_row("Agents", _count(row["agents"]))
-    table.add_row("P(wait)", _percent(row["probability_of_waiting"]))
-    table.add_row(f"Service level ≤{_number(threshold)} s" if threshold is not None else "Service level",
-                  _percent(row["service_level"]))
+    table.add_row(f"Volume per {duration(interval)}" if interval else "Volume", fixed(row["volume"], 1))
+    table.add_row("AHT", fixed(row["aht_seconds"], 1, "seconds"))
+    table.add_row("Traffic", fixed(row["traffic"], 2, "erlangs"))
+    table.add_row("Agents", count(row["agents"]))
+    table.add_row("P(wait)", _share(row["probability_of_waiting"]))
+    table.add_row(f"Service level ≤{plain_number(threshold)} s" if threshold is not None else "Service level",
+                  _share(row["service_level"]))
     table.add_row("ASA", _asa(row["asa_seconds"]))
-    table.add_row("Occupancy", _percent(row["occupancy"]))
-    table.add_row("Headcount", _count(row["headcount"]))
+    table.add_row("Occupancy", _share(row["occupancy"]))
+    table.add_row("Headcount", count(row["headcount"]))
     return table
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+def _plural(n: int, noun: str) -> str:
+    return f"{count(n)} {noun}" + ("" if n == 1 else "s")
 
 
 def _has_unstable(report: StaffingReport) -> bool:
     return "stable" in report.plan.columns and bool((report.plan["stable"] == False).any())  # noqa: E712
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
-
-
-def _seconds(value: float | None, decimals: int = 1) -> str:
-    return "—" if value is None else f"{value:,.{decimals}f} s"
+def _share(fraction: float | None) -> str:
+    """A probability or occupancy (a fraction) in percent."""
+    return percent(None if fraction is None else fraction * 100)
 
 
 def _asa(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return "unstable" if not math.isfinite(value) else f"{value:,.1f} s"
-
-
-def _count(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-def _number(value: float | None) -> str:
-    """80.0 → "80", 0.85 → "0.85"."""
-    if value is None:
-        return ""
-    return f"{value:g}" if abs(value - round(value, 6)) < 1e-9 else f"{value:.6g}"
-
-
-def _duration(seconds: float | None) -> str:
-    """1800 → "30 min", 3600 → "1 h", 90 → "90 s".
-
-    >>> _duration(1800), _duration(3600), _duration(90)
-    ('30 min', '1 h', '90 s')
-    """
-    if not seconds:
-        return ""
-    if seconds % 3600 == 0:
-        return f"{int(seconds // 3600)} h"
-    if seconds % 60 == 0:
-        return f"{int(seconds // 60)} min"
-    return f"{_number(seconds)} s"
+    if value is not None and not math.isfinite(value):
+        return "unstable"
+    return fixed(value, 1, "seconds")

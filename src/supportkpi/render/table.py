@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from supportkpi.render.formatting import count
 from supportkpi.render.text import excluded_text, format_value, group_title, notes
 from supportkpi.results import ComputeResult, Group
 
@@ -47,7 +48,7 @@ def _group_table(result: ComputeResult, group: Group) -> Table:
         table.add_row(
             kpi.title,
             format_value(kpi),
-            f"{kpi.n:,}",
+            count(kpi.n),
             excluded_text(kpi),
             notes(kpi),
             style="dim" if kpi.value is None else None,
