@@ -560,9 +560,8 @@ def _exclusions(
     reasons: dict[str, pl.Expr] = {}
     out = pl.lit(False)
     for name in spec.reads:
-        mask = pl.col(name).is_null() & ~out
-        reasons[f"interval rows lacking {name}"] = mask
-        out = out | mask
+        reasons[f"interval rows lacking {name}"] = pl.col(name).is_null() & ~out
+        out = out | pl.col(name).is_null()  # not `| mask`: that would nest `out` twice per reason
     for check in checks:
         if not set(check.suspects) & set(spec.reads):
             continue
@@ -571,7 +570,7 @@ def _exclusions(
             f" ({check.column})" if check.kind.startswith("negative") else ""
         )
         reasons[reason] = reasons[reason] | mask if reason in reasons else mask
-        out = out | mask
+        out = out | pl.col(check_col[check.key])
     return ~out, reasons
 
 
