@@ -61,8 +61,8 @@ from supportkpi.config import AbandonmentParams, CallDurationParams, ServiceLeve
 from supportkpi.engine import (
     PERIOD_COLUMN,
     SLA_COMPLIANCE,
-    _check_by,
-    _period_of,
+    check_by as _check_by,
+    period_of as _period_of,
     check_kpis,
     check_period,
     period_label,

@@ -17,7 +17,6 @@ import polars as pl
 from supportkpi.results import Finding, Group
 from supportkpi.schema import COLUMNS, DUPLICATE, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 
-QUERIES = 3
 EXAMPLES = 5
 _EXPECTED = {
     Kind.DATETIME: (

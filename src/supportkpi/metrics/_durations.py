@@ -9,9 +9,13 @@ outside open hours accrues nothing until the next opening."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
 import polars as pl
 
-from supportkpi.metrics._base import Context, Measure, NotAvailable, duration
+from supportkpi.metrics._base import Context, Measure, NotAvailable, RunEnv, duration
 
 HOURS = 3600.0
 
@@ -69,3 +73,36 @@ def elapsed_seconds(ctx: Context, end: str, given_seconds: str) -> pl.Expr:
     if ctx.has(given_seconds):
         parts.append(pl.col(given_seconds))
     return pl.coalesce(parts) if len(parts) > 1 else parts[0]
+
+
+def end_timestamp(end: str, given_seconds: str, columns: frozenset[str]) -> pl.Expr:
+    """When the duration ended: the timestamp, else created_at + the given seconds."""
+    parts = []
+    if end in columns:
+        parts.append(pl.col(end))
+    if given_seconds in columns:
+        parts.append(pl.col("created_at") + pl.duration(seconds=pl.col(given_seconds)))
+    return pl.coalesce(parts) if len(parts) > 1 else parts[0]
+
+
+def per_row_columns(
+    ctx: Context, end: str, given_seconds: str, params: Mapping[str, Any], env: RunEnv
+) -> list[pl.Expr]:
+    """The ``prepare`` hook of a ticket duration: its seconds per row, on the clock of
+    ``params`` (:func:`business_column` or :func:`calendar_column`)."""
+    if not ctx.has("created_at") or not (ctx.has(end) or ctx.has(given_seconds)):
+        return []
+    if params.get("clock") == "business":
+        if env.business_seconds is None:
+            return []
+        stop = end_timestamp(end, given_seconds, ctx.columns)
+        return [env.business_seconds(stop).alias(business_column(end))]
+    return [elapsed_seconds(ctx, end, given_seconds).alias(calendar_column(end))]
+
+
+def on_calendars(m: Measure, env: RunEnv) -> Measure:
+    """The ``for_run`` hook of a ticket duration: a business-hours figure names the calendars
+    its clock ran on."""
+    if m.variant and m.variant.endswith("business hours"):
+        return dataclasses.replace(m, variant=f"{m.variant}: {env.calendars}")
+    return m

@@ -43,7 +43,7 @@ from typing import Any
 
 import polars as pl
 
-from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, count
+from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, RunEnv, count
 from supportkpi.metrics._queue import abandoned
 
 INFO = KpiInfo(
@@ -158,3 +158,8 @@ def _describe(pricing: Mapping[str, Any]) -> str:
     from supportkpi.config import Pricing
 
     return Pricing.model_validate(pricing).describe()
+
+
+def run_params(params: Mapping[str, Any], env: RunEnv) -> dict[str, Any]:
+    """Fixed monthly fees are charged per month of the reporting period."""
+    return {**params, "period": env.period}
