@@ -25,6 +25,11 @@ from typing import Any
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, RunEnv
+from supportkpi.metrics._intervals import (
+    IntervalContext,
+    IntervalMeasure,
+    mean_per_answered,
+)
 from supportkpi.metrics._queue import HANDLE_PARTS, HANDLE_TIME, handle_time
 
 INFO = KpiInfo(
@@ -46,3 +51,8 @@ def prepare(ctx: Context, params: Mapping[str, Any], env: RunEnv) -> list[pl.Exp
     if not set(HANDLE_PARTS) <= ctx.columns:
         return []
     return [pl.sum_horizontal(pl.col(p) for p in HANDLE_PARTS).alias(HANDLE_TIME)]
+
+
+def from_intervals(ictx: IntervalContext, statistic: str = "mean") -> IntervalMeasure:
+    """From an interval report: Σ (talk_seconds + hold_seconds + acw_seconds) / Σ answered."""
+    return mean_per_answered(ictx, INFO.id, ("talk_seconds", "hold_seconds", "acw_seconds"), statistic)

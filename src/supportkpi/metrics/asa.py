@@ -19,6 +19,11 @@ Example: answered after 10 s and 30 s; the abandoned call's wait does not count.
 from __future__ import annotations
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure
+from supportkpi.metrics._intervals import (
+    IntervalContext,
+    IntervalMeasure,
+    mean_per_answered,
+)
 from supportkpi.metrics._queue import handle_time
 
 INFO = KpiInfo(
@@ -33,3 +38,8 @@ INFO = KpiInfo(
 
 def measure(ctx: Context, statistic: str = "mean") -> Measure:
     return handle_time(ctx, ("wait_seconds",), statistic)
+
+
+def from_intervals(ictx: IntervalContext, statistic: str = "mean") -> IntervalMeasure:
+    """From an interval report: Σ wait_seconds_answered / Σ answered."""
+    return mean_per_answered(ictx, INFO.id, ("wait_seconds_answered",), statistic)

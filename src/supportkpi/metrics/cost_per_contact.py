@@ -163,3 +163,9 @@ def _describe(pricing: Mapping[str, Any]) -> str:
 def run_params(params: Mapping[str, Any], env: RunEnv) -> dict[str, Any]:
     """Fixed monthly fees are charged per month of the reporting period."""
     return {**params, "period": env.period}
+
+
+NOT_FROM_INTERVALS = (
+    "contact-level data: cost per contact is not computed from interval reports (yet)"
+)
+"""Why interval reports cannot give this KPI (said instead of the generic reason)."""

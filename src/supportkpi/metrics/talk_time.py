@@ -19,6 +19,11 @@ Example:
 from __future__ import annotations
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure
+from supportkpi.metrics._intervals import (
+    IntervalContext,
+    IntervalMeasure,
+    mean_per_answered,
+)
 from supportkpi.metrics._queue import handle_time
 
 INFO = KpiInfo(
@@ -33,3 +38,8 @@ INFO = KpiInfo(
 
 def measure(ctx: Context, statistic: str = "mean") -> Measure:
     return handle_time(ctx, ("talk_seconds",), statistic)
+
+
+def from_intervals(ictx: IntervalContext, statistic: str = "mean") -> IntervalMeasure:
+    """From an interval report: Σ talk_seconds / Σ answered."""
+    return mean_per_answered(ictx, INFO.id, ("talk_seconds",), statistic)

@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, RunEnv, count
+from supportkpi.metrics._intervals import IntervalContext, IntervalMeasure, sums
 from supportkpi.schema import DUPLICATE
 
 INFO = KpiInfo(
@@ -46,3 +47,12 @@ def for_run(m: Measure, ctx: Context, params: Mapping[str, Any], env: RunEnv) ->
     data-quality report lists them)."""
     repeats = pl.col(DUPLICATE) if ctx.has(DUPLICATE) else pl.lit(False)
     return dataclasses.replace(m, excluded={**m.excluded, "duplicate ticket_id": repeats})
+
+
+def from_intervals(ictx: IntervalContext) -> IntervalMeasure:
+    """From an interval report: Σ offered (its contacts are offered contacts)."""
+    offered, reads = ictx.offered()
+    label = "offered contacts (interval report)"
+    if not ictx.has("offered"):
+        label = "offered = answered + abandoned (interval report)"
+    return sums(ictx, INFO.id, "count", None, offered, reads, variant=label)
