@@ -210,7 +210,30 @@ def _results(
         queries=[] if run.bounded else [examples], collect=grouppass.collector(run.bounded),
         step=run.step,
     )
-    if run.bounded:
+    collected = _quality_tables(stored, examples, report_counts, result, sources, run.bounded)
+    findings, latest, rows_per_source = quality.report(collected, columns, [i.path for i in run.inputs])
+    groups = assemble_groups(result.table, run.by, run.period, plan)
+    findings += quality.kpi_findings(groups)
+    inputs = [
+        dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(run.inputs)
+    ]
+    return ComputeResult(
+        groups=groups, by=list(run.by), period=run.period, timezone=run.timezone,
+        as_of=as_of or latest, inputs=inputs, findings=findings, kpi_ids=plan.kpi_ids,
+    )
+
+
+def _quality_tables(
+    stored: pl.LazyFrame,
+    examples: pl.LazyFrame,
+    report_counts: list[pl.Expr],
+    result: grouppass.PassResult,
+    sources: range,
+    bounded: bool,
+) -> list[pl.DataFrame]:
+    """What :func:`supportkpi.quality.report` reads: the counts' totals, the example rows and
+    the rows per input file; in memory from the pass, in bounded runs from queries of their own."""
+    if bounded:
         totals = stored.select(report_counts).collect()
         # the examples only when the counts found something: that query reads every flag column
         found = examples.collect() if quality.has_problems(totals) else pl.DataFrame()
@@ -222,17 +245,7 @@ def _results(
         {SOURCE: list(sources), "rows": [result.every_group[out.source_rows(i)].sum() for i in sources]},
         schema={SOURCE: pl.Int32, "rows": pl.Int64},
     )
-    paths = [i.path for i in run.inputs]
-    findings, latest, rows_per_source = quality.report([totals, found, per_source], columns, paths)
-    groups = assemble_groups(result.table, run.by, run.period, plan)
-    findings += quality.kpi_findings(groups)
-    inputs = [
-        dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(run.inputs)
-    ]
-    return ComputeResult(
-        groups=groups, by=list(run.by), period=run.period, timezone=run.timezone,
-        as_of=as_of or latest, inputs=inputs, findings=findings, kpi_ids=plan.kpi_ids,
-    )
+    return [totals, found, per_source]
 
 
 def kpi(frame: pl.LazyFrame | pl.DataFrame, kpi_id: str, **params: Any) -> KpiResult:

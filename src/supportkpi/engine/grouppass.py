@@ -69,15 +69,13 @@ def run(
     collect: Collect = pl.collect_all,
     step: Callable[[str], None] = lambda _: None,
 ) -> PassResult:
-    """The KPIs of ``plan`` per group, with ``over_every_row`` aggregated per group whether its
-    rows are dated or not, and ``queries`` collected in the same go."""
+    """The KPIs of ``plan`` per group, with ``over_every_row`` (named by
+    :func:`.columns.quality`) aggregated per group whether its rows are dated or not, and
+    ``queries`` collected in the same go."""
     columns = frozenset(lazy.collect_schema().names())
     keys = grouping.keys
-    if grouping.period is not None:
-        lazy = lazy.with_columns(grouping.period_of(pl.col(grouping.timestamp)).alias(out.PERIOD_START))
-    dated = pl.col(grouping.timestamp).is_not_null() if grouping.timestamp in columns else pl.lit(True)
     value_columns, requests = order_requests(plan.measures)
-    lazy = lazy.with_columns(*value_columns, dated.alias(out.DATED))
+    lazy = _with_pass_columns(lazy, grouping, columns, value_columns)
     counted = lazy.filter(pl.col(out.DATED))
     kpi_aggregations = _kpi_aggregations(plan, samples)
     stock_queries = _stock_queries(plan, grouping, counted, columns)
@@ -87,23 +85,53 @@ def run(
     histograms = quantiles.histogram(counted, keys, requests)
     step("computing the KPIs" + (" and value histograms" if histograms else ""))
     stock_plans = [query for _, query in stock_queries.values()]
-    collected = collect([table_plan, *stock_plans, *histograms, *queries])
-    every_group = collected[0]
-    stock_tables = collected[1 : 1 + len(stock_plans)]
-    counts = collected[1 + len(stock_plans) : 1 + len(stock_plans) + len(histograms)]
-    table = every_group.filter(pl.col(out.DATED)).drop(
-        out.DATED, *(c for c in every_group.columns if c.startswith(out.QUALITY))
+    every_group, stock_tables, counts, results = _split(
+        collect([table_plan, *stock_plans, *histograms, *queries]), len(stock_plans), len(histograms)
     )
-    if not keys and table.is_empty():
-        table = counted.head(0).select(kpi_aggregations).collect()  # one group, of no contacts
-    table = table.sort(keys, nulls_last=True) if keys else table
+    table = _dated_groups(every_group, counted, keys, kpi_aggregations)
     if requests:
         table = _with_order_statistics(table, counted, keys, requests, counts, collect, step)
     for (kpi_id, module), resolved in zip(stock_queries, stock_tables):
         table = module.carry_over(
             table, resolved, list(grouping.by), out.PERIOD_START, out.value(kpi_id), out.n(kpi_id)
         ).sort(keys, nulls_last=True)
-    return PassResult(table, every_group, collected[1 + len(stock_plans) + len(histograms) :])
+    return PassResult(table, every_group, results)
+
+
+def _with_pass_columns(
+    lazy: pl.LazyFrame, grouping: Grouping, columns: frozenset[str], value_columns: list[pl.Expr]
+) -> pl.LazyFrame:
+    """The input with the columns the pass reads: the period, whether the row is dated, the
+    values of order statistics."""
+    if grouping.period is not None:
+        lazy = lazy.with_columns(grouping.period_of(pl.col(grouping.timestamp)).alias(out.PERIOD_START))
+    dated = pl.col(grouping.timestamp).is_not_null() if grouping.timestamp in columns else pl.lit(True)
+    return lazy.with_columns(*value_columns, dated.alias(out.DATED))
+
+
+def _dated_groups(
+    every_group: pl.DataFrame, counted: pl.LazyFrame, keys: list[str], kpi_aggregations: list[pl.Expr]
+) -> pl.DataFrame:
+    """The groups of dated rows, sorted by their keys, without the caller's columns; without
+    keys, one group even when no row is dated."""
+    table = every_group.filter(pl.col(out.DATED)).drop(
+        out.DATED, *(c for c in every_group.columns if c.startswith(out.QUALITY))
+    )
+    if not keys and table.is_empty():
+        table = counted.head(0).select(kpi_aggregations).collect()  # one group, of no contacts
+    return table.sort(keys, nulls_last=True) if keys else table
+
+
+def _split(
+    collected: list[pl.DataFrame], stocks: int, histograms: int
+) -> tuple[pl.DataFrame, list[pl.DataFrame], list[pl.DataFrame], list[pl.DataFrame]]:
+    """The pass's table, the stocks' tables, the histograms and the caller's query results."""
+    return (
+        collected[0],
+        collected[1 : 1 + stocks],
+        collected[1 + stocks : 1 + stocks + histograms],
+        collected[1 + stocks + histograms :],
+    )
 
 
 def _kpi_aggregations(plan: KpiPlan, samples: bool) -> list[pl.Expr]:
