@@ -196,6 +196,16 @@ def findings(
 ) -> tuple[list[Finding], Any]:
     """The report's findings from the collected queries of :func:`report_queries`, and the
     latest interval start."""
+    found = _value_findings(counts, examples, flags, paths)
+    found += _check_findings(counts, examples, checks, measures, paths)
+    found += _note_findings(counts, notes, measures, thresholds)
+    return found, counts.get("as_of")
+
+
+def _value_findings(
+    counts: Mapping[str, Any], examples: pl.DataFrame, flags: Sequence[str], paths: Sequence[str]
+) -> list[Finding]:
+    """Unparseable values and missing interval starts."""
     findings: list[Finding] = []
     for name in flags:
         bad = counts.get(f"invalid:{name}") or 0
@@ -212,6 +222,18 @@ def findings(
         findings.append(Finding(kind="missing value", column="interval_start",
                                 count=counts["missing:interval_start"],
                                 expected="a timestamp (required)", effect="left out of every KPI"))
+    return findings
+
+
+def _check_findings(
+    counts: Mapping[str, Any],
+    examples: pl.DataFrame,
+    checks: Sequence[Contradiction],
+    measures: Mapping[str, IntervalMeasure],
+    paths: Sequence[str],
+) -> list[Finding]:
+    """Rows whose figures contradict each other, and the KPIs they are left out of."""
+    findings: list[Finding] = []
     for check in checks:
         bad = counts.get(f"check:{check.key}") or 0
         if not bad:
@@ -224,6 +246,18 @@ def findings(
             else "no KPI of this run reads it",
             examples=_examples(rows, lambda r, k=check: _figures(r, k.shows), paths),
         ))
+    return findings
+
+
+def _note_findings(
+    counts: Mapping[str, Any],
+    notes: Sequence[str],
+    measures: Mapping[str, IntervalMeasure],
+    thresholds: Mapping[str, float],
+) -> list[Finding]:
+    """What the report leaves open: contacts neither answered nor abandoned, short abandons it
+    does not separate, thresholds it does not state."""
+    findings: list[Finding] = []
     if counts.get("note:neither_rows"):
         findings.append(Finding(
             kind="note", column="offered", count=counts["note:neither_rows"],
@@ -253,7 +287,7 @@ def findings(
             effect="the report does not state the threshold it counted short_abandoned with: "
                    f"taken as kpi.yaml's {asked:g} s",
         ))
-    return findings, counts.get("as_of")
+    return findings
 
 
 def _figures(row: Mapping[str, Any], names: Sequence[str]) -> str:

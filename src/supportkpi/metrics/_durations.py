@@ -3,9 +3,10 @@ from timestamps, or a duration in seconds that some sources give instead. Timest
 both exist (the engine reports disagreement as a data-quality finding).
 
 In business hours (``clock="business"``) the duration is the open time of the contact's
-calendar within ``[created_at, end)``, which the engine provides as the column
-:func:`business_column` (the arithmetic is in :mod:`supportkpi.calendars`): a contact created
-outside open hours accrues nothing until the next opening."""
+calendar within ``[created_at, end)``, which the KPI's ``prepare`` hook
+(:func:`per_row_columns`) adds as the column :func:`business_column` (the arithmetic is in
+:mod:`supportkpi.calendars`): a contact created outside open hours accrues nothing until the
+next opening."""
 
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ HOURS = 3600.0
 
 
 def business_column(end: str) -> str:
-    """Name of the engine-provided column of business seconds from ``created_at`` to ``end``."""
+    """Name of the per-row column of business seconds from ``created_at`` to ``end``."""
     return f"_business_seconds_{end}"
 
 
 def calendar_column(end: str) -> str:
-    """Name of the engine-provided column of calendar seconds from ``created_at`` to ``end``:
+    """Name of the per-row column of calendar seconds from ``created_at`` to ``end``:
     computed once per row before the aggregation, rather than inside each of the KPI's ten or
     so aggregations (a third of the time of a 10M-row run)."""
     return f"_calendar_seconds_{end}"
