@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import polars as pl
 
@@ -79,19 +80,19 @@ def run(
     counted = lazy.filter(pl.col(out.DATED))
     kpi_aggregations = _kpi_aggregations(plan, samples)
     stock_queries = _stock_queries(plan, grouping, counted, columns)
-    for stock_aggregations, _ in stock_queries.values():
+    for _, stock_aggregations, _ in stock_queries.values():
         kpi_aggregations += stock_aggregations
     table_plan = lazy.group_by(*keys, out.DATED).agg(*kpi_aggregations, *over_every_row)
     histograms = quantiles.histogram(counted, keys, requests)
     step("computing the KPIs" + (" and value histograms" if histograms else ""))
-    stock_plans = [query for _, query in stock_queries.values()]
+    stock_plans = [query for _, _, query in stock_queries.values()]
     every_group, stock_tables, counts, results = _split(
         collect([table_plan, *stock_plans, *histograms, *queries]), len(stock_plans), len(histograms)
     )
     table = _dated_groups(every_group, counted, keys, kpi_aggregations)
     if requests:
         table = _with_order_statistics(table, counted, keys, requests, counts, collect, step)
-    for (kpi_id, module), resolved in zip(stock_queries, stock_tables):
+    for (kpi_id, (module, _, _)), resolved in zip(stock_queries.items(), stock_tables):
         table = module.carry_over(
             table, resolved, list(grouping.by), out.PERIOD_START, out.value(kpi_id), out.n(kpi_id)
         ).sort(keys, nulls_last=True)
@@ -148,14 +149,14 @@ def _kpi_aggregations(plan: KpiPlan, samples: bool) -> list[pl.Expr]:
 
 def _stock_queries(
     plan: KpiPlan, grouping: Grouping, counted: pl.LazyFrame, columns: frozenset[str]
-) -> dict[tuple[str, object], tuple[list[pl.Expr], pl.LazyFrame]]:
+) -> dict[str, tuple[ModuleType, list[pl.Expr], pl.LazyFrame]]:
     """A stock (backlog) is carried across periods: per period, counts collected in this same
     pass and a query of its own."""
     if grouping.period is None:
         return {}
     ctx = Context(columns=columns)
     return {
-        (kpi_id, module): module.stock_per_period(ctx, counted, list(grouping.by), grouping.period_of)
+        kpi_id: (module, *module.stock_per_period(ctx, counted, list(grouping.by), grouping.period_of))
         for kpi_id, module in stocks(plan).items()
     }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import polars as pl
@@ -59,7 +60,7 @@ def kpi_plan(ctx: Context, kpi_ids: list[str], params: Params, env: RunEnv) -> K
     return plan
 
 
-def stocks(plan: KpiPlan) -> dict[str, Any]:
+def stocks(plan: KpiPlan) -> dict[str, ModuleType]:
     """The KPI modules of the plan that are stocks carried across periods (backlog)."""
     return {k: REGISTRY[k] for k in plan.measures if hasattr(REGISTRY.get(k), "stock_per_period")}
 
