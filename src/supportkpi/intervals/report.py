@@ -143,6 +143,18 @@ def report_queries(
     columns: frozenset[str],
 ) -> list[pl.LazyFrame]:
     """The report's queries, collected with the KPI pass: counts, example rows, rows per file."""
+    if SOURCE in columns:
+        per_source = lazy.group_by(SOURCE).agg(pl.len().alias("rows"))
+    else:
+        per_source = pl.LazyFrame({SOURCE: [0], "rows": [0]}).head(0)
+    counts = _counts(checks, flags, notes, columns)
+    return [lazy.select(counts), _examples_query(lazy, checks, flags, columns), per_source]
+
+
+def _counts(
+    checks: Sequence[Contradiction], flags: Sequence[str], notes: Sequence[str], columns: frozenset[str]
+) -> list[pl.Expr]:
+    """Rows, missing and unparseable values, failed checks and notes, over the whole report."""
     counts = [
         pl.len().alias("rows"),
         pl.col("interval_start").is_null().sum().alias("missing:interval_start"),
@@ -167,21 +179,23 @@ def report_queries(
         known = pl.col(note).is_not_null() if note in columns else pl.lit(False)
         counts.append((on_rows & ~known).sum().alias(f"note:{note}"))
 
+    return counts
+
+
+def _examples_query(
+    lazy: pl.LazyFrame, checks: Sequence[Contradiction], flags: Sequence[str], columns: frozenset[str]
+) -> pl.LazyFrame:
+    """The first rows with a problem, with the figures the report shows of them."""
+    on_rows = pl.col("interval_start").is_not_null()
     where = [c for c in (SOURCE, ROW) if c in columns]
     shown = sorted({c for k in checks for c in k.shows} | {"interval_start"}, key=list(INTERVAL_SCHEMA).index)
     problem = [pl.col(k.flag) & on_rows for k in checks]
     problem += [pl.col(invalid_flag(n)).is_not_null() for n in flags]
     if problem:
-        examples = lazy.filter(pl.any_horizontal(problem)).select(
+        return lazy.filter(pl.any_horizontal(problem)).select(
             *where, *shown, *[k.flag for k in checks], *[invalid_flag(n) for n in flags]
         ).head(1000)
-    else:
-        examples = pl.LazyFrame()
-    if SOURCE in columns:
-        per_source = lazy.group_by(SOURCE).agg(pl.len().alias("rows"))
-    else:
-        per_source = pl.LazyFrame({SOURCE: [0], "rows": [0]}).head(0)
-    return [lazy.select(counts), examples, per_source]
+    return pl.LazyFrame()
 
 
 def findings(
