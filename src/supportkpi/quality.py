@@ -105,8 +105,20 @@ def has_problems(counts: pl.DataFrame) -> bool:
 def report(
     collected: Sequence[pl.DataFrame], columns: frozenset[str], paths: Sequence[str]
 ) -> tuple[list[Finding], datetime | None, dict[int, int]]:
+    """The findings from the collected queries of :func:`plan` (or their equivalents from the
+    KPI pass), the latest timestamp, and the rows per input file."""
     counts_frame, examples, per_source = collected
     counts = counts_frame.row(0, named=True)
+    findings = _value_findings(counts, examples, paths) + _row_findings(counts, examples, paths)
+    as_of = counts.get("as_of")
+    rows_per_source = dict(per_source.iter_rows()) if SOURCE in per_source.columns else {}
+    return findings, as_of, rows_per_source
+
+
+def _value_findings(
+    counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]
+) -> list[Finding]:
+    """Values that could not be parsed, or are outside their column's vocabulary."""
     findings: list[Finding] = []
     for column in COLUMNS:
         bad = counts.get(f"invalid:{column}") or 0
@@ -127,6 +139,14 @@ def report(
                     examples=_examples(rows, invalid_flag(column), paths),
                 )
             )
+    return findings
+
+
+def _row_findings(
+    counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]
+) -> list[Finding]:
+    """Repeated ids, missing required values, timestamps that disagree with given durations."""
+    findings: list[Finding] = []
     if counts.get("duplicates"):
         rows = examples.filter(pl.col(DUPLICATE)).head(EXAMPLES)
         findings.append(
@@ -159,9 +179,7 @@ def report(
                     effect="the timestamps were used",
                 )
             )
-    as_of = counts.get("as_of")
-    rows_per_source = dict(per_source.iter_rows()) if SOURCE in per_source.columns else {}
-    return findings, as_of, rows_per_source
+    return findings
 
 
 def kpi_findings(groups: Sequence[Group]) -> list[Finding]:

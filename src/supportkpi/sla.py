@@ -16,13 +16,18 @@ import polars as pl
 
 from supportkpi.calendars import business_seconds
 from supportkpi.config import SlaPolicy
-from supportkpi.metrics import sla_compliance
+from supportkpi.metrics import REGISTRY, sla_compliance
 from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._durations import business_column, elapsed_seconds
+from supportkpi.metrics._durations import elapsed_seconds, end_timestamp
 from supportkpi.schedules import Calendars
 
-ENDS = {"first_response_time": ("first_response_at", "first_response_seconds"),
-        "resolution_time": ("resolved_at", "resolution_seconds")}
+SLA_COMPLIANCE = sla_compliance.INFO.id
+"""The KPI id that stands for every SLA policy of kpi.yaml."""
+
+
+def ends(policy: SlaPolicy) -> tuple[str, str]:
+    """The end timestamp of the policy's metric and the seconds some sources give instead."""
+    return REGISTRY[policy.metric].END
 
 
 def kpi_id(policy: SlaPolicy) -> str:
@@ -32,16 +37,6 @@ def kpi_id(policy: SlaPolicy) -> str:
 def info(policy: SlaPolicy) -> KpiInfo:
     base = sla_compliance.INFO
     return KpiInfo(kpi_id(policy), f"SLA {policy.name}", base.unit, base.direction, base.kind, base.columns)
-
-
-def end_timestamp(end: str, given_seconds: str, columns: frozenset[str]) -> pl.Expr:
-    """When the metric's end happened: the timestamp, else created_at + the given seconds."""
-    parts = []
-    if end in columns:
-        parts.append(pl.col(end))
-    if given_seconds in columns:
-        parts.append(pl.col("created_at") + pl.duration(seconds=pl.col(given_seconds)))
-    return pl.coalesce(parts) if len(parts) > 1 else parts[0]
 
 
 def business_elapsed(
@@ -56,22 +51,6 @@ def business_elapsed(
     )
     backwards = (stop - start).dt.total_microseconds() / 1e6
     return pl.when(stop < start).then(backwards).otherwise(open_time)
-
-
-def business_columns(
-    calendars: Calendars, columns: frozenset[str], ends: Sequence[str]
-) -> list[pl.Expr]:
-    """The engine-provided business seconds from created_at to each end (see
-    :func:`supportkpi.metrics._durations.business_column`)."""
-    out = []
-    for metric, (end, given) in ENDS.items():
-        if end not in ends or not (end in columns or given in columns):
-            continue
-        stop = end_timestamp(end, given, columns)
-        out.append(
-            business_elapsed(calendars, stop, None, columns).alias(business_column(end))
-        )
-    return out
 
 
 def target(policy: SlaPolicy, columns: frozenset[str]) -> pl.Expr:
@@ -90,7 +69,7 @@ def target(policy: SlaPolicy, columns: frozenset[str]) -> pl.Expr:
 def measured_and_waiting(
     policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime
 ) -> tuple[pl.Expr, pl.Expr]:
-    end, given = ENDS[policy.metric]
+    end, given = ends(policy)
     ctx.need("created_at")
     ctx.need_any(end, given)
     stop = end_timestamp(end, given, ctx.columns)
@@ -133,7 +112,7 @@ def per_contact_columns(
 
 def measure(policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime) -> Measure:
     """The policy's Measure over the columns of :func:`per_contact_columns`."""
-    end, given = ENDS[policy.metric]
+    end, given = ends(policy)
     unknown = ctx.invalid(end) | ctx.invalid(given)
     m = sla_compliance.measure(
         ctx,

@@ -13,8 +13,8 @@ from supportkpi import stats
 from supportkpi.comparison.model import KAPLAN_MEIER, KpiComparison
 from supportkpi.engine import (
     PERIOD_COLUMN,
-    _conform,
-    _period_of,
+    conform,
+    period_of,
     period_label,
     with_duplicate_flag,
 )
@@ -42,7 +42,7 @@ def survival_data(lazy, side, by, period, timezone, as_of, params, calendars, kp
     at ``as_of`` (so an early ``--as-of`` cannot mix later resolutions with earlier censoring).
     Same clock as the KPI ``kpi_id`` (business hours when configured); negative durations are
     data errors and left out, as the KPI leaves them out."""
-    prepared = with_duplicate_flag(_conform(lazy))
+    prepared = with_duplicate_flag(conform(lazy))
     columns = frozenset(prepared.collect_schema().names())
     if as_of is None or "created_at" not in columns:
         return {}
@@ -65,7 +65,7 @@ def survival_data(lazy, side, by, period, timezone, as_of, params, calendars, kp
     frame = frame.filter(pl.col("_hours") >= 0)
     keys = [side, *by]
     if period is not None:
-        frame = frame.with_columns(_period_of(pl.col("created_at"), period, timezone).alias("_period_start"))
+        frame = frame.with_columns(period_of(pl.col("created_at"), period, timezone).alias("_period_start"))
         keys.append("_period_start")
     table = frame.group_by(keys).agg(pl.col("_hours"), pl.col("_resolved")).collect()
     out: dict[tuple, dict[str, Survival]] = {}

@@ -7,9 +7,9 @@ of a run into one ``group_by(keys).agg(...)``, so each KPI is computed per group
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -83,6 +83,14 @@ class Measure:
     """Durations: which statistic the value is (median, mean, p90)."""
     clock: str | None = None
     """Ticket durations: ``calendar`` or ``business`` hours."""
+    only_if_any: frozenset[str] = frozenset()
+    """Exclusion reasons listed only in groups where they count something (interval rows left
+    out of an interval report's KPI)."""
+    checks: dict[str, pl.Expr] = field(default_factory=dict)
+    """Aggregations that are no figure of the KPI, read by :attr:`needs_in_group`."""
+    needs_in_group: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None
+    """Given a group's ``checks`` figures, why the KPI is not available in that group (empty:
+    it is); e.g. an interval report counted with another threshold than kpi.yaml's."""
 
 
 @dataclass(frozen=True)
@@ -206,3 +214,31 @@ def duration(
         "p90": OrderStatistic(per_row, 90),
     }
     return stats[statistic], count(eligible), stats, per_row.drop_nulls()
+
+
+@dataclass(frozen=True)
+class RunEnv:
+    """What a KPI's hooks may know about the run beyond the frame's columns.
+
+    A KPI module may define, besides ``INFO`` and ``measure(ctx, **params)``, these hooks, which
+    the engine calls for every KPI of a run that has them (``params`` is the KPI's kpi.yaml
+    section, as given to ``measure``):
+
+    * ``prepare(ctx, params, env) -> list[pl.Expr]``: per-row columns the KPI reads, added once
+      before the input is stored (durations computed per row rather than in each aggregation);
+    * ``run_params(params, env) -> dict``: ``measure``'s parameters with those that depend on
+      the run (the reporting period);
+    * ``for_run(measure, ctx, params, env) -> Measure``: the measure adjusted to the run (the
+      calendars a business clock runs on, the duplicates a count reports);
+    * ``stock_per_period(ctx, frame, keys, period_of)`` and ``carry_over(...)``: for a stock
+      (backlog) carried across periods, see :mod:`supportkpi.metrics.backlog`;
+    * ``from_intervals(ictx, **params) -> Measure``: the KPI from interval reports' sums, see
+      :mod:`supportkpi.metrics._intervals`.
+    """
+
+    period: str | None = None
+    timezone: str = "UTC"
+    business_seconds: Callable[[pl.Expr], pl.Expr] | None = None
+    """Business seconds from ``created_at`` to a per-row end, on each contact's calendar."""
+    calendars: str = ""
+    """The calendars a business clock runs on, as the output names them."""

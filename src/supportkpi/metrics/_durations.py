@@ -3,17 +3,20 @@ from timestamps, or a duration in seconds that some sources give instead. Timest
 both exist (the engine reports disagreement as a data-quality finding).
 
 In business hours (``clock="business"``) the duration is the open time of the contact's
-calendar within ``[created_at, end)``, which the engine provides as the column
-:func:`business_column` (the arithmetic is in :mod:`supportkpi.calendars`): a contact created
-outside open hours accrues nothing until the next opening."""
+calendar within ``[created_at, end)``, which the KPI's ``prepare`` hook
+(:func:`per_row_columns`) adds as the column :func:`business_column` (the arithmetic is in
+:mod:`supportkpi.calendars`): a contact created outside open hours accrues nothing until the
+next opening."""
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import polars as pl
 
-from supportkpi.metrics._base import Context, Measure, NotAvailable, duration
+from supportkpi.metrics._base import Context, Measure, NotAvailable, RunEnv, duration
 from supportkpi.params import KpiParameters, Statistic
 
 HOURS = 3600.0
@@ -28,12 +31,12 @@ class TicketDurationParams(KpiParameters):
 
 
 def business_column(end: str) -> str:
-    """Name of the engine-provided column of business seconds from ``created_at`` to ``end``."""
+    """Name of the per-row column of business seconds from ``created_at`` to ``end``."""
     return f"_business_seconds_{end}"
 
 
 def calendar_column(end: str) -> str:
-    """Name of the engine-provided column of calendar seconds from ``created_at`` to ``end``:
+    """Name of the per-row column of calendar seconds from ``created_at`` to ``end``:
     computed once per row before the aggregation, rather than inside each of the KPI's ten or
     so aggregations (a third of the time of a 10M-row run)."""
     return f"_calendar_seconds_{end}"
@@ -83,3 +86,36 @@ def elapsed_seconds(ctx: Context, end: str, given_seconds: str) -> pl.Expr:
     if ctx.has(given_seconds):
         parts.append(pl.col(given_seconds))
     return pl.coalesce(parts) if len(parts) > 1 else parts[0]
+
+
+def end_timestamp(end: str, given_seconds: str, columns: frozenset[str]) -> pl.Expr:
+    """When the duration ended: the timestamp, else created_at + the given seconds."""
+    parts = []
+    if end in columns:
+        parts.append(pl.col(end))
+    if given_seconds in columns:
+        parts.append(pl.col("created_at") + pl.duration(seconds=pl.col(given_seconds)))
+    return pl.coalesce(parts) if len(parts) > 1 else parts[0]
+
+
+def per_row_columns(
+    ctx: Context, end: str, given_seconds: str, params: Mapping[str, Any], env: RunEnv
+) -> list[pl.Expr]:
+    """The ``prepare`` hook of a ticket duration: its seconds per row, on the clock of
+    ``params`` (:func:`business_column` or :func:`calendar_column`)."""
+    if not ctx.has("created_at") or not (ctx.has(end) or ctx.has(given_seconds)):
+        return []
+    if params.get("clock") == "business":
+        if env.business_seconds is None:
+            return []
+        stop = end_timestamp(end, given_seconds, ctx.columns)
+        return [env.business_seconds(stop).alias(business_column(end))]
+    return [elapsed_seconds(ctx, end, given_seconds).alias(calendar_column(end))]
+
+
+def on_calendars(m: Measure, env: RunEnv) -> Measure:
+    """The ``for_run`` hook of a ticket duration: a business-hours figure names the calendars
+    its clock ran on."""
+    if m.variant and m.variant.endswith("business hours"):
+        return dataclasses.replace(m, variant=f"{m.variant}: {env.calendars}")
+    return m

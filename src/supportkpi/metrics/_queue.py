@@ -61,7 +61,8 @@ def short_abandon(ctx: Context, short_abandon_seconds: float) -> pl.Expr:
 
 
 HANDLE_TIME = "_handle_seconds"
-"""Engine-provided ``talk + hold + acw`` per contact (computed once, not in every aggregation)."""
+"""``talk + hold + acw`` per contact, added by AHT's ``prepare`` hook (computed once, not in
+every aggregation)."""
 HANDLE_PARTS = ("talk_seconds", "hold_seconds", "acw_seconds")
 """The parts of handle time (AHT), in seconds: talk, hold and after-contact work."""
 

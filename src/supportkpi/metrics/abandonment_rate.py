@@ -21,8 +21,15 @@ Example: three answered calls, one abandon after 40 s, one short abandon after 2
 from __future__ import annotations
 
 from typing import Any
+import polars as pl
 
-from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
+from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, rate
+from supportkpi.metrics._intervals import (
+    IntervalContext,
+    IntervalMeasure,
+    short_note,
+    sums,
+)
 from supportkpi.metrics._queue import (
     NO_QUEUE_DATA,
     abandoned,
@@ -65,3 +72,21 @@ def measure(ctx: Context, **params: Any) -> Measure:
     }
     label = f"short abandon <{short_abandon_seconds:g}s"
     return Measure(value=value, n=n, excluded=excluded, variant=label)
+
+
+def from_intervals(ictx: IntervalContext, short_abandon_seconds: float = 5) -> IntervalMeasure:
+    """From an interval report: (Σ abandoned − Σ short abandons) / (Σ offered − Σ short
+    abandons)."""
+    try:
+        offered, offered_reads = ictx.offered()
+    except NotAvailable:
+        raise NotAvailable(["offered"]) from None
+    ictx.need("abandoned")
+    short, short_reads = ictx.short_abandons()
+    return sums(
+        ictx, INFO.id, "rate", pl.col("abandoned") - short, offered - short,
+        tuple(dict.fromkeys((*offered_reads, "abandoned", *short_reads))),
+        contacts_excluded={"short abandon": short},
+        variant=f"short abandon <{short_abandon_seconds:g}s" + short_note(ictx),
+        short_threshold=short_abandon_seconds if short_reads else None,
+    )

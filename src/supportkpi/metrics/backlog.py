@@ -5,7 +5,7 @@ Without ``--period`` the end is the end of the data: every contact without a res
 backlog (so results do not depend on the day the report runs).
 Backlog is a stock, not a flow: a contact created in January and still open at the end of March is
 in March's backlog. With a period, the engine therefore adds one small aggregation over (keys,
-period) for it (see :func:`over_periods`); every other KPI comes from the single group-by pass.
+period) for it (see :func:`stock_per_period`); every other KPI comes from the single group-by pass.
 Exclusions: contacts whose ``resolved_at`` could not be parsed (open or not is unknown); calls
 and chats abandoned in the queue (never a case to resolve). A contact resolved "before" it was
 created counts as resolved when it was created.
@@ -92,11 +92,18 @@ def resolved_per_period(
     )
 
 
-def carry_over(table: pl.DataFrame, resolved: pl.DataFrame, keys: list[str], period_column: str) -> pl.DataFrame:
+def carry_over(
+    table: pl.DataFrame,
+    resolved: pl.DataFrame,
+    keys: list[str],
+    period_column: str,
+    value_column: str,
+    n_column: str,
+) -> pl.DataFrame:
     """Backlog at the end of each period: contacts created up to the period's end (``table``'s
     :data:`CREATED` per keys and period) minus those of them resolved by then
-    (:func:`resolved_per_period`), per group of ``keys``. Adds ``backlog__value`` and
-    ``backlog__n`` (contacts created up to the period's end)."""
+    (:func:`resolved_per_period`), per group of ``keys``. Sets the engine's ``value_column`` and
+    ``n_column`` (contacts created up to the period's end)."""
     created = table.select(*keys, period_column, pl.col(CREATED).alias("_created"))
     resolved = resolved.rename({"_period": period_column}).with_columns(
         pl.col(period_column).cast(table.schema[period_column])
@@ -109,9 +116,18 @@ def carry_over(table: pl.DataFrame, resolved: pl.DataFrame, keys: list[str], per
     stock = both.select(
         *keys,
         period_column,
-        (cumulative[0] - cumulative[1]).cast(pl.Int64).alias("backlog__value"),
-        cumulative[0].cast(pl.Int64).alias("backlog__n"),
+        (cumulative[0] - cumulative[1]).cast(pl.Int64).alias(value_column),
+        cumulative[0].cast(pl.Int64).alias(n_column),
     )
-    return table.drop("backlog__value", "backlog__n", CREATED, strict=False).join(
+    return table.drop(value_column, n_column, CREATED, strict=False).join(
         stock, on=[*keys, period_column], how="left", nulls_equal=True
     )
+
+
+def stock_per_period(
+    ctx: Context, frame: pl.LazyFrame, keys: list[str], period_of: Callable[[pl.Expr], pl.Expr]
+) -> tuple[list[pl.Expr], pl.LazyFrame]:
+    """The hook of a stock carried across periods: aggregations for the KPI pass (contacts
+    created per group) and a query collected with it (:func:`resolved_per_period`); the engine
+    then calls :func:`carry_over` with the two results."""
+    return [created(ctx).alias(CREATED)], resolved_per_period(frame, ctx, keys, period_of)

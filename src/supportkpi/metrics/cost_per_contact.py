@@ -44,7 +44,7 @@ from typing import Annotated, Any
 import polars as pl
 from pydantic import Field, model_validator
 
-from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, count
+from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, RunEnv, count
 from supportkpi.metrics._queue import HANDLE_PARTS, abandoned
 from supportkpi.params import StrictModel
 from supportkpi.schema import VOCABULARIES
@@ -209,3 +209,14 @@ def _contact_price(pricing: Mapping[str, Any], ctx: Context) -> pl.Expr | float 
 def _charges_per_contact(pricing: Mapping[str, Mapping[str, Any]], vendor: pl.Expr) -> pl.Expr:
     names = [n for n, p in pricing.items() if p.get("per_contact") is not None]
     return vendor.is_in(names).fill_null(False) if names else pl.lit(False)
+
+
+def run_params(params: Mapping[str, Any], env: RunEnv) -> dict[str, Any]:
+    """Fixed monthly fees are charged per month of the reporting period."""
+    return {**params, "period": env.period}
+
+
+NOT_FROM_INTERVALS = (
+    "contact-level data: cost per contact is not computed from interval reports (yet)"
+)
+"""Why interval reports cannot give this KPI (said instead of the generic reason)."""

@@ -28,10 +28,13 @@ Example: replies after 1 h, 2 h, 4 h and 10 h; one contact has no reply yet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._durations import TicketDurationParams, ticket_duration
+import polars as pl
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, RunEnv
+from supportkpi.metrics._durations import TicketDurationParams, on_calendars, per_row_columns, ticket_duration
 
 INFO = KpiInfo(
     id="first_response_time",
@@ -52,3 +55,17 @@ class Params(TicketDurationParams):
 def measure(ctx: Context, **params: Any) -> Measure:
     p = Params(**params)
     return ticket_duration(ctx, "first_response_at", "first_response_seconds", "no response yet", p.statistic, p.clock)
+
+
+
+END = ("first_response_at", "first_response_seconds")
+"""The timestamp this duration ends at, and the seconds some sources give instead (SLA
+policies on this metric measure the same)."""
+
+
+def prepare(ctx: Context, params: Mapping[str, Any], env: RunEnv) -> list[pl.Expr]:
+    return per_row_columns(ctx, *END, params, env)
+
+
+def for_run(m: Measure, ctx: Context, params: Mapping[str, Any], env: RunEnv) -> Measure:
+    return on_calendars(m, env)

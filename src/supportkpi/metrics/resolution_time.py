@@ -27,10 +27,13 @@ one resolved before it was created (left out), one still open.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from supportkpi.metrics._base import Context, KpiInfo, Measure
-from supportkpi.metrics._durations import TicketDurationParams, ticket_duration
+import polars as pl
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, RunEnv
+from supportkpi.metrics._durations import TicketDurationParams, on_calendars, per_row_columns, ticket_duration
 
 INFO = KpiInfo(
     id="resolution_time",
@@ -52,3 +55,16 @@ class Params(TicketDurationParams):
 def measure(ctx: Context, **params: Any) -> Measure:
     p = Params(**params)
     return ticket_duration(ctx, "resolved_at", "resolution_seconds", "unresolved", p.statistic, p.clock)
+
+
+END = ("resolved_at", "resolution_seconds")
+"""The timestamp this duration ends at, and the seconds some sources give instead (SLA
+policies on this metric measure the same)."""
+
+
+def prepare(ctx: Context, params: Mapping[str, Any], env: RunEnv) -> list[pl.Expr]:
+    return per_row_columns(ctx, *END, params, env)
+
+
+def for_run(m: Measure, ctx: Context, params: Mapping[str, Any], env: RunEnv) -> Measure:
+    return on_calendars(m, env)

@@ -37,6 +37,12 @@ import polars as pl
 from pydantic import Field
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
+from supportkpi.metrics._intervals import (
+    IntervalContext,
+    IntervalMeasure,
+    short_note,
+    sums,
+)
 from supportkpi.metrics._queue import (
     NO_QUEUE_DATA,
     abandoned,
@@ -94,3 +100,46 @@ def measure(ctx: Context, **params: Any) -> Measure:
     }
     label = f"{variant}, T={threshold_seconds:g}s, short abandon <{short_abandon_seconds:g}s"
     return Measure(value=value, n=n, excluded=excluded, variant=label)
+
+
+def from_intervals(
+    ictx: IntervalContext,
+    threshold_seconds: float = 20,
+    short_abandon_seconds: float = 5,
+    variant: str = "abandons_missed",
+) -> IntervalMeasure:
+    """From an interval report: Σ answered within T / (Σ offered − Σ short abandons);
+    ``abandons_ignored``: Σ answered within T / Σ answered; ``abandons_within_t_met``: (Σ
+    answered within T + Σ abandoned within T but not short) / (Σ offered − Σ short abandons)."""
+    label = f"{variant}, T={threshold_seconds:g}s, short abandon <{short_abandon_seconds:g}s"
+    within = pl.col("answered_within_threshold")
+    if variant == "abandons_ignored":
+        ictx.need("answered_within_threshold", "answered")
+        excluded = {"abandoned": pl.col("abandoned")} if ictx.has("abandoned") else {}
+        return sums(
+            ictx, INFO.id, "rate", within, pl.col("answered"), ("answered", "answered_within_threshold"),
+            contacts_excluded=excluded, variant=label, threshold=threshold_seconds,
+        )
+    offered, offered_reads = ictx.offered()
+    met_t = variant == "abandons_within_t_met"
+    ictx.need("answered_within_threshold", *(["abandoned_within_threshold"] if met_t else []))
+    short, short_reads = ictx.short_abandons()
+    reads = (*offered_reads, "answered_within_threshold", *short_reads)
+    if met_t:
+        # abandoned within T but not short: every short abandon is within T when the
+        # short-abandon threshold is at or below T, none is when it is above
+        abandoned_within = pl.col("abandoned_within_threshold")
+        within = within + abandoned_within - pl.min_horizontal(short, abandoned_within)
+        reads = (*reads, "abandoned_within_threshold")
+    return sums(
+        ictx, INFO.id, "rate", within, offered - short, reads,
+        contacts_excluded={"short abandon": short}, variant=label + short_note(ictx),
+        threshold=threshold_seconds,
+        short_threshold=short_abandon_seconds if short_reads else None,
+    )
+
+
+REPORT_THRESHOLDS = ("threshold_seconds", "short_abandon_seconds")
+"""Parameters an interval report states in columns of the same name (the T and short-abandon
+threshold it counted with): the report's row checks and notes take kpi.yaml's values from
+this KPI."""

@@ -21,6 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure
+from supportkpi.metrics._intervals import (
+    IntervalContext,
+    IntervalMeasure,
+    mean_per_answered,
+)
 from supportkpi.metrics._queue import HandleTimeParams, handle_time
 
 INFO = KpiInfo(
@@ -41,3 +46,8 @@ class Params(HandleTimeParams):
 
 def measure(ctx: Context, **params: Any) -> Measure:
     return handle_time(ctx, ("talk_seconds",), Params(**params).statistic)
+
+
+def from_intervals(ictx: IntervalContext, statistic: str = "mean") -> IntervalMeasure:
+    """From an interval report: Σ talk_seconds / Σ answered."""
+    return mean_per_answered(ictx, INFO.id, ("talk_seconds",), statistic)

@@ -16,7 +16,15 @@ Example:
 
 from __future__ import annotations
 
-from supportkpi.metrics._base import Context, KpiInfo, Measure, count
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from supportkpi.metrics._base import Context, KpiInfo, Measure, RunEnv, count
+from supportkpi.metrics._intervals import IntervalContext, IntervalMeasure, sums
+from supportkpi.schema import DUPLICATE
 
 INFO = KpiInfo(
     id="ticket_volume",
@@ -33,3 +41,19 @@ def measure(ctx: Context) -> Measure:
     ctx.need("ticket_id")
     volume = count(ctx.rows)
     return Measure(value=volume, n=volume)
+
+
+def for_run(m: Measure, ctx: Context, params: Mapping[str, Any], env: RunEnv) -> Measure:
+    """Repeats are left out of every KPI; the catalog counts them under the volume (and the
+    data-quality report lists them)."""
+    repeats = pl.col(DUPLICATE) if ctx.has(DUPLICATE) else pl.lit(False)
+    return dataclasses.replace(m, excluded={**m.excluded, "duplicate ticket_id": repeats})
+
+
+def from_intervals(ictx: IntervalContext) -> IntervalMeasure:
+    """From an interval report: Σ offered (its contacts are offered contacts)."""
+    offered, reads = ictx.offered()
+    label = "offered contacts (interval report)"
+    if not ictx.has("offered"):
+        label = "offered = answered + abandoned (interval report)"
+    return sums(ictx, INFO.id, "count", None, offered, reads, variant=label)

@@ -1,0 +1,72 @@
+"""The results of a run from the pass's table: one :class:`~supportkpi.results.Group` per row,
+one :class:`~supportkpi.results.KpiResult` per KPI of the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from supportkpi.engine import columns as out
+from supportkpi.engine.plan import KpiPlan
+from supportkpi.engine.request import PERIOD_COLUMN, period_label
+from supportkpi.metrics import KpiInfo, Measure
+from supportkpi.results import Group, KpiResult
+
+
+def groups(table: pl.DataFrame, by: Sequence[str], period: str | None, plan: KpiPlan) -> list[Group]:
+    return [group(row, by, period, plan) for row in table.iter_rows(named=True)]
+
+
+def group(row: dict[str, Any], by: Sequence[str], period: str | None, plan: KpiPlan) -> Group:
+    keys = {k: plain(row[k]) for k in by}
+    if period is not None:
+        keys[PERIOD_COLUMN] = period_label(row[out.PERIOD_START], period)
+    kpis: dict[str, KpiResult] = {}
+    for kpi_id in plan.kpi_ids:
+        info = plan.infos[kpi_id]
+        m = plan.measures.get(kpi_id)
+        needs = plan.unavailable.get(kpi_id) or (m is not None and _needs_in_group(row, kpi_id, m))
+        if needs or m is None:
+            kpis[kpi_id] = unavailable(kpi_id, info, needs or ())
+        else:
+            kpis[kpi_id] = kpi_result(row, kpi_id, info, m)
+    return Group(keys=keys, kpis=kpis)
+
+
+def unavailable(kpi_id: str, info: KpiInfo, needs: tuple[str, ...]) -> KpiResult:
+    return KpiResult(
+        kpi_id, info.title, info.unit, info.direction, None, 0, available=False, needs=needs
+    )
+
+
+def kpi_result(row: dict[str, Any], kpi_id: str, info: KpiInfo, m: Measure) -> KpiResult:
+    excluded = {
+        reason: int(row[out.excluded(kpi_id, i)] or 0) for i, reason in enumerate(m.excluded)
+    }
+    return KpiResult(
+        id=kpi_id,
+        title=info.title,
+        unit=m.unit or info.unit,
+        direction=info.direction if m.direction == "unset" else m.direction,
+        value=plain(row[out.value(kpi_id)]),
+        n=int(row[out.n(kpi_id)] or 0),
+        excluded={r: v for r, v in excluded.items() if v or r not in m.only_if_any},
+        stats={name: plain(row[out.stat(kpi_id, name)]) for name in m.stats},
+        variant=m.variant,
+        sample=row.get(out.sample(kpi_id)),
+    )
+
+
+def _needs_in_group(row: dict[str, Any], kpi_id: str, m: Measure) -> tuple[str, ...]:
+    if m.needs_in_group is None:
+        return ()
+    return m.needs_in_group({name: row.get(out.check(kpi_id, name)) for name in m.checks})
+
+
+def plain(value: Any) -> Any:
+    """Python value for output: NaN becomes None; datetimes stay datetimes."""
+    if isinstance(value, float) and value != value:
+        return None
+    return value

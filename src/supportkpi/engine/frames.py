@@ -1,0 +1,69 @@
+"""The input frame as the engine reads it: conformed, flagged for repeated ids, and stored
+(in memory, or in a temporary Parquet copy for bounded runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import polars as pl
+
+from supportkpi import dedupe, quality
+from supportkpi.results import InputInfo
+from supportkpi.schema import COLUMNS, DUPLICATE, SOURCE
+
+
+def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Frames built by hand (the Python API): all-null canonical columns get their canonical
+    dtype, and naive timestamps are taken as UTC. Loaded frames are already conformant."""
+    schema = frame.collect_schema()
+    casts = []
+    for name, dtype in schema.items():
+        if name not in COLUMNS:
+            continue
+        if dtype == pl.Null:
+            casts.append(pl.col(name).cast(COLUMNS[name].dtype))
+        elif isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+            casts.append(pl.col(name).dt.replace_time_zone("UTC"))
+    return frame.with_columns(casts) if casts else frame
+
+
+def with_duplicate_flag(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Flag repeats of a ``ticket_id``: the first row is kept, the rest are left out of every
+    KPI and counted. Ids are unique within one input file. Without ids every row counts."""
+    names = frame.collect_schema().names()
+    if DUPLICATE in names:
+        return frame
+    if "ticket_id" in names:
+        # ids are unique within a source: the same id in two vendors' files is two contacts
+        key = pl.struct(SOURCE, "ticket_id") if SOURCE in names else pl.col("ticket_id")
+        repeat = ~key.is_first_distinct() & pl.col("ticket_id").is_not_null()
+    else:
+        repeat = pl.repeat(False, pl.len())
+    return frame.with_columns(repeat.alias(DUPLICATE))
+
+
+def in_memory(lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """The typed input, read once into memory (streaming), for the queries of the run."""
+    return lazy.collect().lazy()
+
+
+def deduplicated(typed: pl.LazyFrame, inputs: Sequence[InputInfo]) -> pl.LazyFrame:
+    """The duplicate flag of a bounded run: repeated ids found per hash partition."""
+    columns = typed.collect_schema().names()
+    if DUPLICATE in columns or not dedupe.applies(set(columns)):
+        return with_duplicate_flag(typed)
+    return dedupe.with_duplicate_flag(typed, estimated_rows(inputs))
+
+
+def estimated_rows(inputs: Sequence[InputInfo]) -> int:
+    return sum(i.estimated_rows or 0 for i in inputs)
+
+
+def latest_timestamp(frame: pl.LazyFrame, columns: frozenset[str]) -> datetime | None:
+    """The report's default end: the latest timestamp in the data (never the wall clock, so a
+    report can be reproduced). One small extra pass over the timestamp columns."""
+    stamps = [c for c in quality.TIMESTAMPS if c in columns]
+    if not stamps:
+        return None
+    return frame.select(pl.max_horizontal(pl.col(c).max() for c in stamps)).collect().item()
