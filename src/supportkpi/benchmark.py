@@ -14,6 +14,7 @@ Figures are context, not targets: sources define KPIs their own way (each entry'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +94,6 @@ def load_benchmark(name: str) -> Benchmark:
     """A built-in table by name, or a YAML file. Raises FileNotFoundError or ValueError with a
     one-line message."""
     if name in BUILT_IN:
-        from importlib.resources import files
-
         text = (files("supportkpi") / "data" / "benchmarks" / f"{name}.yaml").read_text(encoding="utf-8")
         origin = f"built in: {name}"
     else:

@@ -55,15 +55,16 @@ def check_tests(
 
 
 def forecast(
-    run: Run, kpi: str, *, by: Sequence[str], period: str, horizon: int, confidence: float, exclude_partial: bool
+    run: Run, kpi: str | None, *, by: Sequence[str], period: str, horizon: int, confidence: float, exclude_partial: bool
 ):
     """:meth:`supportkpi.api.Run.forecast`."""
     import polars as pl
 
     from supportkpi.engine import check_kpis, check_period, compute
     from supportkpi.forecast import forecast_groups
-    from supportkpi.metrics import REGISTRY
+    from supportkpi.metrics import FORECAST_DEFAULT, REGISTRY
 
+    kpi = kpi or FORECAST_DEFAULT
     kpi_ids = check_kpis([k.strip() for k in kpi.split(",") if k.strip()])
     if len(kpi_ids) != 1:
         raise UsageError(f"--kpi '{kpi}': forecast takes one KPI at a time")

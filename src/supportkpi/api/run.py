@@ -405,7 +405,7 @@ class Run:
 
     def forecast(
         self,
-        kpi: str = "aht",
+        kpi: str | None = None,
         *,
         by: Sequence[str] = (),
         period: str = "month",
@@ -413,7 +413,8 @@ class Run:
         confidence: float = 0.95,
         exclude_partial: bool = False,
     ):
-        """Next period's value of a duration or mean KPI per group by Holt's linear trend:
+        """Next period's value of a duration or mean KPI (default: the registry's
+        ``FORECAST_DEFAULT``, average handle time) per group by Holt's linear trend:
         (:class:`supportkpi.forecast.ForecastReport`, the per-period result it was fitted to)."""
         return planning.forecast(self, kpi, by=by, period=period, horizon=horizon, confidence=confidence,
                         exclude_partial=exclude_partial)

@@ -3,7 +3,9 @@ stays small; everything it does is available from the Python API too."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import traceback
 
 import typer
 
@@ -57,8 +59,6 @@ def main() -> None:
     Typer (click) handles usage errors itself (exit 2); our errors carry their exit code. A
     termination signal (a CI job's timeout) ends the run like Ctrl-C, so that temporary files
     (the typed copy of a large input) are removed."""
-    import signal
-
     def terminated(signum, frame):
         raise KeyboardInterrupt
 
@@ -96,7 +96,5 @@ def debug_first(args: list[str]) -> list[str]:
 
 def _fail(message: str, exc: BaseException) -> None:
     if _state["debug"]:
-        import traceback
-
         traceback.print_exception(exc)
     print(f"supportkpi: error: {message}", file=sys.stderr)

@@ -4,6 +4,9 @@ or not). The definitions are in ``supportkpi.clv``'s docstring."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import typer
@@ -182,15 +185,10 @@ def render_table(result) -> list:
 
 
 def render_json(result) -> str:
-    import json
-
     return json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
 
 
 def render_csv(result) -> str:
-    import csv
-    import io
-
     from supportkpi.render.csv import neutralise
 
     buffer = io.StringIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -46,8 +47,6 @@ def compute_command(
 
 def _write_breaches(run, kpi_ids, period, inputs, fmt, output) -> None:
     """--breaches: one row per contact and policy that missed its target."""
-    import sys
-
     from supportkpi.engine import check_kpis, check_period
     from supportkpi.render.breaches import breaches_renderables, render_breaches
 

@@ -10,6 +10,9 @@ its last day): it is used, with a note, or left out with ``--exclude-partial``.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import typer
@@ -28,7 +31,7 @@ def forecast_command(
     inputs: Inputs,
     period: str = typer.Option("month", "--period", "-p", help="day, week, month or quarter (by created_at)."),
     by: list[str] = typer.Option(None, "--by", "-b", help="A forecast per group, e.g. vendor."),
-    kpi: str = typer.Option("aht", "--kpi", "-k", help="A duration or mean KPI id: aht, talk_time, asa, ..."),
+    kpi: str = typer.Option(None, "--kpi", "-k", help="A duration or mean KPI id: aht (the default), talk_time, asa, ..."),
     horizon: int = typer.Option(1, "--horizon", help="Periods ahead of the latest period (1 = the next)."),
     confidence: float = typer.Option(0.95, "--confidence", help="Coverage of the prediction interval."),
     exclude_partial: bool = typer.Option(
@@ -80,8 +83,6 @@ def rows(report) -> tuple[list[str], list[list[object]]]:
 
 
 def render_json(report, result) -> str:
-    import json
-
     from supportkpi import __version__
 
     doc = {
@@ -104,9 +105,6 @@ def render_json(report, result) -> str:
 
 
 def render_csv(report) -> str:
-    import csv
-    import io
-
     from supportkpi.render.csv import neutralise
 
     header, body = rows(report)

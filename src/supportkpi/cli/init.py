@@ -4,6 +4,7 @@ typical targets) to edit, without overwriting an existing file unless ``--force`
 from __future__ import annotations
 
 import shlex
+from importlib.resources import files
 from pathlib import Path
 
 import typer
@@ -14,8 +15,6 @@ from supportkpi.errors import UsageError
 
 def starter_text(timezone: str = "UTC", country: str = "US") -> str:
     """The starter kpi.yaml with its placeholders filled in (arguments already checked)."""
-    from importlib.resources import files
-
     text = (files("supportkpi") / "starter.yaml").read_text(encoding="utf-8")
     return text.replace("{{timezone}}", timezone).replace("{{country}}", country)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 from supportkpi.cli import app
@@ -12,8 +14,6 @@ def list_kpis(
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """List the KPIs: id, title, unit, which direction is better, columns read."""
-    import json
-
     from supportkpi.metrics import REGISTRY
 
     rows = [

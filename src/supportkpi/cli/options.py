@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import threading
 from pathlib import Path
 
 import typer
 
-from supportkpi.errors import DataError, UsageError
+from supportkpi.errors import DataError
 
 
 def split_list(values: list[str] | None) -> list[str]:
@@ -39,7 +41,6 @@ def print_renderables(renderables: list, output: Path | None, no_color: bool) ->
         for item in renderables:
             console.print(item)
         return
-    import io
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, no_color=True, color_system=None)
@@ -68,7 +69,6 @@ class working:  # noqa: N801 (used as a context manager: `with working(...)`)
     def __enter__(self) -> working:
         if self.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
             return self
-        import threading
 
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

@@ -3,6 +3,8 @@ make available."""
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 from supportkpi.api.planning import available_kpis
@@ -32,8 +34,6 @@ def describe() -> list[dict]:
 @app.command("sources")
 def list_sources(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
     """List the source presets (--source NAME): columns provided and KPIs available."""
-    import json
-
     rows = describe()
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 from supportkpi.cli import app
@@ -18,8 +20,6 @@ def validate_command(
 ) -> None:
     """Check exports: preset used, rows, columns found and missing, KPIs available, and every
     data-quality finding with examples. Exit 0 clean, 1 findings, 3 unreadable."""
-    import json
-
     if fmt not in ("table", "json"):
         raise UsageError(f"--format '{fmt}': expected table or json")
     report = inputs.run().validate(examples)

@@ -8,11 +8,11 @@ from datetime import datetime
 
 import polars as pl
 
-from supportkpi.config import suggest
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY
 from supportkpi.schema import is_internal
 from supportkpi.sla import SLA_COMPLIANCE
+from supportkpi.suggest import suggest
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
 PERIOD_COLUMN = "period"

@@ -10,18 +10,22 @@ error messages.
 from __future__ import annotations
 
 import glob
+import io
+import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 import polars as pl
 
-from supportkpi.config import suggest
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import parse, readers
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
+from supportkpi.suggest import suggest
 
 
 @dataclass
@@ -194,9 +198,6 @@ def _source_for(path: str, patterns: Mapping[str, str]) -> str | None:
 def matches(path: str, pattern: str) -> bool:
     """A kpi.yaml file pattern matches the path as typed, relative to the current directory
     (``./exports/a.csv`` and an absolute path alike), or the file name alone."""
-    import os
-    from fnmatch import fnmatch
-
     if path == readers.STDIN:
         return False
     candidates = {path, Path(path).name, os.path.relpath(Path(path).resolve())}
@@ -213,9 +214,6 @@ def _read(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
 
 
 def _read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
-    import io
-    import sys
-
     stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(data))
     try:
         return _read(readers.STDIN, fmt, options)

@@ -64,6 +64,9 @@ REGISTRY: dict[str, ModuleType] = {m.INFO.id: m for m in _MODULES}
 """KPI id -> module (with ``INFO``, ``measure(ctx, **params)`` and, for a KPI with parameters,
 their model ``Params``)."""
 
+FORECAST_DEFAULT = aht.INFO.id
+"""What ``forecast`` projects when no KPI is named: the figure staffing plans depend on."""
+
 
 def signed(kpi_id: str) -> bool:
     """Whether a KPI's values are shown with a sign (+12 for an NPS); false for an id that is
@@ -77,4 +80,4 @@ PARAMETERIZED: dict[str, ModuleType] = {k: m for k, m in REGISTRY.items() if has
 the defaults and the validation."""
 
 
-__all__ = ["PARAMETERIZED", "REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable", "signed"]
+__all__ = ["FORECAST_DEFAULT", "PARAMETERIZED", "REGISTRY", "Context", "KpiInfo", "Measure", "NotAvailable", "signed"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import cache
 
 from supportkpi.errors import DataError, UsageError
@@ -44,7 +45,7 @@ def get(name: str) -> Source | None:
         return None
     known = sources()
     if name not in known:
-        from supportkpi.config import suggest
+        from supportkpi.suggest import suggest
 
         raise UsageError(f"unknown source '{name}' ({suggest(name, [CANONICAL, *known])})")
     return known[name]
@@ -53,8 +54,6 @@ def get(name: str) -> Source | None:
 def detect(columns: list[str], path: str) -> Detection:
     """The preset whose signature best matches ``columns``; canonical exports need none."""
     from supportkpi.schema import REQUIRED
-
-    import re
 
     names = set(columns)
     normalized = {re.sub(r"[\s\-]+", "_", c.strip().lower()) for c in columns}

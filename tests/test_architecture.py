@@ -1,0 +1,212 @@
+"""The shape of the code base, checked: what ``docs/architecture.md`` promises a maintainer.
+
+- no module over 500 lines;
+- no module names a KPI id except the KPI's own module and the registry;
+- no import cycle between the package's modules (imports inside functions included);
+- no import inside a function, except of a heavy dependency deferred for start-up time;
+- every CLI command's body under 40 lines.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from supportkpi.metrics import REGISTRY
+from supportkpi.schema import COLUMNS
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "supportkpi"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+# deferred for start-up time: `supportkpi --help` must not pay for them
+HEAVY = ("polars", "numpy", "scipy", "rich", "pydantic", "jinja2", "yaml", "holidays", "importlib.metadata")
+
+
+def _name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+NAMES = {_name(p) for p in MODULES}
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def test_modules_are_small() -> None:
+    sizes = {str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines()) for p in MODULES}
+    assert {name: n for name, n in sizes.items() if n > 500} == {}
+
+
+def _string_constants(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.add(node.value)
+    return found
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                ids.add(id(body[0].value))
+    return ids
+
+
+# Erlang C's result has a field `service_level` (the predicted share answered within T): a field
+# of the staffing plan that shares the KPI's name, not a use of the measured KPI
+SAME_NAME_NOT_THE_KPI = {("demand.py", "service_level"), ("render/staffing.py", "service_level")}
+
+
+def test_only_its_module_names_a_kpi() -> None:
+    # a survey's column shares its KPI's name (`csat`): naming the column is not naming the KPI
+    kpi_ids = set(REGISTRY) - set(COLUMNS)
+    own = {Path(m.__file__).resolve() for m in REGISTRY.values()} | {(PACKAGE / "metrics" / "__init__.py").resolve()}
+    offenders = []
+    for path in MODULES:
+        if path.resolve() in own:
+            continue
+        tree = _tree(path)
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+                if node.value in kpi_ids and (str(path.relative_to(PACKAGE)), node.value) not in SAME_NAME_NOT_THE_KPI:
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.value!r}")
+    assert offenders == []
+
+
+def _imports(path: Path) -> list[tuple[str, bool, int]]:
+    """(imported module, inside a function?, line) for the package's own imports."""
+    out = []
+    tree = _tree(path)
+    here = _name(path)
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and ast.unparse(child.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+                continue  # imports for annotations only: they run never
+            inner = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if isinstance(child, ast.Import):
+                out.extend((a.name, in_function, child.lineno) for a in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                if child.level:
+                    base = here.split(".")
+                    base = base[: len(base) - child.level + (1 if path.name == "__init__.py" else 0)]
+                    module = ".".join(base + ([child.module] if child.module else []))
+                else:
+                    module = child.module or ""
+                for alias in child.names:
+                    # `from package import submodule` imports the submodule, else the module
+                    submodule = f"{module}.{alias.name}"
+                    out.append((submodule if submodule in NAMES else module, in_function, child.lineno))
+            visit(child, inner)
+
+    visit(tree, False)
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    names = {_name(p) for p in MODULES}
+    graph: dict[str, set[str]] = {}
+    for path in MODULES:
+        edges = set()
+        for module, _, _ in _imports(path):
+            if module in names and module != _name(path):
+                edges.add(module)
+        graph[_name(path)] = edges
+    return graph
+
+
+def test_no_import_cycle() -> None:
+    graph = _graph()
+    # a package's __init__ re-exporting its submodules is not a cycle of design
+    for name, edges in graph.items():
+        graph[name] = {e for e in edges if not (name.startswith(e + ".") )}
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+    counter = [0]
+
+    def strongconnect(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                strongconnect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in graph:
+        if v not in index:
+            strongconnect(v)
+    assert cycles == []
+
+
+def _heavy_modules() -> set[str]:
+    """The package's modules that load a heavy dependency when imported (at module level,
+    directly or through another module of the package)."""
+    names = {_name(p) for p in MODULES}
+    top: dict[str, set[str]] = {}
+    heavy = set()
+    for path in MODULES:
+        here = _name(path)
+        top[here] = set()
+        for module, in_function, _ in _imports(path):
+            if in_function:
+                continue
+            if module.startswith(HEAVY):
+                heavy.add(here)
+            elif module in names and module != here:
+                top[here].add(module)
+        # importing a submodule runs its package's __init__ first
+        parts = here.split(".")
+        top[here] |= {".".join(parts[:i]) for i in range(1, len(parts))} & names
+    changed = True
+    while changed:
+        changed = False
+        for name, edges in top.items():
+            if name not in heavy and edges & heavy:
+                heavy.add(name)
+                changed = True
+    return heavy
+
+
+def test_imports_inside_functions_only_defer_heavy_dependencies() -> None:
+    heavy = _heavy_modules()
+    offenders = []
+    for path in MODULES:
+        for module, in_function, line in _imports(path):
+            if in_function and not module.startswith(HEAVY) and module not in heavy:
+                if module.rpartition(".")[0] in heavy:  # `from heavy_module import name`
+                    continue
+                offenders.append(f"{path.relative_to(PACKAGE)}:{line} {module}")
+    assert offenders == []
+
+
+def test_cli_commands_are_short() -> None:
+    long = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "command" for d in node.decorator_list
+            ):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                lines = body[-1].end_lineno - body[0].lineno + 1
+                if lines >= 40:
+                    long.append(f"{path.name}:{node.name} {lines} lines")
+    assert long == []
