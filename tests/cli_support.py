@@ -47,7 +47,13 @@ def _bounded(args: tuple[str, ...]) -> bool:
 def _subprocess(args, cwd, stdin, environment) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "supportkpi", *args],
-        cwd=cwd, env=environment, input=stdin, capture_output=True, text=True, timeout=120, check=False,
+        cwd=cwd,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -57,8 +63,18 @@ def _in_process(args, cwd, stdin, environment) -> Ran:
     import supportkpi.__main__ as entry
     from supportkpi import cli
 
-    saved = (sys.argv, dict(os.environ), os.getcwd(), sys.stdin, sys.stdout, sys.stderr, sys.modules["__main__"],
-             signal.getsignal(signal.SIGTERM), os.execve, dict(cli._state))
+    saved = (
+        sys.argv,
+        dict(os.environ),
+        os.getcwd(),
+        sys.stdin,
+        sys.stdout,
+        sys.stderr,
+        sys.modules["__main__"],
+        signal.getsignal(signal.SIGTERM),
+        os.execve,
+        dict(cli._state),
+    )
     out, err = io.BytesIO(), io.BytesIO()
     sys.argv = [entry.__file__, *args]
     sys.modules["__main__"] = entry  # click names the program after it: python -m supportkpi
@@ -81,8 +97,18 @@ def _in_process(args, cwd, stdin, environment) -> Ran:
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        (sys.argv, environ, cwd_before, sys.stdin, sys.stdout, sys.stderr, sys.modules["__main__"], handler,
-         os.execve, state) = saved
+        (
+            sys.argv,
+            environ,
+            cwd_before,
+            sys.stdin,
+            sys.stdout,
+            sys.stderr,
+            sys.modules["__main__"],
+            handler,
+            os.execve,
+            state,
+        ) = saved
         os.environ.clear()
         os.environ.update(environ)
         os.chdir(cwd_before)

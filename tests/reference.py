@@ -152,16 +152,16 @@ def service_level(rows, **p):
         counted = [r for r in offered if _answered(r) and r.get("wait_seconds") is not None]
         met = [r for r in counted if r["wait_seconds"] <= t]
     else:
+
         def is_short(r):
             return _abandoned(r) and r.get("wait_seconds") is not None and r["wait_seconds"] < short
 
-        counted = [
-            r for r in offered
-            if not is_short(r) and (r.get("wait_seconds") is not None or _abandoned(r))
-        ]
+        counted = [r for r in offered if not is_short(r) and (r.get("wait_seconds") is not None or _abandoned(r))]
         met = [
-            r for r in counted
-            if r.get("wait_seconds") is not None and r["wait_seconds"] <= t
+            r
+            for r in counted
+            if r.get("wait_seconds") is not None
+            and r["wait_seconds"] <= t
             and (_answered(r) or variant == "abandons_within_t_met")
         ]
     return _pct(len(met), len(counted)), len(counted), {}
@@ -170,7 +170,10 @@ def service_level(rows, **p):
 def abandonment_rate(rows, **p):
     short = p.get("short_abandon_seconds", 5)
     counted = [
-        r for r in rows if _offered(r) and not _negative_wait(r)
+        r
+        for r in rows
+        if _offered(r)
+        and not _negative_wait(r)
         and not (_abandoned(r) and r.get("wait_seconds") is not None and r["wait_seconds"] < short)
     ]
     return _pct(sum(_abandoned(r) for r in counted), len(counted)), len(counted), {}

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 from supportkpi.metrics import REGISTRY
@@ -125,7 +124,7 @@ def test_no_import_cycle() -> None:
     graph = _graph()
     # a package's __init__ re-exporting its submodules is not a cycle of design
     for name, edges in graph.items():
-        graph[name] = {e for e in edges if not (name.startswith(e + ".") )}
+        graph[name] = {e for e in edges if not (name.startswith(e + "."))}
     index, low, stack, on_stack, cycles = {}, {}, [], set(), []
     counter = [0]
 

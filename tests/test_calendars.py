@@ -172,8 +172,10 @@ def test_local_date_stepping_back():
     # America/Goose_Bay, 29 October 2000: at 00:01 ADT clocks went back to 23:01 AST on the 28th
     gb = "America/Goose_Bay"
     fold = datetime(2000, 10, 29, 3, 1, tzinfo=UTC)
-    pairs = [(fold - timedelta(hours=15), fold + timedelta(minutes=29)),
-             (fold + timedelta(minutes=29), fold + timedelta(hours=2))]
+    pairs = [
+        (fold - timedelta(hours=15), fold + timedelta(minutes=29)),
+        (fold + timedelta(minutes=29), fold + timedelta(hours=2)),
+    ]
     expected = [(e - s) / timedelta(seconds=1) for s, e in pairs]
     assert seconds(Schedule.always_open(gb), pairs) == expected
     # the 29th's 00:00-00:30 window opens at the first 00:00 (03:00 UTC) and closes at the only
@@ -279,9 +281,7 @@ def test_clock_start_next_opening():
         local(b, 2025, 1, 13, 8),
     ]
     # Saturday in summer (UTC+2): Monday 08:00 local is 06:00 UTC
-    assert clocks(BERLIN, [datetime(2025, 7, 5, 9, tzinfo=UTC)]) == [
-        datetime(2025, 7, 7, 6, tzinfo=UTC)
-    ]
+    assert clocks(BERLIN, [datetime(2025, 7, 5, 9, tzinfo=UTC)]) == [datetime(2025, 7, 7, 6, tzinfo=UTC)]
 
 
 def test_clock_start_overnight_and_holidays():
@@ -324,15 +324,12 @@ def test_lazy_streaming_and_eager_agree():
     b = "Europe/Berlin"
     schedule = Schedule(
         b,
-        ((Window(time(8), time(12)), Window(time(13), time(17))),) * 5
-        + ((Window(time(22), time(6)),), ()),
+        ((Window(time(8), time(12)), Window(time(13), time(17))),) * 5 + ((Window(time(22), time(6)),), ()),
         closed=frozenset({date(2025, 5, 1)}),
         partial={date(2025, 12, 24): (Window(time(8), time(12)),)},
     )
     starts = [local(b, 2025, 1, 1) + timedelta(hours=7 * i + 0.5) for i in range(1200)]
-    frame = pl.DataFrame(
-        {"s": starts, "e": [s + timedelta(hours=31 * (i % 17)) for i, s in enumerate(starts)]}
-    )
+    frame = pl.DataFrame({"s": starts, "e": [s + timedelta(hours=31 * (i % 17)) for i, s in enumerate(starts)]})
     exprs = [
         business_seconds(pl.col("s"), pl.col("e"), schedule),
         clock_start(pl.col("s"), schedule),
@@ -494,9 +491,28 @@ ZONES = {
     # clocks went back at 00:01 to 23:01 of the day before: the local date steps back
     "America/Goose_Bay": [date(2000, 10, 29), date(2000, 4, 2)],
 }
-TIMES = [time(h, m) for h, m in [(0, 0), (0, 30), (1, 0), (1, 30), (2, 0), (2, 30), (3, 0),
-                                 (3, 30), (6, 0), (8, 0), (12, 0), (13, 0), (17, 0), (18, 0),
-                                 (22, 0), (23, 0), (23, 30)]]
+TIMES = [
+    time(h, m)
+    for h, m in [
+        (0, 0),
+        (0, 30),
+        (1, 0),
+        (1, 30),
+        (2, 0),
+        (2, 30),
+        (3, 0),
+        (3, 30),
+        (6, 0),
+        (8, 0),
+        (12, 0),
+        (13, 0),
+        (17, 0),
+        (18, 0),
+        (22, 0),
+        (23, 0),
+        (23, 30),
+    ]
+]
 a_time = st.one_of(
     st.sampled_from(TIMES),
     st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45, 59])),

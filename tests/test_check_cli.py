@@ -138,7 +138,10 @@ def test_junit_file_parses_and_holds_the_right_counts(export, tmp_path):
     suite = ET.parse(report).getroot().find("testsuite")
     # 2 vendors x 3 checks; csat fails for Acme; nps has no column -> not available -> skipped x2
     assert {k: suite.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
-        "tests": "6", "failures": "1", "errors": "0", "skipped": "2",
+        "tests": "6",
+        "failures": "1",
+        "errors": "0",
+        "skipped": "2",
     }
     names = [(c.get("classname"), c.get("name")) for c in suite.iter("testcase")]
     assert len(set(names)) == 6
@@ -151,7 +154,13 @@ def test_github_format_points_at_the_targets_line(export, tmp_path, monkeypatch)
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
     result = run(
-        "check", export, "--config", config, "--format", "github", cwd=tmp_path,
+        "check",
+        export,
+        "--config",
+        config,
+        "--format",
+        "github",
+        cwd=tmp_path,
         env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert result.returncode == 1
@@ -175,10 +184,16 @@ def test_json_carries_outcomes_and_the_exit_code(export, tmp_path):
 def test_scorecard_views_show_the_same_numbers(export, tmp_path):
     config = write_config(tmp_path, FAILING + WARNING)
     as_json = json.loads(run("scorecard", export, "--config", config, "-f", "json", cwd=tmp_path).stdout)
-    as_csv = list(csv.DictReader(io.StringIO(run("scorecard", export, "--config", config, "-f", "csv", cwd=tmp_path).stdout)))
+    as_csv = list(
+        csv.DictReader(io.StringIO(run("scorecard", export, "--config", config, "-f", "csv", cwd=tmp_path).stdout))
+    )
     table = run("scorecard", export, "--config", config, cwd=tmp_path).stdout
     markdown = run("scorecard", export, "--config", config, "-f", "markdown", cwd=tmp_path).stdout
-    checks = [(g["keys"]["vendor"], c["name"], c["value"], c["status"], g["score"]) for g in as_json["groups"] for c in g["checks"]]
+    checks = [
+        (g["keys"]["vendor"], c["name"], c["value"], c["status"], g["score"])
+        for g in as_json["groups"]
+        for c in g["checks"]
+    ]
     assert checks == [
         # Acme: csat fail (0), first response 3 h pass (100) -> 50; Beta: csat pass, 6 h warn -> 75
         ("Acme", "csat", pytest.approx(200 / 3), "fail", 50.0),
@@ -241,8 +256,14 @@ def test_readme_targets_example_is_a_valid_kpi_yaml():
 
 def test_example_config_checks_the_example_data(tmp_path):
     result = run(
-        "check", REPO / "examples/contacts.csv", "--config", REPO / "examples/kpi.yaml",
-        "--format", "json", "-q", cwd=tmp_path,
+        "check",
+        REPO / "examples/contacts.csv",
+        "--config",
+        REPO / "examples/kpi.yaml",
+        "--format",
+        "json",
+        "-q",
+        cwd=tmp_path,
     )
     body = json.loads(result.stdout)
     assert result.returncode == body["check"]["exit_code"] in (0, 1, 4)
@@ -259,10 +280,20 @@ def test_scorecard_benchmark_figures_with_their_source(export, tmp_path):
     config = write_config(tmp_path, FAILING + WARNING)
     table = run("scorecard", export, "--config", config, "--benchmark", own, cwd=tmp_path).stdout
     assert "Benchmark csat: 82 % (median, retail; Panel, 2024)" in table
-    body = json.loads(run("scorecard", export, "--config", config, "--benchmark", own, "-f", "json", cwd=tmp_path).stdout)
-    assert body["benchmark"]["figures"] == [{
-        "check": "csat", "channel": None, "value": 82.0, "unit": "%", "statistic": "median",
-        "segment": "retail", "source": "Panel", "year": 2024,
-    }]
+    body = json.loads(
+        run("scorecard", export, "--config", config, "--benchmark", own, "-f", "json", cwd=tmp_path).stdout
+    )
+    assert body["benchmark"]["figures"] == [
+        {
+            "check": "csat",
+            "channel": None,
+            "value": 82.0,
+            "unit": "%",
+            "statistic": "median",
+            "segment": "retail",
+            "source": "Panel",
+            "year": 2024,
+        }
+    ]
     bad = run("scorecard", export, "--config", config, "--benchmark", tmp_path / "none.yaml", cwd=tmp_path)
     assert bad.returncode == 2

@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -79,8 +77,6 @@ def write_csv(path: Path, header: list[str] = HEADER, rows: list[list[str]] = RO
 @pytest.fixture
 def tickets(tmp_path: Path) -> Path:
     return write_csv(tmp_path / "tickets.csv")
-
-
 
 
 def compute_json(*args: str, cwd: Path) -> dict:
@@ -187,9 +183,7 @@ def test_csv_has_one_row_per_group_and_kpi_with_json_numbers_at_full_precision(t
     groups = by_keys(doc)
     n_kpis = len(doc["groups"][0]["kpis"])
     assert len(rows) == len(groups) * n_kpis  # 2 vendors x every KPI
-    assert {(r["vendor"], r["kpi"]) for r in rows} == {
-        (v, k) for (v,), kpis in groups.items() for k in kpis
-    }
+    assert {(r["vendor"], r["kpi"]) for r in rows} == {(v, k) for (v,), kpis in groups.items() for k in kpis}
     for row in rows:
         expected = groups[(row["vendor"],)][row["kpi"]]
         for column in ("value", *STATS):
@@ -248,8 +242,13 @@ def test_table_shows_kpi_titles_values_and_not_available(tickets, tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "\x1b[" not in out  # NO_COLOR: no escape codes
-    for title in ("Ticket volume", "First response time", "Resolution time",
-                  "Customer satisfaction", "Net promoter score"):
+    for title in (
+        "Ticket volume",
+        "First response time",
+        "Resolution time",
+        "Customer satisfaction",
+        "Net promoter score",
+    ):
         assert title in out
     assert "3.00 h" in out  # FRT median
     assert "24.00 h" in out  # resolution time median
@@ -385,9 +384,7 @@ def test_period_day_in_utc_by_default(tmp_path):
 
 def test_tz_berlin_moves_the_day_boundary_to_berlin_midnight(tmp_path):
     data = write_csv(tmp_path / "tz.csv", TZ_HEADER, TZ_ROWS)
-    doc = compute_json(
-        data, "--period", "day", "--tz", "Europe/Berlin", "--kpi", "ticket_volume", cwd=tmp_path
-    )
+    doc = compute_json(data, "--period", "day", "--tz", "Europe/Berlin", "--kpi", "ticket_volume", cwd=tmp_path)
     assert doc["parameters"]["timezone"] == "Europe/Berlin"
     volumes = {k: v["ticket_volume"]["value"] for k, v in by_keys(doc).items()}
     # naive A and B are Berlin wall-clock times and stay on their days; C (23:30Z) is 00:30 in
@@ -422,7 +419,7 @@ def test_csv_output_neutralises_formula_from_data(tmp_path):
     proc = run("compute", data, "--by", "vendor", "--kpi", "ticket_volume", "--format", "csv", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     vendors = [r["vendor"] for r in csv.DictReader(io.StringIO(proc.stdout))]
-    assert sorted(vendors) == sorted(["'=HYPERLINK(\"x\")", "Acme"])
+    assert sorted(vendors) == sorted(['\'=HYPERLINK("x")', "Acme"])
 
 
 def test_missing_column_kpi_is_not_available_in_json_never_zero(tickets, tmp_path):
@@ -503,10 +500,7 @@ def test_kpi_yaml_unknown_key_exits_2_with_line_number(tickets, tmp_path):
 def test_ragged_row_exits_3_naming_file_and_row(tmp_path, row2, args):
     data = tmp_path / "ragged.csv"
     data.write_text(
-        "ticket_id,created_at,channel\n"
-        "T1,2025-01-06T09:00:00Z,email\n"
-        f"{row2}\n"
-        "T3,2025-01-06T11:00:00Z,chat\n"
+        f"ticket_id,created_at,channel\nT1,2025-01-06T09:00:00Z,email\n{row2}\nT3,2025-01-06T11:00:00Z,chat\n"
     )
     line = assert_one_line_error(run("compute", data, *args, cwd=tmp_path), 3)
     assert "ragged.csv" in line and "row 2" in line
@@ -515,9 +509,7 @@ def test_ragged_row_exits_3_naming_file_and_row(tmp_path, row2, args):
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_unwritable_output_exits_3(tickets, tmp_path, fmt):
     target = tmp_path / "no-such-dir" / "report.out"
-    line = assert_one_line_error(
-        run("compute", tickets, "--format", fmt, "--output", target, cwd=tmp_path), 3
-    )
+    line = assert_one_line_error(run("compute", tickets, "--format", fmt, "--output", target, cwd=tmp_path), 3)
     assert "report.out" in line
     assert not target.exists()
 
@@ -559,9 +551,7 @@ def test_unparseable_timestamp_without_strict_exits_0_and_names_file_row_column(
 
 def test_csv_and_table_carry_the_data_quality_counts(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text(
-        "ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,5\nT2,yesterday,4\nT1,2025-01-16T10:00:00Z,1\n"
-    )
+    path.write_text("ticket_id,created_at,csat\nT1,2025-01-15T10:00:00Z,5\nT2,yesterday,4\nT1,2025-01-16T10:00:00Z,1\n")
     proc = run("compute", path, "--format", "csv", "-q", "--kpi", "csat", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
@@ -597,8 +587,19 @@ def test_vendor_per_file_from_kpi_yaml_match(tmp_path):
         "version: 1\nvendors:\n  Zen: {match: ['*zendesk.json']}\n  Fresh: {match: ['*freshdesk.csv']}\n"
     )
     proc = run(
-        "compute", fixtures / "zendesk.json", fixtures / "freshdesk.csv", "--by", "vendor",
-        "--kpi", "ticket_volume", "--format", "json", "-q", "--tz", "Europe/Berlin", cwd=tmp_path,
+        "compute",
+        fixtures / "zendesk.json",
+        fixtures / "freshdesk.csv",
+        "--by",
+        "vendor",
+        "--kpi",
+        "ticket_volume",
+        "--format",
+        "json",
+        "-q",
+        "--tz",
+        "Europe/Berlin",
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     volumes = {g["keys"]["vendor"]: g["kpis"]["ticket_volume"]["value"] for g in json.loads(proc.stdout)["groups"]}

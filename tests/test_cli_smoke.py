@@ -32,8 +32,17 @@ def test_exit_codes_and_one_line_errors_without_traceback(tmp_path):
 
 
 def test_standard_input_and_version(tmp_path):
-    piped = run("compute", "-", "-k", "ticket_volume", "-f", "csv", cwd=tmp_path, subprocess=True,
-                stdin="ticket_id,created_at\nT1,2025-01-06T09:00:00Z\nT2,2025-01-06T10:00:00Z\n")
+    piped = run(
+        "compute",
+        "-",
+        "-k",
+        "ticket_volume",
+        "-f",
+        "csv",
+        cwd=tmp_path,
+        subprocess=True,
+        stdin="ticket_id,created_at\nT1,2025-01-06T09:00:00Z\nT2,2025-01-06T10:00:00Z\n",
+    )
     assert piped.returncode == 0 and ",2" in piped.stdout, piped.stderr
     version = run("--version", cwd=tmp_path, subprocess=True)
     assert version.returncode == 0 and version.stdout.startswith("supportkpi ")

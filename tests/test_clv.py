@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +17,7 @@ from supportkpi.clv import clv
 from supportkpi.errors import DataError, UsageError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-UTC = timezone.utc
+UTC = UTC
 
 # The tiny orders table, as read from a CSV file (all text). The valid orders span
 # 2024-01-01T00:00Z (A's first) to 2025-12-31T12:00Z (B's) = 730.5 days = 2 years observed, so
@@ -88,8 +88,12 @@ def contacts_frame() -> pl.DataFrame:
     return pl.DataFrame(
         rows,
         schema={
-            "ticket_id": pl.String, "customer_id": pl.String, "created_at": pl.Datetime("us", "UTC"),
-            "resolved_at": pl.Datetime("us", "UTC"), "agent_replies": pl.Int64, "reopens": pl.Int64,
+            "ticket_id": pl.String,
+            "customer_id": pl.String,
+            "created_at": pl.Datetime("us", "UTC"),
+            "resolved_at": pl.Datetime("us", "UTC"),
+            "agent_replies": pl.Int64,
+            "reopens": pl.Int64,
             "csat": pl.Float64,
         },
         orient="row",
@@ -143,9 +147,14 @@ def test_clv_by_hand_per_segment():
 
     assert [(s.family, s.segment) for s in result.segments] == [
         ("all", "all customers"),
-        ("contact", "contacted"), ("contact", "not contacted"),
-        ("csat", "satisfied"), ("csat", "not satisfied"), ("csat", "no survey"),
-        ("fcr", "resolved first contact"), ("fcr", "not resolved first contact"), ("fcr", "no resolved contact"),
+        ("contact", "contacted"),
+        ("contact", "not contacted"),
+        ("csat", "satisfied"),
+        ("csat", "not satisfied"),
+        ("csat", "no survey"),
+        ("fcr", "resolved first contact"),
+        ("fcr", "not resolved first contact"),
+        ("fcr", "no resolved contact"),
     ]
     assert all(s.few_customers for s in result.segments)  # all below 30 customers
     assert result.notes()[0].startswith("fewer than 30 customers")
@@ -193,17 +202,27 @@ def test_after_contact_counts_orders_from_the_first_contact():
     # Y first contacted 2026-02-01, after the last order: left out (its one order is "before").
     # Z never contacted: 2 orders, 40 over 2 years: AOV 20, 1.0 a year, CLV 20 x 3 = 60.
     # contacted vs not: 360 / 60 - 1 = +500 %; all: 4 orders, 160 over 3 customer-years: CLV 160.
-    orders = pl.DataFrame({
-        "customer_id": ["X", "X", "X", "Y", "Z", "Z"],
-        "ordered_at": ["2024-03-01T00:00:00Z", "2025-02-01T00:00:00Z", "2025-08-01T00:00:00Z",
-                       "2024-05-01T00:00:00Z", "2024-01-01T00:00:00Z", "2025-12-31T12:00:00Z"],
-        "order_value": ["100", "50", "70", "40", "10", "30"],
-    })
-    contacts = pl.DataFrame({
-        "ticket_id": ["T1", "T2"],
-        "customer_id": ["X", "Y"],
-        "created_at": [t("2024-12-31T06:00:00Z"), t("2026-02-01T00:00:00Z")],
-    })
+    orders = pl.DataFrame(
+        {
+            "customer_id": ["X", "X", "X", "Y", "Z", "Z"],
+            "ordered_at": [
+                "2024-03-01T00:00:00Z",
+                "2025-02-01T00:00:00Z",
+                "2025-08-01T00:00:00Z",
+                "2024-05-01T00:00:00Z",
+                "2024-01-01T00:00:00Z",
+                "2025-12-31T12:00:00Z",
+            ],
+            "order_value": ["100", "50", "70", "40", "10", "30"],
+        }
+    )
+    contacts = pl.DataFrame(
+        {
+            "ticket_id": ["T1", "T2"],
+            "customer_id": ["X", "Y"],
+            "created_at": [t("2024-12-31T06:00:00Z"), t("2026-02-01T00:00:00Z")],
+        }
+    )
     result = clv(orders, contacts, after_contact=True)
     assert figures(result, "contact", "contacted") == pytest.approx((1, 2, 120.0, 60.0, 2.0, 100.0, 360.0))
     assert figures(result, "contact", "not contacted") == pytest.approx((1, 2, 40.0, 20.0, 1.0, 100.0, 60.0))
@@ -220,23 +239,29 @@ def test_after_contact_counts_orders_from_the_first_contact():
 def test_typed_orders_naive_times_and_decimal_comma():
     # typed columns pass through; naive timestamps are read in the given time zone:
     # 2024-01-01 01:00 in Berlin (UTC+1) is 00:00Z, so the window is 2 years again
-    typed = pl.DataFrame({
-        "customer_id": ["A", "A"],
-        "ordered_at": [datetime(2024, 1, 1, 1, 0), datetime(2025, 12, 31, 13, 0)],
-        "order_value": [10.0, 30.0],
-    })
+    typed = pl.DataFrame(
+        {
+            "customer_id": ["A", "A"],
+            "ordered_at": [datetime(2024, 1, 1, 1, 0), datetime(2025, 12, 31, 13, 0)],
+            "order_value": [10.0, 30.0],
+        }
+    )
     result = clv(typed, contacts_frame().head(0), timezone="Europe/Berlin")
     assert result.years_observed == pytest.approx(2.0)
     # 40 over 2 customer-years = 20 a year, x 3 = 60; nobody contacted support
     assert result.segment("contact", "not contacted").clv == pytest.approx(60.0)
     assert result.segment("contact", "contacted").customers == 0
     assert result.segment("contact", "contacted").clv is None
-    text = pl.DataFrame({
-        "customer_id": ["A", "A"],
-        "ordered_at": ["2024-01-01T00:00:00Z", "2025-12-31T12:00:00Z"],
-        "order_value": ["10,50", "29,50"],
-    })
-    assert clv(text, contacts_frame(), decimal_comma=True).segment("all", "all customers").revenue == pytest.approx(40.0)
+    text = pl.DataFrame(
+        {
+            "customer_id": ["A", "A"],
+            "ordered_at": ["2024-01-01T00:00:00Z", "2025-12-31T12:00:00Z"],
+            "order_value": ["10,50", "29,50"],
+        }
+    )
+    assert clv(text, contacts_frame(), decimal_comma=True).segment("all", "all customers").revenue == pytest.approx(
+        40.0
+    )
 
 
 def test_degenerate_tables():
@@ -248,8 +273,9 @@ def test_degenerate_tables():
     assert result.segment("all", "all customers").clv is None
     assert result.notes()[0] == "no order counts: nothing to compute"
     # every order on one instant: no span to annualise over
-    instant = pl.DataFrame({"customer_id": ["A", "B"], "ordered_at": ["2024-01-01T00:00:00Z"] * 2,
-                            "order_value": ["5", "7"]})
+    instant = pl.DataFrame(
+        {"customer_id": ["A", "B"], "ordered_at": ["2024-01-01T00:00:00Z"] * 2, "order_value": ["5", "7"]}
+    )
     result = clv(instant, contacts_frame())
     assert result.years_observed == 0
     all_ = result.segment("all", "all customers")
@@ -268,6 +294,7 @@ def test_errors():
 
 
 # The command line on the same tiny tables --------------------------------------------------------
+
 
 def write_tiny(tmp_path: Path) -> tuple[Path, Path]:
     orders = tmp_path / "orders.csv"
@@ -291,8 +318,11 @@ def test_cli_json_matches_the_hand_figures(tmp_path):
     assert segments[("csat", "satisfied")]["clv_vs_reference_pct"] == pytest.approx(110.0)
     assert segments[("fcr", "resolved first contact")]["clv"] == pytest.approx(300.0)
     assert segments[("contact", "not contacted")]["aov"] == pytest.approx(42.0)
-    assert body["window"] == {"start": "2024-01-01T00:00:00Z", "end": "2025-12-31T12:00:00Z",
-                              "years_observed": pytest.approx(2.0)}
+    assert body["window"] == {
+        "start": "2024-01-01T00:00:00Z",
+        "end": "2025-12-31T12:00:00Z",
+        "years_observed": pytest.approx(2.0),
+    }
     assert body["orders"]["excluded"]["negative order_value"] == 1
     assert body["contacts"]["excluded"]["duplicate ticket_id"] == 1
     assert body["lifespan_years"] == 3 and body["margin"] == 1
@@ -332,9 +362,21 @@ def test_cli_after_contact_and_orders_map(tmp_path):
     orders = tmp_path / "shop.csv"
     lines = ["Kunde;Order Date;Total"] + [f"{c};{d};{v.replace('.', ',')}" for _, c, d, v in ORDERS[1:13]]
     orders.write_text("\n".join(lines) + "\n")
-    done = run("clv", contacts, "--orders", orders, "--orders-map", "customer_id=Kunde",
-               "--orders-map", "ordered_at=Order Date", "--orders-map", "order_value=Total", "-f", "json",
-               cwd=tmp_path)
+    done = run(
+        "clv",
+        contacts,
+        "--orders",
+        orders,
+        "--orders-map",
+        "customer_id=Kunde",
+        "--orders-map",
+        "ordered_at=Order Date",
+        "--orders-map",
+        "order_value=Total",
+        "-f",
+        "json",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
     assert body["segments"][0]["revenue"] == pytest.approx(810.0)

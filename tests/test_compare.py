@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -16,17 +16,19 @@ from cli_support import run
 from supportkpi import stats
 from supportkpi.comparison import KpiComparison, PairResult, SideValue, compare, format_p, verdict
 
-T0 = datetime(2025, 3, 3, 8, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 3, 8, tzinfo=UTC)
 
 
 def surveys(side: str, satisfied: int, total: int, start: int = 0) -> pl.DataFrame:
     scores = [5] * satisfied + [1] * (total - satisfied)
-    return pl.DataFrame({
-        "ticket_id": [f"{side}{start + i}" for i in range(total)],
-        "side": [side] * total,
-        "created_at": [T0] * total,
-        "csat": scores,
-    })
+    return pl.DataFrame(
+        {
+            "ticket_id": [f"{side}{start + i}" for i in range(total)],
+            "side": [side] * total,
+            "created_at": [T0] * total,
+            "csat": scores,
+        }
+    )
 
 
 def one(result, kpi: str, keys: dict | None = None) -> KpiComparison:
@@ -68,7 +70,9 @@ def test_a_side_without_surveys_and_a_single_row_side():
 def test_min_n_boundary(n, judged):
     frame = pl.concat([surveys("A", n, n), surveys("B", 0, n)])  # 100 % against 0 %
     (pair,) = one(compare(frame, ["csat"], min_n=30), "csat").pairs
-    assert pair.verdict.startswith("A is better") if judged else pair.verdict == f"too few surveys for B to tell (n = {n})"
+    assert (
+        pair.verdict.startswith("A is better") if judged else pair.verdict == f"too few surveys for B to tell (n = {n})"
+    )
 
 
 def _pair_with_p(p: float) -> tuple[KpiComparison, PairResult]:
@@ -79,8 +83,12 @@ def _pair_with_p(p: float) -> tuple[KpiComparison, PairResult]:
 
 @pytest.mark.parametrize(
     ("p", "words"),
-    [(0.0499, "B is better (p = 0.0499)"), (0.05, "no significant difference (p = 0.0500)"),
-     (0.0004, "B is better (p < 0.001)"), (0.9999, "no significant difference (p = 1)")],
+    [
+        (0.0499, "B is better (p = 0.0499)"),
+        (0.05, "no significant difference (p = 0.0500)"),
+        (0.0004, "B is better (p < 0.001)"),
+        (0.9999, "no significant difference (p = 1)"),
+    ],
 )
 def test_verdict_wording_at_the_boundaries(p, words):
     item, pair = _pair_with_p(p)
@@ -110,12 +118,15 @@ def test_holm_within_each_kpi():
 def tickets(side: str, resolved_hours: list[float], open_count: int, start: int = 0) -> pl.DataFrame:
     n = len(resolved_hours) + open_count
     resolved = [T0 + timedelta(hours=h) for h in resolved_hours] + [None] * open_count
-    return pl.DataFrame({
-        "ticket_id": [f"{side}{start + i}" for i in range(n)],
-        "side": [side] * n,
-        "created_at": [T0] * n,
-        "resolved_at": resolved,
-    }, schema_overrides={"resolved_at": pl.Datetime("us", "UTC")})
+    return pl.DataFrame(
+        {
+            "ticket_id": [f"{side}{start + i}" for i in range(n)],
+            "side": [side] * n,
+            "created_at": [T0] * n,
+            "resolved_at": resolved,
+        },
+        schema_overrides={"resolved_at": pl.Datetime("us", "UTC")},
+    )
 
 
 def test_open_tickets_excluded_by_default_and_censored_on_request():
@@ -151,14 +162,29 @@ def test_mix_note_when_channels_differ():
 
 
 def test_means_use_welch_on_the_per_contact_values():
-    a = pl.DataFrame({"ticket_id": [f"a{i}" for i in range(4)], "side": ["A"] * 4, "created_at": [T0] * 4,
-                      "abandoned": [False] * 4, "talk_seconds": [100.0, 200, 300, 400],
-                      "hold_seconds": [0.0] * 4, "acw_seconds": [0.0] * 4})
-    b = a.with_columns(pl.lit("B").alias("side"), (pl.col("talk_seconds") + 50).alias("talk_seconds"),
-                       pl.Series("ticket_id", [f"b{i}" for i in range(4)]))
+    a = pl.DataFrame(
+        {
+            "ticket_id": [f"a{i}" for i in range(4)],
+            "side": ["A"] * 4,
+            "created_at": [T0] * 4,
+            "abandoned": [False] * 4,
+            "talk_seconds": [100.0, 200, 300, 400],
+            "hold_seconds": [0.0] * 4,
+            "acw_seconds": [0.0] * 4,
+        }
+    )
+    b = a.with_columns(
+        pl.lit("B").alias("side"),
+        (pl.col("talk_seconds") + 50).alias("talk_seconds"),
+        pl.Series("ticket_id", [f"b{i}" for i in range(4)]),
+    )
     (pair,) = one(compare(pl.concat([a, b]), ["aht"], min_n=2), "aht").pairs
     expected = stats.welch_samples([150.0, 250, 350, 450], [100.0, 200, 300, 400])
-    assert pair.difference == 50 and (pair.low, pair.high, pair.p_value) == (expected.low, expected.high, expected.p_value)
+    assert pair.difference == 50 and (pair.low, pair.high, pair.p_value) == (
+        expected.low,
+        expected.high,
+        expected.p_value,
+    )
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -199,7 +225,9 @@ def test_cli_one_export_by_vendor_with_only(tmp_path):
     frame = pl.concat([surveys("A", 40, 50), surveys("B", 25, 50), surveys("C", 5, 50)]).rename({"side": "vendor"})
     path = tmp_path / "all.csv"
     frame.write_csv(path)
-    body = json.loads(run("compare", path, "--by", "vendor", "--only", "C,A", "-k", "csat", "-f", "json", cwd=tmp_path).stdout)
+    body = json.loads(
+        run("compare", path, "--by", "vendor", "--only", "C,A", "-k", "csat", "-f", "json", cwd=tmp_path).stdout
+    )
     assert body["parameters"]["sides"] == ["C", "A"]
     missing = run("compare", path, "--by", "vendor", "--only", "A,D", cwd=tmp_path)
     assert missing.returncode == 2 and "no vendor 'D'" in missing.stderr
@@ -242,10 +270,13 @@ def test_kaplan_meier_verdict_speaks_of_curves_not_a_winner():
 def test_censoring_cuts_everything_at_as_of():
     # as_of at 5 h: B's tickets resolved at 8 and 12 h count as still open at 5 h, and A's
     # ticket created after 5 h is left out
-    late = tickets("A", [1], 0, start=50).with_columns(pl.lit(T0 + timedelta(hours=6)).alias("created_at"),
-                                                       pl.lit(T0 + timedelta(hours=7)).alias("resolved_at"))
+    late = tickets("A", [1], 0, start=50).with_columns(
+        pl.lit(T0 + timedelta(hours=6)).alias("created_at"), pl.lit(T0 + timedelta(hours=7)).alias("resolved_at")
+    )
     frame = pl.concat([tickets("A", [1, 2, 3], 0), late, tickets("B", [2, 4, 8, 12], 0, start=10)])
-    item = one(compare(frame, ["resolution_time"], open_tickets="censor", as_of=T0 + timedelta(hours=5)), "resolution_time")
+    item = one(
+        compare(frame, ["resolution_time"], open_tickets="censor", as_of=T0 + timedelta(hours=5)), "resolution_time"
+    )
     assert [s.n for s in item.sides] == [3, 4]
     # B: S = 3/4 after 2 h, 2/4 = 0.5 after 4 h, then only censoring at 5 h -> median 4 h
     assert item.sides[1].value == 4.0

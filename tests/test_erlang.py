@@ -23,7 +23,6 @@ from supportkpi.erlang import (
     traffic_intensity,
 )
 
-
 # --- independent implementations, written from the textbook formula ------------------------
 
 
@@ -100,7 +99,11 @@ def test_classic_solver_picks_14_agents_and_20_people_after_shrinkage():
     assert service_level(10, 13, 180, 20) < 0.80 <= service_level(10, 14, 180, 20)
     result = staff(100, 1800, 180, target=(0.80, 20), shrinkage=0.3, max_occupancy=0.85)
     assert result == Staffing(
-        volume=100.0, interval_seconds=1800, aht_seconds=180, traffic=10.0, agents=14,
+        volume=100.0,
+        interval_seconds=1800,
+        aht_seconds=180,
+        traffic=10.0,
+        agents=14,
         probability_of_waiting=pytest.approx(0.1741319335950498, rel=1e-12),
         service_level=pytest.approx(0.8883500191794669, rel=1e-12),
         asa_seconds=pytest.approx(7.83593701177724, rel=1e-12),
@@ -180,7 +183,12 @@ def test_unstable_when_agents_do_not_exceed_traffic(agents):
 def test_zero_traffic_needs_nobody_and_nobody_waits():
     assert agents_needed(0, 180, 20, 0.8) == 0
     result = staff(0, 1800, 180)
-    assert (result.agents, result.probability_of_waiting, result.service_level, result.asa_seconds) == (0, 0.0, 1.0, 0.0)
+    assert (result.agents, result.probability_of_waiting, result.service_level, result.asa_seconds) == (
+        0,
+        0.0,
+        1.0,
+        0.0,
+    )
     assert result.stable
     assert staff(0, 1800, 180, agents=3).occupancy == 0.0
 

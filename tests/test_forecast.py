@@ -205,9 +205,7 @@ def test_bad_arguments():
         holt([1, 2, 3, 4], confidence=1.0)
 
 
-series = st.lists(
-    st.one_of(st.none(), st.floats(min_value=0, max_value=10_000, allow_nan=False)), max_size=40
-)
+series = st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=10_000, allow_nan=False)), max_size=40)
 
 
 @settings(max_examples=200, deadline=None)
@@ -310,7 +308,16 @@ def test_forecast_groups_from_the_engine():
 # The command line
 # --------------------------------------------------------------------------------------------
 
-FIELDS = ["ticket_id", "vendor", "created_at", "answered_at", "abandoned", "talk_seconds", "hold_seconds", "acw_seconds"]
+FIELDS = [
+    "ticket_id",
+    "vendor",
+    "created_at",
+    "answered_at",
+    "abandoned",
+    "talk_seconds",
+    "hold_seconds",
+    "acw_seconds",
+]
 
 
 def write_calls(path: Path, rows: list[dict]) -> Path:
@@ -364,7 +371,15 @@ def test_cli_table_shows_current_forecast_change_and_model(rising, tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "aht forecast for 2025-06" in out
-    for text in ("All contacts", "340.0 s", "350.0 s", "+2.9 %", "350.0–350.0 s", "Holt α=0.01, β=0.01", "95 % interval"):
+    for text in (
+        "All contacts",
+        "340.0 s",
+        "350.0 s",
+        "+2.9 %",
+        "350.0–350.0 s",
+        "Holt α=0.01, β=0.01",
+        "95 % interval",
+    ):
         assert text in out
     assert max(len(line) for line in out.splitlines()) <= 100
 

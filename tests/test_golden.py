@@ -36,14 +36,30 @@ PINNED_VERSION = "VERSION"
 SCORECARD = ["contacts.csv", "--config", "kpi.yaml", "--by", "vendor"]
 # resolution_time is left out: its note lists open tickets per side in an order that varies
 # from run to run
-COMPARE = ["compare", "contacts.csv", "--by", "vendor", "--kpi",
-           "csat,nps,aht,first_response_time,fcr_rate,service_level,abandonment_rate,escalation_rate"]
+COMPARE = [
+    "compare",
+    "contacts.csv",
+    "--by",
+    "vendor",
+    "--kpi",
+    "csat,nps,aht,first_response_time,fcr_rate,service_level,abandonment_rate,escalation_rate",
+]
 # case: the command's arguments (the report is written with --output)
 COMMANDS = {
     "compute.md": ["compute", "contacts.csv", "--config", "kpi.yaml", "--by", "vendor", "-f", "markdown"],
     "compute.csv": ["compute", "contacts.csv", "--config", "kpi.yaml", "--by", "vendor", "-f", "csv"],
-    "compute_channel.md": ["compute", "contacts.csv", "--config", "kpi.yaml", "--by", "channel", "--period",
-                           "quarter", "-f", "markdown"],
+    "compute_channel.md": [
+        "compute",
+        "contacts.csv",
+        "--config",
+        "kpi.yaml",
+        "--by",
+        "channel",
+        "--period",
+        "quarter",
+        "-f",
+        "markdown",
+    ],
     "scorecard.md": ["scorecard", *SCORECARD, "-f", "markdown"],
     "scorecard.csv": ["scorecard", *SCORECARD, "-f", "csv"],
     "scorecard.html": ["scorecard", *SCORECARD, "-f", "html"],
@@ -56,8 +72,7 @@ COMMANDS = {
     "compare.md": [*COMPARE, "-f", "markdown"],
     "compare.csv": [*COMPARE, "-f", "csv"],
     "compare.html": [*COMPARE, "-f", "html"],
-    "compare_benchmark.md": [*COMPARE, "--benchmark", "ecommerce",
-                             "--baseline", "best", "-f", "markdown"],
+    "compare_benchmark.md": [*COMPARE, "--benchmark", "ecommerce", "--baseline", "best", "-f", "markdown"],
     "staffing.md": ["staffing", "contacts.csv", "--by", "vendor", "-f", "markdown"],
     "staffing.csv": ["staffing", "contacts.csv", "--by", "vendor", "-f", "csv"],
     "staffing_numbers.md": ["staffing", "--volume", "120", "--aht", "300", "-f", "markdown"],

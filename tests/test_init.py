@@ -14,9 +14,18 @@ from supportkpi.targets import build_checks
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "contacts.csv"
 
 REQUIRED_TARGETS = {
-    "csat", "first_response_time", "resolution_time", "aht", "asa", "service_level",
-    "abandonment_rate", "fcr_rate", "reopen_rate", "nps",
-    "sla_compliance.first_reply", "sla_compliance.resolution",
+    "csat",
+    "first_response_time",
+    "resolution_time",
+    "aht",
+    "asa",
+    "service_level",
+    "abandonment_rate",
+    "fcr_rate",
+    "reopen_rate",
+    "nps",
+    "sla_compliance.first_reply",
+    "sla_compliance.resolution",
 }
 
 
@@ -42,9 +51,7 @@ def test_init_writes_a_valid_starter(tmp_path: Path) -> None:
     assert set(policies) == {"first_reply", "resolution"}
     first = policies["first_reply"]
     assert (first.metric, first.clock) == ("first_response_time", "business")
-    assert [(t.priority, t.seconds) for t in first.targets] == [
-        ("urgent", 3600), ("high", 4 * 3600), (None, 8 * 3600)
-    ]
+    assert [(t.priority, t.seconds) for t in first.targets] == [("urgent", 3600), ("high", 4 * 3600), (None, 8 * 3600)]
     resolution = policies["resolution"]
     assert (resolution.metric, resolution.clock) == ("resolution_time", "business")
     assert [(t.priority, t.seconds) for t in resolution.targets] == [("urgent", 8 * 3600), (None, 48 * 3600)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -24,16 +24,16 @@ from supportkpi.intervals import (
 from supportkpi.render import render_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intervals"
-UTC = timezone.utc
+UTC = UTC
 T, SHORT = 20, 5
-VOICE = ["ticket_volume", "aht", "talk_time", "hold_time", "acw_time", "asa", "service_level",
-         "abandonment_rate"]
+VOICE = ["ticket_volume", "aht", "talk_time", "hold_time", "acw_time", "asa", "service_level", "abandonment_rate"]
 VARIANTS = ["abandons_missed", "abandons_ignored", "abandons_within_t_met"]
 
 
 # ---------------------------------------------------------------------------------------------
 # Call-level data and its interval report, built independently of supportkpi.intervals
 # ---------------------------------------------------------------------------------------------
+
 
 def generate_calls(seed: int = 20250303) -> list[dict]:
     """Several hundred calls in 30-minute intervals on two days, for two vendors. Waits cluster
@@ -80,10 +80,15 @@ def contacts_frame(calls: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(
         calls,
         schema={
-            "ticket_id": pl.String, "created_at": pl.Datetime("us", "UTC"), "vendor": pl.String,
-            "abandoned": pl.Boolean, "wait_seconds": pl.Float64,
-            "answered_at": pl.Datetime("us", "UTC"), "talk_seconds": pl.Float64,
-            "hold_seconds": pl.Float64, "acw_seconds": pl.Float64,
+            "ticket_id": pl.String,
+            "created_at": pl.Datetime("us", "UTC"),
+            "vendor": pl.String,
+            "abandoned": pl.Boolean,
+            "wait_seconds": pl.Float64,
+            "answered_at": pl.Datetime("us", "UTC"),
+            "talk_seconds": pl.Float64,
+            "hold_seconds": pl.Float64,
+            "acw_seconds": pl.Float64,
         },
     )
 
@@ -109,15 +114,25 @@ def interval_report(calls: list[dict], threshold: float = T, short: float = SHOR
             row["talk_seconds"] += call["talk_seconds"]
             row["hold_seconds"] += call["hold_seconds"]
             row["acw_seconds"] += call["acw_seconds"]
-    counts = ("offered", "answered", "abandoned", "short_abandoned", "answered_within_threshold",
-              "abandoned_within_threshold")
+    counts = (
+        "offered",
+        "answered",
+        "abandoned",
+        "short_abandoned",
+        "answered_within_threshold",
+        "abandoned_within_threshold",
+    )
     records = []
     for (start, vendor), row in sorted(rows.items()):
-        record = {"interval_start": start, "interval_minutes": 30, "vendor": vendor,
-                  "threshold_seconds": float(threshold), "short_abandon_seconds": float(short)}
+        record = {
+            "interval_start": start,
+            "interval_minutes": 30,
+            "vendor": vendor,
+            "threshold_seconds": float(threshold),
+            "short_abandon_seconds": float(short),
+        }
         record |= {c: int(row[c]) for c in counts}
-        record |= {c: float(row[c]) for c in ("wait_seconds_answered", "talk_seconds",
-                                               "hold_seconds", "acw_seconds")}
+        record |= {c: float(row[c]) for c in ("wait_seconds_answered", "talk_seconds", "hold_seconds", "acw_seconds")}
         records.append(record)
     return pl.DataFrame(records)
 
@@ -176,36 +191,37 @@ class TestSameAsCallLevel:
         ],
     )
     def test_voice_kpis_equal(self, variant, by, period, zone):
-        params = {"service_level": {"variant": variant, "threshold_seconds": T,
-                                    "short_abandon_seconds": SHORT},
-                  "abandonment_rate": {"short_abandon_seconds": SHORT}}
-        expected = compute(contacts_frame(CALLS), VOICE, by=list(by), period=period,
-                           timezone=zone, params=params)
-        actual = compute_intervals(interval_report(CALLS), VOICE, by=by, period=period,
-                                   timezone=zone, params=params)
+        params = {
+            "service_level": {"variant": variant, "threshold_seconds": T, "short_abandon_seconds": SHORT},
+            "abandonment_rate": {"short_abandon_seconds": SHORT},
+        }
+        expected = compute(contacts_frame(CALLS), VOICE, by=list(by), period=period, timezone=zone, params=params)
+        actual = compute_intervals(interval_report(CALLS), VOICE, by=by, period=period, timezone=zone, params=params)
         assert_same(expected, actual)
         assert actual.findings == []  # the generated report is consistent and fully declared
 
     def test_per_day_in_new_york_moves_calls_across_midnight(self):
         # 04:00-05:00 UTC is 23:00-24:00 the day before in New York: three local days
-        result = compute_intervals(interval_report(CALLS), ["ticket_volume"], period="day",
-                                   timezone="America/New_York")
+        result = compute_intervals(interval_report(CALLS), ["ticket_volume"], period="day", timezone="America/New_York")
         assert [g.keys["period"] for g in result.groups] == ["2025-03-02", "2025-03-03", "2025-03-04"]
         assert sum(g.kpis["ticket_volume"].value for g in result.groups) == len(CALLS)
 
     def test_other_thresholds_equal_too(self):
         # a report counted with T = 30 s and short abandons below 10 s, and kpi.yaml saying so
-        params = {"service_level": {"threshold_seconds": 30, "short_abandon_seconds": 10},
-                  "abandonment_rate": {"short_abandon_seconds": 10}}
+        params = {
+            "service_level": {"threshold_seconds": 30, "short_abandon_seconds": 10},
+            "abandonment_rate": {"short_abandon_seconds": 10},
+        }
         expected = compute(contacts_frame(CALLS), VOICE, by=["vendor"], params=params)
         actual = compute_intervals(interval_report(CALLS, 30, 10), VOICE, by=["vendor"], params=params)
         assert_same(expected, actual)
 
     def test_short_abandon_threshold_above_t(self):
         # short abandons < 25 s, T = 20 s: no abandon is both within T and not short
-        params = {"service_level": {"variant": "abandons_within_t_met", "threshold_seconds": 20,
-                                    "short_abandon_seconds": 25},
-                  "abandonment_rate": {"short_abandon_seconds": 25}}
+        params = {
+            "service_level": {"variant": "abandons_within_t_met", "threshold_seconds": 20, "short_abandon_seconds": 25},
+            "abandonment_rate": {"short_abandon_seconds": 25},
+        }
         expected = compute(contacts_frame(CALLS), VOICE, by=["vendor"], params=params)
         actual = compute_intervals(interval_report(CALLS, 20, 25), VOICE, by=["vendor"], params=params)
         assert_same(expected, actual)
@@ -353,6 +369,7 @@ class TestByHand:
 # Thresholds the report counted with
 # ---------------------------------------------------------------------------------------------
 
+
 class TestThresholds:
     def test_another_t_makes_service_level_not_available(self):
         frame = small(threshold_seconds=[30.0, 30.0, 30.0])
@@ -400,6 +417,7 @@ class TestThresholds:
 # ---------------------------------------------------------------------------------------------
 # Optional columns
 # ---------------------------------------------------------------------------------------------
+
 
 class TestMissingColumns:
     def test_without_short_abandons_nothing_is_subtracted_and_it_says_so(self):
@@ -453,26 +471,29 @@ class TestMissingColumns:
 # Data errors
 # ---------------------------------------------------------------------------------------------
 
+
 class TestDataErrors:
     def test_contradictions_are_counted_and_left_out(self):
         # rows 1-3 as in small(); row 4: answered 12 + abandoned 2 > offered 10;
         # row 5: answered within T 9 > answered 8; row 6: a negative count
         base = small()
-        bad = pl.DataFrame({
-            "interval_start": [T9 + timedelta(minutes=m) for m in (90, 120, 150)],
-            "queue": ["support"] * 3,
-            "offered": [10, 10, 10],
-            "answered": [12, 8, 8],
-            "abandoned": [2, 2, 2],
-            "short_abandoned": [0, 0, 0],
-            "answered_within_threshold": [5, 9, 5],
-            "abandoned_within_threshold": [0, 0, -1],
-            "threshold_seconds": [20.0] * 3,
-            "wait_seconds_answered": [100.0] * 3,
-            "talk_seconds": [1000.0] * 3,
-            "hold_seconds": [0.0] * 3,
-            "acw_seconds": [100.0] * 3,
-        })
+        bad = pl.DataFrame(
+            {
+                "interval_start": [T9 + timedelta(minutes=m) for m in (90, 120, 150)],
+                "queue": ["support"] * 3,
+                "offered": [10, 10, 10],
+                "answered": [12, 8, 8],
+                "abandoned": [2, 2, 2],
+                "short_abandoned": [0, 0, 0],
+                "answered_within_threshold": [5, 9, 5],
+                "abandoned_within_threshold": [0, 0, -1],
+                "threshold_seconds": [20.0] * 3,
+                "wait_seconds_answered": [100.0] * 3,
+                "talk_seconds": [1000.0] * 3,
+                "hold_seconds": [0.0] * 3,
+                "acw_seconds": [100.0] * 3,
+            }
+        )
         frame = pl.concat([base, bad])
         result = compute_intervals(frame, VOICE, params={"service_level": {"variant": "abandons_missed"}})
         kpis = result.groups[0].kpis
@@ -592,15 +613,15 @@ class TestVendorFile:
         assert typed["queue"].to_list()[:1] == ["billing"]
 
     def test_kpis_per_queue(self):
-        result = compute_intervals(vendor_file(), VOICE, by=["queue"], period="day",
-                                   timezone="Europe/Berlin")
+        result = compute_intervals(vendor_file(), VOICE, by=["queue"], period="day", timezone="Europe/Berlin")
         # the file states its T (20 s) but not its short-abandon threshold: noted, no error
-        assert [(f.kind, f.column, f.count) for f in result.findings] == [
-            ("note", "short_abandon_seconds", 8)]
+        assert [(f.kind, f.column, f.count) for f in result.findings] == [("note", "short_abandon_seconds", 8)]
         assert result.data_errors == 0
         groups = {g.keys["queue"]: g.kpis for g in result.groups}
         assert [g.keys for g in result.groups] == [
-            {"queue": "billing", "period": "2025-03-03"}, {"queue": "tech", "period": "2025-03-03"}]
+            {"queue": "billing", "period": "2025-03-03"},
+            {"queue": "tech", "period": "2025-03-03"},
+        ]
         billing, tech = groups["billing"], groups["tech"]
         # billing: offered 65, short 3, within T 42 -> 42 / 62; abandoned 10 -> 7 / 62
         assert billing["service_level"].value == 42 * 100.0 / 62

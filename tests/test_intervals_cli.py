@@ -11,10 +11,15 @@ from cli_support import run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "intervals" / "acd_interval_report.csv"
 MAP = [
-    "answered_within_threshold=Answered in SL", "abandoned_within_threshold=Abandoned in SL",
-    "short_abandoned=Short Abandons", "threshold_seconds=SL Threshold (s)",
-    "wait_seconds_answered=Answer Wait Total (s)", "talk_seconds=Talk Total (s)",
-    "hold_seconds=Hold Total (s)", "acw_seconds=ACW Total (s)", "interval_minutes=Interval (min)",
+    "answered_within_threshold=Answered in SL",
+    "abandoned_within_threshold=Abandoned in SL",
+    "short_abandoned=Short Abandons",
+    "threshold_seconds=SL Threshold (s)",
+    "wait_seconds_answered=Answer Wait Total (s)",
+    "talk_seconds=Talk Total (s)",
+    "hold_seconds=Hold Total (s)",
+    "acw_seconds=ACW Total (s)",
+    "interval_minutes=Interval (min)",
 ]
 
 

@@ -67,7 +67,10 @@ def test_choose_test_by_kpi_metadata(kpi_id, statistic, open_tickets, test):
 
 def test_survey_scales_come_from_the_kpi_modules():
     assert survey_scales({}) == [
-        ("csat", (1, 5), False), ("nps", (0, 10), True), ("ces", (1, 7), False), ("qa_score", (0, 100), False),
+        ("csat", (1, 5), False),
+        ("nps", (0, 10), True),
+        ("ces", (1, 7), False),
+        ("qa_score", (0, 100), False),
     ]
     assert survey_scales({"ces": {"scale": (1, 5)}})[2] == ("ces", (1.0, 5.0), False)
 

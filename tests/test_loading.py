@@ -11,7 +11,7 @@ import gzip
 import io
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -21,11 +21,7 @@ import supportkpi
 from supportkpi.errors import DataError, UsageError
 from supportkpi.loading.readers import diagnose_text
 
-CSV = (
-    "ticket_id,created_at,channel,csat\n"
-    "T1,2025-01-15T10:00:00Z,Email,5\n"
-    "T2,2025-01-16T11:30:00Z,chat,3\n"
-)
+CSV = "ticket_id,created_at,channel,csat\nT1,2025-01-15T10:00:00Z,Email,5\nT2,2025-01-16T11:30:00Z,chat,3\n"
 RECORDS = [
     {"ticket_id": "T1", "created_at": "2025-01-15T10:00:00Z", "channel": "Email", "csat": 5},
     {"ticket_id": "T2", "created_at": "2025-01-16T11:30:00Z", "channel": "chat", "csat": 3},
@@ -34,8 +30,8 @@ RECORDS = [
 EXPECTED = {
     "ticket_id": ["T1", "T2"],
     "created_at": [
-        datetime(2025, 1, 15, 10, 0, tzinfo=timezone.utc),
-        datetime(2025, 1, 16, 11, 30, tzinfo=timezone.utc),
+        datetime(2025, 1, 15, 10, 0, tzinfo=UTC),
+        datetime(2025, 1, 16, 11, 30, tzinfo=UTC),
     ],
     "channel": ["email", "chat"],
     "csat": [5.0, 3.0],
@@ -43,7 +39,7 @@ EXPECTED = {
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> str:
@@ -133,9 +129,9 @@ def test_parquet_with_typed_columns(tmp_path):
 
 def test_parquet_zone_aware_timestamps_are_converted_to_utc(tmp_path):
     path = str(tmp_path / "t.parquet")
-    pl.DataFrame(
-        {"ticket_id": ["T1"], "created_at": [datetime(2025, 7, 15, 10, 0)]}
-    ).with_columns(pl.col("created_at").dt.replace_time_zone("Europe/Berlin")).write_parquet(path)
+    pl.DataFrame({"ticket_id": ["T1"], "created_at": [datetime(2025, 7, 15, 10, 0)]}).with_columns(
+        pl.col("created_at").dt.replace_time_zone("Europe/Berlin")
+    ).write_parquet(path)
     # 10:00 in Berlin in July is CEST, UTC+2, so 08:00 UTC
     assert load(path)["created_at"].to_list() == [utc(2025, 7, 15, 8, 0)]
 
@@ -325,9 +321,7 @@ def test_datetime_format(tmp_path):
 
 
 def test_datetime_format_with_timezone(tmp_path):
-    frame = created_at(
-        tmp_path, ["15/01/2025 10:00"], datetime_format="%d/%m/%Y %H:%M", timezone="Europe/Berlin"
-    )
+    frame = created_at(tmp_path, ["15/01/2025 10:00"], datetime_format="%d/%m/%Y %H:%M", timezone="Europe/Berlin")
     assert frame["created_at"].to_list() == [utc(2025, 1, 15, 9, 0)]  # CET: minus 1 h
 
 
@@ -386,10 +380,20 @@ def test_non_whole_number_is_null_and_flagged(tmp_path, text):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("true", True), ("TRUE", True), ("yes", True), ("Yes", True), ("Y", True), ("y", True),
+        ("true", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("Yes", True),
+        ("Y", True),
+        ("y", True),
         ("1", True),
-        ("false", False), ("False", False), ("no", False), ("NO", False), ("N", False),
-        ("n", False), ("0", False),
+        ("false", False),
+        ("False", False),
+        ("no", False),
+        ("NO", False),
+        ("N", False),
+        ("n", False),
+        ("0", False),
     ],
 )
 def test_boolean_spellings(tmp_path, text, expected):
@@ -626,19 +630,13 @@ def test_rows_without_created_at_are_reported_and_left_out(tmp_path):
 
 def test_findings_examples_name_the_file_the_row_came_from(tmp_path):
     first = write(tmp_path, "a.csv", "ticket_id,created_at\nT1,2025-01-15\nT2,2025-01-15\n")
-    second = write(
-        tmp_path, "b.csv", "ticket_id,created_at,csat\nT2,2025-01-16,\nT3,2025-01-16,x\nT2,2025-01-17,\n"
-    )
+    second = write(tmp_path, "b.csv", "ticket_id,created_at,csat\nT2,2025-01-16,\nT3,2025-01-16,x\nT2,2025-01-17,\n")
     loaded = supportkpi.load([first, second])
     result = supportkpi.compute(loaded.frame, ["ticket_volume"], inputs=loaded.inputs)
     # b.csv row 3 repeats T2 from b.csv row 1 (ids are unique within a file, so a.csv's T2 is
     # another contact); b.csv row 2 has csat "x"
-    assert finding(result, "duplicate ticket_id", "ticket_id").examples == [
-        {"file": second, "row": 3, "value": "T2"}
-    ]
-    assert finding(result, "unparseable value", "csat").examples == [
-        {"file": second, "row": 2, "value": "x"}
-    ]
+    assert finding(result, "duplicate ticket_id", "ticket_id").examples == [{"file": second, "row": 3, "value": "T2"}]
+    assert finding(result, "unparseable value", "csat").examples == [{"file": second, "row": 2, "value": "x"}]
     assert [i.rows for i in result.inputs] == [2, 3]
     assert result.groups[0].kpis["ticket_volume"].value == 4  # T1, T2 (a), T2 (b), T3
 

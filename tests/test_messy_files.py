@@ -13,10 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,8 +25,6 @@ from supportkpi.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
-
-
 
 
 def validate(path: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict | None]:
@@ -50,7 +46,7 @@ def kpis_of(loaded) -> dict:
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def visible(frame) -> list[str]:
@@ -64,10 +60,8 @@ def visible(frame) -> list[str]:
 # EF BB BF then the header: the first header must read "ticket_id", not "\ufeffticket_id"
 # (else the required column would be missing). 2 rows, both clean.
 BOM = b"\xef\xbb\xbf" + (
-    "ticket_id,created_at,channel,csat\n"
-    "B1,2025-01-15T10:00:00Z,email,5\n"
-    "B2,2025-01-15T11:00:00Z,chat,2\n"
-).encode("utf-8")
+    b"ticket_id,created_at,channel,csat\nB1,2025-01-15T10:00:00Z,email,5\nB2,2025-01-15T11:00:00Z,chat,2\n"
+)
 
 
 def test_bom_loads_with_ticket_id_first(tmp_path):
@@ -110,9 +104,7 @@ def test_bom_before_a_preset_export_keeps_its_first_header(tmp_path):
 # "Müller" in cp1252 is 4D FC 6C 6C 65 72: FC alone is not UTF-8. Without --encoding the read
 # must fail (exit 3) saying to pass --encoding; with --encoding windows-1252 the name is right.
 CP1252 = (
-    "ticket_id,created_at,agent,channel\n"
-    "W1,2025-01-15T10:00:00Z,Müller,email\n"
-    "W2,2025-01-15T11:00:00Z,Désirée,phone\n"
+    "ticket_id,created_at,agent,channel\nW1,2025-01-15T10:00:00Z,Müller,email\nW2,2025-01-15T11:00:00Z,Désirée,phone\n"
 ).encode("cp1252")
 
 
@@ -333,11 +325,7 @@ def test_quoted_field_of_three_lines_validates_clean(tmp_path):
 #
 # Header "ticket_id,created_at,channel,," has two unnamed columns (Excel's trailing
 # separators): dropped, leaving exactly the three named ones.
-TRAILING = (
-    "ticket_id,created_at,channel,,\n"
-    "T1,2025-01-15T10:00:00Z,email,,\n"
-    "T2,2025-01-15T11:00:00Z,chat,,\n"
-)
+TRAILING = "ticket_id,created_at,channel,,\nT1,2025-01-15T10:00:00Z,email,,\nT2,2025-01-15T11:00:00Z,chat,,\n"
 
 
 def test_trailing_empty_columns_are_dropped(tmp_path):
@@ -455,11 +443,7 @@ def test_truncated_row_after_a_quoted_newline_names_the_right_row(tmp_path):
 
 
 def test_truncated_row_with_encoding_is_an_error(tmp_path):
-    data = (
-        "ticket_id,created_at,agent\n"
-        "W1,2025-01-15T10:00:00Z,Müller\n"
-        "W2,2025-01-15T11:00:00Z\n"
-    ).encode("cp1252")
+    data = ("ticket_id,created_at,agent\nW1,2025-01-15T10:00:00Z,Müller\nW2,2025-01-15T11:00:00Z\n").encode("cp1252")
     path = write(tmp_path, "cp_truncated.csv", data)
     with pytest.raises(DataError, match=r"row 2 \(line 3\)"):
         kpis_of(supportkpi.load([str(path)], encoding="windows-1252"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import polars as pl
 import pytest
@@ -13,7 +13,7 @@ from supportkpi.errors import ConfigError
 
 
 def day(month: int, d: int) -> datetime:
-    return datetime(2025, month, d, 10, tzinfo=timezone.utc)
+    return datetime(2025, month, d, 10, tzinfo=UTC)
 
 
 def calls(vendor: str = "A", **columns) -> pl.DataFrame:

@@ -26,11 +26,13 @@ def _string_constants(module) -> set[str]:
         id(node.body[0].value)
         for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
-        and node.body and isinstance(node.body[0], ast.Expr)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
     }
     return {
-        node.value for node in ast.walk(tree)
+        node.value
+        for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
     }
 
@@ -39,8 +41,7 @@ def test_the_engine_and_interval_reports_name_no_kpi():
     ids = {*REGISTRY, SLA_COMPLIANCE}
     for package in (supportkpi.engine, supportkpi.intervals):
         modules = [package] + [
-            __import__(f"{package.__name__}.{m.name}", fromlist=["_"])
-            for m in pkgutil.iter_modules(package.__path__)
+            __import__(f"{package.__name__}.{m.name}", fromlist=["_"]) for m in pkgutil.iter_modules(package.__path__)
         ]
         for module in modules:
             assert not _string_constants(module) & ids, module.__name__
@@ -58,7 +59,8 @@ def test_prepare_gives_a_duration_per_row_on_the_clock_asked_for():
 
 def test_run_params_give_cost_per_contact_the_period():
     assert REGISTRY["cost_per_contact"].run_params({"pricing": {}}, RunEnv(period="week")) == {
-        "pricing": {}, "period": "week"
+        "pricing": {},
+        "period": "week",
     }
 
 

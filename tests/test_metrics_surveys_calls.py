@@ -144,7 +144,9 @@ class TestContactCenter:
 
     def test_negative_handle_time_is_left_out(self):
         data = frame(
-            abandoned=[False, False], talk_seconds=[100.0, -50.0], hold_seconds=[0.0, 0.0],
+            abandoned=[False, False],
+            talk_seconds=[100.0, -50.0],
+            hold_seconds=[0.0, 0.0],
             acw_seconds=[0.0, 0.0],
         )
         result = kpi(data, "aht")

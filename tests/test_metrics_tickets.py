@@ -200,8 +200,10 @@ class TestDurationsFromLoadedTimestamps:
         # 10:00+02:00 is 08:00Z; resolved 09:00Z: 1 h. 08:00-05:00 is 13:00Z; resolved 15:00Z: 2 h
         frame = self.load(
             tmp_path,
-            ["1,2025-01-06T10:00:00+02:00,2025-01-06T09:00:00Z",
-             "2,2025-01-06T08:00:00-05:00,2025-01-06T17:00:00+02:00"],
+            [
+                "1,2025-01-06T10:00:00+02:00,2025-01-06T09:00:00Z",
+                "2,2025-01-06T08:00:00-05:00,2025-01-06T17:00:00+02:00",
+            ],
             "UTC",
         )
         assert kpi(frame, "resolution_time").stats["mean"] == 1.5

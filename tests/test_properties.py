@@ -4,19 +4,18 @@ computing each vendor alone."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import reference
 
 from supportkpi import compute
 from supportkpi.metrics import REGISTRY
 
-from reference import reference
-
-T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
 SCHEMA = {
     "ticket_id": pl.String,
     "created_at": pl.Datetime("us", "UTC"),
@@ -70,9 +69,7 @@ def contact(draw):
         "ces": draw(maybe(st.integers(0, 8).map(float))),
         "qa_score": draw(maybe(st.floats(-10, 110, allow_nan=False))),
         "answered_at": created + timedelta(seconds=30) if queue == "answered" else None,
-        "abandoned": {"answered": False, "answered flag only": False, "abandoned": True, "none": None}[
-            queue
-        ],
+        "abandoned": {"answered": False, "answered flag only": False, "abandoned": True, "none": None}[queue],
         "wait_seconds": draw(maybe(st.floats(-5, 120, allow_nan=False))) if queue != "none" else None,
         "talk_seconds": draw(maybe(st.floats(-10, 900, allow_nan=False))),
         "hold_seconds": draw(maybe(st.floats(0, 200, allow_nan=False))),

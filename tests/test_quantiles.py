@@ -23,12 +23,19 @@ WANTED = [Request("median", "v"), Request("p90", "v", 90), Request("p50", "v", 5
 def order_statistics(frame: pl.DataFrame, keys: list[str], requests=WANTED) -> pl.DataFrame:
     counts = pl.concat(pl.collect_all(quantiles.histogram(frame.lazy(), keys, requests)))
     targets = quantiles.locate(counts, keys, requests)
-    fetched = pl.concat(pl.collect_all(quantiles.fetch(frame.lazy(), keys, targets))) if not targets.is_empty() else pl.DataFrame()
+    fetched = (
+        pl.concat(pl.collect_all(quantiles.fetch(frame.lazy(), keys, targets)))
+        if not targets.is_empty()
+        else pl.DataFrame()
+    )
     return quantiles.finish(targets, fetched, keys, requests)
 
 
 def by_key(table: pl.DataFrame, keys: list[str]) -> dict:
-    return {tuple(row[k] for k in keys): {n: row[n] for n in ("median", "p90", "p50")} for row in table.iter_rows(named=True)}
+    return {
+        tuple(row[k] for k in keys): {n: row[n] for n in ("median", "p90", "p50")}
+        for row in table.iter_rows(named=True)
+    }
 
 
 def reference(values: list[float | None]) -> dict:
@@ -83,9 +90,7 @@ values_strategy = st.one_of(
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1, 2]), values_strategy), max_size=60)
-)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1, 2]), values_strategy), max_size=60))
 def test_order_statistics_equal_the_definition(rows):
     frame = pl.DataFrame(rows, schema={"g": pl.String, "h": pl.Int64, "v": pl.Float64}, orient="row")
     keys = ["g", "h"]
@@ -108,11 +113,7 @@ def test_order_of_rows_does_not_matter(values, rnd):
 
 
 def _results(result) -> dict:
-    return {
-        (tuple(g.keys.values()), kpi_id): r.to_dict()
-        for g in result.groups
-        for kpi_id, r in g.kpis.items()
-    }
+    return {(tuple(g.keys.values()), kpi_id): r.to_dict() for g in result.groups for kpi_id, r in g.kpis.items()}
 
 
 def _flat(tree, prefix=()) -> dict:
@@ -206,9 +207,9 @@ def test_partitioned_duplicates_equal_the_in_memory_flag(rows, partitions):
 
 
 def test_cli_memory_option(tmp_path):
-    from cli_support import run
-
     import json
+
+    from cli_support import run
 
     default = run("compute", EXAMPLE, "--by", "vendor", "-f", "json", "-q", cwd=tmp_path)
     bounded = run("compute", EXAMPLE, "--by", "vendor", "-f", "json", "-q", "--memory", "bounded", cwd=tmp_path)
@@ -264,7 +265,11 @@ def test_terminated_bounded_run_removes_its_temporary_copy(tmp_path):
     env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "supportkpi", "compute", str(export), "--memory", "bounded", "-q", "-f", "json"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while not list(temp.glob("supportkpi-*")) and process.poll() is None and time.monotonic() < deadline:

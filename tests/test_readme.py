@@ -11,7 +11,7 @@ ROOT = Path(__file__).parents[1]
 
 def test_python_api_examples(monkeypatch):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Python API"):]
+    section = text[text.index("## Python API") :]
     section = section[: section.index("\n## ", 1)]
     blocks = re.findall(r"```pycon\n(.*?)```", section, re.S)
     assert blocks

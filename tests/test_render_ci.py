@@ -64,14 +64,16 @@ NPS_LINE = 19  # "  - kpi: nps"
 #   escalated 2 of 4       -> 50 % > warn 10, not > fail 60 (override)        -> warn
 #   qa_score 70 x 4        -> n = 4 < min_sample 5                            -> skip
 #   nps 10, 10, 9, 0       -> (3 promoters - 1 detractor) / 4 = 50 >= warn 30 -> pass
-FRAME = pl.DataFrame({
-    "ticket_id": [f"T{i}" for i in range(7)],
-    "vendor": ["Acme BPO"] * 3 + ["Northwind"] * 4,
-    "csat": [5, 4, 2, 5, 5, 4, 1],
-    "escalated": [False, False, False, True, True, False, False],
-    "qa_score": [90, 90, 90, 70, 70, 70, 70],
-    "nps": [10, 9, 0, 10, 10, 9, 0],
-})
+FRAME = pl.DataFrame(
+    {
+        "ticket_id": [f"T{i}" for i in range(7)],
+        "vendor": ["Acme BPO"] * 3 + ["Northwind"] * 4,
+        "csat": [5, 4, 2, 5, 5, 4, 1],
+        "escalated": [False, False, False, True, True, False, False],
+        "qa_score": [90, 90, 90, 70, 70, 70, 70],
+        "nps": [10, 9, 0, 10, 10, 9, 0],
+    }
+)
 EXPECTED = {
     ("vendor=Acme BPO", "csat"): "fail",
     ("vendor=Acme BPO", "escalation_rate"): "pass",
@@ -133,10 +135,16 @@ def test_junit_counts_match_the_hand_counted_outcomes(card, outcomes):
     assert set(cases) == set(EXPECTED)
     for key, outcome in EXPECTED.items():
         children = {child.tag for child in cases[key]}
-        assert children == {
-            "pass": set(), "warn": {"system-out"}, "fail": {"failure"},
-            "error": {"error"}, "skip": {"skipped"},
-        }[outcome], key
+        assert (
+            children
+            == {
+                "pass": set(),
+                "warn": {"system-out"},
+                "fail": {"failure"},
+                "error": {"error"},
+                "skip": {"skipped"},
+            }[outcome]
+        ), key
 
 
 def test_junit_messages_state_value_level_target_and_n(card, outcomes):
@@ -150,9 +158,7 @@ def test_junit_messages_state_value_level_target_and_n(card, outcomes):
     error = cases[("vendor=Acme BPO", "nps")].find("error")
     assert error.get("message") == "nps: insufficient data: n = 3 < min_sample 4"
     warn = cases[("vendor=Northwind", "escalation_rate")].find("system-out")
-    assert warn.text.startswith(
-        "WARN escalation_rate 50.00 % above warn level 10 % (fail 60 %), n = 4"
-    )
+    assert warn.text.startswith("WARN escalation_rate 50.00 % above warn level 10 % (fail 60 %), n = 4")
     assert "levels from override: vendor=Northwind" in warn.text
 
 
@@ -160,7 +166,10 @@ def test_junit_fail_on_warn_turns_warnings_into_failures(card, outcomes):
     text = junit.render(card, outcomes, fail_on="warn")
     suite = ET.fromstring(text).find("testsuite")
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
-        "8", "3", "1", "2"
+        "8",
+        "3",
+        "1",
+        "2",
     )
     cases = _cases(text)
     failure = cases[("vendor=Northwind", "csat")].find("failure")
@@ -173,11 +182,13 @@ def test_junit_fail_on_warn_turns_warnings_into_failures(card, outcomes):
 def test_junit_escapes_data_and_keeps_names_unique():
     config = parse_config("targets:\n  - {kpi: csat, warn: 80, fail: 70}\n")
     hostile = 'Evil <b>&"Co"\x01'
-    frame = pl.DataFrame({
-        "ticket_id": ["1", "2", "3", "4"],
-        "vendor": [hostile, None, "(none)", "(none)"],
-        "csat": [1, 5, 5, 1],
-    })
+    frame = pl.DataFrame(
+        {
+            "ticket_id": ["1", "2", "3", "4"],
+            "vendor": [hostile, None, "(none)", "(none)"],
+            "csat": [1, 5, 5, 1],
+        }
+    )
     card = scorecard(frame, config, by=["vendor"])
     text = junit.render(card, card.outcomes())
     cases = _cases(text)  # parses: markup escaped, the control character replaced
@@ -195,8 +206,10 @@ def test_junit_ungrouped_run_is_all_contacts():
     cases = _cases(junit.render(card, card.outcomes()))
     # csat 5, 4, 2, 5, 5, 4, 1: 5 of 7 satisfied = 71.43 %, below warn 80, not below fail 70
     assert list(cases) == [("all contacts", "csat")]
-    assert cases[("all contacts", "csat")].find("system-out").text.startswith(
-        "WARN csat 71.43 % below warn level 80 % (fail 70 %), n = 7\n"
+    assert (
+        cases[("all contacts", "csat")]
+        .find("system-out")
+        .text.startswith("WARN csat 71.43 % below warn level 80 % (fail 70 %), n = 7\n")
     )
 
 
@@ -242,11 +255,13 @@ def test_annotations_leave_out_line_when_unknown(card, outcomes):
 def test_annotations_escape_a_hostile_vendor_name():
     text = "targets:\n  - {kpi: csat, warn: 80, fail: 70}\n"
     config = parse_config(text, "kpi.yaml")
-    frame = pl.DataFrame({
-        "ticket_id": ["1", "2", "3"],
-        "vendor": ["Acme, Inc: 100%\nX"] * 3,
-        "csat": [5, 4, 2],  # 66.67 % -> fail
-    })
+    frame = pl.DataFrame(
+        {
+            "ticket_id": ["1", "2", "3"],
+            "vendor": ["Acme, Inc: 100%\nX"] * 3,
+            "csat": [5, 4, 2],  # 66.67 % -> fail
+        }
+    )
     card = scorecard(frame, config, by=["vendor"])
     out = github.annotations(card, card.outcomes(), config_path="kpi.yaml", config=config)
     assert out == (
@@ -263,14 +278,16 @@ def test_escape_rules():
 
 
 def test_annotations_empty_when_everything_passes(config):
-    frame = pl.DataFrame({
-        "ticket_id": [f"T{i}" for i in range(5)],
-        "vendor": ["Acme BPO"] * 5,
-        "csat": [5] * 5,  # 100 %
-        "escalated": [False] * 5,  # 0 %
-        "qa_score": [95] * 5,  # 95, n = 5 = min_sample
-        "nps": [10] * 5,  # 100
-    })
+    frame = pl.DataFrame(
+        {
+            "ticket_id": [f"T{i}" for i in range(5)],
+            "vendor": ["Acme BPO"] * 5,
+            "csat": [5] * 5,  # 100 %
+            "escalated": [False] * 5,  # 0 %
+            "qa_score": [95] * 5,  # 95, n = 5 = min_sample
+            "nps": [10] * 5,  # 100
+        }
+    )
     card = scorecard(frame, config, by=["vendor"])
     outcomes = card.outcomes()
     assert [o for _, o in outcomes] == ["pass"] * 4
@@ -288,10 +305,7 @@ def test_summary_counts_table_and_exit_code(card, outcomes):
     assert "**8 checks:** 1 fail, 1 error, 2 warn, 2 skip, 2 pass" in text
     assert "| vendor | check | value | target | n | status |" in text
     assert "| Acme BPO | csat | 66.67 % | ≥ 80 % (fail &lt; 70 %) | 3 | FAIL |" in text
-    assert (
-        "| Northwind | escalation_rate | 50.00 % | ≤ 10 % (fail &gt; 60 %) | 4 | WARN |"
-        in text
-    )
+    assert "| Northwind | escalation_rate | 50.00 % | ≤ 10 % (fail &gt; 60 %) | 4 | WARN |" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == 1 + 6  # header and the six checks that did not pass
     assert not any("| nps |" in row and "Northwind" in row for row in rows)  # passed: not listed
@@ -365,9 +379,12 @@ def test_github_actions_example():
         "--junit reports/kpi-junit.xml" in check["run"]
     )
     assert "continue-on-error" not in check and "if" not in check  # exit 1 fails the job
-    after = steps[check_at + 1:]
-    publishers = [s for s in after if s.get("uses", "").split("@")[0] in
-                  ("mikepenz/action-junit-report", "actions/upload-artifact")]
+    after = steps[check_at + 1 :]
+    publishers = [
+        s
+        for s in after
+        if s.get("uses", "").split("@")[0] in ("mikepenz/action-junit-report", "actions/upload-artifact")
+    ]
     assert len(publishers) == 2
     assert all(s.get("if") == "always()" for s in publishers)
     assert all("reports/kpi-junit.xml" in str(s["with"]) for s in publishers)

@@ -4,7 +4,7 @@ view shown (formatted by the same functions the page uses), a trend chart per ch
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -35,17 +35,46 @@ targets:
   - {kpi: sla_compliance.first_reply, warn: 95, fail: 90, weight: 2}
   - {kpi: qa_score, warn: 80, fail: 70}
 """
-UTC = timezone.utc
+UTC = UTC
 # vendor, month, channel, minutes to first response, csat (1-5)
 ROWS = [
-    (EVIL, 1, "chat", 2, 5), (EVIL, 1, "chat", 4, 4), (EVIL, 1, "email", 180, 5), (EVIL, 1, "email", 600, 2),
-    (EVIL, 2, "chat", 20, None), (EVIL, 2, "email", 200, 5), (EVIL, 2, "email", 300, None),
-    ("Beta & Co", 1, "chat", 3, 5), ("Beta & Co", 1, "email", 100, 5), ("Beta & Co", 1, "email", 120, 4),
-    ("Beta & Co", 2, "chat", 8, 3), ("Beta & Co", 2, "email", 250, 2), ("Beta & Co", 2, "email", 700, 4),
+    (EVIL, 1, "chat", 2, 5),
+    (EVIL, 1, "chat", 4, 4),
+    (EVIL, 1, "email", 180, 5),
+    (EVIL, 1, "email", 600, 2),
+    (EVIL, 2, "chat", 20, None),
+    (EVIL, 2, "email", 200, 5),
+    (EVIL, 2, "email", 300, None),
+    ("Beta & Co", 1, "chat", 3, 5),
+    ("Beta & Co", 1, "email", 100, 5),
+    ("Beta & Co", 1, "email", 120, 4),
+    ("Beta & Co", 2, "chat", 8, 3),
+    ("Beta & Co", 2, "email", 250, 2),
+    ("Beta & Co", 2, "email", 700, 4),
 ]
 FORBIDDEN = ("http://", "https://", "//cdn", "<script", "<link", "@import", "url(", "<iframe", "<object", "<embed")
-STRUCTURE = ("html", "head", "body", "section", "div", "table", "thead", "tbody", "tr", "td", "th",
-             "svg", "g", "figure", "ul", "li", "dl", "header", "footer", "caption")
+STRUCTURE = (
+    "html",
+    "head",
+    "body",
+    "section",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "svg",
+    "g",
+    "figure",
+    "ul",
+    "li",
+    "dl",
+    "header",
+    "footer",
+    "caption",
+)
 
 
 def _frame(months: tuple[int, ...] = (1, 2)) -> pl.DataFrame:
@@ -345,7 +374,11 @@ def test_pages_come_from_autoescaping_templates():
     from supportkpi.render.markup import Html
 
     page = render_page(
-        "compare.html.j2", "<b>title</b>", sides="Acme <i>", header=["<th>"], numeric=set(),
+        "compare.html.j2",
+        "<b>title</b>",
+        sides="Acme <i>",
+        header=["<th>"],
+        numeric=set(),
         strata=[{"title": "x", "rows": [["<script>", Html("<code>{}</code>").format("<em>")]]}],
         notes=["two\n<lines>"],
     )

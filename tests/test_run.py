@@ -28,8 +28,11 @@ def test_inputs_added_in_two_calls_count_like_one(tmp_path):
     (tmp_path / "a.csv").write_text("".join(lines[:200]))
     half.write_text("".join(lines[:1] + lines[200:]))
     one = Run().add_inputs([str(tmp_path / "a.csv"), str(half)]).compute(["ticket_volume", "csat"], by=["vendor"])
-    two = Run().add_inputs([str(tmp_path / "a.csv")]).add_inputs([str(half)]).compute(
-        ["ticket_volume", "csat"], by=["vendor"]
+    two = (
+        Run()
+        .add_inputs([str(tmp_path / "a.csv")])
+        .add_inputs([str(half)])
+        .compute(["ticket_volume", "csat"], by=["vendor"])
     )
     assert [g.kpis["csat"].value for g in one.groups] == [g.kpis["csat"].value for g in two.groups]
     assert [g.kpis["ticket_volume"].value for g in one.groups] == [g.kpis["ticket_volume"].value for g in two.groups]

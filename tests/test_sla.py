@@ -17,7 +17,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ from supportkpi.engine import breaches
 from supportkpi.errors import ConfigError
 from supportkpi.schedules import Calendars
 
-UTC = timezone.utc
+UTC = UTC
 BERLIN = ZoneInfo("Europe/Berlin")
 BUSINESS = {"first_response_time": {"clock": "business"}, "resolution_time": {"clock": "business"}}
 
@@ -109,8 +109,14 @@ def test_ticket_spanning_a_weekend_counts_only_weekday_hours():
     #   Friday 17:00-18:00 = 1 h, Sat/Sun closed, Monday 08:00-09:00 = 1 h  -> 2 h
     # Resolved Tue 2025-01-14 10:00 L: Fri 1 h + Mon 10 h + Tue 2 h = 13 h
     # (calendar time would be 64 h and 89 h)
-    rows = [{"ticket_id": "W", "created_at": berlin(2025, 1, 10, 17),
-             "first_response_at": utc(2025, 1, 13, 8), "resolved_at": berlin(2025, 1, 14, 10)}]
+    rows = [
+        {
+            "ticket_id": "W",
+            "created_at": berlin(2025, 1, 10, 17),
+            "first_response_at": utc(2025, 1, 13, 8),
+            "resolved_at": berlin(2025, 1, 14, 10),
+        }
+    ]
     (group,) = business_kpis(rows, OFFICE_YAML)
     assert group.kpis["first_response_time"].value == pytest.approx(2.0)
     assert group.kpis["resolution_time"].value == pytest.approx(13.0)
@@ -150,11 +156,7 @@ def test_remove_reopens_a_holiday():
 def test_add_half_day_and_closed_day():
     # add: 2025-12-24 (Wed) open 08:00-12:00 only; 2025-12-22 (Mon) closed; Dec 25/26 are
     # public holidays in Berlin; Dec 27/28 weekend.
-    yaml_text = HOLIDAY_YAML + (
-        "    add:\n"
-        "      - 2025-12-22\n"
-        "      - {date: 2025-12-24, hours: ['08:00-12:00']}\n"
-    )
+    yaml_text = HOLIDAY_YAML + ("    add:\n      - 2025-12-22\n      - {date: 2025-12-24, hours: ['08:00-12:00']}\n")
     rows = [
         # "half": created Wed Dec 24 11:00 L (10:00 UTC, CET), reply Mon Dec 29 09:00 L:
         #   Dec 24 11:00-12:00 = 1 h, Dec 25-28 closed, Dec 29 08:00-09:00 = 1 h -> 2 h
@@ -163,8 +165,9 @@ def test_add_half_day_and_closed_day():
     assert hours(rows, yaml_text) == pytest.approx(2.0)
     # "closed": created Fri Dec 19 17:00 L, reply Tue Dec 23 09:00 L:
     #   Fri 1 h, weekend closed, Mon Dec 22 added as closed, Tue 08:00-09:00 1 h -> 2 h
-    rows = [{"ticket_id": "closed", "created_at": berlin(2025, 12, 19, 17),
-             "first_response_at": berlin(2025, 12, 23, 9)}]
+    rows = [
+        {"ticket_id": "closed", "created_at": berlin(2025, 12, 19, 17), "first_response_at": berlin(2025, 12, 23, 9)}
+    ]
     assert hours(rows, yaml_text) == pytest.approx(2.0)
     assert hours(rows, HOLIDAY_YAML) == pytest.approx(12.0)  # Mon Dec 22 open: 1 + 10 + 1
 
@@ -257,7 +260,9 @@ def test_no_calendar_declared_means_24_7_in_the_report_time_zone():
 # A vendor with its own calendar
 # ============================================================================================
 
-VENDOR_YAML = OFFICE_YAML + """
+VENDOR_YAML = (
+    OFFICE_YAML
+    + """
   night:
     timezone: Europe/Berlin
     hours:
@@ -265,6 +270,7 @@ VENDOR_YAML = OFFICE_YAML + """
 vendors:
   Acme: {calendar: night}
 """
+)
 
 
 def test_vendor_with_its_own_calendar_vs_the_default():
@@ -272,7 +278,12 @@ def test_vendor_with_its_own_calendar_vs_the_default():
     #   Acme (night 22:00-06:00): 22:00-06:00 = 8 h
     #   Beta (default office):    Mon 20:00 is after closing; Tue 08:00-09:00 = 1 h
     rows = [
-        {"ticket_id": v, "vendor": v, "created_at": berlin(2025, 1, 13, 20), "first_response_at": berlin(2025, 1, 14, 9)}
+        {
+            "ticket_id": v,
+            "vendor": v,
+            "created_at": berlin(2025, 1, 13, 20),
+            "first_response_at": berlin(2025, 1, 14, 9),
+        }
         for v in ("Acme", "Beta")
     ]
     groups = business_kpis(rows, VENDOR_YAML, by=["vendor"])
@@ -285,7 +296,12 @@ def test_vendor_with_its_own_calendar_vs_the_default():
 def test_vendor_calendar_applies_without_grouping():
     # ungrouped: durations 8 h and 1 h -> median (1 + 8) / 2 = 4.5, mean 4.5
     rows = [
-        {"ticket_id": v, "vendor": v, "created_at": berlin(2025, 1, 13, 20), "first_response_at": berlin(2025, 1, 14, 9)}
+        {
+            "ticket_id": v,
+            "vendor": v,
+            "created_at": berlin(2025, 1, 13, 20),
+            "first_response_at": berlin(2025, 1, 14, 9),
+        }
         for v in ("Acme", "Beta")
     ]
     assert hours(rows, VENDOR_YAML) == pytest.approx(4.5)
@@ -318,7 +334,9 @@ def test_vendor_calendar_applies_without_grouping():
 #   T6 waited 4.5 h > 4 (breached by 0.5), T7 waited 11:00-13:30 = 2.5 h > 0.5 (by 2.0)
 #   business: 3 met / 6 = 50 %; calendar: 1 met / 6 = 16.67 %
 
-SLA_YAML = OFFICE_YAML + """
+SLA_YAML = (
+    OFFICE_YAML
+    + """
 sla:
   - name: first_reply
     metric: first_response_time
@@ -334,6 +352,7 @@ sla:
       - {priority: high, hours: 4}
       - {channel: email, hours: 8}
 """
+)
 
 SLA_ROWS = [
     ("T1", "high", "chat", berlin(2025, 1, 13, 9), berlin(2025, 1, 13, 9, 30)),
@@ -348,16 +367,22 @@ LATER = utc(2025, 1, 14, 12, 30)  # Tue 13:30 L
 
 
 def sla_frame() -> pl.DataFrame:
-    return tickets([
-        {"ticket_id": t, "priority": p, "channel": c, "created_at": s, "first_response_at": e}
-        for t, p, c, s, e in SLA_ROWS
-    ])
+    return tickets(
+        [
+            {"ticket_id": t, "priority": p, "channel": c, "created_at": s, "first_response_at": e}
+            for t, p, c, s, e in SLA_ROWS
+        ]
+    )
 
 
 def sla_result(as_of: datetime | None = None, kpis=("sla_compliance",)) -> dict:
     config = parse_config(SLA_YAML)
     result = compute(
-        sla_frame(), None if kpis is None else list(kpis), calendars=Calendars.from_config(config), sla=config.sla, as_of=as_of
+        sla_frame(),
+        None if kpis is None else list(kpis),
+        calendars=Calendars.from_config(config),
+        sla=config.sla,
+        as_of=as_of,
     )
     (group,) = result.groups
     return group.kpis
@@ -383,7 +408,11 @@ def test_sla_at_default_as_of_calendar_clock():
 
 def test_default_as_of_is_the_latest_timestamp_not_the_wall_clock():
     # If "now" were used, T6 and T7 would be long overdue (2 more breaches, n 6).
-    assert sla_result()["sla_compliance.first_reply"].n == sla_result(as_of=utc(2025, 1, 14, 10))["sla_compliance.first_reply"].n == 4
+    assert (
+        sla_result()["sla_compliance.first_reply"].n
+        == sla_result(as_of=utc(2025, 1, 14, 10))["sla_compliance.first_reply"].n
+        == 4
+    )
 
 
 def test_open_tickets_past_their_target_at_as_of_are_breached():
@@ -436,17 +465,22 @@ def test_resolution_policy_met_exactly_and_late():
     # resolution_time, business, target 10 h:
     #   R1 Fri 01-10 08:00 L -> Mon 01-13 08:00 L: Fri 10 h = 10 h exactly  -> met
     #   R2 Fri 01-10 08:00 L -> Mon 01-13 08:01 L: 10 h 1 min            -> late
-    yaml_text = OFFICE_YAML + """
+    yaml_text = (
+        OFFICE_YAML
+        + """
 sla:
   - name: fix
     metric: resolution_time
     targets: [{hours: 10}]
 """
+    )
     config = parse_config(yaml_text)
-    frame = tickets([
-        {"ticket_id": "R1", "created_at": berlin(2025, 1, 10, 8), "resolved_at": berlin(2025, 1, 13, 8)},
-        {"ticket_id": "R2", "created_at": berlin(2025, 1, 10, 8), "resolved_at": berlin(2025, 1, 13, 8, 1)},
-    ])
+    frame = tickets(
+        [
+            {"ticket_id": "R1", "created_at": berlin(2025, 1, 10, 8), "resolved_at": berlin(2025, 1, 13, 8)},
+            {"ticket_id": "R2", "created_at": berlin(2025, 1, 10, 8), "resolved_at": berlin(2025, 1, 13, 8, 1)},
+        ]
+    )
     result = compute(frame, ["sla_compliance"], calendars=Calendars.from_config(config), sla=config.sla)
     kpi = result.groups[0].kpis["sla_compliance.fix"]
     assert (kpi.value, kpi.n, kpi.stats["breached"]) == (pytest.approx(50.0), 2, 1)
@@ -457,7 +491,9 @@ sla:
 
 # --- vendors and SLA ---------------------------------------------------------------------
 
-SLA_VENDOR_YAML = VENDOR_YAML + """
+SLA_VENDOR_YAML = (
+    VENDOR_YAML
+    + """
 sla:
   - name: own
     metric: first_response_time
@@ -470,6 +506,7 @@ sla:
     metric: first_response_time
     targets: [{vendor: Acme, hours: 4}]
 """
+)
 
 
 def test_sla_uses_each_vendors_calendar_unless_the_policy_names_one():
@@ -479,7 +516,12 @@ def test_sla_uses_each_vendors_calendar_unless_the_policy_names_one():
     #   acme_only: Acme night 8 h late; Beta no target                     -> 0 %, n 1
     config = parse_config(SLA_VENDOR_YAML)
     rows = [
-        {"ticket_id": v, "vendor": v, "created_at": berlin(2025, 1, 13, 20), "first_response_at": berlin(2025, 1, 14, 9)}
+        {
+            "ticket_id": v,
+            "vendor": v,
+            "created_at": berlin(2025, 1, 13, 20),
+            "first_response_at": berlin(2025, 1, 14, 9),
+        }
         for v in ("Acme", "Beta")
     ]
     result = compute(tickets(rows), ["sla_compliance"], calendars=Calendars.from_config(config), sla=config.sla)
@@ -503,10 +545,16 @@ def test_breaches_api_lists_late_and_still_waiting_contacts():
     assert sorted(rows) == ["T3", "T6", "T7"]
     assert rows["T3"]["state"] == "late"
     assert (rows["T3"]["target_hours"], rows["T3"]["measured_hours"], rows["T3"]["over_by_hours"]) == (
-        pytest.approx(4.0), pytest.approx(4.5), pytest.approx(0.5))
+        pytest.approx(4.0),
+        pytest.approx(4.5),
+        pytest.approx(0.5),
+    )
     assert rows["T6"]["state"] == rows["T7"]["state"] == "still waiting"
     assert (rows["T7"]["target_hours"], rows["T7"]["measured_hours"], rows["T7"]["over_by_hours"]) == (
-        pytest.approx(0.5), pytest.approx(2.5), pytest.approx(2.0))
+        pytest.approx(0.5),
+        pytest.approx(2.5),
+        pytest.approx(2.0),
+    )
     assert all(r["policy"] == "first_reply" for r in rows.values())
 
 
@@ -546,7 +594,11 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env.update({"NO_COLOR": "1", "COLUMNS": "100"})
     return subprocess.run(
         [sys.executable, "-m", "supportkpi", *map(str, args)],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -588,19 +640,32 @@ def test_cli_sla_compliance_default_and_as_of(tmp_path):
     kpi = doc["groups"][0]["kpis"]["sla_compliance.first_reply"]
     assert (kpi["value"], kpi["n"]) == (pytest.approx(75.0), 4)
     assert kpi["excluded"]["in progress"] == 2
-    doc = compute_json(data, "--config", config, "--kpi", "sla_compliance", "--as-of", "2025-01-14T12:30:00Z",
-                       cwd=tmp_path)
+    doc = compute_json(
+        data, "--config", config, "--kpi", "sla_compliance", "--as-of", "2025-01-14T12:30:00Z", cwd=tmp_path
+    )
     kpis = doc["groups"][0]["kpis"]
     assert (kpis["sla_compliance.first_reply"]["value"], kpis["sla_compliance.first_reply"]["n"]) == (
-        pytest.approx(50.0), 6)
+        pytest.approx(50.0),
+        6,
+    )
     assert kpis["sla_compliance.first_reply_cal"]["value"] == pytest.approx(100 / 6)
 
 
 def test_cli_as_of_naive_is_in_the_report_time_zone(tmp_path):
     # --tz Europe/Berlin: "2025-01-14T13:30" is 12:30 UTC, the same as LATER
     data, config = write_inputs(tmp_path)
-    doc = compute_json(data, "--config", config, "--kpi", "sla_compliance", "--tz", "Europe/Berlin",
-                       "--as-of", "2025-01-14T13:30", cwd=tmp_path)
+    doc = compute_json(
+        data,
+        "--config",
+        config,
+        "--kpi",
+        "sla_compliance",
+        "--tz",
+        "Europe/Berlin",
+        "--as-of",
+        "2025-01-14T13:30",
+        cwd=tmp_path,
+    )
     assert doc["groups"][0]["kpis"]["sla_compliance.first_reply"]["n"] == 6
 
 
@@ -613,8 +678,18 @@ def test_cli_bad_as_of_is_a_usage_error(tmp_path):
 
 def test_cli_breaches_json(tmp_path):
     data, config = write_inputs(tmp_path)
-    proc = run("compute", data, "--config", config, "--breaches", "--format", "json",
-               "--as-of", "2025-01-14T12:30:00Z", cwd=tmp_path)
+    proc = run(
+        "compute",
+        data,
+        "--config",
+        config,
+        "--breaches",
+        "--format",
+        "json",
+        "--as-of",
+        "2025-01-14T12:30:00Z",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)["breaches"]
     business = {r["ticket_id"]: r for r in rows if r["policy"] == "first_reply"}
@@ -624,18 +699,36 @@ def test_cli_breaches_json(tmp_path):
     assert business["T3"]["state"] == "late"
     assert business["T6"]["state"] == "still waiting"
     assert (business["T6"]["target_hours"], business["T6"]["measured_hours"], business["T6"]["over_by_hours"]) == (
-        pytest.approx(4.0), pytest.approx(4.5), pytest.approx(0.5))
+        pytest.approx(4.0),
+        pytest.approx(4.5),
+        pytest.approx(0.5),
+    )
     # calendar clock, at 12:30 UTC: T2 18 h (over 14), T3 4.5 (0.5), T4 70 h vs 8 (62),
     # T6 waited 08:00-12:30 UTC = 4.5 h (0.5), T7 10:00-12:30 = 2.5 h vs 0.5 (2.0)
     calendar = {r["ticket_id"]: r["over_by_hours"] for r in rows if r["policy"] == "first_reply_cal"}
-    assert calendar == {"T2": pytest.approx(14.0), "T3": pytest.approx(0.5), "T4": pytest.approx(62.0),
-                        "T6": pytest.approx(0.5), "T7": pytest.approx(2.0)}
+    assert calendar == {
+        "T2": pytest.approx(14.0),
+        "T3": pytest.approx(0.5),
+        "T4": pytest.approx(62.0),
+        "T6": pytest.approx(0.5),
+        "T7": pytest.approx(2.0),
+    }
 
 
 def test_cli_breaches_csv(tmp_path):
     data, config = write_inputs(tmp_path)
-    proc = run("compute", data, "--config", config, "--breaches", "--format", "csv",
-               "--as-of", "2025-01-14T12:30:00Z", cwd=tmp_path)
+    proc = run(
+        "compute",
+        data,
+        "--config",
+        config,
+        "--breaches",
+        "--format",
+        "csv",
+        "--as-of",
+        "2025-01-14T12:30:00Z",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     business = {r["ticket_id"]: r for r in rows if r["policy"] == "first_reply"}
@@ -672,13 +765,16 @@ def test_unknown_calendar_under_vendors():
 
 
 def test_unknown_calendar_under_sla():
-    error = config_error(OFFICE_YAML + """
+    error = config_error(
+        OFFICE_YAML
+        + """
 sla:
   - name: frt
     metric: first_response_time
     calendar: ofice
     targets: [{hours: 4}]
-""")
+"""
+    )
     assert "frt" in str(error) and "ofice" in str(error)
 
 
@@ -794,10 +890,12 @@ def test_business_clock_sla_leaves_out_negative_durations():
     # correct: applicable = late only -> 0 %, n 1, negative duration 1
     yaml_text = OFFICE_YAML + "sla:\n  - {name: frt, metric: first_response_time, targets: [{hours: 4}]}\n"
     config = parse_config(yaml_text)
-    frame = tickets([
-        {"ticket_id": "neg", "created_at": berlin(2025, 1, 13, 11), "first_response_at": berlin(2025, 1, 13, 10)},
-        {"ticket_id": "late", "created_at": berlin(2025, 1, 13, 9), "first_response_at": berlin(2025, 1, 13, 16)},
-    ])
+    frame = tickets(
+        [
+            {"ticket_id": "neg", "created_at": berlin(2025, 1, 13, 11), "first_response_at": berlin(2025, 1, 13, 10)},
+            {"ticket_id": "late", "created_at": berlin(2025, 1, 13, 9), "first_response_at": berlin(2025, 1, 13, 16)},
+        ]
+    )
     result = compute(frame, ["sla_compliance"], calendars=Calendars.from_config(config), sla=config.sla)
     kpi = result.groups[0].kpis["sla_compliance.frt"]
     assert kpi.excluded["negative duration"] == 1
@@ -810,12 +908,19 @@ def test_contact_answered_after_as_of_is_judged_as_waiting_at_as_of():
     # "B" created 08:00, answered 09:00 L (1 h, before as_of) -> met.  Correct: 100 %, n 1.
     yaml_text = OFFICE_YAML + "sla:\n  - {name: frt, metric: first_response_time, targets: [{hours: 4}]}\n"
     config = parse_config(yaml_text)
-    frame = tickets([
-        {"ticket_id": "A", "created_at": berlin(2025, 1, 13, 9), "first_response_at": berlin(2025, 1, 13, 16)},
-        {"ticket_id": "B", "created_at": berlin(2025, 1, 13, 8), "first_response_at": berlin(2025, 1, 13, 9)},
-    ])
-    result = compute(frame, ["sla_compliance"], calendars=Calendars.from_config(config), sla=config.sla,
-                     as_of=berlin(2025, 1, 13, 10, 30))
+    frame = tickets(
+        [
+            {"ticket_id": "A", "created_at": berlin(2025, 1, 13, 9), "first_response_at": berlin(2025, 1, 13, 16)},
+            {"ticket_id": "B", "created_at": berlin(2025, 1, 13, 8), "first_response_at": berlin(2025, 1, 13, 9)},
+        ]
+    )
+    result = compute(
+        frame,
+        ["sla_compliance"],
+        calendars=Calendars.from_config(config),
+        sla=config.sla,
+        as_of=berlin(2025, 1, 13, 10, 30),
+    )
     kpi = result.groups[0].kpis["sla_compliance.frt"]
     assert kpi.excluded["in progress"] == 1
     assert (kpi.value, kpi.n) == (pytest.approx(100.0), 1)
@@ -823,8 +928,18 @@ def test_contact_answered_after_as_of_is_judged_as_waiting_at_as_of():
 
 def test_cli_breaches_markdown_is_a_pipe_table(tmp_path):
     data, config = write_inputs(tmp_path)
-    proc = run("compute", data, "--config", config, "--breaches", "--format", "markdown",
-               "--as-of", "2025-01-14T12:30:00Z", cwd=tmp_path)
+    proc = run(
+        "compute",
+        data,
+        "--config",
+        config,
+        "--breaches",
+        "--format",
+        "markdown",
+        "--as-of",
+        "2025-01-14T12:30:00Z",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert lines[0].startswith("|") and "ticket_id" in lines[0]
@@ -834,8 +949,18 @@ def test_cli_breaches_markdown_is_a_pipe_table(tmp_path):
 def test_cli_breaches_table_output_writes_the_file(tmp_path):
     data, config = write_inputs(tmp_path)
     out = tmp_path / "breaches.txt"
-    proc = run("compute", data, "--config", config, "--breaches", "--output", out,
-               "--as-of", "2025-01-14T12:30:00Z", cwd=tmp_path)
+    proc = run(
+        "compute",
+        data,
+        "--config",
+        config,
+        "--breaches",
+        "--output",
+        out,
+        "--as-of",
+        "2025-01-14T12:30:00Z",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     assert out.is_file() and "T7" in out.read_text(encoding="utf-8")
@@ -850,13 +975,22 @@ def test_cli_calendar_error_names_the_config_file_given(tmp_path):
     assert "contract.yaml" in proc.stderr
 
 
-@pytest.mark.parametrize("extra, line", [
-    ("vendors:\n  Acme: {calendar: nite}\n", 8),  # line 8: "  Acme: {calendar: nite}"
-    ("sla:\n  - name: frt\n    metric: first_response_time\n    calendar: ofice\n"
-     "    targets: [{hours: 4}]\n", 10),  # line 10: "    calendar: ofice"
-    ("sla:\n  - {name: frt, metric: first_response_time, targets: [{hours: 4}]}\n"
-     "  - {name: frt, metric: resolution_time, targets: [{hours: 4}]}\n", 9),  # the second one
-], ids=["vendor-calendar", "sla-calendar", "duplicate-policy"])
+@pytest.mark.parametrize(
+    "extra, line",
+    [
+        ("vendors:\n  Acme: {calendar: nite}\n", 8),  # line 8: "  Acme: {calendar: nite}"
+        (
+            "sla:\n  - name: frt\n    metric: first_response_time\n    calendar: ofice\n    targets: [{hours: 4}]\n",
+            10,
+        ),  # line 10: "    calendar: ofice"
+        (
+            "sla:\n  - {name: frt, metric: first_response_time, targets: [{hours: 4}]}\n"
+            "  - {name: frt, metric: resolution_time, targets: [{hours: 4}]}\n",
+            9,
+        ),  # the second one
+    ],
+    ids=["vendor-calendar", "sla-calendar", "duplicate-policy"],
+)
 def test_cross_reference_errors_report_the_offending_line(extra, line):
     # OFFICE_YAML is lines 1-6 (line 1 empty); `extra` starts on line 7
     with pytest.raises(ConfigError) as info:
@@ -870,7 +1004,9 @@ def test_team_calendar_wins_over_its_vendor():
     # Both tickets: created Mon 2025-01-13 20:00 Berlin, answered Tue 07:00 Berlin.
     # day team: Mon 20:00 -> Tue 07:00 has no office hours: 0 h.
     # nights: Mon 22:00 -> Tue 06:00 is open: 8 h.
-    text = OFFICE_YAML + """
+    text = (
+        OFFICE_YAML
+        + """
   night:
     timezone: Europe/Berlin
     hours: {daily: ["22:00-06:00"]}
@@ -879,17 +1015,32 @@ vendors:
 teams:
   nights: {calendar: night}
 """
+    )
     rows = [
-        {"ticket_id": t, "created_at": berlin(2025, 1, 13, 20), "first_response_at": berlin(2025, 1, 14, 7),
-         "vendor": "Acme", "team": team}
+        {
+            "ticket_id": t,
+            "created_at": berlin(2025, 1, 13, 20),
+            "first_response_at": berlin(2025, 1, 14, 7),
+            "vendor": "Acme",
+            "team": team,
+        }
         for t, team in (("day", "day"), ("night", "nights"))
     ]
-    frame = pl.DataFrame(rows, schema={
-        "ticket_id": pl.String, "created_at": pl.Datetime("us", "UTC"),
-        "first_response_at": pl.Datetime("us", "UTC"), "vendor": pl.String, "team": pl.String,
-    })
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "ticket_id": pl.String,
+            "created_at": pl.Datetime("us", "UTC"),
+            "first_response_at": pl.Datetime("us", "UTC"),
+            "vendor": pl.String,
+            "team": pl.String,
+        },
+    )
     result = compute(
-        frame, ["first_response_time"], by=["team"], calendars=calendars_of(text),
+        frame,
+        ["first_response_time"],
+        by=["team"],
+        calendars=calendars_of(text),
         params={"first_response_time": {"clock": "business"}},
     )
     values = {g.keys["team"]: g.kpis["first_response_time"].value for g in result.groups}

@@ -12,10 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import json
-import os
 import pkgutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -30,8 +27,6 @@ from supportkpi.sources._base import vocabulary
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 EXAMPLE = ROOT / "examples" / "contacts.csv"
-
-
 
 
 def kpis_of(loaded) -> dict:
@@ -127,9 +122,9 @@ def test_example_contacts_are_canonical():
 TWO_PRESETS = (
     "CaseNumber,CreatedDate,ClosedDate,IsClosed,IsEscalated,Origin,"
     "CALL ID,TIMESTAMP,CALL TYPE,CAMPAIGN,QUEUE WAIT TIME,AFTER CALL WORK TIME,IVR TIME\n"
-    '00001001,2024-03-04T08:00:00.000Z,2024-03-04T12:00:00.000Z,true,false,Phone,'
+    "00001001,2024-03-04T08:00:00.000Z,2024-03-04T12:00:00.000Z,true,false,Phone,"
     '300001,"Mon, 04 Mar 2024 09:00:05",Inbound,Support Inbound,00:00:12,00:00:45,00:00:15\n'
-    '00001002,2024-03-04T09:30:00.000Z,,false,true,Email,'
+    "00001002,2024-03-04T09:30:00.000Z,,false,true,Email,"
     '300002,"Mon, 04 Mar 2024 09:10:00",Inbound,Support Inbound,00:00:25,00:01:00,00:00:15\n'
 )
 
@@ -239,15 +234,18 @@ def test_kpi_yaml_sources_pick_the_preset_per_file(tmp_path):
     without = run("validate", "exports/cases_march.csv", "--format", "json", cwd=tmp_path)
     assert without.returncode == 3  # no kpi.yaml yet: ambiguous
     (tmp_path / "kpi.yaml").write_text(
-        "version: 1\n"
-        "sources:\n"
-        '  "exports/cases_*.csv": salesforce_case\n'
-        '  "*calls*.csv": five9\n',
+        'version: 1\nsources:\n  "exports/cases_*.csv": salesforce_case\n  "*calls*.csv": five9\n',
         encoding="utf-8",
     )
     proc = run(
-        "validate", "exports/cases_march.csv", "exports/calls_march.csv",
-        "--config", "kpi.yaml", "--format", "json", cwd=tmp_path,
+        "validate",
+        "exports/cases_march.csv",
+        "exports/calls_march.csv",
+        "--config",
+        "kpi.yaml",
+        "--format",
+        "json",
+        cwd=tmp_path,
     )
     assert proc.returncode in (0, 1), proc.stderr
     inputs = {i["path"]: i for i in json.loads(proc.stdout)["inputs"]}
@@ -263,12 +261,17 @@ def test_kpi_yaml_sources_pick_the_preset_per_file(tmp_path):
 def test_kpi_yaml_sources_through_compute(tmp_path):
     # Only the cases file, as salesforce_case: resolution_rate 1 of 2 = 50 %
     write_two_presets(tmp_path, "cases.csv")
-    (tmp_path / "kpi.yaml").write_text(
-        'version: 1\nsources:\n  "cases*.csv": salesforce_case\n', encoding="utf-8"
-    )
+    (tmp_path / "kpi.yaml").write_text('version: 1\nsources:\n  "cases*.csv": salesforce_case\n', encoding="utf-8")
     proc = run(
-        "compute", "cases.csv", "--config", "kpi.yaml", "--kpi", "resolution_rate,ticket_volume",
-        "--format", "json", cwd=tmp_path,
+        "compute",
+        "cases.csv",
+        "--config",
+        "kpi.yaml",
+        "--kpi",
+        "resolution_rate,ticket_volume",
+        "--format",
+        "json",
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
@@ -280,9 +283,7 @@ def test_kpi_yaml_sources_through_compute(tmp_path):
 
 def test_kpi_yaml_sources_with_an_unknown_preset_is_a_usage_error(tmp_path):
     write_two_presets(tmp_path, "cases.csv")
-    (tmp_path / "kpi.yaml").write_text(
-        'version: 1\nsources:\n  "cases*.csv": salesforse_case\n', encoding="utf-8"
-    )
+    (tmp_path / "kpi.yaml").write_text('version: 1\nsources:\n  "cases*.csv": salesforse_case\n', encoding="utf-8")
     proc = run("validate", "cases.csv", "--config", "kpi.yaml", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert "did you mean 'salesforce_case'" in proc.stderr
@@ -354,9 +355,7 @@ def test_kpi_yaml_values_through_the_cli_and_unmapped_words_are_findings(tmp_pat
     [example] = csat["examples"]
     assert (example["file"], example["row"], example["value"]) == ("de.csv", 4, "geht so")
 
-    computed = run(
-        "compute", "de.csv", "--config", "kpi.yaml", "--kpi", "csat", "--format", "json", cwd=tmp_path
-    )
+    computed = run("compute", "de.csv", "--config", "kpi.yaml", "--kpi", "csat", "--format", "json", cwd=tmp_path)
     assert computed.returncode == 0, computed.stderr
     value = json.loads(computed.stdout)["groups"][0]["kpis"]["csat"]["value"]
     assert value == pytest.approx(66.67, abs=0.01)
@@ -390,10 +389,7 @@ ACME = Source(
     signature=frozenset({"Ref", "Opened", "Medium"}),
 )
 ACME_CSV = (
-    "Ref,Opened,Medium\n"
-    "A-1,2025-04-01T08:00:00Z,mail\n"
-    "A-2,2025-04-01T09:00:00Z,CALL\n"
-    "A-3,2025-04-01T10:00:00Z,mail\n"
+    "Ref,Opened,Medium\nA-1,2025-04-01T08:00:00Z,mail\nA-2,2025-04-01T09:00:00Z,CALL\nA-3,2025-04-01T10:00:00Z,mail\n"
 )
 
 

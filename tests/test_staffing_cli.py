@@ -284,9 +284,15 @@ def _frame(rows):
 
     return pl.DataFrame(
         rows,
-        schema={"ticket_id": pl.String, "created_at": pl.Datetime("us"), "vendor": pl.String,
-                "abandoned": pl.Boolean, "talk_seconds": pl.Float64, "hold_seconds": pl.Float64,
-                "acw_seconds": pl.Float64},
+        schema={
+            "ticket_id": pl.String,
+            "created_at": pl.Datetime("us"),
+            "vendor": pl.String,
+            "abandoned": pl.Boolean,
+            "talk_seconds": pl.Float64,
+            "hold_seconds": pl.Float64,
+            "acw_seconds": pl.Float64,
+        },
         orient="row",
     )
 
@@ -297,11 +303,13 @@ def test_weeks_count_each_weekday_in_the_window():
     from supportkpi.demand import interval_demand
 
     # window Mon 2 .. Wed 11 June: Mondays 2 and 9, Wednesdays 4 and 11, one Thursday (5)
-    frame = _frame([
-        ("a", datetime(2025, 6, 2, 9, 0), None, False, 60.0, 0.0, 0.0),
-        ("b", datetime(2025, 6, 5, 9, 0), None, False, 60.0, 0.0, 0.0),
-        ("c", datetime(2025, 6, 11, 9, 0), None, False, 60.0, 0.0, 0.0),
-    ])
+    frame = _frame(
+        [
+            ("a", datetime(2025, 6, 2, 9, 0), None, False, 60.0, 0.0, 0.0),
+            ("b", datetime(2025, 6, 5, 9, 0), None, False, 60.0, 0.0, 0.0),
+            ("c", datetime(2025, 6, 11, 9, 0), None, False, 60.0, 0.0, 0.0),
+        ]
+    )
     rows = {(r["weekday"], r["time"]): r for r in interval_demand(frame, "30m", timezone="UTC").to_dicts()}
     assert {k: (r["weeks"], r["offered_per_week"]) for k, r in rows.items()} == {
         (1, "09:00"): (2, 0.5),
@@ -315,12 +323,14 @@ def test_duplicates_and_null_groups():
 
     from supportkpi.demand import demand_exclusions, interval_demand
 
-    frame = _frame([
-        ("a", datetime(2025, 6, 2, 9, 0), "Acme", False, 60.0, 0.0, 0.0),
-        ("a", datetime(2025, 6, 2, 9, 1), "Acme", False, 60.0, 0.0, 0.0),  # a repeat of a
-        ("b", datetime(2025, 6, 2, 9, 2), None, True, None, None, None),
-        ("c", datetime(2025, 6, 2, 9, 3), None, False, 120.0, 0.0, 30.0),
-    ])
+    frame = _frame(
+        [
+            ("a", datetime(2025, 6, 2, 9, 0), "Acme", False, 60.0, 0.0, 0.0),
+            ("a", datetime(2025, 6, 2, 9, 1), "Acme", False, 60.0, 0.0, 0.0),  # a repeat of a
+            ("b", datetime(2025, 6, 2, 9, 2), None, True, None, None, None),
+            ("c", datetime(2025, 6, 2, 9, 3), None, False, 120.0, 0.0, 30.0),
+        ]
+    )
     rows = interval_demand(frame, "1h", timezone="UTC", by=["vendor"]).to_dicts()
     assert [(r["vendor"], r["calls"], r["weeks"], r["aht_seconds"]) for r in rows] == [
         ("Acme", 1, 1, 60.0),

@@ -93,8 +93,10 @@ def test_newcombe_published_values():
         assert d.method.startswith("Newcombe hybrid score interval")
 
 
-@pytest.mark.parametrize("k1,n1,k2,n2", [(0, 10, 0, 20), (0, 10, 0, 10), (10, 10, 0, 20), (5, 56, 0, 29),
-                                         (1, 3, 2, 3), (700, 1000, 650, 900)])
+@pytest.mark.parametrize(
+    "k1,n1,k2,n2",
+    [(0, 10, 0, 20), (0, 10, 0, 10), (10, 10, 0, 20), (5, 56, 0, 29), (1, 3, 2, 3), (700, 1000, 650, 900)],
+)
 def test_newcombe_equals_closed_formula(k1, n1, k2, n2):
     low, high = newcombe_closed(k1, n1, k2, n2)
     d = stats.proportion_difference(k1, n1, k2, n2)
@@ -192,7 +194,7 @@ def test_welch_against_scipy_and_by_hand():
     assert (d.low, d.high) == pytest.approx((ci.low, ci.high), rel=1e-10)
     # by hand: Welch-Satterthwaite df and the t quantile
     vx, vy = x.var(ddof=1) / 25, y.var(ddof=1) / 40
-    df = (vx + vy) ** 2 / (vx ** 2 / 24 + vy ** 2 / 39)
+    df = (vx + vy) ** 2 / (vx**2 / 24 + vy**2 / 39)
     half = sst.t.ppf(0.975, df) * math.sqrt(vx + vy)
     assert (d.low, d.high) == pytest.approx((d.estimate - half, d.estimate + half), rel=1e-12)
     assert df == pytest.approx(float(ref.df), rel=1e-12)
@@ -245,7 +247,7 @@ def test_bootstrap_medians_match_the_exact_bootstrap_distribution(sample):
 def brute_jackknife(sorted_x):
     loo = np.array([np.median(np.delete(sorted_x, i)) for i in range(sorted_x.size)])
     u = (sorted_x.size - 1) * (loo.mean() - loo)
-    return (u ** 3).sum(), (u ** 2).sum()
+    return (u**3).sum(), (u**2).sum()
 
 
 def test_median_jackknife_closed_form_equals_brute_force():
@@ -264,11 +266,10 @@ def test_two_sample_acceleration_equals_scipys_formula():
     theta_x = np.array([np.median(np.delete(x, i)) - np.median(y) for i in range(x.size)])
     theta_y = np.array([np.median(x) - np.median(np.delete(y, i)) for i in range(y.size)])
     ux, uy = (x.size - 1) * (theta_x.mean() - theta_x), (y.size - 1) * (theta_y.mean() - theta_y)
-    num = (ux ** 3).sum() / x.size ** 3 + (uy ** 3).sum() / y.size ** 3
-    den = (ux ** 2).sum() / x.size ** 2 + (uy ** 2).sum() / y.size ** 2
-    expected = num / 6 / den ** 1.5
-    got = stats._acceleration([(*stats._median_jackknife(x), x.size, 1),
-                               (*stats._median_jackknife(y), y.size, -1)])
+    num = (ux**3).sum() / x.size**3 + (uy**3).sum() / y.size**3
+    den = (ux**2).sum() / x.size**2 + (uy**2).sum() / y.size**2
+    expected = num / 6 / den**1.5
+    got = stats._acceleration([(*stats._median_jackknife(x), x.size, 1), (*stats._median_jackknife(y), y.size, -1)])
     assert got == pytest.approx(expected, rel=1e-9)
 
 
@@ -283,8 +284,9 @@ def test_bca_agrees_with_scipy_on_small_samples(case):
     x, y = rng.lognormal(3, 1, nx), rng.lognormal(3.4, 1, ny)
     if case % 2:  # whole seconds: many ties
         x, y = np.round(x), np.round(y)
-    ref = sst.bootstrap((x, y), median_diff, method="BCa", n_resamples=30_000,
-                        rng=np.random.default_rng(1), vectorized=True).confidence_interval
+    ref = sst.bootstrap(
+        (x, y), median_diff, method="BCa", n_resamples=30_000, rng=np.random.default_rng(1), vectorized=True
+    ).confidence_interval
     d = stats.median_difference(x, y, resamples=30_000, seed=2)
     width = ref.high - ref.low
     assert d.estimate == pytest.approx(np.median(x) - np.median(y))
@@ -292,8 +294,9 @@ def test_bca_agrees_with_scipy_on_small_samples(case):
     # one sample; with many ties the median's jackknife may not vary: scipy gives NaN, we a = 0
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        one = sst.bootstrap((x,), np.median, method="BCa", n_resamples=30_000,
-                            rng=np.random.default_rng(1)).confidence_interval
+        one = sst.bootstrap(
+            (x,), np.median, method="BCa", n_resamples=30_000, rng=np.random.default_rng(1)
+        ).confidence_interval
     i = stats.median_interval(x, resamples=30_000, seed=2)
     if np.isnan(one.low):
         assert stats._median_jackknife(np.sort(x))[1] == 0.0 and i.low <= i.estimate <= i.high
@@ -330,8 +333,7 @@ def test_median_difference_recomputed_from_its_parts():
     theta_x = np.array([np.median(np.delete(xs, i)) - 24.0 for i in range(xs.size)])
     theta_y = np.array([30.0 - np.median(np.delete(ys, i)) for i in range(ys.size)])
     ux, uy = 8 * (theta_x.mean() - theta_x), 10 * (theta_y.mean() - theta_y)
-    a = ((ux ** 3).sum() / 9 ** 3 + (uy ** 3).sum() / 11 ** 3) / 6 / (
-        (ux ** 2).sum() / 9 ** 2 + (uy ** 2).sum() / 11 ** 2) ** 1.5
+    a = ((ux**3).sum() / 9**3 + (uy**3).sum() / 11**3) / 6 / ((ux**2).sum() / 9**2 + (uy**2).sum() / 11**2) ** 1.5
     assert abs(a) > 0.01 and abs(z0) > 0.01  # both corrections matter here
     levels = [sst.norm.cdf(z0 + v / (1 - a * v)) for v in (z0 - Z95, z0 + Z95)]
     w = sst.norm.ppf(level(0.0)) - z0
@@ -347,7 +349,7 @@ def test_median_difference_recomputed_from_its_parts():
     z0 = sst.norm.ppf((np.sum(boot < 30.0) + np.sum(boot <= 30.0)) / 4000)
     loo = np.array([np.median(np.delete(xs, i)) for i in range(xs.size)])
     u = 8 * (loo.mean() - loo)
-    a = (u ** 3).sum() / 6 / ((u ** 2).sum()) ** 1.5
+    a = (u**3).sum() / 6 / ((u**2).sum()) ** 1.5
     levels = [sst.norm.cdf(z0 + v / (1 - a * v)) for v in (z0 - Z95, z0 + Z95)]
     i = stats.median_interval(x)
     assert (i.low, i.high) == pytest.approx(tuple(np.quantile(boot, levels)), rel=1e-9)
@@ -437,8 +439,13 @@ KM_T = [1, 2, 3, 4, 5, 6, 8, 9]
 KM_R = [True, True, False, True, False, True, True, False]
 KM_S = {1: 7 / 8, 2: 0.75, 4: 0.6, 6: 0.4, 8: 0.2}
 # Greenwood sums d/(n(n-d)) at each resolution time
-KM_G = {1: 1 / 56, 2: 1 / 56 + 1 / 42, 4: 1 / 56 + 1 / 42 + 1 / 20, 6: 1 / 56 + 1 / 42 + 1 / 20 + 1 / 6,
-        8: 1 / 56 + 1 / 42 + 1 / 20 + 1 / 6 + 1 / 2}
+KM_G = {
+    1: 1 / 56,
+    2: 1 / 56 + 1 / 42,
+    4: 1 / 56 + 1 / 42 + 1 / 20,
+    6: 1 / 56 + 1 / 42 + 1 / 20 + 1 / 6,
+    8: 1 / 56 + 1 / 42 + 1 / 20 + 1 / 6 + 1 / 2,
+}
 
 
 def test_km_median_by_hand():
@@ -554,9 +561,11 @@ def contains(d) -> bool:
 
 
 def mirrored(d, e) -> bool:
-    return (e.estimate == pytest.approx(-d.estimate, abs=1e-9)
-            and e.p_value == pytest.approx(d.p_value, abs=1e-12)
-            and (e.low, e.high) == pytest.approx((-d.high, -d.low), abs=1e-9))
+    return (
+        e.estimate == pytest.approx(-d.estimate, abs=1e-9)
+        and e.p_value == pytest.approx(d.p_value, abs=1e-12)
+        and (e.low, e.high) == pytest.approx((-d.high, -d.low), abs=1e-9)
+    )
 
 
 @st.composite
@@ -615,8 +624,14 @@ durations = st.lists(st.integers(0, 25), min_size=1, max_size=30)
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(durations, durations, st.integers(0, 8), st.sampled_from([0.8, 0.9, 0.95]),
-       st.sampled_from([200, 500]), st.integers(0, 3))
+@given(
+    durations,
+    durations,
+    st.integers(0, 8),
+    st.sampled_from([0.8, 0.9, 0.95]),
+    st.sampled_from([200, 500]),
+    st.integers(0, 3),
+)
 def test_bca_properties(x, y, shift, confidence, resamples, seed):
     y = [v + shift for v in y]
     d = stats.median_difference(x, y, resamples=resamples, confidence=confidence, seed=seed)
@@ -629,15 +644,16 @@ def test_bca_properties(x, y, shift, confidence, resamples, seed):
     assume(abs(d.p_value - alpha) > 1e-9)
     assert (d.p_value < alpha) == (d.low > 0 or d.high < 0)
     if sorted(x) != sorted(y):  # equal samples: estimate 0 and p = 1 whichever way round
-        assert mirrored(d, stats.median_difference(y, x, resamples=resamples, confidence=confidence,
-                                                   seed=seed))
+        assert mirrored(d, stats.median_difference(y, x, resamples=resamples, confidence=confidence, seed=seed))
     i = stats.median_interval(x, resamples=resamples, confidence=confidence, seed=seed)
     assert i.low <= i.estimate <= i.high
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.integers(1, 30), st.booleans()), min_size=1, max_size=40),
-       st.lists(st.tuples(st.integers(1, 30), st.booleans()), min_size=1, max_size=40))
+@given(
+    st.lists(st.tuples(st.integers(1, 30), st.booleans()), min_size=1, max_size=40),
+    st.lists(st.tuples(st.integers(1, 30), st.booleans()), min_size=1, max_size=40),
+)
 def test_km_properties(a, b):
     (x, xr), (y, yr) = zip(*a), zip(*b)
     i = stats.km_median(x, xr)

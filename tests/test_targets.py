@@ -3,7 +3,7 @@ resolving in the right order, the score, and kpi.yaml mistakes reported with the
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from textwrap import dedent
 
 import polars as pl
@@ -68,12 +68,18 @@ STATUS_RANK = {"pass": 0, "warn": 1, "fail": 2}
 
 
 @given(
-    st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.floats(0, 100), st.floats(0, 100),
+    st.floats(-1e6, 1e6),
+    st.floats(-1e6, 1e6),
+    st.floats(0, 100),
+    st.floats(0, 100),
     st.sampled_from(["higher", "lower"]),
 )
 def test_a_worse_value_never_gets_a_better_status(a, b, level1, level2, direction):
-    warn, fail = (max(level1, level2), min(level1, level2)) if direction == "higher" else (
-        min(level1, level2), max(level1, level2))
+    warn, fail = (
+        (max(level1, level2), min(level1, level2))
+        if direction == "higher"
+        else (min(level1, level2), max(level1, level2))
+    )
     levels = Levels(warn=warn, fail=fail)
     worse, better = (min(a, b), max(a, b)) if direction == "higher" else (max(a, b), min(a, b))
     assert STATUS_RANK[judge(worse, 1, levels, direction)] >= STATUS_RANK[judge(better, 1, levels, direction)]
@@ -116,8 +122,15 @@ def test_exit_code_precedence(outcomes, fail_on, code):
 
 @pytest.mark.parametrize(
     ("level", "unit", "expected"),
-    [("15 min", "hours", 0.25), ("90s", "seconds", 90.0), ("2h", "seconds", 7200.0),
-     ("1d", "hours", 24.0), ("95%", "%", 95.0), (4, "hours", 4.0), ("4", "hours", 4.0)],
+    [
+        ("15 min", "hours", 0.25),
+        ("90s", "seconds", 90.0),
+        ("2h", "seconds", 7200.0),
+        ("1d", "hours", 24.0),
+        ("95%", "%", 95.0),
+        (4, "hours", 4.0),
+        ("4", "hours", 4.0),
+    ],
 )
 def test_levels_convert_to_the_kpis_unit(level, unit, expected):
     assert level_in_unit(level, unit) == pytest.approx(expected)
@@ -138,18 +151,37 @@ def config_error(text: str) -> ConfigError:
         ("targets:\n  - kpi: cast\n    warn: 80\n", 2, ["unknown KPI 'cast'", "did you mean 'csat'"]),
         ("targets:\n  - kpi: csat\n    warn: 75\n    fail: 80\n", 3, ["wrong side of fail", "higher is better"]),
         ("targets:\n  - kpi: aht\n    warn: 600\n    fail: 300\n", 3, ["wrong side", "at or below"]),
-        ("targets:\n  - kpi: csat\n    warn: 80\n  - kpi: csat\n    fail: 70\n", 4, ["two targets are named 'csat'", "name:"]),
-        ("targets:\n  - kpi: csat\n    name: c\n    warn: 80\n  - kpi: nps\n    name: c\n    fail: 0\n", 6, ["two targets are named 'c'"]),
-        ("vendors:\n  Acme: {}\ntargets:\n  - kpi: csat\n    warn: 80\n    overrides:\n      - vendor: Acmee\n        warn: 70\n",
-         7, ["no vendor 'Acmee'", "did you mean 'Acme'"]),
+        (
+            "targets:\n  - kpi: csat\n    warn: 80\n  - kpi: csat\n    fail: 70\n",
+            4,
+            ["two targets are named 'csat'", "name:"],
+        ),
+        (
+            "targets:\n  - kpi: csat\n    name: c\n    warn: 80\n  - kpi: nps\n    name: c\n    fail: 0\n",
+            6,
+            ["two targets are named 'c'"],
+        ),
+        (
+            "vendors:\n  Acme: {}\ntargets:\n  - kpi: csat\n    warn: 80\n    overrides:\n      - vendor: Acmee\n        warn: 70\n",
+            7,
+            ["no vendor 'Acmee'", "did you mean 'Acme'"],
+        ),
         ("targets:\n  - kpi: first_response_time\n    warn: 95%\n", 3, ["percentage", "hours"]),
         ("targets:\n  - kpi: csat\n    warn: 4h\n", 3, ["duration", "%"]),
         ("targets:\n  - kpi: csat\n    statistic: p90\n    warn: 80\n", 3, ["`statistic` is for duration KPIs"]),
         ("targets:\n  - kpi: ticket_volume\n    warn: 100\n", 2, ["no better direction", "direction: higher"]),
         ("targets:\n  - kpi: csat\n", 2, ["give `warn`, `fail` or both"]),
         ("targets:\n  - kpi: sla_compliance.first\n    warn: 90\n", 2, ["unknown KPI", "sla_compliance.<policy name>"]),
-        ("targets:\n  - kpi: csat\n    warn: 80\n    overrides:\n      - channel: chatt\n        warn: 70\n", 5, ["not a canonical channel"]),
-        ("targets:\n  - kpi: csat\n    warn: 80\n    overrides:\n      - warn: 70\n", 5, ["names a `vendor`, `channel` or `priority`"]),
+        (
+            "targets:\n  - kpi: csat\n    warn: 80\n    overrides:\n      - channel: chatt\n        warn: 70\n",
+            5,
+            ["not a canonical channel"],
+        ),
+        (
+            "targets:\n  - kpi: csat\n    warn: 80\n    overrides:\n      - warn: 70\n",
+            5,
+            ["names a `vendor`, `channel` or `priority`"],
+        ),
         ("targets:\n  - kpi: csat\n    warn: 80\n    weight: -1\n", 4, ["greater than or equal to 0"]),
         ("targets:\n  - kpi: csat\n    warn: 80\n    treshold: 3\n", 4, ["unknown key 'treshold'"]),
     ],
@@ -211,18 +243,28 @@ targets:
     ],
 )
 def test_overrides_resolve_most_specific_first(keys, warn, fail):
-    (check,) = build_checks(parse_config(OVERRIDES.replace("{vendor: Acme, channel: chat, fail: 5 min}", "{vendor: Acme, channel: chat, warn: 1 min, fail: 5 min}")))
+    (check,) = build_checks(
+        parse_config(
+            OVERRIDES.replace(
+                "{vendor: Acme, channel: chat, fail: 5 min}", "{vendor: Acme, channel: chat, warn: 1 min, fail: 5 min}"
+            )
+        )
+    )
     levels, _ = check.levels_for(keys)
     assert levels.warn == pytest.approx(warn) and levels.fail == pytest.approx(fail)
 
 
 def test_overrides_tie_break_channel_over_priority_over_vendor():
-    fixed = OVERRIDES.replace("{vendor: Acme, channel: chat, fail: 5 min}", "{vendor: Acme, channel: chat, warn: 1 min, fail: 5 min}")
+    fixed = OVERRIDES.replace(
+        "{vendor: Acme, channel: chat, fail: 5 min}", "{vendor: Acme, channel: chat, warn: 1 min, fail: 5 min}"
+    )
     (check,) = build_checks(parse_config(fixed))
     # Acme + chat: the two-condition override wins over the channel's and the vendor's
     assert check.levels_for({"vendor": "Acme", "channel": "chat"})[0].fail == pytest.approx(5 / 60)
     # Beta + chat + urgent: channel (2 min / 10 min) outranks priority (30 min / 1 h)
-    assert check.levels_for({"vendor": "Beta", "channel": "chat", "priority": "urgent"})[0].warn == pytest.approx(2 / 60)
+    assert check.levels_for({"vendor": "Beta", "channel": "chat", "priority": "urgent"})[0].warn == pytest.approx(
+        2 / 60
+    )
     # Acme + email + urgent: priority outranks vendor
     assert check.levels_for({"vendor": "Acme", "channel": "email", "priority": "urgent"})[0].fail == pytest.approx(1)
 
@@ -236,29 +278,33 @@ def test_an_override_inheriting_a_warn_on_the_wrong_side_is_rejected():
 
 
 def at(day: int, hour: float = 0) -> datetime:
-    return datetime(2025, 1, day, tzinfo=timezone.utc).replace(hour=int(hour), minute=int(hour % 1 * 60))
+    return datetime(2025, 1, day, tzinfo=UTC).replace(hour=int(hour), minute=int(hour % 1 * 60))
 
 
 def test_scorecard_values_statuses_and_score_by_hand():
     # vendor A: csat 5, 4, 2 -> 2/3 satisfied = 66.67 % (fail < 70); first response 1 h, 3 h, 5 h
     #   -> median 3 h (pass, warn 4 h); chat 0.05 h = 3 min against the chat override 2 min/10 min
     # vendor B: csat 5, 5 -> 100 % but min_sample 3 -> insufficient data; response 6 h (warn)
-    frame = pl.DataFrame({
-        "ticket_id": ["1", "2", "3", "4", "5", "6"],
-        "vendor": ["A", "A", "A", "A", "B", "B"],
-        "channel": ["email", "email", "email", "chat", "email", "email"],
-        "created_at": [at(6, 8)] * 6,
-        "first_response_at": [at(6, 9), at(6, 11), at(6, 13), at(6, 8.05), at(6, 14), None],
-        "csat": [5, 4, 2, None, 5, 5],
-    })
-    config = parse_config(dedent("""
+    frame = pl.DataFrame(
+        {
+            "ticket_id": ["1", "2", "3", "4", "5", "6"],
+            "vendor": ["A", "A", "A", "A", "B", "B"],
+            "channel": ["email", "email", "email", "chat", "email", "email"],
+            "created_at": [at(6, 8)] * 6,
+            "first_response_at": [at(6, 9), at(6, 11), at(6, 13), at(6, 8.05), at(6, 14), None],
+            "csat": [5, 4, 2, None, 5, 5],
+        }
+    )
+    config = parse_config(
+        dedent("""
         targets:
           - {kpi: csat, warn: 80, fail: 70, min_sample: 3, weight: 2}
           - kpi: first_response_time
             warn: 4h
             fail: 8h
             overrides: [{channel: chat, warn: 2 min, fail: 10 min}]
-    """))
+    """)
+    )
     card = scorecard(frame, config, by=["vendor"])
     got = [(r.keys["vendor"], r.slice_text, r.check.name, r.value, r.n, r.status) for r in card.results]
     assert got == [
@@ -276,13 +322,15 @@ def test_scorecard_values_statuses_and_score_by_hand():
 
 def test_statistic_judges_the_p90_and_periods_give_the_change():
     # January: responses 1, 2, ..., 10 h -> p90 (nearest rank) 9 h; February: 2 h each -> 2 h
-    created = [at(6)] * 10 + [datetime(2025, 2, 3, tzinfo=timezone.utc)] * 2
+    created = [at(6)] * 10 + [datetime(2025, 2, 3, tzinfo=UTC)] * 2
     hours = list(range(1, 11)) + [2, 2]
-    frame = pl.DataFrame({
-        "ticket_id": [str(i) for i in range(12)],
-        "created_at": created,
-        "first_response_at": [c.replace(hour=h) for c, h in zip(created, hours)],
-    })
+    frame = pl.DataFrame(
+        {
+            "ticket_id": [str(i) for i in range(12)],
+            "created_at": created,
+            "first_response_at": [c.replace(hour=h) for c, h in zip(created, hours)],
+        }
+    )
     config = parse_config("targets:\n  - {kpi: first_response_time, statistic: p90, warn: 8h, fail: 12h}\n")
     card = scorecard(frame, config, period="month")
     assert [(r.keys["period"], r.value, r.status, r.change) for r in card.results] == [
@@ -300,11 +348,13 @@ def test_a_target_on_a_missing_column_is_not_available():
 
 
 def test_order_of_rows_does_not_change_the_scorecard():
-    frame = pl.DataFrame({
-        "ticket_id": [str(i) for i in range(8)],
-        "vendor": ["A", "B"] * 4,
-        "csat": [5, 1, 4, 2, 3, 5, 5, 4],
-    })
+    frame = pl.DataFrame(
+        {
+            "ticket_id": [str(i) for i in range(8)],
+            "vendor": ["A", "B"] * 4,
+            "csat": [5, 1, 4, 2, 3, 5, 5, 4],
+        }
+    )
     config = parse_config("targets:\n  - {kpi: csat, warn: 80, fail: 50}\n")
     first = scorecard(frame, config, by=["vendor"]).to_dict()
     second = scorecard(frame.reverse(), config, by=["vendor"]).to_dict()
@@ -314,16 +364,18 @@ def test_order_of_rows_does_not_change_the_scorecard():
 # --- slices: each contact under its most specific override --------------------------------------
 
 
-SLICED = pl.DataFrame({
-    # Acme: urgent email 1 h, normal email 3 h, 5 h; chat 0.05 h (3 min)
-    # Beta: normal email 6 h, 8 h; urgent chat 5 min (at(6, 8.1) truncates to 08:05)
-    "ticket_id": [str(i) for i in range(7)],
-    "vendor": ["Acme"] * 4 + ["Beta"] * 3,
-    "channel": ["email", "email", "email", "chat", "email", "email", "chat"],
-    "priority": ["urgent", "normal", "normal", "normal", "normal", "normal", "urgent"],
-    "created_at": [at(6, 8)] * 7,
-    "first_response_at": [at(6, 9), at(6, 11), at(6, 13), at(6, 8.05), at(6, 14), at(6, 16), at(6, 8.1)],
-})
+SLICED = pl.DataFrame(
+    {
+        # Acme: urgent email 1 h, normal email 3 h, 5 h; chat 0.05 h (3 min)
+        # Beta: normal email 6 h, 8 h; urgent chat 5 min (at(6, 8.1) truncates to 08:05)
+        "ticket_id": [str(i) for i in range(7)],
+        "vendor": ["Acme"] * 4 + ["Beta"] * 3,
+        "channel": ["email", "email", "email", "chat", "email", "email", "chat"],
+        "priority": ["urgent", "normal", "normal", "normal", "normal", "normal", "urgent"],
+        "created_at": [at(6, 8)] * 7,
+        "first_response_at": [at(6, 9), at(6, 11), at(6, 13), at(6, 8.05), at(6, 14), at(6, 16), at(6, 8.1)],
+    }
+)
 
 
 def sliced(overrides: str, by=("vendor",)):
@@ -351,11 +403,11 @@ def test_each_contact_falls_under_its_most_specific_override():
     # Beta's urgent chat matches both; the chat override (channel outranks priority) takes it
     rows = sliced("[{channel: chat, warn: 2 min, fail: 5 min}, {priority: urgent, warn: 30 min, fail: 2h}]")
     assert rows == [
-        ("Acme", "channel=chat", pytest.approx(0.05), 1, "warn"),   # 3 min: over 2, not over 5
-        ("Acme", "priority=urgent", 1.0, 1, "warn"),                # 1 h: over 30 min
-        ("Acme", "other", pytest.approx(4.0), 2, "pass"),           # 3 h and 5 h: median 4 h
+        ("Acme", "channel=chat", pytest.approx(0.05), 1, "warn"),  # 3 min: over 2, not over 5
+        ("Acme", "priority=urgent", 1.0, 1, "warn"),  # 1 h: over 30 min
+        ("Acme", "other", pytest.approx(4.0), 2, "pass"),  # 3 h and 5 h: median 4 h
         ("Beta", "channel=chat", pytest.approx(5 / 60), 1, "warn"),  # 5 min: exactly at fail
-        ("Beta", "other", pytest.approx(7.0), 2, "warn"),           # 6 h and 8 h: median 7 h
+        ("Beta", "other", pytest.approx(7.0), 2, "warn"),  # 6 h and 8 h: median 7 h
     ]
 
 

@@ -81,9 +81,7 @@ class Benchmark:
         return None
 
     def sources(self) -> list[str]:
-        seen = dict.fromkeys(
-            f"{f.source}, {f.year}" + (f" ({f.url})" if f.url else "") for f in self.spec.benchmarks
-        )
+        seen = dict.fromkeys(f"{f.source}, {f.year}" + (f" ({f.url})" if f.url else "") for f in self.spec.benchmarks)
         return [f"Benchmark '{self.spec.name}' ({self.origin}): {self.spec.title}; sources: " + "; ".join(seen)]
 
     def to_dict(self) -> dict[str, Any]:

@@ -101,7 +101,8 @@ def interval_demand(
         local.dt.date().alias("_date"),
         (
             (local.dt.hour().cast(pl.Int32) * 3600 + local.dt.minute().cast(pl.Int32) * 60 + local.dt.second())
-            // seconds * seconds
+            // seconds
+            * seconds
         ).alias("_slot"),
     )
     counts = placed.group_by([*keys, "weekday", "_slot"]).agg(
@@ -217,8 +218,14 @@ def staff_intervals(
             rows.append(dict.fromkeys(_STAFFING_COLUMNS) | {"aht_seconds": aht})
             continue
         result = staff(
-            row["offered_per_week"], interval_seconds, aht, target=target, shrinkage=shrinkage,
-            agents=agents, growth=growth, max_occupancy=max_occupancy,
+            row["offered_per_week"],
+            interval_seconds,
+            aht,
+            target=target,
+            shrinkage=shrinkage,
+            agents=agents,
+            growth=growth,
+            max_occupancy=max_occupancy,
         )
         rows.append({c: getattr(result, c) for c in _STAFFING_COLUMNS} | {"aht_seconds": aht})
     added = pl.DataFrame(rows, schema=_STAFFING_SCHEMA | {"aht_seconds": pl.Float64}, orient="row")

@@ -121,7 +121,7 @@ def holt(
     y[~np.isfinite(y)] = math.nan
     observed = np.flatnonzero(~np.isnan(y))
     if observed.size:
-        y = y[observed[0]:]  # history starts at the first value
+        y = y[observed[0] :]  # history starts at the first value
         observed = observed - observed[0]
     n_obs = int(observed.size)
     current = float(y[observed[-1]]) if n_obs else None
@@ -131,9 +131,18 @@ def holt(
     if n_obs < MIN_PERIODS:
         s = "" if n_obs == 1 else "s"
         return Forecast(
-            current, None, None, None, None, n_obs, None, None,
+            current,
+            None,
+            None,
+            None,
+            None,
+            n_obs,
+            None,
+            None,
             note=f"insufficient history ({n_obs} period{s}, needs {MIN_PERIODS})",
-            horizon=horizon, confidence=confidence, steps=steps,
+            horizon=horizon,
+            confidence=confidence,
+            steps=steps,
         )
     inner_gaps = int(observed[-1] + 1 - n_obs)
     if inner_gaps:
@@ -380,8 +389,15 @@ def forecast_groups(
         series.setdefault(ident, {})[label] = kpi.value
     labels = sorted({p for values in series.values() for p in values}, key=lambda p: period_start(p, period))
     report = ForecastReport(
-        kpi=kpi_id, title=info_title, unit=unit, period=period, last_period=None, forecast_period=None,
-        horizon=horizon, confidence=confidence, by=list(result.by),
+        kpi=kpi_id,
+        title=info_title,
+        unit=unit,
+        period=period,
+        last_period=None,
+        forecast_period=None,
+        horizon=horizon,
+        confidence=confidence,
+        by=list(result.by),
     )
     if not labels:
         return report
@@ -431,5 +447,11 @@ def describe(f: Forecast) -> str:
 
 
 __all__ = [
-    "MIN_PERIODS", "Forecast", "ForecastReport", "GroupForecast", "describe", "forecast_groups", "holt",
+    "MIN_PERIODS",
+    "Forecast",
+    "ForecastReport",
+    "GroupForecast",
+    "describe",
+    "forecast_groups",
+    "holt",
 ]

@@ -115,9 +115,7 @@ def report(
     return findings, as_of, rows_per_source
 
 
-def _value_findings(
-    counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]
-) -> list[Finding]:
+def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]) -> list[Finding]:
     """Values that could not be parsed, or are outside their column's vocabulary."""
     findings: list[Finding] = []
     for column in COLUMNS:
@@ -130,21 +128,15 @@ def _value_findings(
                     kind="unknown value" if vocabulary else "unparseable value",
                     column=column,
                     count=bad,
-                    expected="one of " + ", ".join(vocabulary)
-                    if vocabulary
-                    else _EXPECTED.get(COLUMNS[column].kind),
-                    effect="left out of every KPI"
-                    if column == "created_at"
-                    else "left out of the KPIs that need it",
+                    expected="one of " + ", ".join(vocabulary) if vocabulary else _EXPECTED.get(COLUMNS[column].kind),
+                    effect="left out of every KPI" if column == "created_at" else "left out of the KPIs that need it",
                     examples=_examples(rows, invalid_flag(column), paths),
                 )
             )
     return findings
 
 
-def _row_findings(
-    counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]
-) -> list[Finding]:
+def _row_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]) -> list[Finding]:
     """Repeated ids, missing required values, timestamps that disagree with given durations."""
     findings: list[Finding] = []
     if counts.get("duplicates"):
@@ -192,8 +184,7 @@ def kpi_findings(groups: Sequence[Group]) -> list[Finding]:
                 if reason in DATA_ERROR_REASONS and count:
                     totals[(reason, kpi_id)] = totals.get((reason, kpi_id), 0) + count
     return [
-        Finding(kind=reason, count=count, effect=f"left out of {kpi_id}")
-        for (reason, kpi_id), count in totals.items()
+        Finding(kind=reason, count=count, effect=f"left out of {kpi_id}") for (reason, kpi_id), count in totals.items()
     ]
 
 

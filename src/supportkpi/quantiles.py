@@ -121,8 +121,11 @@ def locate(counts: pl.DataFrame, keys: Sequence[str], requests: Sequence[Request
         # the bucket where the running count first reaches the rank
         .filter((pl.col("_upto") >= pl.col("_rank")) & (pl.col("_upto") - pl.col(_COUNT) < pl.col("_rank")))
         .select(
-            *per_column, _BUCKET, (pl.col("_rank") - (pl.col("_upto") - pl.col(_COUNT))).alias("_within"),
-            "_name", "_k",
+            *per_column,
+            _BUCKET,
+            (pl.col("_rank") - (pl.col("_upto") - pl.col(_COUNT))).alias("_within"),
+            "_name",
+            "_k",
         )
     )
 

@@ -126,13 +126,9 @@ class ComputeResult:
                 "as_of": self.as_of.isoformat() if self.as_of else None,
             },
             "inputs": [
-                {k: v for k, v in asdict(i).items() if v is not None and k != "estimated_rows"}
-                for i in self.inputs
+                {k: v for k, v in asdict(i).items() if v is not None and k != "estimated_rows"} for i in self.inputs
             ],
-            "groups": [
-                {"keys": g.keys, "kpis": {k: r.to_dict() for k, r in g.kpis.items()}}
-                for g in self.groups
-            ],
+            "groups": [{"keys": g.keys, "kpis": {k: r.to_dict() for k, r in g.kpis.items()}} for g in self.groups],
             "data_quality": {
                 "errors": self.data_errors,
                 "findings": [f.to_dict() for f in self.findings],

@@ -97,10 +97,14 @@ class Calendars:
         if name is not None:
             return name
         if self.vendors or self.teams:
-            owners = [*(f"team {t} -> {c}" for t, c in self.teams.items()),
-                      *(f"{v} -> {c}" for v, c in self.vendors.items())]
-            return "per team/vendor: " + ", ".join(owners) + (
-                f"; others -> {DEFAULT}" if DEFAULT in self.schedules else "; others -> 24/7"
+            owners = [
+                *(f"team {t} -> {c}" for t, c in self.teams.items()),
+                *(f"{v} -> {c}" for v, c in self.vendors.items()),
+            ]
+            return (
+                "per team/vendor: "
+                + ", ".join(owners)
+                + (f"; others -> {DEFAULT}" if DEFAULT in self.schedules else "; others -> 24/7")
             )
         return DEFAULT if DEFAULT in self.schedules else "24/7 (no calendar declared)"
 

@@ -80,15 +80,24 @@ class Scorecard:
             return []
         out = []
         for check in self.checks:
-            channels = [None] + list(dict.fromkeys(o.conditions["channel"] for o in check.overrides if "channel" in o.conditions))
+            channels = [None] + list(
+                dict.fromkeys(o.conditions["channel"] for o in check.overrides if "channel" in o.conditions)
+            )
             for channel in channels:
                 figure = self.benchmark.figure(check.kpi, channel, check.unit)
                 if figure is not None:
-                    out.append({
-                        "check": check.name, "channel": channel, "value": figure.value, "unit": check.unit,
-                        "statistic": figure.statistic, "segment": figure.segment, "source": figure.source,
-                        "year": figure.year,
-                    })
+                    out.append(
+                        {
+                            "check": check.name,
+                            "channel": channel,
+                            "value": figure.value,
+                            "unit": check.unit,
+                            "statistic": figure.statistic,
+                            "segment": figure.segment,
+                            "source": figure.source,
+                            "year": figure.year,
+                        }
+                    )
         return out
 
     @property
@@ -118,14 +127,16 @@ class Scorecard:
         for group in self.base.groups:
             for kpi_id in self.policies:
                 kpi = group.kpis[kpi_id]
-                rows.append({
-                    "keys": dict(group.keys),
-                    "policy": kpi_id.split(".", 1)[1],
-                    "value": kpi.value,
-                    "n": kpi.n,
-                    "excluded": dict(kpi.excluded),
-                    "available": kpi.available,
-                })
+                rows.append(
+                    {
+                        "keys": dict(group.keys),
+                        "policy": kpi_id.split(".", 1)[1],
+                        "value": kpi.value,
+                        "n": kpi.n,
+                        "excluded": dict(kpi.excluded),
+                        "available": kpi.available,
+                    }
+                )
         return rows
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,8 +163,11 @@ class Scorecard:
                 for score, results in self.group_results()
             ],
             "sla_compliance": self.sla_rows(),
-            **({"benchmark": {"name": self.benchmark.spec.name, "figures": self.benchmark_figures()}}
-               if self.benchmark is not None else {}),
+            **(
+                {"benchmark": {"name": self.benchmark.spec.name, "figures": self.benchmark_figures()}}
+                if self.benchmark is not None
+                else {}
+            ),
             "data_quality": base["data_quality"],
         }
 
@@ -182,12 +196,22 @@ def scorecard(
         frame = frame.collect()  # read the exports once for the several aggregations
     columns = set(frame.collect_schema().names())
     if sliced and SLICE in columns:
-        raise UsageError(f"the data has a column named '{SLICE}', which targets with overrides need; rename it with --map")
+        raise UsageError(
+            f"the data has a column named '{SLICE}', which targets with overrides need; rename it with --map"
+        )
 
     def run(frame, kpi_ids, keys):
         return compute(
-            frame, kpi_ids or [GROUPS_ONLY], by=keys, period=period, timezone=timezone,
-            params=params, inputs=inputs, calendars=calendars, sla=config.sla, as_of=as_of,
+            frame,
+            kpi_ids or [GROUPS_ONLY],
+            by=keys,
+            period=period,
+            timezone=timezone,
+            params=params,
+            inputs=inputs,
+            calendars=calendars,
+            sla=config.sla,
+            as_of=as_of,
         )
 
     # the base run carries every KPI of a target without overrides, and every SLA policy
@@ -199,14 +223,16 @@ def scorecard(
         runs[check.name] = run(labelled, [kpi_id], [*by, SLICE])
     results = evaluate(checks, runs, by)
     return Scorecard(
-        checks=checks, results=results, scores=group_scores(results, by, period is not None),
-        by=by, period=period, base=runs[""],
+        checks=checks,
+        results=results,
+        scores=group_scores(results, by, period is not None),
+        by=by,
+        period=period,
+        base=runs[""],
     )
 
 
-def evaluate(
-    checks: Sequence[Check], runs: Mapping[str, ComputeResult], by: Sequence[str]
-) -> list[CheckResult]:
+def evaluate(checks: Sequence[Check], runs: Mapping[str, ComputeResult], by: Sequence[str]) -> list[CheckResult]:
     """Pure: judge each check in each group (and slice) of its run: ``runs[""]`` for targets
     without overrides, ``runs[check.name]`` grouped also by the ``slice`` column for the others.
     Results are ordered by group, then by the order of the targets in kpi.yaml."""
@@ -224,9 +250,15 @@ def evaluate(
                 value = kpi.stats.get(check.statistic) if check.statistic else kpi.value
                 n, available, needs = kpi.n, kpi.available, kpi.needs
             result = CheckResult(
-                check=check, keys=keys, value=value, n=n, levels=levels,
+                check=check,
+                keys=keys,
+                value=value,
+                n=n,
+                levels=levels,
                 status=judge(value, n, levels, check.direction, available),
-                override=override, available=available, needs=tuple(needs),
+                override=override,
+                available=available,
+                needs=tuple(needs),
             )
             if PERIOD_COLUMN in keys:
                 # against the series' previous period with contacts (named in `since`)

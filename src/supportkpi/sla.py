@@ -39,9 +39,7 @@ def info(policy: SlaPolicy) -> KpiInfo:
     return KpiInfo(kpi_id(policy), f"SLA {policy.name}", base.unit, base.direction, base.kind, base.columns)
 
 
-def business_elapsed(
-    calendars: Calendars, stop: pl.Expr, calendar: str | None, columns: frozenset[str]
-) -> pl.Expr:
+def business_elapsed(calendars: Calendars, stop: pl.Expr, calendar: str | None, columns: frozenset[str]) -> pl.Expr:
     """Business seconds from created_at to ``stop`` in each contact's calendar. An end before
     the start keeps its (negative) calendar length, so that it is left out as a data error
     rather than counted as 0 h."""
@@ -93,9 +91,7 @@ def column(policy: SlaPolicy, part: str) -> str:
     return f"_sla_{policy.name}_{part}"
 
 
-def per_contact_columns(
-    policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime
-) -> list[list[pl.Expr]]:
+def per_contact_columns(policy: SlaPolicy, ctx: Context, calendars: Calendars, as_of: datetime) -> list[list[pl.Expr]]:
     """Two steps of columns the engine adds before its group-by, so that the business-hours
     arithmetic runs once per contact, not once per aggregation: target and measured, then the
     time waited so far by contacts still waiting at ``as_of``."""
@@ -143,8 +139,12 @@ def breaches(
         goal = target(policy, ctx.columns)
         spent = pl.coalesce(measured, waiting)
         late = (
-            ctx.rows & ~ctx.abandoned & goal.is_not_null() & (pl.col("created_at") <= as_of)
-            & (spent > goal).fill_null(False) & (spent >= 0)
+            ctx.rows
+            & ~ctx.abandoned
+            & goal.is_not_null()
+            & (pl.col("created_at") <= as_of)
+            & (spent > goal).fill_null(False)
+            & (spent >= 0)
         )
         parts.append(
             frame.filter(late).select(

@@ -36,4 +36,3 @@ def on_disk(frame: pl.LazyFrame) -> Iterator[pl.LazyFrame]:
                 "another disk)"
             ) from None
         yield pl.scan_parquet(path)
-

@@ -122,10 +122,7 @@ class Check:
     def levels_for(self, keys: Mapping[str, Any]) -> tuple[Levels, Override | None]:
         """The levels that apply to a group, and the override they came from (None: the
         target's own)."""
-        matching = [
-            o for o in self.overrides
-            if all(keys.get(k) == v for k, v in o.conditions.items())
-        ]
+        matching = [o for o in self.overrides if all(keys.get(k) == v for k, v in o.conditions.items())]
         if not matching:
             return self.levels, None
         best = max(matching, key=lambda o: o.specificity)
@@ -228,9 +225,7 @@ def _check(config: Config, index: int, target: Target) -> Check:
         )
     direction = target.direction or direction
     if direction is None:
-        raise TargetError(
-            (*here, "kpi"), f"{target.kpi} has no better direction; say `direction: higher` or `lower`"
-        )
+        raise TargetError((*here, "kpi"), f"{target.kpi} has no better direction; say `direction: higher` or `lower`")
     base = _levels(target.warn, target.fail, target.min_sample, unit, direction, here, bounds)
     overrides = []
     for position, item in enumerate(target.overrides):
@@ -245,7 +240,10 @@ def _check(config: Config, index: int, target: Target) -> Check:
             item.warn if item.warn is not None else target.warn,
             item.fail if item.fail is not None else target.fail,
             item.min_sample if item.min_sample is not None else target.min_sample,
-            unit, direction, where, bounds,
+            unit,
+            direction,
+            where,
+            bounds,
             inherited={"warn": item.warn is None, "fail": item.fail is None},
         )
         overrides.append(Override(item.conditions, levels, item.specificity, position))
@@ -285,8 +283,14 @@ def _bounds(info: Any, params: Any) -> tuple[float, float]:
 
 
 def _levels(
-    warn, fail, min_sample: int, unit: str, direction: str, where: tuple,
-    bounds: tuple[float, float] = (float("-inf"), float("inf")), inherited: Mapping[str, bool] | None = None,
+    warn,
+    fail,
+    min_sample: int,
+    unit: str,
+    direction: str,
+    where: tuple,
+    bounds: tuple[float, float] = (float("-inf"), float("inf")),
+    inherited: Mapping[str, bool] | None = None,
 ) -> Levels:
     inherited = inherited or {}
     values = {}

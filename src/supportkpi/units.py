@@ -17,9 +17,22 @@ Level = (
 """A target level: a number in the KPI's unit (hours for ticket durations, seconds for call
 durations, % for rates), or a duration with its unit ("90s", "15 min", "4h", "1d")."""
 
-_TO_SECONDS = {"s": 1, "sec": 1, "secs": 1, "seconds": 1, "m": 60, "min": 60, "mins": 60,
-               "minutes": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hours": 3600, "d": 86400,
-               "days": 86400}
+_TO_SECONDS = {
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "days": 86400,
+}
 
 
 def level_in_unit(level: float | str | None, unit: str) -> float | None:

@@ -5,7 +5,7 @@ all rules are counted in one pass, with the first rows of each as examples."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -26,11 +26,14 @@ class Rule:
 
 def rules(params: dict[str, dict[str, Any]], now: datetime | None = None) -> list[Rule]:
     """The checks, with the survey scales of kpi.yaml (``params`` = its ``kpis`` section)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
 
     def before_created(column: str) -> Rule:
         return Rule(
-            "before created_at", column, (column, "created_at"), "a time at or after created_at",
+            "before created_at",
+            column,
+            (column, "created_at"),
+            "a time at or after created_at",
             lambda: pl.col(column) < pl.col("created_at"),
         )
 
@@ -49,7 +52,10 @@ def rules(params: dict[str, dict[str, Any]], now: datetime | None = None) -> lis
     out = [before_created(c) for c in ("first_response_at", "resolved_at", "answered_at")]
     out += [
         Rule(
-            "in the future", column, (column,), f"a time before {now:%Y-%m-%d %H:%M} UTC",
+            "in the future",
+            column,
+            (column,),
+            f"a time before {now:%Y-%m-%d %H:%M} UTC",
             lambda column=column: pl.col(column) > now,
         )
         for column in ("created_at", "first_response_at", "resolved_at", "answered_at")
@@ -57,8 +63,17 @@ def rules(params: dict[str, dict[str, Any]], now: datetime | None = None) -> lis
     out += [off_scale(column, low, high, whole) for column, (low, high), whole in survey_scales(params)]
     out += [
         negative(c)
-        for c in ("first_response_seconds", "resolution_seconds", "wait_seconds", "talk_seconds",
-                  "hold_seconds", "acw_seconds", "reopens", "agent_replies", "transfers")
+        for c in (
+            "first_response_seconds",
+            "resolution_seconds",
+            "wait_seconds",
+            "talk_seconds",
+            "hold_seconds",
+            "acw_seconds",
+            "reopens",
+            "agent_replies",
+            "transfers",
+        )
     ]
     return out
 
@@ -86,8 +101,7 @@ def plan(frame: pl.LazyFrame, columns: frozenset[str], checks: list[Rule], examp
     """Two lazy queries: counts per rule, and up to ``examples`` rows per rule."""
     active = [r for r in checks if all(c in columns for c in r.needs)]
     counts = frame.select(
-        [pl.len().alias("_rows")]
-        + [r.build().fill_null(False).sum().alias(f"r{i}") for i, r in enumerate(active)]
+        [pl.len().alias("_rows")] + [r.build().fill_null(False).sum().alias(f"r{i}") for i, r in enumerate(active)]
     )
     where = [c for c in (SOURCE, ROW) if c in columns]
     samples = [
@@ -117,7 +131,5 @@ def findings(active: list[Rule], counts: pl.DataFrame, sample: pl.DataFrame, pat
                     item["row"] = ex[ROW]
                 item["value"] = ex["value"]
                 examples.append(item)
-        out.append(
-            Finding(kind=rule.kind, column=rule.column, count=count, expected=rule.expected, examples=examples)
-        )
+        out.append(Finding(kind=rule.kind, column=rule.column, count=count, expected=rule.expected, examples=examples))
     return out

@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "amazon_connect.jsonl")
 
@@ -91,8 +91,16 @@ def test_what_contact_records_cannot_give(result):
     _, computed = result
     kpis = computed.groups[0].kpis
     for kpi_id in (
-        "first_response_time", "resolution_time", "resolution_rate", "reopen_rate", "fcr_rate",
-        "backlog", "escalation_rate", "csat", "nps", "ces",
+        "first_response_time",
+        "resolution_time",
+        "resolution_rate",
+        "reopen_rate",
+        "fcr_rate",
+        "backlog",
+        "escalation_rate",
+        "csat",
+        "nps",
+        "ces",
     ):
         assert not kpis[kpi_id].available, kpi_id
 
@@ -122,5 +130,3 @@ def test_canonical_twin(tmp_path, result):
     twin = supportkpi.load([str(path)], source="canonical")
     kpis = supportkpi.compute(twin.frame, inputs=twin.inputs).groups[0].kpis
     assert_same_kpis(kpis, computed.groups[0].kpis)
-
-

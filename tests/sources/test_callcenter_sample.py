@@ -43,7 +43,14 @@ def test_what_the_layout_cannot_give(result):
 
 
 def test_unknown_answer_flag_is_a_finding(tmp_path):
-    text = Path(FIXTURE).read_text().replace("ID0003,Stewart,2021-01-01,9:47:31,Contract related,Y", "ID0003,Stewart,2021-01-01,9:47:31,Contract related,maybe")
+    text = (
+        Path(FIXTURE)
+        .read_text()
+        .replace(
+            "ID0003,Stewart,2021-01-01,9:47:31,Contract related,Y",
+            "ID0003,Stewart,2021-01-01,9:47:31,Contract related,maybe",
+        )
+    )
     path = tmp_path / "calls.csv"
     path.write_text(text)
     loaded = supportkpi.load([str(path)], source="callcenter_sample")

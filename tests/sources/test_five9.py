@@ -17,9 +17,9 @@ The calls (queue wait / talk + hold + ACW seconds):
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "five9.csv")
 
@@ -85,8 +85,16 @@ def test_what_the_call_log_cannot_give(result):
     _, computed = result
     kpis = computed.groups[0].kpis
     for kpi_id in (
-        "first_response_time", "resolution_time", "resolution_rate", "reopen_rate", "fcr_rate",
-        "backlog", "escalation_rate", "csat", "nps", "ces",
+        "first_response_time",
+        "resolution_time",
+        "resolution_rate",
+        "reopen_rate",
+        "fcr_rate",
+        "backlog",
+        "escalation_rate",
+        "csat",
+        "nps",
+        "ces",
     ):
         assert not kpis[kpi_id].available, kpi_id
 
@@ -115,7 +123,7 @@ def test_date_and_time_columns_instead_of_timestamp(tmp_path, result):
         end = line.index('"', start + 1)
         day, month, year, clock = line[start + 6 : end].split(" ")
         months = {"Mar": "03"}
-        rows.append(f"{line[:start]}{year}/{months[month]}/{day},{clock}{line[end + 1:]}")
+        rows.append(f"{line[:start]}{year}/{months[month]}/{day},{clock}{line[end + 1 :]}")
     path = tmp_path / "call_log.csv"
     path.write_text("\n".join([header, *rows]) + "\n")
     loaded = supportkpi.load([str(path)], source="five9")
@@ -141,5 +149,3 @@ def test_canonical_twin(tmp_path, result):
     twin = supportkpi.load([str(path)], source="canonical")
     kpis = supportkpi.compute(twin.frame, inputs=twin.inputs).groups[0].kpis
     assert_same_kpis(kpis, computed.groups[0].kpis)
-
-

@@ -1,13 +1,13 @@
 """freshdesk (CSV ticket export) and freshdesk_api (API v2 tickets with stats) presets: each
 fixture read, its KPIs worked out by hand, and the same contacts written in canonical columns."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
 CSV = str(FIXTURES / "freshdesk.csv")
@@ -15,8 +15,17 @@ API = str(FIXTURES / "freshdesk_api.json")
 TZ = "America/New_York"  # the export's times are local to the helpdesk
 
 CANNOT = (
-    "reopen_rate", "fcr_rate", "csat", "nps", "ces", "escalation_rate", "transfer_rate",
-    "aht", "asa", "service_level", "abandonment_rate",
+    "reopen_rate",
+    "fcr_rate",
+    "csat",
+    "nps",
+    "ces",
+    "escalation_rate",
+    "transfer_rate",
+    "aht",
+    "asa",
+    "service_level",
+    "abandonment_rate",
 )
 
 
@@ -50,14 +59,32 @@ def test_csv_local_times_read_in_the_given_zone(csv_result):
     frame = loaded.frame.collect()
     first = frame.row(0, named=True)
     # 2024-03-04 09:00:00 in New York (EST, UTC-5)
-    assert first["created_at"] == datetime(2024, 3, 4, 14, 0, tzinfo=timezone.utc)
+    assert first["created_at"] == datetime(2024, 3, 4, 14, 0, tzinfo=UTC)
     assert first["channel"] == "email" and first["priority"] == "normal"
     assert first["status"] == "closed" and first["agent_replies"] == 1
     assert frame["channel"].to_list() == [
-        "email", "web", "phone", "chat", "web", "email", "email", "email", "email", "chat"
+        "email",
+        "web",
+        "phone",
+        "chat",
+        "web",
+        "email",
+        "email",
+        "email",
+        "email",
+        "chat",
     ]
     assert frame["status"].to_list() == [
-        "closed", "solved", "open", "pending", "closed", "pending", "closed", None, "closed", "solved"
+        "closed",
+        "solved",
+        "open",
+        "pending",
+        "closed",
+        "pending",
+        "closed",
+        None,
+        "closed",
+        "solved",
     ]
 
 
@@ -99,8 +126,12 @@ def test_csv_custom_status_is_a_finding(csv_result):
 
 def test_csv_reopened_ticket_is_not_resolved(tmp_path):
     # A Resolved time left from before a reopen does not count while the ticket is Open.
-    text = Path(CSV).read_text().replace(
-        '1002,"Invoice shows wrong VAT, please fix",Resolved,', '1002,"Invoice shows wrong VAT, please fix",Open,'
+    text = (
+        Path(CSV)
+        .read_text()
+        .replace(
+            '1002,"Invoice shows wrong VAT, please fix",Resolved,', '1002,"Invoice shows wrong VAT, please fix",Open,'
+        )
     )
     loaded = supportkpi.load([str(_twin(tmp_path, text))], timezone=TZ, source="freshdesk")
     kpis = _kpis(loaded)

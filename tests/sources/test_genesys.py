@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 from supportkpi.sources import Field
 from supportkpi.sources.genesys import SOURCE, summarize
 
@@ -90,8 +90,15 @@ def test_what_conversation_details_cannot_give(result):
     _, computed = result
     kpis = computed.groups[0].kpis
     for kpi_id in (
-        "first_response_time", "resolution_time", "resolution_rate", "reopen_rate", "fcr_rate",
-        "backlog", "escalation_rate", "csat", "ces",
+        "first_response_time",
+        "resolution_time",
+        "resolution_rate",
+        "reopen_rate",
+        "fcr_rate",
+        "backlog",
+        "escalation_rate",
+        "csat",
+        "ces",
     ):
         assert not kpis[kpi_id].available, kpi_id
 
@@ -131,19 +138,33 @@ def test_prepare_reduces_each_conversation_to_one_flat_record():
     # conversation 2: ben 420 + 0 + 60 and carla 200 + 20 + 25, one transfer, 25 s in queue
     g2 = records[1]
     assert (g2["queue"], g2["channel"], g2["answered_at"], g2["abandoned"]) == (
-        "Support", "phone", "2024-03-04T09:10:40.000Z", False,
+        "Support",
+        "phone",
+        "2024-03-04T09:10:40.000Z",
+        False,
     )
     assert (g2["wait_seconds"], g2["talk_seconds"], g2["hold_seconds"], g2["acw_seconds"]) == (
-        25.0, 620.0, 20.0, 85.0,
+        25.0,
+        620.0,
+        20.0,
+        85.0,
     )
     assert (g2["transfers"], g2["nps"]) == (1, 6.0)
     # conversation 6 is outbound: its agent and score stay, its queue facts are empty
     g6 = records[5]
     assert g6["agent"] and g6["nps"] == 10.0
-    assert all(g6[k] is None for k in (
-        "answered_at", "abandoned", "wait_seconds", "talk_seconds", "hold_seconds",
-        "acw_seconds", "transfers",
-    ))
+    assert all(
+        g6[k] is None
+        for k in (
+            "answered_at",
+            "abandoned",
+            "wait_seconds",
+            "talk_seconds",
+            "hold_seconds",
+            "acw_seconds",
+            "transfers",
+        )
+    )
     # conversation 8: the unknown media type passes through for typing to report
     assert records[7]["channel"] == "webchat"
 
@@ -172,10 +193,21 @@ def test_a_bare_array_of_conversations_is_read_too(tmp_path):
 def test_talk_segments_count_once():
     """tTalk is per segment and tTalkComplete their sum: a session with both counts the
     complete one; a session with only tTalk counts their sum."""
+
     def agent(*metrics):
-        return {"purpose": "agent", "userId": "u", "sessions": [{"mediaType": "voice", "metrics": [
-            {"name": name, "value": value, "emitDate": "2024-03-04T09:00:00.000Z"} for name, value in metrics
-        ]}]}
+        return {
+            "purpose": "agent",
+            "userId": "u",
+            "sessions": [
+                {
+                    "mediaType": "voice",
+                    "metrics": [
+                        {"name": name, "value": value, "emitDate": "2024-03-04T09:00:00.000Z"}
+                        for name, value in metrics
+                    ],
+                }
+            ],
+        }
 
     queued = {"purpose": "acd", "participantName": "Q", "sessions": [{"metrics": [{"name": "nOffered", "value": 1}]}]}
     both = summarize([queued, agent(("tAnswered", 5000), ("tTalk", 1000), ("tTalk", 2000), ("tTalkComplete", 3000))])
@@ -191,5 +223,3 @@ def test_canonical_twin(tmp_path, result):
     twin = supportkpi.load([str(path)], source="canonical")
     kpis = supportkpi.compute(twin.frame, inputs=twin.inputs).groups[0].kpis
     assert_same_kpis(kpis, computed.groups[0].kpis)
-
-

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "gorgias.json")
 
@@ -44,9 +44,7 @@ def test_detected(loaded):
 
 def test_values_translated(loaded):
     frame = loaded.frame.collect().sort("ticket_id")
-    assert frame["channel"].to_list() == [
-        "email", "chat", "email", "messaging", "phone", "social", None, "sms"
-    ]
+    assert frame["channel"].to_list() == ["email", "chat", "email", "messaging", "phone", "social", None, "sms"]
     assert frame["priority"].to_list()[4] == "urgent"  # Gorgias "critical"
     assert frame["agent"].to_list()[0] == "alice@shop.example"
     assert frame["team"].to_list()[3] == "Social"
@@ -82,8 +80,15 @@ def test_csat_exclude_neutral(loaded):
 
 def test_what_the_export_cannot_give(kpis):
     for kpi_id in (
-        "first_response_time", "reopen_rate", "fcr_rate", "escalation_rate", "transfer_rate",
-        "aht", "asa", "service_level", "abandonment_rate",
+        "first_response_time",
+        "reopen_rate",
+        "fcr_rate",
+        "escalation_rate",
+        "transfer_rate",
+        "aht",
+        "asa",
+        "service_level",
+        "abandonment_rate",
     ):
         assert not kpis[kpi_id].available, kpi_id
 

@@ -3,13 +3,13 @@ through the preset's prepare hook, its KPIs worked out by hand, and the same con
 written in canonical columns."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "helpscout.json")
 
@@ -47,7 +47,7 @@ def test_values_translated(result):
     first = frame.row(0, named=True)
     assert first["ticket_id"] == "2001001" and first["agent"] == "11" and first["team"] == "301"
     assert first["customer_id"] == "238601"
-    assert first["created_at"] == datetime(2024, 3, 4, 9, 0, tzinfo=timezone.utc)
+    assert first["created_at"] == datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
     assert frame["channel"].to_list() == ["email", "chat", "phone", "email", "email", "email", "email", "chat"]
     assert frame["status"].to_list() == ["closed", "closed", "open", "pending", "closed", None, "open", "closed"]
 
@@ -68,7 +68,16 @@ def test_conversation_kpis_by_hand(result):
 
 def test_what_the_list_endpoint_cannot_give(result):
     _, kpis = result
-    for kpi_id in ("first_response_time", "reopen_rate", "fcr_rate", "csat", "nps", "transfer_rate", "escalation_rate", "aht"):
+    for kpi_id in (
+        "first_response_time",
+        "reopen_rate",
+        "fcr_rate",
+        "csat",
+        "nps",
+        "transfer_rate",
+        "escalation_rate",
+        "aht",
+    ):
         assert not kpis[kpi_id].available, kpi_id
 
 

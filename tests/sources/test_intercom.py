@@ -2,13 +2,13 @@
 its KPIs worked out by hand, and the same conversations written in canonical columns."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "intercom.json")
 
@@ -33,8 +33,8 @@ def test_values_translated(result):
     loaded, _ = result
     frame = loaded.frame.collect()
     first = frame.row(0, named=True)
-    assert first["created_at"] == datetime(2024, 3, 4, 9, 0, tzinfo=timezone.utc)  # 1709542800
-    assert first["first_response_at"] == datetime(2024, 3, 4, 9, 5, tzinfo=timezone.utc)
+    assert first["created_at"] == datetime(2024, 3, 4, 9, 0, tzinfo=UTC)  # 1709542800
+    assert first["first_response_at"] == datetime(2024, 3, 4, 9, 5, tzinfo=UTC)
     assert first["customer_id"] == "65e1a0c1d2b3" and first["agent"] == "7101"
     assert frame["channel"].to_list() == ["chat", "email", "chat", "messaging", "chat", "chat", "phone", None]
     assert frame["status"].to_list() == ["closed", "closed", "open", "pending", "closed", "open", "closed", "closed"]

@@ -4,11 +4,10 @@ them, timestamps in +0100/+0200) read and its KPIs worked out by hand."""
 import json
 from pathlib import Path
 
-import polars as pl
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "jira_sm.json")
 
@@ -83,8 +82,15 @@ def test_ticket_kpis_by_hand(kpis):
 
 def test_what_the_export_cannot_give(kpis):
     for kpi_id in (
-        "csat", "reopen_rate", "fcr_rate", "escalation_rate", "transfer_rate",
-        "aht", "asa", "service_level", "abandonment_rate",
+        "csat",
+        "reopen_rate",
+        "fcr_rate",
+        "escalation_rate",
+        "transfer_rate",
+        "aht",
+        "asa",
+        "service_level",
+        "abandonment_rate",
     ):
         assert not kpis[kpi_id].available, kpi_id
 
@@ -152,7 +158,5 @@ def test_old_sla_format_has_no_stop_time(tmp_path):
 
 
 def test_map_overrides_a_preset_column():
-    loaded = supportkpi.load(
-        [FIXTURE], source="jira_sm", mapping={"team": "fields.customfield_10010.requestType.id"}
-    )
+    loaded = supportkpi.load([FIXTURE], source="jira_sm", mapping={"team": "fields.customfield_10010.requestType.id"})
     assert loaded.frame.collect()["team"].to_list()[0] == "12"

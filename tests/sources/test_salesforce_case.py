@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 
 FIXTURE = str(Path(__file__).parent.parent / "fixtures" / "sources" / "salesforce_case.csv")
 
@@ -76,8 +76,15 @@ def test_ticket_kpis_by_hand(kpis):
 
 def test_what_the_export_cannot_give(kpis):
     for kpi_id in (
-        "first_response_time", "csat", "reopen_rate", "fcr_rate", "transfer_rate",
-        "aht", "asa", "service_level", "abandonment_rate",
+        "first_response_time",
+        "csat",
+        "reopen_rate",
+        "fcr_rate",
+        "transfer_rate",
+        "aht",
+        "asa",
+        "service_level",
+        "abandonment_rate",
     ):
         assert not kpis[kpi_id].available, kpi_id
 

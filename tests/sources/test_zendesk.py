@@ -24,13 +24,13 @@ CSV has it at the minute (11:30 -> 12:30 local), so there it is 25 h exactly. In
 """
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from twin import assert_same_kpis
 
 import supportkpi
-from twin import assert_same_kpis
 from supportkpi.sources.zendesk import prepare
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
@@ -39,12 +39,29 @@ CSV_FIXTURE = str(FIXTURES / "zendesk_csv.csv")
 BERLIN = "Europe/Berlin"
 
 NOT_AVAILABLE = (
-    "escalation_rate", "transfer_rate", "nps", "ces", "qa_score", "aht", "talk_time",
-    "hold_time", "acw_time", "asa", "service_level", "abandonment_rate", "conversion_rate",
+    "escalation_rate",
+    "transfer_rate",
+    "nps",
+    "ces",
+    "qa_score",
+    "aht",
+    "talk_time",
+    "hold_time",
+    "acw_time",
+    "asa",
+    "service_level",
+    "abandonment_rate",
+    "conversion_rate",
 )
 TICKET_KPIS = (
-    "ticket_volume", "first_response_time", "resolution_time", "resolution_rate", "reopen_rate",
-    "fcr_rate", "backlog", "csat",
+    "ticket_volume",
+    "first_response_time",
+    "resolution_time",
+    "resolution_rate",
+    "reopen_rate",
+    "fcr_rate",
+    "backlog",
+    "csat",
 )
 H = 3600.0
 
@@ -128,7 +145,7 @@ def test_api_ticket_kpis_by_hand(api):
     # backlog at the report's end (48109's creation, the latest timestamp): 48105, 48106,
     # 48107 and 48109 are not resolved
     assert kpis["backlog"].value == 4 and kpis["backlog"].n == 9
-    assert result.as_of == datetime(2024, 5, 10, 12, 0, tzinfo=timezone.utc)
+    assert result.as_of == datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
     # CSAT: good (5) 48101, 48104; bad (1) 48102; offered/unoffered are no answer -> 2 of 3
     assert kpis["csat"].value == pytest.approx(200 / 3, abs=1e-9)
     assert kpis["csat"].n == 3 and kpis["csat"].excluded["no answer"] == 6
@@ -148,13 +165,37 @@ def test_api_vocabularies(api):
     loaded, _ = api
     frame = loaded.frame.collect().sort("ticket_id")
     assert frame["channel"].to_list() == [
-        "email", "web", "chat", "phone", "messaging", "email", "other", "messaging", "email",
+        "email",
+        "web",
+        "chat",
+        "phone",
+        "messaging",
+        "email",
+        "other",
+        "messaging",
+        "email",
     ]
     assert frame["status"].to_list() == [
-        "closed", "solved", "solved", "closed", "pending", "new", "on_hold", "solved", None,
+        "closed",
+        "solved",
+        "solved",
+        "closed",
+        "pending",
+        "new",
+        "on_hold",
+        "solved",
+        None,
     ]
     assert frame["priority"].to_list() == [
-        "normal", "high", "normal", "normal", "low", None, "normal", "high", None,
+        "normal",
+        "high",
+        "normal",
+        "normal",
+        "low",
+        None,
+        "normal",
+        "high",
+        None,
     ]
     assert frame["agent"][0] == "9001" and frame["team"][0] == "360000111001"
     assert frame["customer_id"][0] == "7001" and frame["topic"][0] == "question"
@@ -256,8 +297,8 @@ def test_csv_local_times(csv_export):
     loaded, _ = csv_export
     frame = loaded.frame.collect().sort("ticket_id")
     # "2024-05-10 00:47" in Berlin (CEST) is the 9th at 22:47 UTC
-    assert frame["created_at"][5] == datetime(2024, 5, 9, 22, 47, tzinfo=timezone.utc)
-    assert frame["resolved_at"][0] == datetime(2024, 5, 6, 13, 40, tzinfo=timezone.utc)
+    assert frame["created_at"][5] == datetime(2024, 5, 9, 22, 47, tzinfo=UTC)
+    assert frame["resolved_at"][0] == datetime(2024, 5, 6, 13, 40, tzinfo=UTC)
 
 
 def test_csv_ticket_kpis_by_hand(csv_export):
@@ -295,10 +336,26 @@ def test_csv_vocabularies(csv_export):
     loaded, _ = csv_export
     frame = loaded.frame.collect().sort("ticket_id")
     assert frame["channel"].to_list() == [
-        "email", "web", "chat", "phone", "messaging", "email", "other", "messaging", "email",
+        "email",
+        "web",
+        "chat",
+        "phone",
+        "messaging",
+        "email",
+        "other",
+        "messaging",
+        "email",
     ]
     assert frame["status"].to_list() == [
-        "closed", "solved", "solved", "closed", "pending", "new", "open", "solved", None,
+        "closed",
+        "solved",
+        "solved",
+        "closed",
+        "pending",
+        "new",
+        "open",
+        "solved",
+        None,
     ]
     # "-" is the export's empty mark
     assert frame["priority"][5] is None and frame["topic"][5] is None

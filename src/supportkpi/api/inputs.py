@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from supportkpi.suggest import suggest
 from supportkpi.errors import UsageError, first_line
+from supportkpi.suggest import suggest
 
 if TYPE_CHECKING:  # loading imports polars, which `supportkpi --help` does without
     from supportkpi.config import Config
@@ -58,9 +58,7 @@ class InputSpec:
             for path in expand(self.files)
         }
 
-    def load(
-        self, settings: Config, timezone: str, *, group_by: Sequence[str] = (), intervals: bool = False
-    ) -> Loaded:
+    def load(self, settings: Config, timezone: str, *, group_by: Sequence[str] = (), intervals: bool = False) -> Loaded:
         """The files as one lazy frame in canonical columns (:class:`supportkpi.loading.Loaded`);
         ``intervals``: they are interval reports (:mod:`supportkpi.intervals`)."""
         from supportkpi.loading import load, load_intervals
@@ -68,16 +66,30 @@ class InputSpec:
         vendors = {v: c.match for v, c in settings.vendors.items() if c.match}
         if intervals:
             return load_intervals(
-                list(self.files), mapping=column_mapping(settings, self.mapping, intervals=True),
-                timezone=timezone, datetime_format=self.datetime_format, input_format=self.input_format,
-                encoding=self.encoding, separator=self.delimiter, decimal_comma=self.decimal_comma,
+                list(self.files),
+                mapping=column_mapping(settings, self.mapping, intervals=True),
+                timezone=timezone,
+                datetime_format=self.datetime_format,
+                input_format=self.input_format,
+                encoding=self.encoding,
+                separator=self.delimiter,
+                decimal_comma=self.decimal_comma,
                 vendors_by_path=vendors,
             )
         return load(
-            list(self.files), mapping=column_mapping(settings, self.mapping), timezone=timezone,
-            datetime_format=self.datetime_format, input_format=self.input_format, source=self.source,
-            sources_by_path=settings.sources, encoding=self.encoding, separator=self.delimiter,
-            decimal_comma=self.decimal_comma, group_by=group_by, values=settings.values, vendors_by_path=vendors,
+            list(self.files),
+            mapping=column_mapping(settings, self.mapping),
+            timezone=timezone,
+            datetime_format=self.datetime_format,
+            input_format=self.input_format,
+            source=self.source,
+            sources_by_path=settings.sources,
+            encoding=self.encoding,
+            separator=self.delimiter,
+            decimal_comma=self.decimal_comma,
+            group_by=group_by,
+            values=settings.values,
+            vendors_by_path=vendors,
         )
 
 
@@ -105,7 +117,6 @@ def stacked(parts: Sequence[tuple[str | None, Loaded]], side: str | None = None)
     every file keeps its own number; with ``side``, each part's name in that column."""
     import polars as pl
 
-    from supportkpi.config import Config
     from supportkpi.loading import Loaded
     from supportkpi.schema import SOURCE
 

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 FORECAST_KINDS = ("duration", "mean")
 """KPI kinds a trend forecast fits: averages per contact (rates, counts and scores do not)."""
 _PLAN_DEFAULTS: dict[str, Any] = {
-    "target": (0.80, 20.0), "shrinkage": 0.0, "agents": None, "growth": 1.0, "max_occupancy": None,
+    "target": (0.80, 20.0),
+    "shrinkage": 0.0,
+    "agents": None,
+    "growth": 1.0,
+    "max_occupancy": None,
 }
 """Erlang C settings of a staffing plan left unsaid (as in :func:`supportkpi.demand.staff_intervals`)."""
 
@@ -83,8 +87,14 @@ def forecast(
 
     def computed():
         result = compute(
-            loaded.frame, [kpi_id], by=list(by), period=period, timezone=timezone, params=params,
-            inputs=loaded.inputs, calendars=run.calendars(),
+            loaded.frame,
+            [kpi_id],
+            by=list(by),
+            period=period,
+            timezone=timezone,
+            params=params,
+            inputs=loaded.inputs,
+            calendars=run.calendars(),
         )
         day = pl.col("created_at").max().dt.convert_time_zone(timezone).dt.date()
         return result, loaded.frame.lazy().select(day).collect().item()
@@ -232,10 +242,17 @@ def clv(
     comma = spec.decimal_comma if spec.decimal_comma is not None else order_sep == ";"
     try:
         result = model.clv(
-            frame, loaded.frame, lifespan_years=lifespan_years, margin=margin,
-            satisfied_min=settings.kpis.csat.satisfied_min, csat_scale=settings.kpis.csat.scale,
-            fcr_definition=settings.kpis.fcr_rate.definition, after_contact=after_contact,
-            min_customers=min_customers, timezone=run.timezone, datetime_format=spec.datetime_format,
+            frame,
+            loaded.frame,
+            lifespan_years=lifespan_years,
+            margin=margin,
+            satisfied_min=settings.kpis.csat.satisfied_min,
+            csat_scale=settings.kpis.csat.scale,
+            fcr_definition=settings.kpis.fcr_rate.definition,
+            after_contact=after_contact,
+            min_customers=min_customers,
+            timezone=run.timezone,
+            datetime_format=spec.datetime_format,
             decimal_comma=comma,
         )
     except pl.exceptions.PolarsError as exc:

@@ -113,10 +113,18 @@ class Run:
         """Exports to read (files, globs, or ``-``) with their source preset (default: detected),
         ``canonical=Header`` mapping pairs and reading options. Inputs added by several calls
         are read each with its own options and stacked."""
-        self.specs.append(InputSpec(
-            tuple(map(str, files)), source, tuple(mapping), datetime_format, input_format, encoding,
-            separator, decimal_comma,
-        ))
+        self.specs.append(
+            InputSpec(
+                tuple(map(str, files)),
+                source,
+                tuple(mapping),
+                datetime_format,
+                input_format,
+                encoding,
+                separator,
+                decimal_comma,
+            )
+        )
         return self
 
     # -- what every verb shares -------------------------------------------------------------
@@ -217,10 +225,18 @@ class Run:
             from supportkpi.intervals import compute_intervals
 
             loaded = self.load(by, intervals=True)
-            result = self.guarded(loaded.inputs, lambda: compute_intervals(
-                loaded.frame, kpi_ids, by=list(by), period=period, timezone=self.timezone, params=params,
-                inputs=loaded.inputs,
-            ))
+            result = self.guarded(
+                loaded.inputs,
+                lambda: compute_intervals(
+                    loaded.frame,
+                    kpi_ids,
+                    by=list(by),
+                    period=period,
+                    timezone=self.timezone,
+                    params=params,
+                    inputs=loaded.inputs,
+                ),
+            )
             self.report(loaded.inputs, result.findings, result.data_errors, "no report written")
             return result
         loaded = self.load(by)
@@ -230,8 +246,17 @@ class Run:
         def computed():
             with self.listener.working("Reading and computing", loaded.inputs) as progress:
                 return compute(
-                    loaded.frame, kpi_ids, by=list(by), period=period, timezone=self.timezone, params=params,
-                    inputs=loaded.inputs, calendars=calendars, sla=self.settings.sla, as_of=end, memory=memory,
+                    loaded.frame,
+                    kpi_ids,
+                    by=list(by),
+                    period=period,
+                    timezone=self.timezone,
+                    params=params,
+                    inputs=loaded.inputs,
+                    calendars=calendars,
+                    sla=self.settings.sla,
+                    as_of=end,
+                    memory=memory,
                     on_step=progress.step,
                 )
 
@@ -290,8 +315,15 @@ class Run:
         def judged():
             with self.listener.working("Reading and judging", loaded.inputs):
                 return scorecard(
-                    loaded.frame, settings, by=grouping, period=period, timezone=self.timezone, params=params,
-                    calendars=self.calendars(), as_of=end, inputs=loaded.inputs,
+                    loaded.frame,
+                    settings,
+                    by=grouping,
+                    period=period,
+                    timezone=self.timezone,
+                    params=params,
+                    calendars=self.calendars(),
+                    as_of=end,
+                    inputs=loaded.inputs,
                 )
 
         card = self.guarded(loaded.inputs, judged)
@@ -373,10 +405,20 @@ class Run:
         def compared():
             with self.listener.working("Reading and comparing", loaded.inputs):
                 return compare(
-                    loaded.frame, kpi_ids, side=side, sides=sides, by=strata, period=period,
-                    timezone=self.timezone, params=self.params(), calendars=self.calendars(), sla=self.settings.sla,
-                    as_of=reading.parse_as_of(as_of, self.timezone), inputs=loaded.inputs,
-                    checks=build_checks(self.settings), **tests,
+                    loaded.frame,
+                    kpi_ids,
+                    side=side,
+                    sides=sides,
+                    by=strata,
+                    period=period,
+                    timezone=self.timezone,
+                    params=self.params(),
+                    calendars=self.calendars(),
+                    sla=self.settings.sla,
+                    as_of=reading.parse_as_of(as_of, self.timezone),
+                    inputs=loaded.inputs,
+                    checks=build_checks(self.settings),
+                    **tests,
                 )
 
         result = self.guarded(loaded.inputs, compared)
@@ -416,8 +458,9 @@ class Run:
         """Next period's value of a duration or mean KPI (default: the registry's
         ``FORECAST_DEFAULT``, average handle time) per group by Holt's linear trend:
         (:class:`supportkpi.forecast.ForecastReport`, the per-period result it was fitted to)."""
-        return planning.forecast(self, kpi, by=by, period=period, horizon=horizon, confidence=confidence,
-                        exclude_partial=exclude_partial)
+        return planning.forecast(
+            self, kpi, by=by, period=period, horizon=horizon, confidence=confidence, exclude_partial=exclude_partial
+        )
 
     def staffing(self, interval: str = "30m", *, by: Sequence[str] = (), aht: float | None = None, **plan: Any):
         """Agents needed per weekday and time of day by Erlang C, from call-level inputs
@@ -435,4 +478,3 @@ class Run:
         """The inputs checked without computing KPIs: preset, rows, columns found and missing,
         KPIs available and every data-quality finding (with up to ``examples`` rows each)."""
         return planning.validate(self, examples)
-

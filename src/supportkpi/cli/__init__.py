@@ -59,6 +59,7 @@ def main() -> None:
     Typer (click) handles usage errors itself (exit 2); our errors carry their exit code. A
     termination signal (a CI job's timeout) ends the run like Ctrl-C, so that temporary files
     (the typed copy of a large input) are removed."""
+
     def terminated(signum, frame):
         raise KeyboardInterrupt
 

@@ -41,7 +41,11 @@ def check_command(
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     run = inputs.run()
     checked = run.check(
-        by=split_list(by), period=period, as_of=inputs.as_of, fail_on=fail_on, insufficient=insufficient,
+        by=split_list(by),
+        period=period,
+        as_of=inputs.as_of,
+        fail_on=fail_on,
+        insufficient=insufficient,
         missing=missing,
     )
     card, outcomes, code = checked.scorecard, checked.outcomes, checked.exit_code
@@ -59,8 +63,11 @@ def _write_report(card, settings, outcomes, code, fmt, output, fail_on, no_color
 
         write_output(
             github.annotations(
-                card, outcomes, config_path=github.repository_path(settings.path or "kpi.yaml"),
-                config=settings, fail_on=fail_on,
+                card,
+                outcomes,
+                config_path=github.repository_path(settings.path or "kpi.yaml"),
+                config=settings,
+                fail_on=fail_on,
             ),
             output,
         )

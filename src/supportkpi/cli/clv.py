@@ -18,8 +18,19 @@ from supportkpi.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown")
 CSV_COLUMNS = (
-    "family", "segment", "reference", "customers", "orders", "revenue", "customer_years", "aov",
-    "frequency_per_year", "repeat_rate_pct", "clv", "clv_vs_reference_pct", "few_customers",
+    "family",
+    "segment",
+    "reference",
+    "customers",
+    "orders",
+    "revenue",
+    "customer_years",
+    "aov",
+    "frequency_per_year",
+    "repeat_rate_pct",
+    "clv",
+    "clv_vs_reference_pct",
+    "few_customers",
 )
 FAMILY_TITLES = {
     "all": "All customers",
@@ -31,7 +42,9 @@ FAMILY_TITLES = {
 
 @app.command("clv")
 @input_options(
-    "strict", "quiet", "no_color",
+    "strict",
+    "quiet",
+    "no_color",
     files=typer.Argument(..., help="Contact exports: files, globs, or - for stdin."),
     tz=typer.Option(None, "--tz", help="Time zone of timestamps without an offset, contacts and orders (default UTC)."),
     datetime_format=typer.Option(
@@ -43,7 +56,9 @@ FAMILY_TITLES = {
 def clv_command(
     inputs: Inputs,
     orders: str = typer.Option(
-        ..., "--orders", help="Orders table (CSV, TSV, JSON, JSON Lines or Parquet): customer_id, ordered_at, order_value."
+        ...,
+        "--orders",
+        help="Orders table (CSV, TSV, JSON, JSON Lines or Parquet): customer_id, ordered_at, order_value.",
     ),
     lifespan_years: float = typer.Option(
         None, "--lifespan-years", help="Expected customer lifespan in years, the same for every segment (default 3)."
@@ -60,7 +75,9 @@ def clv_command(
     orders_map: list[str] = typer.Option(
         None, "--orders-map", help="NAME=Header of the orders file, e.g. order_value=Total (repeatable)."
     ),
-    orders_format: str = typer.Option(None, "--orders-format", help="Format of the orders file (default: from its name)."),
+    orders_format: str = typer.Option(
+        None, "--orders-format", help="Format of the orders file (default: from its name)."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
 ) -> None:
@@ -72,8 +89,13 @@ def clv_command(
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     result = inputs.run().clv(
-        orders, orders_format=orders_format, orders_map=orders_map or (), lifespan_years=lifespan_years,
-        margin=margin, after_contact=after_contact, min_customers=min_customers,
+        orders,
+        orders_format=orders_format,
+        orders_map=orders_map or (),
+        lifespan_years=lifespan_years,
+        margin=margin,
+        after_contact=after_contact,
+        min_customers=min_customers,
     )
     if fmt == "json":
         write_output(render_json(result), output)
@@ -86,6 +108,7 @@ def clv_command(
 
 
 # Views ------------------------------------------------------------------------------------------
+
 
 def money(value: float | None) -> str:
     """Money with 2 decimals and thousands separators, no currency symbol."""
@@ -115,7 +138,8 @@ def _label(segment) -> str:
 def footnotes(result) -> list[str]:
     lines = [
         f"CLV = average order value x orders per customer per year x lifespan {result.lifespan_years:g} years "
-        f"x margin {result.margin:g}" + (" (revenue CLV)" if result.margin == 1 else " (profit CLV)")
+        f"x margin {result.margin:g}"
+        + (" (revenue CLV)" if result.margin == 1 else " (profit CLV)")
         + "; money in the orders' currency, undiscounted.",
     ]
     if result.window_start is not None:
@@ -145,9 +169,7 @@ def footnotes(result) -> list[str]:
     lines += [note[:1].upper() + note[1:] + "." for note in result.notes()]
     if any(s.few_customers and s.customers for s in result.segments):
         lines.append(f"* fewer than {result.min_customers} customers.")
-    lines.append(
-        "Correlation, not causation: customers who contact support, or are satisfied, may differ anyway."
-    )
+    lines.append("Correlation, not causation: customers who contact support, or are satisfied, may differ anyway.")
     return lines
 
 
@@ -156,7 +178,9 @@ def render_table(result) -> list:
     from rich.text import Text
 
     table = Table(
-        title="Customer lifetime value by support experience", title_justify="left", title_style="bold",
+        title="Customer lifetime value by support experience",
+        title_justify="left",
+        title_style="bold",
         show_edge=False,
     )
     table.add_column("Segment", no_wrap=True)
@@ -195,10 +219,26 @@ def render_csv(result) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for s in result.segments:
-        writer.writerow(["" if v is None else neutralise(v) for v in (
-            s.family, s.segment, s.reference, s.customers, s.orders, s.revenue, s.customer_years, s.aov,
-            s.frequency, s.repeat_rate, s.clv, s.clv_vs_reference_pct, str(s.few_customers).lower(),
-        )])
+        writer.writerow(
+            [
+                "" if v is None else neutralise(v)
+                for v in (
+                    s.family,
+                    s.segment,
+                    s.reference,
+                    s.customers,
+                    s.orders,
+                    s.revenue,
+                    s.customer_years,
+                    s.aov,
+                    s.frequency,
+                    s.repeat_rate,
+                    s.clv,
+                    s.clv_vs_reference_pct,
+                    str(s.few_customers).lower(),
+                )
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -216,8 +256,14 @@ def render_markdown(result) -> str:
             if family != "all":
                 lines.append(f"| **{markdown_cell(FAMILY_TITLES[family])}** | | | | | | | |")
         cells = [
-            _label(s), f"{s.customers:,}", f"{s.orders:,}", money(s.aov), _number(s.frequency),
-            _percent(s.repeat_rate), money(s.clv), _versus(s),
+            _label(s),
+            f"{s.customers:,}",
+            f"{s.orders:,}",
+            money(s.aov),
+            _number(s.frequency),
+            _percent(s.repeat_rate),
+            money(s.clv),
+            _versus(s),
         ]
         lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
     lines.append("")

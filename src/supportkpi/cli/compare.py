@@ -21,7 +21,11 @@ FORMATS = ("table", "json", "csv", "markdown", "html")
 
 @app.command("compare")
 @input_options(
-    "hours", "as_of", "strict", "quiet", "no_color",
+    "hours",
+    "as_of",
+    "strict",
+    "quiet",
+    "no_color",
     files=typer.Argument(..., help="Sides: files, globs or name=path (one file: with --by vendor)."),
 )
 def compare_command(
@@ -34,7 +38,9 @@ def compare_command(
     kpi: list[str] = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (comma-separated)."),
     baseline: str = typer.Option("first", "--baseline", help="first or best: what each side is compared with."),
     open_tickets: str = typer.Option(
-        "exclude", "--open", help="Open tickets in resolution time: exclude (the catalog's formula) or censor (Kaplan-Meier)."
+        "exclude",
+        "--open",
+        help="Open tickets in resolution time: exclude (the catalog's formula) or censor (Kaplan-Meier).",
     ),
     confidence: float = typer.Option(0.95, "--confidence", help="Confidence of the intervals; alpha = 1 - confidence."),
     min_n: int = typer.Option(30, "--min-n", help="Fewer contacts (surveys, calls) on a side: too few to tell."),
@@ -43,7 +49,9 @@ def compare_command(
     ),
     resamples: int = typer.Option(2000, "--resamples", help="Bootstrap resamples for medians."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (results are reproducible)."),
-    benchmark: str = typer.Option(None, "--benchmark", help="Industry figures beside the sides: ecommerce, or a YAML file."),
+    benchmark: str = typer.Option(
+        None, "--benchmark", help="Industry figures beside the sides: ecommerce, or a YAML file."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or html."),
     output: Path = options.OUTPUT,
 ) -> None:
@@ -53,9 +61,19 @@ def compare_command(
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     result = inputs.run().compare(
-        split_list(kpi), by=split_list(by), only=split_list(only), period=period, as_of=inputs.as_of,
-        benchmark=benchmark, baseline=baseline, open_tickets=open_tickets, confidence=confidence, min_n=min_n,
-        adjust=adjust, resamples=resamples, seed=seed,
+        split_list(kpi),
+        by=split_list(by),
+        only=split_list(only),
+        period=period,
+        as_of=inputs.as_of,
+        benchmark=benchmark,
+        baseline=baseline,
+        open_tickets=open_tickets,
+        confidence=confidence,
+        min_n=min_n,
+        adjust=adjust,
+        resamples=resamples,
+        seed=seed,
     )
     if fmt == "table":
         options.print_renderables(view.tables(result), output, inputs.no_color)

@@ -31,7 +31,9 @@ def forecast_command(
     inputs: Inputs,
     period: str = typer.Option("month", "--period", "-p", help="day, week, month or quarter (by created_at)."),
     by: list[str] = typer.Option(None, "--by", "-b", help="A forecast per group, e.g. vendor."),
-    kpi: str = typer.Option(None, "--kpi", "-k", help="A duration or mean KPI id: aht (the default), talk_time, asa, ..."),
+    kpi: str = typer.Option(
+        None, "--kpi", "-k", help="A duration or mean KPI id: aht (the default), talk_time, asa, ..."
+    ),
     horizon: int = typer.Option(1, "--horizon", help="Periods ahead of the latest period (1 = the next)."),
     confidence: float = typer.Option(0.95, "--confidence", help="Coverage of the prediction interval."),
     exclude_partial: bool = typer.Option(
@@ -44,7 +46,11 @@ def forecast_command(
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     report, result = inputs.run().forecast(
-        kpi, by=split_list(by), period=period, horizon=horizon, confidence=confidence,
+        kpi,
+        by=split_list(by),
+        period=period,
+        horizon=horizon,
+        confidence=confidence,
         exclude_partial=exclude_partial,
     )
     if fmt == "table":
@@ -62,8 +68,21 @@ def forecast_command(
 # ------------------------------------------------------------------------------------------
 
 COLUMNS = (
-    "kpi", "current_period", "current", "forecast_period", "forecast", "change_pct", "low", "high",
-    "confidence", "periods_used", "alpha", "beta", "sigma", "method", "note",
+    "kpi",
+    "current_period",
+    "current",
+    "forecast_period",
+    "forecast",
+    "change_pct",
+    "low",
+    "high",
+    "confidence",
+    "periods_used",
+    "alpha",
+    "beta",
+    "sigma",
+    "method",
+    "note",
 )
 
 
@@ -74,11 +93,26 @@ def rows(report) -> tuple[list[str], list[list[object]]]:
     out = []
     for g in report.groups:
         f = g.forecast
-        out.append([
-            *(g.keys.get(k) for k in keys),
-            report.kpi, g.current_period, f.current, report.forecast_period, f.forecast, f.change_pct,
-            f.low, f.high, f.confidence, f.periods_used, f.alpha, f.beta, f.sigma, f.method, f.note,
-        ])
+        out.append(
+            [
+                *(g.keys.get(k) for k in keys),
+                report.kpi,
+                g.current_period,
+                f.current,
+                report.forecast_period,
+                f.forecast,
+                f.change_pct,
+                f.low,
+                f.high,
+                f.confidence,
+                f.periods_used,
+                f.alpha,
+                f.beta,
+                f.sigma,
+                f.method,
+                f.note,
+            ]
+        )
     return header, out
 
 
@@ -175,8 +209,13 @@ def tables(report) -> list:
             change = "—" if f.change_pct is None else f"{f.change_pct:+.1f} %"
             interval = f"{format_measure(f.low, '')}–{format_measure(f.high, report.unit)}"
         table.add_row(
-            Text(title), str(f.periods_used), format_measure(f.current, report.unit), forecast, change,
-            interval, describe(f) if f.forecast is not None else "too few periods",
+            Text(title),
+            str(f.periods_used),
+            format_measure(f.current, report.unit),
+            forecast,
+            change,
+            interval,
+            describe(f) if f.forecast is not None else "too few periods",
             style="dim" if f.forecast is None else None,
         )
         if f.note:

@@ -56,7 +56,6 @@ def init_command(
     except OSError as exc:
         raise UsageError(f"{path}: cannot write it ({exc.strerror or exc})") from None
     typer.echo(
-        f"supportkpi: wrote {path} (edit the targets, then: supportkpi check EXPORT "
-        f"--config {shlex.quote(str(path))})",
+        f"supportkpi: wrote {path} (edit the targets, then: supportkpi check EXPORT --config {shlex.quote(str(path))})",
         err=True,
     )

@@ -51,8 +51,13 @@ class Inputs:
         )
         if self.files:
             run.add_inputs(
-                self.files, source=self.source, mapping=self.mapping or (), datetime_format=self.datetime_format,
-                input_format=self.input_format, encoding=self.encoding, separator=self.separator,
+                self.files,
+                source=self.source,
+                mapping=self.mapping or (),
+                datetime_format=self.datetime_format,
+                input_format=self.input_format,
+                encoding=self.encoding,
+                separator=self.separator,
                 decimal_comma=self.decimal_comma,
             )
         return run
@@ -81,20 +86,36 @@ OPTIONS: dict[str, Any] = {
     ),
     "strict": typer.Option(False, "--strict", help="Exit 3 on any data error."),
     "memory": typer.Option(
-        "auto", "--memory",
+        "auto",
+        "--memory",
         help="in-memory (fast), bounded (large inputs: a temporary typed copy, one streaming pass at a "
         "time) or auto: bounded above 10 million rows. The numbers are the same.",
     ),
     "quiet": typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr."),
     "no_color": typer.Option(False, "--no-color", help="No colour in the table."),
 }
-READING = ("files", "config", "source", "mapping", "tz", "datetime_format", "input_format", "encoding",
-           "separator", "decimal_comma")
+READING = (
+    "files",
+    "config",
+    "source",
+    "mapping",
+    "tz",
+    "datetime_format",
+    "input_format",
+    "encoding",
+    "separator",
+    "decimal_comma",
+)
 """The options every command that reads exports takes; ``input_options`` adds the others named."""
 
 _TYPES: dict[str, Any] = {
-    "files": list[str], "config": Path, "mapping": list[str], "decimal_comma": bool, "strict": bool,
-    "quiet": bool, "no_color": bool,
+    "files": list[str],
+    "config": Path,
+    "mapping": list[str],
+    "decimal_comma": bool,
+    "strict": bool,
+    "quiet": bool,
+    "no_color": bool,
 }
 
 
@@ -110,7 +131,9 @@ def input_options(*extra: str, **overrides: Any) -> Callable[[Callable[..., Any]
         own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "inputs"]
         shared = [
             inspect.Parameter(
-                name, inspect.Parameter.KEYWORD_ONLY, default=overrides.get(name, OPTIONS[name]),
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=overrides.get(name, OPTIONS[name]),
                 annotation=_TYPES.get(name, str),
             )
             for name in names
@@ -129,4 +152,3 @@ def input_options(*extra: str, **overrides: Any) -> Callable[[Callable[..., Any]
         return with_inputs
 
     return decorate
-

@@ -76,8 +76,11 @@ class working:  # noqa: N801 (used as a context manager: `with working(...)`)
         size = [f"{self.rows:,} rows" if self.rows else "", f"{self.size / 2**20:,.0f} MiB" if self.size else ""]
         size_text = ", ".join(s for s in size if s)
         self._progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         self._task = self._progress.add_task(f"{self.what}{f' ({size_text})' if size_text else ''}…")
         self._timer = threading.Timer(self.DELAY, self._progress.start)
@@ -114,6 +117,8 @@ def use_color(no_color: bool) -> bool | None:
 PERIOD = typer.Option(None, "--period", "-p", help="day, week, month or quarter (by created_at).")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 BY = typer.Option(
-    None, "--by", "-b",
+    None,
+    "--by",
+    "-b",
     help="Group by columns (default: vendor, when the exports have one; `none`: all together).",
 )

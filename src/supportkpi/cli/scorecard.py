@@ -22,7 +22,9 @@ def scorecard_command(
     period: str = options.PERIOD,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or html."),
     output: Path = options.OUTPUT,
-    benchmark: str = typer.Option(None, "--benchmark", help="Industry figures beside the checks: ecommerce, or a YAML file."),
+    benchmark: str = typer.Option(
+        None, "--benchmark", help="Industry figures beside the checks: ecommerce, or a YAML file."
+    ),
 ) -> None:
     """Scorecard per vendor: each target's value, status and distance, and an overall score."""
     if fmt not in FORMATS:

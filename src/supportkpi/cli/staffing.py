@@ -32,7 +32,8 @@ def parse_target(text: str) -> tuple[float, float]:
 
 @app.command("staffing")
 @input_options(
-    "quiet", "no_color",
+    "quiet",
+    "no_color",
     files=typer.Argument(None, help="Call-level exports (files, globs, or - for stdin); or give --volume instead."),
 )
 def staffing_command(
@@ -65,11 +66,16 @@ def staffing_command(
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     plan = {
-        "target": parse_target(target), "shrinkage": shrinkage, "agents": agents, "growth": growth,
+        "target": parse_target(target),
+        "shrinkage": shrinkage,
+        "agents": agents,
+        "growth": growth,
         "max_occupancy": max_occupancy,
     }
     _check_interval(interval)
-    _check_ranges(shrinkage=shrinkage, agents=agents, growth=growth, max_occupancy=max_occupancy, volume=volume, aht=aht)
+    _check_ranges(
+        shrinkage=shrinkage, agents=agents, growth=growth, max_occupancy=max_occupancy, volume=volume, aht=aht
+    )
     groups = split_list(by)
     if inputs.files and volume is not None:
         raise UsageError("give exports or --volume, not both")

@@ -81,15 +81,17 @@ def clv(
     # collected once, then reused: the typed orders and one row per contacted customer
     prepared_frame, per_customer_frame = pl.collect_all([prepared, per_customer])
     prepared, per_customer = prepared_frame.lazy(), per_customer_frame.lazy()
-    counts, examples, window = pl.collect_all([
-        prepared.group_by(REASON).agg(pl.len().alias("n")),
-        prepared.filter(pl.col(REASON).is_not_null())
-        .group_by(REASON, maintain_order=True)
-        .agg(pl.col(LINE).head(3), pl.col(RAW).head(3)),
-        prepared.filter(pl.col(REASON).is_null()).select(
-            pl.col("ordered_at").min().alias("start"), pl.col("ordered_at").max().alias("end")
-        ),
-    ])
+    counts, examples, window = pl.collect_all(
+        [
+            prepared.group_by(REASON).agg(pl.len().alias("n")),
+            prepared.filter(pl.col(REASON).is_not_null())
+            .group_by(REASON, maintain_order=True)
+            .agg(pl.col(LINE).head(3), pl.col(RAW).head(3)),
+            prepared.filter(pl.col(REASON).is_null()).select(
+                pl.col("ordered_at").min().alias("start"), pl.col("ordered_at").max().alias("end")
+            ),
+        ]
+    )
     by_reason = dict(counts.iter_rows())
     orders_read = sum(by_reason.values())
     excluded = {r: by_reason[r] for r in ORDER_REASONS if by_reason.get(r)}
@@ -107,7 +109,11 @@ def clv(
 
     with_orders = prepared.filter(pl.col(REASON).is_null()).select("customer_id").unique()
     without_orders = (
-        per_customer.select("customer_id").join(with_orders, on="customer_id", how="anti").select(pl.len()).collect().item()
+        per_customer.select("customer_id")
+        .join(with_orders, on="customer_id", how="anti")
+        .select(pl.len())
+        .collect()
+        .item()
     )
 
     segments = _segments(counted, lifespan_years, margin, min_customers, unavailable)
@@ -170,8 +176,9 @@ def _contacts_per_customer(
         (ctx.rows & pl.col("customer_id").is_null()).sum().alias("no customer_id"),
     ]
     aggs: list[pl.Expr] = [
-        (pl.col("created_at").min() if ctx.has("created_at") else pl.lit(None, pl.Datetime("us", "UTC")))
-        .alias("__first_contact"),
+        (pl.col("created_at").min() if ctx.has("created_at") else pl.lit(None, pl.Datetime("us", "UTC"))).alias(
+            "__first_contact"
+        ),
         pl.lit(True).alias("__contacted"),
     ]
     if ctx.has("csat"):
@@ -183,9 +190,12 @@ def _contacts_per_customer(
         ]
         last = pl.col("csat").filter(answered).last()
         aggs.append(
-            pl.when(last.is_null()).then(pl.lit(NO_SURVEY))
-            .when(last >= satisfied_min).then(pl.lit(SATISFIED))
-            .otherwise(pl.lit(NOT_SATISFIED)).alias("__csat")
+            pl.when(last.is_null())
+            .then(pl.lit(NO_SURVEY))
+            .when(last >= satisfied_min)
+            .then(pl.lit(SATISFIED))
+            .otherwise(pl.lit(NOT_SATISFIED))
+            .alias("__csat")
         )
     else:
         unavailable["csat"] = ["csat"]
@@ -196,9 +206,12 @@ def _contacts_per_customer(
         eligible = resolved(ctx) & pl.all_horizontal(ctx.known(c) for c in columns)
         last = first_contact.filter(eligible).last()
         aggs.append(
-            pl.when(last.is_null()).then(pl.lit(NO_RESOLVED))
-            .when(last).then(pl.lit(FCR_YES))
-            .otherwise(pl.lit(FCR_NO)).alias("__fcr")
+            pl.when(last.is_null())
+            .then(pl.lit(NO_RESOLVED))
+            .when(last)
+            .then(pl.lit(FCR_YES))
+            .otherwise(pl.lit(FCR_NO))
+            .alias("__fcr")
         )
     except NotAvailable as exc:
         unavailable["fcr"] = list(exc.needs)
@@ -207,10 +220,7 @@ def _contacts_per_customer(
     counts = frame.select(c.cast(pl.Int64) for c in count_exprs).collect().row(0, named=True)
     order = ["created_at", _ORDER] if ctx.has("created_at") else [_ORDER]
     per_customer = (
-        frame.filter(kept)
-        .sort(order, nulls_last=False)
-        .group_by("customer_id", maintain_order=True)
-        .agg(aggs)
+        frame.filter(kept).sort(order, nulls_last=False).group_by("customer_id", maintain_order=True).agg(aggs)
     )
     return per_customer, counts, unavailable
 
@@ -226,9 +236,7 @@ def _customer_table(
     """One row per customer with an order that counts: orders, revenue, exposure in years and
     the segment of each family."""
     valid = prepared.filter(pl.col(REASON).is_null())
-    joined = valid.join(per_customer, on="customer_id", how="left").with_columns(
-        pl.col("__contacted").fill_null(False)
-    )
+    joined = valid.join(per_customer, on="customer_id", how="left").with_columns(pl.col("__contacted").fill_null(False))
     first = pl.col("__first_contact")
     if after_contact:
         counts = pl.col("__contacted").not_() | first.is_null() | (pl.col("ordered_at") >= first)
@@ -247,8 +255,10 @@ def _customer_table(
     if years is None:
         exposure = pl.lit(0.0)
     elif after_contact:
-        begin = pl.when(pl.col("__contacted") & first.is_not_null() & (first > pl.lit(start))).then(first).otherwise(
-            pl.lit(start)
+        begin = (
+            pl.when(pl.col("__contacted") & first.is_not_null() & (first > pl.lit(start)))
+            .then(first)
+            .otherwise(pl.lit(start))
         )
         exposure = (pl.lit(end) - begin).dt.total_microseconds() / (86_400_000_000 * DAYS_PER_YEAR)
     else:
@@ -274,34 +284,38 @@ def _segments(
         column = f"__{family}"
         sums = {
             row[0]: row[1:]
-            for row in customers.group_by(column).agg(
+            for row in customers.group_by(column)
+            .agg(
                 pl.len().alias("n"),
                 pl.col("__orders").sum().alias("orders"),
                 pl.col("__revenue").sum().alias("revenue"),
                 pl.col("__exposure").sum().alias("years"),
                 (pl.col("__orders") >= 2).sum().alias("repeaters"),
-            ).iter_rows()
+            )
+            .iter_rows()
             if row[0] is not None
         }
         rows = []
         for label in labels:
             n, orders, revenue, years, repeaters = sums.get(label, (0, 0, 0.0, 0.0, 0))
             clv_value = revenue / years * lifespan_years * margin if years > 0 else None
-            rows.append(Segment(
-                family=family,
-                segment=label,
-                reference=reference if label != reference else None,
-                customers=int(n),
-                orders=int(orders),
-                revenue=float(revenue),
-                customer_years=float(years),
-                aov=revenue / orders if orders else None,
-                frequency=orders / years if years > 0 else None,
-                repeat_rate=100 * repeaters / n if n else None,
-                clv=clv_value,
-                clv_vs_reference_pct=None,
-                few_customers=n < min_customers,
-            ))
+            rows.append(
+                Segment(
+                    family=family,
+                    segment=label,
+                    reference=reference if label != reference else None,
+                    customers=int(n),
+                    orders=int(orders),
+                    revenue=float(revenue),
+                    customer_years=float(years),
+                    aov=revenue / orders if orders else None,
+                    frequency=orders / years if years > 0 else None,
+                    repeat_rate=100 * repeaters / n if n else None,
+                    clv=clv_value,
+                    clv_vs_reference_pct=None,
+                    few_customers=n < min_customers,
+                )
+            )
         base = next((r.clv for r in rows if r.segment == reference), None)
         for row in rows:
             if row.reference is not None and row.clv is not None and base:

@@ -122,8 +122,11 @@ class ClvResult:
                 "end": _iso(self.window_end),
                 "years_observed": self.years_observed,
             },
-            "csat": {"satisfied_min": self.satisfied_min, "scale": list(self.csat_scale),
-                     "rule": "last answered survey"},
+            "csat": {
+                "satisfied_min": self.satisfied_min,
+                "scale": list(self.csat_scale),
+                "rule": "last answered survey",
+            },
             "fcr": {"definition": self.fcr_definition, "rule": "last resolved contact"},
             "min_customers": self.min_customers,
             "segments": [s.to_dict() for s in self.segments],

@@ -82,6 +82,6 @@ def prepare_orders(
     for name, (condition, shown) in zip(ORDER_REASONS, checks):
         reason = reason.when(condition).then(pl.lit(name))
         raw = raw.when(condition).then(shown)
-    return frame.with_columns(
-        reason.otherwise(None).alias(REASON), raw.otherwise(None).alias(RAW)
-    ).select(LINE, "customer_id", "ordered_at", "order_value", REASON, RAW)
+    return frame.with_columns(reason.otherwise(None).alias(REASON), raw.otherwise(None).alias(RAW)).select(
+        LINE, "customer_id", "ordered_at", "order_value", REASON, RAW
+    )

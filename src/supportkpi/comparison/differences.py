@@ -46,8 +46,10 @@ def _successes(result: KpiResult) -> int:
 
 def _nps_counts(result: KpiResult) -> tuple[int, int]:
     n = result.n
-    return (round(result.stats.get("promoters_pct", 0) * n / 100),
-            round(result.stats.get("detractors_pct", 0) * n / 100))
+    return (
+        round(result.stats.get("promoters_pct", 0) * n / 100),
+        round(result.stats.get("detractors_pct", 0) * n / 100),
+    )
 
 
 def pair_result(test, kpi_id, side, base, results, censored, direction, confidence, resamples, seed) -> PairResult:

@@ -30,7 +30,7 @@ def mix_notes(lazy: pl.LazyFrame, side: str, sides: Sequence[str], by: Sequence[
                 shares[name] = {k: n / total for k, n in rows.select(column, "n").iter_rows()}
         worst = None
         for i, a in enumerate(sides):
-            for b in sides[i + 1:]:
+            for b in sides[i + 1 :]:
                 if a in shares and b in shares:
                     keys = set(shares[a]) | set(shares[b])
                     distance = sum(abs(shares[a].get(k, 0) - shares[b].get(k, 0)) for k in keys) / 2

@@ -11,7 +11,13 @@ from supportkpi.metrics import REGISTRY, KpiInfo, sla_compliance
 from supportkpi.results import ComputeResult
 
 PROPORTION, NPS, MEDIAN, MEAN, KAPLAN_MEIER, COUNT, NO_TEST = (
-    "proportion", "nps", "median", "mean", "kaplan-meier", "count", "none",
+    "proportion",
+    "nps",
+    "median",
+    "mean",
+    "kaplan-meier",
+    "count",
+    "none",
 )
 BY_STATISTIC = "by statistic"
 """A KPI whose test follows its headline statistic (durations: mean or median)."""

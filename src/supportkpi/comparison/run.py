@@ -71,8 +71,17 @@ def compare(
     if sides is not None:
         lazy = lazy.filter(pl.col(side).is_in(list(sides)))
     result = compute(
-        lazy, kpis, by=[side, *by], period=period, timezone=timezone, params=params,
-        inputs=inputs, calendars=calendars, sla=sla, as_of=as_of, samples=True,
+        lazy,
+        kpis,
+        by=[side, *by],
+        period=period,
+        timezone=timezone,
+        params=params,
+        inputs=inputs,
+        calendars=calendars,
+        sla=sla,
+        as_of=as_of,
+        samples=True,
     )
     if sides is None:
         sides = sorted({g.keys[side] for g in result.groups if g.keys[side] is not None})
@@ -92,16 +101,40 @@ def compare(
     items = []
     for keys, per_side in strata.items():
         for kpi_id in result.kpi_ids:
-            items.append(_compare_kpi(
-                kpi_id, dict(keys), per_side, sides, baseline, confidence, min_n, resamples, seed,
-                open_tickets, censored.get(keys, {}), checks, side, params or {},
-            ))
+            items.append(
+                _compare_kpi(
+                    kpi_id,
+                    dict(keys),
+                    per_side,
+                    sides,
+                    baseline,
+                    confidence,
+                    min_n,
+                    resamples,
+                    seed,
+                    open_tickets,
+                    censored.get(keys, {}),
+                    checks,
+                    side,
+                    params or {},
+                )
+            )
     adjust_p(items, round(1 - confidence, 10), min_n, adjust)
     notes = mix_notes(lazy, side, sides, by) + open_ticket_notes(items, censored, open_tickets)
     return Comparison(
-        sides=sides, side_column=side, by=list(by), period=period, baseline=baseline,
-        confidence=confidence, alpha=round(1 - confidence, 10), min_n=min_n, open_tickets=open_tickets,
-        items=items, notes=notes, base=result, adjust=adjust,
+        sides=sides,
+        side_column=side,
+        by=list(by),
+        period=period,
+        baseline=baseline,
+        confidence=confidence,
+        alpha=round(1 - confidence, 10),
+        min_n=min_n,
+        open_tickets=open_tickets,
+        items=items,
+        notes=notes,
+        base=result,
+        adjust=adjust,
     )
 
 
@@ -126,8 +159,20 @@ def _statistic(kpi_id: str, result: KpiResult | None, params: Mapping[str, Mappi
 
 
 def _compare_kpi(
-    kpi_id, keys, per_side, sides, baseline, confidence, min_n, resamples, seed, open_tickets,
-    censored, checks, side_column, params,
+    kpi_id,
+    keys,
+    per_side,
+    sides,
+    baseline,
+    confidence,
+    min_n,
+    resamples,
+    seed,
+    open_tickets,
+    censored,
+    checks,
+    side_column,
+    params,
 ) -> KpiComparison:
     results = {s: per_side.get(s, {}).get(kpi_id) for s in sides}
     some = next((r for r in results.values() if r is not None), None)
@@ -155,7 +200,8 @@ def _compare_kpi(
     base = _baseline(values, baseline, direction, min_n)
     pairs = [
         pair_result(test, kpi_id, v, base, results, censored, direction, confidence, resamples, seed)
-        for v in values if base is not None and v.side != base.side
+        for v in values
+        if base is not None and v.side != base.side
     ]
     others = []
     if baseline == "best" and base is not None:
@@ -163,11 +209,20 @@ def _compare_kpi(
         rest = [v for v in values if v.side != base.side]
         others = [
             pair_result(test, kpi_id, a, b, results, censored, direction, confidence, resamples, seed)
-            for i, b in enumerate(rest) for a in rest[i + 1:]
+            for i, b in enumerate(rest)
+            for a in rest[i + 1 :]
         ]
     return KpiComparison(
-        kpi=kpi_id, title=title, unit=unit, direction=direction, keys=keys, test=test,
-        sides=values, pairs=pairs, variant=some.variant if some else None, other_pairs=others,
+        kpi=kpi_id,
+        title=title,
+        unit=unit,
+        direction=direction,
+        keys=keys,
+        test=test,
+        sides=values,
+        pairs=pairs,
+        variant=some.variant if some else None,
+        other_pairs=others,
     )
 
 

@@ -14,8 +14,8 @@ from supportkpi.comparison.model import KAPLAN_MEIER, KpiComparison
 from supportkpi.engine import (
     PERIOD_COLUMN,
     conform,
-    period_of,
     period_label,
+    period_of,
     with_duplicate_flag,
 )
 from supportkpi.metrics import REGISTRY

@@ -60,8 +60,11 @@ def verdict(item: KpiComparison, pair: PairResult, alpha: float, min_n: int) -> 
         # the log-rank test compares whole curves, not medians: no winner by the median
         if not significant:
             return f"no significant difference in resolution times (log-rank, {shown})"
-        faster = "" if not pair.difference else (
-            f"; {pair.side if pair.difference < 0 else pair.baseline} has the lower median")
+        faster = (
+            ""
+            if not pair.difference
+            else (f"; {pair.side if pair.difference < 0 else pair.baseline} has the lower median")
+        )
         return f"resolution-time curves differ (log-rank, {shown}){faster}"
     if significant and pair.better is not None:
         return f"{pair.better} is better ({shown})"

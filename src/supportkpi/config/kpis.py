@@ -49,8 +49,7 @@ class _Section(StrictModel):
             if len(set(values)) > 1:
                 differ = [k for k in given if getattr(getattr(self, k), name) != values[0]]
                 raise ValueError(
-                    f"{given[0]}.{name} and {differ[0]}.{name} differ; the catalog has one "
-                    f"{what} (set it once)"
+                    f"{given[0]}.{name} and {differ[0]}.{name} differ; the catalog has one {what} (set it once)"
                 )
             for kpi_id in kpi_ids:
                 if kpi_id not in given:

@@ -113,7 +113,8 @@ def _explain(exc: ValidationError) -> tuple[str, str, tuple]:
         # a level is a number or a string with a unit: one message, not one per member
         loc = tuple(p for p in loc if p not in _UNION_TAGS)
         first = {
-            **first, "type": "level",
+            **first,
+            "type": "level",
             "msg": "expected a finite number in the KPI's unit, or a level with a unit such as "
             f"4h, 15 min, 90s, 95% (got {first.get('input')!r})",
         }

@@ -16,21 +16,25 @@ def cross_reference_errors(config: Config) -> list[tuple[tuple, str]]:
     owners += [("teams", k, v) for k, v in config.teams.items()]
     for section, vendor, settings in owners:
         if settings.calendar is not None and settings.calendar not in config.calendars:
-            errors.append((
-                (section, vendor, "calendar"),
-                f"no calendar '{settings.calendar}' "
-                f"({suggest(settings.calendar, config.calendars, 'calendars declared')})",
-            ))
+            errors.append(
+                (
+                    (section, vendor, "calendar"),
+                    f"no calendar '{settings.calendar}' "
+                    f"({suggest(settings.calendar, config.calendars, 'calendars declared')})",
+                )
+            )
     names = [p.name for p in config.sla]
     for index, policy in enumerate(config.sla):
         if names.count(policy.name) > 1 and names.index(policy.name) != index:
             errors.append((("sla", index, "name"), f"two policies are named '{policy.name}'"))
         if policy.calendar is not None and policy.calendar not in config.calendars:
-            errors.append((
-                ("sla", index, "calendar"),
-                f"policy '{policy.name}': no calendar '{policy.calendar}' "
-                f"({suggest(policy.calendar, config.calendars, 'calendars declared')})",
-            ))
+            errors.append(
+                (
+                    ("sla", index, "calendar"),
+                    f"policy '{policy.name}': no calendar '{policy.calendar}' "
+                    f"({suggest(policy.calendar, config.calendars, 'calendars declared')})",
+                )
+            )
     if config.targets and not errors:
         try:
             build_checks(config)

@@ -55,9 +55,7 @@ class CalendarConfig(StrictModel):
 
     timezone: str = "UTC"
     always_open: bool = False
-    hours: dict[Weekday, list[Annotated[str, StringConstraints(pattern=_HOURS)]]] = Field(
-        default_factory=dict
-    )
+    hours: dict[Weekday, list[Annotated[str, StringConstraints(pattern=_HOURS)]]] = Field(default_factory=dict)
     """Windows per day, "08:00-18:00" (several a day allowed; "22:00-06:00" runs overnight);
     ``weekdays``, ``weekend`` and ``daily`` stand for several days, a named day wins."""
     holidays: HolidaysConfig | None = None
@@ -248,4 +246,4 @@ def check_timezone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{name}' (use an IANA name such as Europe/Berlin)")
+        raise ValueError(f"unknown time zone '{name}' (use an IANA name such as Europe/Berlin)") from None

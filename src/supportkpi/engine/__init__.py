@@ -102,19 +102,28 @@ def compute(
     is_bounded = bounded(memory, inputs)
     with contextlib.ExitStack() as stack:
         if is_bounded:
+
             def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
                 step("reading and typing into a temporary Parquet copy")
                 typed = stack.enter_context(spill.on_disk(lazy))
                 step("looking for repeated ticket ids")
                 return deduplicated(typed, inputs)
         else:
+
             def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
                 step("reading and typing")
                 return in_memory(with_duplicate_flag(lazy))
+
         run = _Run(
-            by=list(by), period=period, timezone=timezone, params=params or {}, inputs=list(inputs),
+            by=list(by),
+            period=period,
+            timezone=timezone,
+            params=params or {},
+            inputs=list(inputs),
             calendars=calendars or Calendars({}, {}, None).with_default(timezone),
-            samples=samples, bounded=is_bounded, step=step,
+            samples=samples,
+            bounded=is_bounded,
+            step=step,
         )
         return _compute(conform(frame.lazy()), kpis, run, sla, as_of, keep)
 
@@ -163,9 +172,7 @@ def _compute(
     return _results(stored, lazy, plan, run, as_of)
 
 
-def _requested(
-    kpis: Sequence[str] | None, sla: Sequence[SlaPolicy]
-) -> tuple[list[str], Sequence[SlaPolicy]]:
+def _requested(kpis: Sequence[str] | None, sla: Sequence[SlaPolicy]) -> tuple[list[str], Sequence[SlaPolicy]]:
     """The registry's KPIs asked for, and the SLA policies: every policy of kpi.yaml, unless
     ``kpis`` names KPIs without ``sla_compliance``."""
     kpi_ids = check_kpis(kpis)
@@ -206,20 +213,29 @@ def _results(
     examples = quality.examples(stored, columns)
     grouping = grouppass.Grouping(run.by, run.period, run.timezone, "created_at")
     result = grouppass.run(
-        lazy, plan, grouping, samples=run.samples, over_every_row=in_pass,
-        queries=[] if run.bounded else [examples], collect=grouppass.collector(run.bounded),
+        lazy,
+        plan,
+        grouping,
+        samples=run.samples,
+        over_every_row=in_pass,
+        queries=[] if run.bounded else [examples],
+        collect=grouppass.collector(run.bounded),
         step=run.step,
     )
     collected = _quality_tables(stored, examples, report_counts, result, sources, run.bounded)
     findings, latest, rows_per_source = quality.report(collected, columns, [i.path for i in run.inputs])
     groups = assemble_groups(result.table, run.by, run.period, plan)
     findings += quality.kpi_findings(groups)
-    inputs = [
-        dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(run.inputs)
-    ]
+    inputs = [dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(run.inputs)]
     return ComputeResult(
-        groups=groups, by=list(run.by), period=run.period, timezone=run.timezone,
-        as_of=as_of or latest, inputs=inputs, findings=findings, kpi_ids=plan.kpi_ids,
+        groups=groups,
+        by=list(run.by),
+        period=run.period,
+        timezone=run.timezone,
+        as_of=as_of or latest,
+        inputs=inputs,
+        findings=findings,
+        kpi_ids=plan.kpi_ids,
     )
 
 
@@ -271,6 +287,7 @@ def bounded(memory: str, inputs: Sequence[InputInfo]) -> bool:
     if memory != "auto":
         return memory == "bounded"
     return estimated_rows(inputs) > IN_MEMORY_ROWS
+
 
 __all__ = [
     "IN_MEMORY_ROWS",

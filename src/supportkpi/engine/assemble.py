@@ -36,15 +36,11 @@ def group(row: dict[str, Any], by: Sequence[str], period: str | None, plan: KpiP
 
 
 def unavailable(kpi_id: str, info: KpiInfo, needs: tuple[str, ...]) -> KpiResult:
-    return KpiResult(
-        kpi_id, info.title, info.unit, info.direction, None, 0, available=False, needs=needs
-    )
+    return KpiResult(kpi_id, info.title, info.unit, info.direction, None, 0, available=False, needs=needs)
 
 
 def kpi_result(row: dict[str, Any], kpi_id: str, info: KpiInfo, m: Measure) -> KpiResult:
-    excluded = {
-        reason: int(row[out.excluded(kpi_id, i)] or 0) for i, reason in enumerate(m.excluded)
-    }
+    excluded = {reason: int(row[out.excluded(kpi_id, i)] or 0) for i, reason in enumerate(m.excluded)}
     return KpiResult(
         id=kpi_id,
         title=info.title,

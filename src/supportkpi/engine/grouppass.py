@@ -139,9 +139,7 @@ def _kpi_aggregations(plan: KpiPlan, samples: bool) -> list[pl.Expr]:
     exprs = [expr for kpi_id, m in plan.measures.items() for expr in aggregations(kpi_id, m)]
     if samples:
         exprs += [
-            m.sample.implode().alias(out.sample(kpi_id))
-            for kpi_id, m in plan.measures.items()
-            if m.sample is not None
+            m.sample.implode().alias(out.sample(kpi_id)) for kpi_id, m in plan.measures.items() if m.sample is not None
         ]
     exprs.append(pl.len().alias(out.ROWS))
     return exprs
@@ -176,8 +174,10 @@ def _with_order_statistics(
     fetched = collect(quantiles.fetch(counted, keys, targets)) if not targets.is_empty() else []
     order = quantiles.finish(targets, pl.concat(fetched) if fetched else pl.DataFrame(), keys, requests)
     if not keys:
-        return pl.concat([table, order], how="horizontal") if order.height else table.with_columns(
-            pl.lit(None, pl.Float64).alias(c) for c in order.columns
+        return (
+            pl.concat([table, order], how="horizontal")
+            if order.height
+            else table.with_columns(pl.lit(None, pl.Float64).alias(c) for c in order.columns)
         )
     order = order.with_columns(pl.col(k).cast(table.schema[k]) for k in keys)
     return table.join(order, on=keys, how="left", nulls_equal=True, maintain_order="left")

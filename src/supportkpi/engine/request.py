@@ -41,9 +41,7 @@ def check_by(by: Iterable[str], columns: frozenset[str]) -> list[str]:
     visible = sorted(c for c in columns if not is_internal(c))
     for key in by:
         if key not in columns or is_internal(key):
-            raise UsageError(
-                f"cannot group by '{key}': no such column ({suggest(key, visible)})"
-            )
+            raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, visible)})")
     if PERIOD_COLUMN in by:
         raise UsageError("'period' is reserved for --period; rename that column with --map")
     return by

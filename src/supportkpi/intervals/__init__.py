@@ -85,8 +85,7 @@ Params = Mapping[str, Mapping[str, Any]]
 INTERVAL_KPIS = tuple(k for k, module in REGISTRY.items() if hasattr(module, "from_intervals"))
 """The KPIs an interval report can give, in the catalog's order."""
 
-CONTACT_LEVEL = ("contact-level data: an interval report holds only queue counts and "
-                 "handle-time totals per interval")
+CONTACT_LEVEL = "contact-level data: an interval report holds only queue counts and handle-time totals per interval"
 
 
 def compute_intervals(
@@ -126,7 +125,9 @@ def compute_intervals(
     # per-row check results as columns, so that the KPI pass and the report read them once
     lazy = lazy.with_columns(k.mask.alias(k.flag) for k in checks)
     result = grouppass.run(
-        lazy, plan, grouppass.Grouping(by, period, timezone, "interval_start"),
+        lazy,
+        plan,
+        grouppass.Grouping(by, period, timezone, "interval_start"),
         queries=report.report_queries(lazy, checks, flags, notes, columns),
     )
     counts, examples, per_source = result.queries
@@ -140,8 +141,14 @@ def compute_intervals(
         for idx, i in enumerate(inputs)
     ]
     return ComputeResult(
-        groups=assemble_groups(result.table, by, period, plan), by=list(by), period=period,
-        timezone=timezone, as_of=as_of, inputs=inputs, findings=findings, kpi_ids=kpi_ids,
+        groups=assemble_groups(result.table, by, period, plan),
+        by=list(by),
+        period=period,
+        timezone=timezone,
+        as_of=as_of,
+        inputs=inputs,
+        findings=findings,
+        kpi_ids=kpi_ids,
     )
 
 

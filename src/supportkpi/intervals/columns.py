@@ -12,29 +12,42 @@ from supportkpi.loading import parse
 from supportkpi.schema import ROW, Column, Kind, invalid_flag
 
 INTERVAL_COLUMNS: tuple[Column, ...] = (
-    Column("interval_start", Kind.DATETIME, "start of the interval (UTC once loaded); the "
-           "interval's contacts fall in the period of this instant", required=True),
-    Column("interval_minutes", Kind.INT, "length of the interval in minutes (15, 30, 60); "
-           "informational, passed through"),
+    Column(
+        "interval_start",
+        Kind.DATETIME,
+        "start of the interval (UTC once loaded); the interval's contacts fall in the period of this instant",
+        required=True,
+    ),
+    Column(
+        "interval_minutes", Kind.INT, "length of the interval in minutes (15, 30, 60); informational, passed through"
+    ),
     Column("vendor", Kind.STRING, "outsourcing partner or in-house team responsible"),
     Column("queue", Kind.STRING, "queue, skill, split or campaign (the contacts table's `team`)"),
     Column("channel", Kind.STRING, "phone, chat, ... as in the contacts table"),
-    Column("offered", Kind.INT, "contacts that entered the queue in the interval; when absent, "
-           "answered + abandoned"),
+    Column("offered", Kind.INT, "contacts that entered the queue in the interval; when absent, answered + abandoned"),
     Column("answered", Kind.INT, "offered contacts an agent picked up"),
-    Column("abandoned", Kind.INT, "offered contacts that left while waiting, short abandons "
-           "included"),
-    Column("short_abandoned", Kind.INT, "abandons with a wait below the short-abandon threshold "
-           "(part of `abandoned`); when absent none are subtracted (stated in the output)"),
+    Column("abandoned", Kind.INT, "offered contacts that left while waiting, short abandons included"),
+    Column(
+        "short_abandoned",
+        Kind.INT,
+        "abandons with a wait below the short-abandon threshold "
+        "(part of `abandoned`); when absent none are subtracted (stated in the output)",
+    ),
     Column("answered_within_threshold", Kind.INT, "answered with a wait at or below T"),
-    Column("abandoned_within_threshold", Kind.INT, "abandoned with a wait at or below T, short "
-           "abandons included; for the `abandons_within_t_met` variant"),
-    Column("threshold_seconds", Kind.FLOAT, "the T the report counted `*_within_threshold` "
-           "with; checked against kpi.yaml"),
-    Column("short_abandon_seconds", Kind.FLOAT, "the short-abandon threshold the report counted "
-           "`short_abandoned` with; checked against kpi.yaml"),
-    Column("wait_seconds_answered", Kind.FLOAT, "total queue wait of the answered contacts (for "
-           "ASA), seconds"),
+    Column(
+        "abandoned_within_threshold",
+        Kind.INT,
+        "abandoned with a wait at or below T, short abandons included; for the `abandons_within_t_met` variant",
+    ),
+    Column(
+        "threshold_seconds", Kind.FLOAT, "the T the report counted `*_within_threshold` with; checked against kpi.yaml"
+    ),
+    Column(
+        "short_abandon_seconds",
+        Kind.FLOAT,
+        "the short-abandon threshold the report counted `short_abandoned` with; checked against kpi.yaml",
+    ),
+    Column("wait_seconds_answered", Kind.FLOAT, "total queue wait of the answered contacts (for ASA), seconds"),
     Column("talk_seconds", Kind.FLOAT, "total talk time of the answered contacts, seconds"),
     Column("hold_seconds", Kind.FLOAT, "total hold time of the answered contacts, seconds"),
     Column("acw_seconds", Kind.FLOAT, "total after-contact work of the answered contacts, seconds"),
@@ -49,8 +62,14 @@ contact columns but not their meaning (a count, totals): an interval table is ty
 :func:`conform`, never by the contacts loader."""
 
 INTERVAL_SCHEMA: dict[str, Column] = {c.name: c for c in INTERVAL_COLUMNS}
-COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "answered_within_threshold",
-          "abandoned_within_threshold")
+COUNTS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "answered_within_threshold",
+    "abandoned_within_threshold",
+)
 TOTALS = ("wait_seconds_answered", "talk_seconds", "hold_seconds", "acw_seconds")
 
 

@@ -40,9 +40,7 @@ class Contradiction:
 
     def row_check(self) -> RowCheck:
         """The check as the KPIs see it."""
-        reason = f"interval rows with {self.kind}" + (
-            f" ({self.column})" if self.kind.startswith("negative") else ""
-        )
+        reason = f"interval rows with {self.kind}" + (f" ({self.column})" if self.kind.startswith("negative") else "")
         return RowCheck(self.flag, reason, self.suspects)
 
 
@@ -62,14 +60,16 @@ def contradictions(columns: frozenset[str], thresholds: Mapping[str, float]) -> 
 
 def _negative(columns: frozenset[str]) -> list[Contradiction]:
     checks = [
-        Contradiction(f"neg_{name}", "negative count", name, "a count of 0 or more",
-                      pl.col(name) < 0, (name,), (name,))
-        for name in COUNTS if name in columns
+        Contradiction(f"neg_{name}", "negative count", name, "a count of 0 or more", pl.col(name) < 0, (name,), (name,))
+        for name in COUNTS
+        if name in columns
     ]
     checks += [
-        Contradiction(f"neg_{name}", "negative duration", name, "a total of 0 s or more",
-                      pl.col(name) < 0, (name,), (name,))
-        for name in TOTALS if name in columns
+        Contradiction(
+            f"neg_{name}", "negative duration", name, "a total of 0 s or more", pl.col(name) < 0, (name,), (name,)
+        )
+        for name in TOTALS
+        if name in columns
     ]
     return checks
 
@@ -79,38 +79,63 @@ def _more_than_the_whole(columns: frozenset[str], thresholds: Mapping[str, float
     has, c = columns.__contains__, pl.col
     checks = []
     if has("offered") and has("answered") and has("abandoned"):
-        checks.append(Contradiction(
-            "over_offered", "answered + abandoned > offered", "offered",
-            "answered + abandoned ≤ offered", c("answered") + c("abandoned") > c("offered"),
-            ("offered", "answered", "abandoned"), ("offered", "answered", "abandoned")))
+        checks.append(
+            Contradiction(
+                "over_offered",
+                "answered + abandoned > offered",
+                "offered",
+                "answered + abandoned ≤ offered",
+                c("answered") + c("abandoned") > c("offered"),
+                ("offered", "answered", "abandoned"),
+                ("offered", "answered", "abandoned"),
+            )
+        )
     elif has("offered") and has("answered"):
-        checks.append(Contradiction(
-            "answered_over_offered", "answered > offered", "answered", "answered ≤ offered",
-            c("answered") > c("offered"), ("offered", "answered"), ("offered", "answered")))
+        checks.append(
+            Contradiction(
+                "answered_over_offered",
+                "answered > offered",
+                "answered",
+                "answered ≤ offered",
+                c("answered") > c("offered"),
+                ("offered", "answered"),
+                ("offered", "answered"),
+            )
+        )
     for part, whole, key, expected in _PARTS_OF:
         if has(part) and has(whole):
-            checks.append(Contradiction(key, f"{part} > {whole}", part, expected, c(part) > c(whole),
-                                        (part,), (whole, part)))
-    if has("abandoned_within_threshold") and has("short_abandoned") and (
-        thresholds["short_abandon_seconds"] <= thresholds["threshold_seconds"]
+            checks.append(
+                Contradiction(key, f"{part} > {whole}", part, expected, c(part) > c(whole), (part,), (whole, part))
+            )
+    if (
+        has("abandoned_within_threshold")
+        and has("short_abandoned")
+        and (thresholds["short_abandon_seconds"] <= thresholds["threshold_seconds"])
     ):
         # with the short-abandon threshold at or below T every short abandon is within T
-        checks.append(Contradiction(
-            "short_over_abwt", "short_abandoned > abandoned_within_threshold", "short_abandoned",
-            "short_abandoned ≤ abandoned_within_threshold (a short abandon waited less than T)",
-            c("short_abandoned") > c("abandoned_within_threshold"),
-            ("abandoned_within_threshold",),  # short_abandoned is checked against abandoned
-            ("short_abandoned", "abandoned_within_threshold")))
+        checks.append(
+            Contradiction(
+                "short_over_abwt",
+                "short_abandoned > abandoned_within_threshold",
+                "short_abandoned",
+                "short_abandoned ≤ abandoned_within_threshold (a short abandon waited less than T)",
+                c("short_abandoned") > c("abandoned_within_threshold"),
+                ("abandoned_within_threshold",),  # short_abandoned is checked against abandoned
+                ("short_abandoned", "abandoned_within_threshold"),
+            )
+        )
     return checks
 
 
 _PARTS_OF = (
-    ("short_abandoned", "abandoned", "short_over_abandoned",
-     "short_abandoned ≤ abandoned (short abandons are abandons)"),
-    ("answered_within_threshold", "answered", "awt_over_answered",
-     "answered_within_threshold ≤ answered"),
-    ("abandoned_within_threshold", "abandoned", "abwt_over_abandoned",
-     "abandoned_within_threshold ≤ abandoned"),
+    (
+        "short_abandoned",
+        "abandoned",
+        "short_over_abandoned",
+        "short_abandoned ≤ abandoned (short abandons are abandons)",
+    ),
+    ("answered_within_threshold", "answered", "awt_over_answered", "answered_within_threshold ≤ answered"),
+    ("abandoned_within_threshold", "abandoned", "abwt_over_abandoned", "abandoned_within_threshold ≤ abandoned"),
 )
 """Counts that are part of another: the part, the whole, the check's key and what is expected."""
 
@@ -120,16 +145,21 @@ def _unanswered(columns: frozenset[str]) -> list[Contradiction]:
         return []
     return [
         Contradiction(
-            f"{name}_unanswered", f"{name} without answered contacts", name,
+            f"{name}_unanswered",
+            f"{name} without answered contacts",
+            name,
             "a total of 0 s when no contact was answered",
-            (pl.col(name) > 0) & (pl.col("answered") == 0), (name,), ("answered", name))
-        for name in TOTALS if name in columns
+            (pl.col(name) > 0) & (pl.col("answered") == 0),
+            (name,),
+            ("answered", name),
+        )
+        for name in TOTALS
+        if name in columns
     ]
 
 
 _EXPECTED = {
-    Kind.DATETIME: "an ISO 8601 timestamp such as 2025-01-31T14:00:00Z, or a local time that "
-                   "exists in the time zone",
+    Kind.DATETIME: "an ISO 8601 timestamp such as 2025-01-31T14:00:00Z, or a local time that exists in the time zone",
     Kind.FLOAT: "a number",
     Kind.INT: "a whole number",
 }
@@ -163,8 +193,10 @@ def _counts(
     if invalid_flag("interval_start") in columns:
         # an unparseable start is reported as such, not also as missing
         counts[1] = (
-            pl.col("interval_start").is_null() & pl.col(invalid_flag("interval_start")).is_null()
-        ).sum().alias("missing:interval_start")
+            (pl.col("interval_start").is_null() & pl.col(invalid_flag("interval_start")).is_null())
+            .sum()
+            .alias("missing:interval_start")
+        )
     counts += [pl.col(invalid_flag(n)).is_not_null().sum().alias(f"invalid:{n}") for n in flags]
     on_rows = pl.col("interval_start").is_not_null()
     counts += [(pl.col(k.flag) & on_rows).sum().alias(f"check:{k.key}") for k in checks]
@@ -192,9 +224,11 @@ def _examples_query(
     problem = [pl.col(k.flag) & on_rows for k in checks]
     problem += [pl.col(invalid_flag(n)).is_not_null() for n in flags]
     if problem:
-        return lazy.filter(pl.any_horizontal(problem)).select(
-            *where, *shown, *[k.flag for k in checks], *[invalid_flag(n) for n in flags]
-        ).head(1000)
+        return (
+            lazy.filter(pl.any_horizontal(problem))
+            .select(*where, *shown, *[k.flag for k in checks], *[invalid_flag(n) for n in flags])
+            .head(1000)
+        )
     return pl.LazyFrame()
 
 
@@ -225,17 +259,28 @@ def _value_findings(
         bad = counts.get(f"invalid:{name}") or 0
         if bad:
             rows = examples.filter(pl.col(invalid_flag(name)).is_not_null()).head(EXAMPLES)
-            findings.append(Finding(
-                kind="unparseable value", column=name, count=bad,
-                expected=_EXPECTED.get(INTERVAL_SCHEMA[name].kind),
-                effect="left out of every KPI" if name == "interval_start"
-                else "those interval rows are left out of the KPIs that need it",
-                examples=_examples(rows, lambda r, n=name: r[invalid_flag(n)], paths),
-            ))
+            findings.append(
+                Finding(
+                    kind="unparseable value",
+                    column=name,
+                    count=bad,
+                    expected=_EXPECTED.get(INTERVAL_SCHEMA[name].kind),
+                    effect="left out of every KPI"
+                    if name == "interval_start"
+                    else "those interval rows are left out of the KPIs that need it",
+                    examples=_examples(rows, lambda r, n=name: r[invalid_flag(n)], paths),
+                )
+            )
     if counts.get("missing:interval_start"):
-        findings.append(Finding(kind="missing value", column="interval_start",
-                                count=counts["missing:interval_start"],
-                                expected="a timestamp (required)", effect="left out of every KPI"))
+        findings.append(
+            Finding(
+                kind="missing value",
+                column="interval_start",
+                count=counts["missing:interval_start"],
+                expected="a timestamp (required)",
+                effect="left out of every KPI",
+            )
+        )
     return findings
 
 
@@ -254,12 +299,18 @@ def _check_findings(
             continue
         hit = [k for k, s in measures.items() if set(check.suspects) & set(s.reads)]
         rows = examples.filter(pl.col(check.flag)).head(EXAMPLES)
-        findings.append(Finding(
-            kind=check.kind, column=check.column, count=bad, expected=check.expected,
-            effect=("those interval rows are left out of " + ", ".join(hit)) if hit
-            else "no KPI of this run reads it",
-            examples=_examples(rows, lambda r, k=check: _figures(r, k.shows), paths),
-        ))
+        findings.append(
+            Finding(
+                kind=check.kind,
+                column=check.column,
+                count=bad,
+                expected=check.expected,
+                effect=("those interval rows are left out of " + ", ".join(hit))
+                if hit
+                else "no KPI of this run reads it",
+                examples=_examples(rows, lambda r, k=check: _figures(r, k.shows), paths),
+            )
+        )
     return findings
 
 
@@ -273,34 +324,50 @@ def _note_findings(
     does not separate, thresholds it does not state."""
     findings: list[Finding] = []
     if counts.get("note:neither_rows"):
-        findings.append(Finding(
-            kind="note", column="offered", count=counts["note:neither_rows"],
-            expected="offered = answered + abandoned",
-            effect=f"{counts['note:neither_contacts']} offered contact(s) neither answered nor "
-                   "abandoned (overflowed, or still queued at the interval's end): kept in offered "
-                   "as the report counts them, so they are misses of service level and in the "
-                   "abandonment rate's denominator",
-        ))
+        findings.append(
+            Finding(
+                kind="note",
+                column="offered",
+                count=counts["note:neither_rows"],
+                expected="offered = answered + abandoned",
+                effect=f"{counts['note:neither_contacts']} offered contact(s) neither answered nor "
+                "abandoned (overflowed, or still queued at the interval's end): kept in offered "
+                "as the report counts them, so they are misses of service level and in the "
+                "abandonment rate's denominator",
+            )
+        )
     if "short_abandoned" in notes and counts.get("note:short_abandoned"):
-        findings.append(Finding(
-            kind="note", column="short_abandoned", count=counts["note:short_abandoned"],
-            effect="the report does not separate short abandons: none are subtracted, so service "
-                   "level and abandonment rate count every abandon (kpi.yaml's short-abandon "
-                   f"threshold of {thresholds['short_abandon_seconds']:g} s is not applied)",
-        ))
+        findings.append(
+            Finding(
+                kind="note",
+                column="short_abandoned",
+                count=counts["note:short_abandoned"],
+                effect="the report does not separate short abandons: none are subtracted, so service "
+                "level and abandonment rate count every abandon (kpi.yaml's short-abandon "
+                f"threshold of {thresholds['short_abandon_seconds']:g} s is not applied)",
+            )
+        )
     if "threshold_seconds" in notes and counts.get("note:threshold_seconds"):
-        findings.append(Finding(
-            kind="note", column="threshold_seconds", count=counts["note:threshold_seconds"],
-            effect="the report does not state the T it counted *_within_threshold with: taken as "
-                   f"kpi.yaml's {thresholds['threshold_seconds']:g} s",
-        ))
+        findings.append(
+            Finding(
+                kind="note",
+                column="threshold_seconds",
+                count=counts["note:threshold_seconds"],
+                effect="the report does not state the T it counted *_within_threshold with: taken as "
+                f"kpi.yaml's {thresholds['threshold_seconds']:g} s",
+            )
+        )
     if "short_abandon_seconds" in notes and counts.get("note:short_abandon_seconds"):
         asked = next(s.short_threshold for s in measures.values() if s.short_threshold is not None)
-        findings.append(Finding(
-            kind="note", column="short_abandon_seconds", count=counts["note:short_abandon_seconds"],
-            effect="the report does not state the threshold it counted short_abandoned with: "
-                   f"taken as kpi.yaml's {asked:g} s",
-        ))
+        findings.append(
+            Finding(
+                kind="note",
+                column="short_abandon_seconds",
+                count=counts["note:short_abandon_seconds"],
+                effect="the report does not state the threshold it counted short_abandoned with: "
+                f"taken as kpi.yaml's {asked:g} s",
+            )
+        )
     return findings
 
 
@@ -324,4 +391,3 @@ def _examples(rows: pl.DataFrame, value, paths: Sequence[str]) -> list[dict[str,
         example["value"] = value(row)
         out.append(example)
     return out
-

@@ -109,7 +109,11 @@ def load(
         frames.append(frame)
         inputs.append(
             InputInfo(
-                path=path, format=fmt, rows=0, source=chosen, confidence=confidence,
+                path=path,
+                format=fmt,
+                rows=0,
+                source=chosen,
+                confidence=confidence,
                 estimated_rows=readers.estimate_rows(path, fmt),
             )
         )
@@ -153,7 +157,9 @@ def load_intervals(
     for index, path in enumerate(expand(paths)):
         fmt = input_format or readers.detect_format(path)
         options = readers.Options(encoding=encoding, separator=separator, source="canonical")
-        raw = _read_stdin(readers.read_bytes(path), fmt, options) if path == readers.STDIN else _read(path, fmt, options)
+        raw = (
+            _read_stdin(readers.read_bytes(path), fmt, options) if path == readers.STDIN else _read(path, fmt, options)
+        )
         names = raw.collect_schema().names()
         renames = {h: c for c, h in (mapping or {}).items() if h in names}
         for name in names:
@@ -161,13 +167,21 @@ def load_intervals(
             if name not in renames and key in intervals.INTERVAL_SCHEMA and key not in renames.values():
                 renames[name] = key
         raw, _ = _clean_headers(raw.rename(renames), [renames.get(n, n) for n in names])
-        sep = separator if separator is not None else (
-            readers.sniff_separator(path, path) if fmt == "csv" and path != readers.STDIN and not path.endswith(".gz") else None
+        sep = (
+            separator
+            if separator is not None
+            else (
+                readers.sniff_separator(path, path)
+                if fmt == "csv" and path != readers.STDIN and not path.endswith(".gz")
+                else None
+            )
         )
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame = intervals.conform(
             raw.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE)),
-            timezone=timezone, datetime_format=datetime_format, decimal_comma=comma,
+            timezone=timezone,
+            datetime_format=datetime_format,
+            decimal_comma=comma,
         )
         frame = _with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -176,9 +190,7 @@ def load_intervals(
     return Loaded(frame=frame, inputs=inputs)
 
 
-def _with_vendor(
-    frame: pl.LazyFrame, path: str, vendors_by_path: Mapping[str, Sequence[str]] | None
-) -> pl.LazyFrame:
+def _with_vendor(frame: pl.LazyFrame, path: str, vendors_by_path: Mapping[str, Sequence[str]] | None) -> pl.LazyFrame:
     """The vendor whose file patterns (kpi.yaml ``vendors.<name>.match``) match the path, as the
     ``vendor`` of every row of that file."""
     vendor = next(
@@ -296,13 +308,18 @@ def _canonical(
         overrides = {c: h for c, h in mapping.items() if h in names}
         kept = list(dict.fromkeys(overrides.values()))
         frame = apply(
-            preset, frame, names, [ROW, SOURCE], extra={f"__map_{h}": h for h in kept},
-            decimal_comma=decimal_comma, values=_text_values(values),
+            preset,
+            frame,
+            names,
+            [ROW, SOURCE],
+            extra={f"__map_{h}": h for h in kept},
+            decimal_comma=decimal_comma,
+            values=_text_values(values),
         )
         if overrides:
-            frame = frame.with_columns(
-                pl.col(f"__map_{h}").alias(c) for c, h in overrides.items()
-            ).drop(f"__map_{h}" for h in kept)
+            frame = frame.with_columns(pl.col(f"__map_{h}").alias(c) for c, h in overrides.items()).drop(
+                f"__map_{h}" for h in kept
+            )
             stale = [invalid_flag(c) for c in overrides if invalid_flag(c) in frame.collect_schema()]
             frame = frame.drop(stale)  # the preset's conversion of that column no longer applies
         names = list(dict.fromkeys([*preset_columns(frame), *overrides]))
@@ -311,8 +328,7 @@ def _canonical(
         clashes = [c for c, h in mapping.items() if h in names and c in names and c != h]
         if clashes:
             raise DataError(
-                f"{path}: '{clashes[0]}' is both a column of the file and the target of --map; "
-                "rename one of them"
+                f"{path}: '{clashes[0]}' is both a column of the file and the target of --map; rename one of them"
             )
         renames = _canonical_names(names, mapping)
         frame = frame.rename(renames) if renames else frame
@@ -342,9 +358,7 @@ def _canonical(
     return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
 
 
-def _map_values(
-    frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapping[str, object]]
-) -> pl.LazyFrame:
+def _map_values(frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapping[str, object]]) -> pl.LazyFrame:
     """kpi.yaml ``values``: an export's words replaced by canonical values (as text, so typing
     and its checks still apply); words not in the map are left for typing to judge."""
     maps = []
@@ -361,10 +375,7 @@ def _map_values(
 
 
 def _text_values(values: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, str | None]]:
-    return {
-        column: {str(k).strip().lower(): _as_text(v) for k, v in table.items()}
-        for column, table in values.items()
-    }
+    return {column: {str(k).strip().lower(): _as_text(v) for k, v in table.items()} for column, table in values.items()}
 
 
 def _as_text(value: object) -> str | None:
@@ -396,10 +407,7 @@ def _typed(
     # Values a typed format (Parquet, JSON numbers) already holds in the canonical type cannot
     # be unparseable: they are only cast, with no parsing and no flag column.
     ready = {n for n, d in dtypes.items() if n in COLUMNS and _already_typed(d, COLUMNS[n].kind)}
-    parsed = {
-        n: COLUMNS[n] for n in dtypes
-        if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING and n not in ready
-    }
+    parsed = {n: COLUMNS[n] for n in dtypes if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING and n not in ready}
     text = [n for n, c in parsed.items() if dtypes[n] == pl.String]
     # Text is parsed as it is: the parsers trim and retry only the values that do not read
     # directly (trimming every value of every column would cost more than the parsing).
@@ -407,7 +415,8 @@ def _typed(
     if decimal_comma:
         commas = [
             pl.col(n).str.replace(",", ".", literal=True).alias(n)
-            for n in text if parsed[n].kind in (Kind.FLOAT, Kind.INT)
+            for n in text
+            if parsed[n].kind in (Kind.FLOAT, Kind.INT)
         ]
     vocabularies = [n for n in dtypes if n in VOCABULARIES and n in COLUMNS]
     frame = frame.with_columns(
@@ -417,7 +426,11 @@ def _typed(
     frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
     frame = frame.with_columns(
         parse.parse(
-            column.kind, pl.col(name), dtypes[name], timezone, datetime_format,
+            column.kind,
+            pl.col(name),
+            dtypes[name],
+            timezone,
+            datetime_format,
             fast=pl.col(_fast(name)) if name in fast else None,
         ).alias(_typed_name(name))
         for name, column in parsed.items()

@@ -68,9 +68,7 @@ def fast_timestamp(text: pl.Expr) -> pl.Expr:
     the rest goes through the format with fractions and offsets."""
     utc = text.str.to_datetime(_FAST_UTC, time_zone="UTC", strict=False, time_unit="us")
     rest = pl.when(utc.is_null()).then(text)
-    return pl.coalesce(
-        utc, rest.str.to_datetime(_FAST, time_zone="UTC", strict=False, time_unit="us")
-    )
+    return pl.coalesce(utc, rest.str.to_datetime(_FAST, time_zone="UTC", strict=False, time_unit="us"))
 
 
 def _general(text: pl.Expr, timezone: str) -> pl.Expr:
@@ -101,9 +99,7 @@ def _offset_minutes(zone: pl.Expr) -> pl.Expr:
 def _localize(naive: pl.Expr, timezone: str) -> pl.Expr:
     # A wall-clock time that does not exist (skipped by a daylight-saving change) is null and so
     # reported as unparseable; an ambiguous one (the repeated hour) is read as the earlier.
-    return naive.dt.replace_time_zone(
-        timezone, ambiguous="earliest", non_existent="null"
-    ).dt.convert_time_zone("UTC")
+    return naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
 
 
 def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import os
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +41,7 @@ def detect_format(path: str, data: bytes | None = None) -> str:
     fmt = _SUFFIXES.get(suffixes[-1]) if suffixes else None
     if fmt is None:
         raise UsageError(
-            f"{path}: cannot tell the format from the file name; pass --input-format "
-            f"({', '.join(FORMATS)})"
+            f"{path}: cannot tell the format from the file name; pass --input-format ({', '.join(FORMATS)})"
         )
     return fmt
 
@@ -58,9 +57,7 @@ def _sniff(data: bytes) -> str:
         except ValueError:
             return "json"  # an object spread over several lines
         # One line holding {"tickets": [{...}, ...]} is a JSON document, not one JSON Lines record.
-        holds_records = any(
-            isinstance(v, list) and v and all(isinstance(r, dict) for r in v) for v in record.values()
-        )
+        holds_records = any(isinstance(v, list) and v and all(isinstance(r, dict) for r in v) for v in record.values())
         return "json" if holds_records else "jsonl"
     if data.startswith(b"PAR1"):
         return "parquet"
@@ -172,8 +169,7 @@ def _json_records(path: str, data: bytes, source: str | None = None) -> pl.DataF
         arrays = [k for k, v in doc.items() if isinstance(v, list) and all(isinstance(r, dict) for r in v)]
         if records is None and len(arrays) != 1:
             raise DataError(
-                f"{path}: expected an array of objects, or an object holding one; found keys "
-                + ", ".join(doc)
+                f"{path}: expected an array of objects, or an object holding one; found keys " + ", ".join(doc)
             )
         doc = records if records is not None else doc[arrays[0]]
     elif isinstance(doc, list):
@@ -234,9 +230,7 @@ def flatten(record: dict, prefix: str = "") -> dict:
 EXACT_CHECK_BYTES = 64 * 2**20
 
 
-def check_field_counts(
-    path: str, fmt: str, separator: str | None = None, encoding: str | None = None
-) -> None:
+def check_field_counts(path: str, fmt: str, separator: str | None = None, encoding: str | None = None) -> None:
     """Raise a DataError naming the first row whose number of fields differs from the header's,
     or a line that is not text in the expected encoding.
 

@@ -150,11 +150,7 @@ class Context:
 
     def unparseable(self, *columns: str) -> dict[str, pl.Expr]:
         """Exclusion masks "unparseable <column>" for the columns that have bad values."""
-        return {
-            f"unparseable {c}": self.invalid(c)
-            for c in columns
-            if invalid_flag(c) in self.columns
-        }
+        return {f"unparseable {c}": self.invalid(c) for c in columns if invalid_flag(c) in self.columns}
 
 
 def count(mask: pl.Expr) -> pl.Expr:

@@ -72,8 +72,14 @@ def ticket_duration(
     }
     label = statistic if clock == "calendar" else f"{statistic}, business hours"
     return Measure(
-        value=value, n=n, excluded=excluded, stats=stats, variant=label, sample=sample,
-        statistic=statistic, clock=clock,
+        value=value,
+        n=n,
+        excluded=excluded,
+        stats=stats,
+        variant=label,
+        sample=sample,
+        statistic=statistic,
+        clock=clock,
     )
 
 

@@ -131,21 +131,27 @@ def sums(
     return IntervalMeasure(m, reads, threshold, short_threshold, "short abandon" in contacts)
 
 
-def mean_per_answered(
-    ictx: IntervalContext, kpi_id: str, parts: tuple[str, ...], statistic: str
-) -> IntervalMeasure:
+def mean_per_answered(ictx: IntervalContext, kpi_id: str, parts: tuple[str, ...], statistic: str) -> IntervalMeasure:
     """A duration as Σ of its total columns / Σ answered: only the mean, which sums give."""
     ictx.need("answered", *parts)
     if statistic != "mean":
-        raise NotAvailable([
-            f"call-level data for the {statistic}: interval sums give only the mean "
-            f"(kpi.yaml asks for the {statistic})"
-        ])
+        raise NotAvailable(
+            [
+                f"call-level data for the {statistic}: interval sums give only the mean "
+                f"(kpi.yaml asks for the {statistic})"
+            ]
+        )
     excluded = {"unanswered": pl.col("abandoned")} if ictx.has("abandoned") else {}
     total = pl.sum_horizontal(pl.col(x) for x in parts) if len(parts) > 1 else pl.col(parts[0])
     return sums(
-        ictx, kpi_id, "mean", total, pl.col("answered"), ("answered", *parts),
-        contacts_excluded=excluded, variant="mean (median and p90 need call-level data)",
+        ictx,
+        kpi_id,
+        "mean",
+        total,
+        pl.col("answered"),
+        ("answered", *parts),
+        contacts_excluded=excluded,
+        variant="mean (median and p90 need call-level data)",
     )
 
 
@@ -189,8 +195,7 @@ def _threshold_checks(
                 continue
             counted = f"{low:g} s" if low == high else f"{low:g} s to {high:g} s"
             out.append(
-                f"{what} {value:g} s: the report {verb} {counted}; kpi.yaml asks for {value:g} s "
-                f"({kpi_id}.{param})"
+                f"{what} {value:g} s: the report {verb} {counted}; kpi.yaml asks for {value:g} s ({kpi_id}.{param})"
             )
         return tuple(out)
 

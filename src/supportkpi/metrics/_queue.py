@@ -79,7 +79,11 @@ def handle_time(ctx: Context, parts: tuple[str, ...], statistic: str) -> Measure
     ctx.need(*parts)
     is_answered = ctx.rows & answered(ctx)
     complete = pl.all_horizontal(ctx.known(p) for p in parts)
-    seconds = pl.col(HANDLE_TIME) if parts == HANDLE_PARTS and ctx.has(HANDLE_TIME) else pl.sum_horizontal(pl.col(p) for p in parts)
+    seconds = (
+        pl.col(HANDLE_TIME)
+        if parts == HANDLE_PARTS and ctx.has(HANDLE_TIME)
+        else pl.sum_horizontal(pl.col(p) for p in parts)
+    )
     negative = complete & (pl.min_horizontal(pl.col(p) for p in parts) < 0)
     excluded = {
         "unanswered": ctx.rows & abandoned(ctx),
@@ -89,6 +93,11 @@ def handle_time(ctx: Context, parts: tuple[str, ...], statistic: str) -> Measure
     }
     value, n, stats, sample = duration(seconds, is_answered & complete & ~negative, statistic, 1.0)
     return Measure(
-        value=value, n=n, excluded=excluded, stats=stats, variant=statistic, sample=sample,
+        value=value,
+        n=n,
+        excluded=excluded,
+        stats=stats,
+        variant=statistic,
+        sample=sample,
         statistic=statistic,
     )

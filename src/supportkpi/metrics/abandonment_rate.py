@@ -21,6 +21,7 @@ Example: three answered calls, one abandon after 40 s, one short abandon after 2
 from __future__ import annotations
 
 from typing import Any
+
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, rate
@@ -84,7 +85,11 @@ def from_intervals(ictx: IntervalContext, short_abandon_seconds: float = 5) -> I
     ictx.need("abandoned")
     short, short_reads = ictx.short_abandons()
     return sums(
-        ictx, INFO.id, "rate", pl.col("abandoned") - short, offered - short,
+        ictx,
+        INFO.id,
+        "rate",
+        pl.col("abandoned") - short,
+        offered - short,
         tuple(dict.fromkeys((*offered_reads, "abandoned", *short_reads))),
         contacts_excluded={"short abandon": short},
         variant=f"short abandon <{short_abandon_seconds:g}s" + short_note(ictx),

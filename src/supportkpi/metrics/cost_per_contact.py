@@ -84,7 +84,9 @@ class Pricing(StrictModel):
         if (self.per_fte_month is None) != (self.ftes is None):
             raise ValueError("`per_fte_month` and `ftes` go together (the price and how many agents)")
         if all(v is None for v in (self.per_contact, self.per_handled_hour, self.per_fte_month, self.monthly_fee)):
-            raise ValueError("give at least one of per_contact, per_handled_hour, per_fte_month (with ftes), monthly_fee")
+            raise ValueError(
+                "give at least one of per_contact, per_handled_hour, per_fte_month (with ftes), monthly_fee"
+            )
         if isinstance(self.per_contact, dict):
             for channel in self.per_contact:
                 if channel != "other" and channel not in VOCABULARIES["channel"]:
@@ -117,9 +119,7 @@ DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 MONTHS = {"month": 1.0, "quarter": 3.0, "week": 7 / DAYS_PER_MONTH, "day": 1 / DAYS_PER_MONTH}
 
 
-def measure(
-    ctx: Context, pricing: Mapping[str, Mapping[str, Any]] | None = None, period: str | None = None
-) -> Measure:
+def measure(ctx: Context, pricing: Mapping[str, Mapping[str, Any]] | None = None, period: str | None = None) -> Measure:
     handled = ctx.rows & ~abandoned(ctx)
     if ctx.has("created_at"):
         handled = handled & ctx.known("created_at")
@@ -169,16 +169,18 @@ def measure(
         excluded["no handle time (priced per hour)"] = handled & no_hours & ~no_price
 
     variable = (
-        unit_price.fill_null(0.0) + hours.fill_null(0.0) * by_vendor(hourly).fill_null(0.0)
-    ).filter(priced).sum()
+        (unit_price.fill_null(0.0) + hours.fill_null(0.0) * by_vendor(hourly).fill_null(0.0)).filter(priced).sum()
+    )
     if period is not None:
         months = pl.lit(MONTHS[period])
     elif ctx.has("created_at"):
         months = pl.col("created_at").filter(priced).dt.truncate("1mo").n_unique().cast(pl.Float64)
     else:
         months = pl.lit(1.0)
-    fixed = {n: (p.get("monthly_fee") or 0.0) + (p.get("per_fte_month") or 0.0) * (p.get("ftes") or 0.0)
-             for n, p in pricing.items()}
+    fixed = {
+        n: (p.get("monthly_fee") or 0.0) + (p.get("per_fte_month") or 0.0) * (p.get("ftes") or 0.0)
+        for n, p in pricing.items()
+    }
     minimum = {n: p.get("monthly_minimum") or 0.0 for n, p in pricing.items()}
     group_vendor = vendor.filter(priced)
     one_vendor = group_vendor.n_unique() == 1
@@ -216,7 +218,5 @@ def run_params(params: Mapping[str, Any], env: RunEnv) -> dict[str, Any]:
     return {**params, "period": env.period}
 
 
-NOT_FROM_INTERVALS = (
-    "contact-level data: cost per contact is not computed from interval reports (yet)"
-)
+NOT_FROM_INTERVALS = "contact-level data: cost per contact is not computed from interval reports (yet)"
 """Why interval reports cannot give this KPI (said instead of the generic reason)."""

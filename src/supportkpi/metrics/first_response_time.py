@@ -57,7 +57,6 @@ def measure(ctx: Context, **params: Any) -> Measure:
     return ticket_duration(ctx, "first_response_at", "first_response_seconds", "no response yet", p.statistic, p.clock)
 
 
-
 END = ("first_response_at", "first_response_seconds")
 """The timestamp this duration ends at, and the seconds some sources give instead (SLA
 policies on this metric measure the same)."""

@@ -117,8 +117,15 @@ def from_intervals(
         ictx.need("answered_within_threshold", "answered")
         excluded = {"abandoned": pl.col("abandoned")} if ictx.has("abandoned") else {}
         return sums(
-            ictx, INFO.id, "rate", within, pl.col("answered"), ("answered", "answered_within_threshold"),
-            contacts_excluded=excluded, variant=label, threshold=threshold_seconds,
+            ictx,
+            INFO.id,
+            "rate",
+            within,
+            pl.col("answered"),
+            ("answered", "answered_within_threshold"),
+            contacts_excluded=excluded,
+            variant=label,
+            threshold=threshold_seconds,
         )
     offered, offered_reads = ictx.offered()
     met_t = variant == "abandons_within_t_met"
@@ -132,8 +139,14 @@ def from_intervals(
         within = within + abandoned_within - pl.min_horizontal(short, abandoned_within)
         reads = (*reads, "abandoned_within_threshold")
     return sums(
-        ictx, INFO.id, "rate", within, offered - short, reads,
-        contacts_excluded={"short abandon": short}, variant=label + short_note(ictx),
+        ictx,
+        INFO.id,
+        "rate",
+        within,
+        offered - short,
+        reads,
+        contacts_excluded={"short abandon": short},
+        variant=label + short_note(ictx),
         threshold=threshold_seconds,
         short_threshold=short_abandon_seconds if short_reads else None,
     )

@@ -22,8 +22,7 @@ def render_breaches(frame: pl.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"breaches": frame.to_dicts()}, indent=2) + "\n"
     cells = [
-        ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row]
-        for row in frame.iter_rows()
+        ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row] for row in frame.iter_rows()
     ]
     if fmt == "csv":
         buffer = io.StringIO()
@@ -32,6 +31,7 @@ def render_breaches(frame: pl.DataFrame, fmt: str) -> str:
         writer.writerows(cells)
         return buffer.getvalue()
     if fmt == "markdown":
+
         def cell(v):
             return f"{v:.2f}" if isinstance(v, float) else str(v).replace("|", "\\|")
 
@@ -53,7 +53,9 @@ def breaches_renderables(frame: pl.DataFrame) -> list:
     table = Table(title=f"SLA breaches: {frame.height} (times as h:mm:ss)", title_justify="left")
     for c in shown:
         table.add_column(
-            NAMES.get(c, c), no_wrap=c != "vendor", min_width=10 if c == "vendor" else None,
+            NAMES.get(c, c),
+            no_wrap=c != "vendor",
+            min_width=10 if c == "vendor" else None,
             justify="right" if "hours" in c else "left",
         )
     for row in frame.select(shown).iter_rows():

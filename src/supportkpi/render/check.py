@@ -25,8 +25,10 @@ def counts_line(outcomes: list[tuple[CheckResult, str]], code: int) -> str:
     parts = []
     for o in _ORDER:
         if counts[o]:
-            why = "" if o in ("pass", "fail") or not unjudged[o] or o == "skip" else (
-                f" ({'all' if unjudged[o] == counts[o] else f'{unjudged[o]} of them'} insufficient data or n/a)"
+            why = (
+                ""
+                if o in ("pass", "fail") or not unjudged[o] or o == "skip"
+                else (f" ({'all' if unjudged[o] == counts[o] else f'{unjudged[o]} of them'} insufficient data or n/a)")
             )
             parts.append(f"{counts[o]} {o.upper()}{why}")
     return f"check: {', '.join(parts) or 'nothing judged'} — exit {code}: {EXIT_MEANINGS[code]}"
@@ -64,8 +66,13 @@ def summary(card: Scorecard, outcomes: list[tuple[CheckResult, str]], code: int)
         table = Table(title="Checks not passed", title_justify="left", title_style="bold")
         for name in ("Outcome", "Group", "Check", "Value", "Target", "Fail", "n"):
             wide = name in ("Group", "Check")
-            table.add_column(name, justify="right" if name in ("Value", "n") else "left",
-                             overflow="fold" if wide else None, no_wrap=not wide, ratio=2 if wide else None)
+            table.add_column(
+                name,
+                justify="right" if name in ("Value", "n") else "left",
+                overflow="fold" if wide else None,
+                no_wrap=not wide,
+                ratio=2 if wide else None,
+            )
         for result, outcome in shown:
             table.add_row(
                 Text(outcome.upper(), style=OUTCOME_STYLES[outcome]),
@@ -106,9 +113,12 @@ def render_markdown(card: Scorecard, outcomes, code: int) -> str:
     if shown:
         rows = [
             [
-                f"**{outcome.upper()}**", group_text(result, card.by),
+                f"**{outcome.upper()}**",
+                group_text(result, card.by),
                 check_label(result) + (f" ({reason(result)})" if reason(result) else ""),
-                measure(result.value, result.check.unit), target_text(result), fail_text(result),
+                measure(result.value, result.check.unit),
+                target_text(result),
+                fail_text(result),
                 count(result.n),
             ]
             for result, outcome in shown

@@ -149,8 +149,23 @@ def render_json(comparison: Comparison) -> str:
 
 
 CSV_COLUMNS = (
-    "kpi", "side", "value", "unit", "n", "low", "high", "status", "baseline", "difference",
-    "relative_pct", "difference_low", "difference_high", "p_value", "p_adjusted", "method", "verdict",
+    "kpi",
+    "side",
+    "value",
+    "unit",
+    "n",
+    "low",
+    "high",
+    "status",
+    "baseline",
+    "difference",
+    "relative_pct",
+    "difference_low",
+    "difference_high",
+    "p_value",
+    "p_adjusted",
+    "method",
+    "verdict",
 )
 
 
@@ -162,12 +177,34 @@ def rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
         pairs = {p.side: p for p in item.pairs}
         for side in item.sides:
             pair = pairs.get(side.side)
-            out.append([
-                *(item.keys.get(k) for k in keys), item.kpi, side.side, side.value, item.unit, side.n,
-                side.low, side.high, side.status,
-                *((pair.baseline, pair.difference, pair.relative, pair.low, pair.high, pair.p_value,
-                   pair.p_adjusted, pair.method, pair.verdict) if pair else ("",) * 9),
-            ])
+            out.append(
+                [
+                    *(item.keys.get(k) for k in keys),
+                    item.kpi,
+                    side.side,
+                    side.value,
+                    item.unit,
+                    side.n,
+                    side.low,
+                    side.high,
+                    side.status,
+                    *(
+                        (
+                            pair.baseline,
+                            pair.difference,
+                            pair.relative,
+                            pair.low,
+                            pair.high,
+                            pair.p_value,
+                            pair.p_adjusted,
+                            pair.method,
+                            pair.verdict,
+                        )
+                        if pair
+                        else ("",) * 9
+                    ),
+                ]
+            )
     return header, out
 
 
@@ -182,9 +219,12 @@ def render_markdown(comparison: Comparison) -> str:
         lines += [f"### {markdown_lines(stratum_title(dict(keys)))}", ""]
         rows = [
             [
-                item.title if position == 0 else "", side.side,
-                value_text(item, side), count(side.n),
-                difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
+                item.title if position == 0 else "",
+                side.side,
+                value_text(item, side),
+                count(side.n),
+                difference_text(item, pair) if pair else "baseline",
+                interval_text(item, pair) if pair else "",
                 pair.verdict if pair else "",
             ]
             for item in items
@@ -215,9 +255,14 @@ def render_html(comparison: Comparison) -> str:
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
                 judged = pair and pair.p_adjusted is not None and not pair.verdict.startswith(UNJUDGED)
                 cells = [
-                    item.title if position == 0 else "", side.side, value_text(item, side), count(side.n),
-                    difference_text(item, pair) if pair else "baseline", interval_text(item, pair) if pair else "",
-                    format_p(pair.p_adjusted, pair.p_bound) if judged else "", pair.verdict if pair else "",
+                    item.title if position == 0 else "",
+                    side.side,
+                    value_text(item, side),
+                    count(side.n),
+                    difference_text(item, pair) if pair else "baseline",
+                    interval_text(item, pair) if pair else "",
+                    format_p(pair.p_adjusted, pair.p_bound) if judged else "",
+                    pair.verdict if pair else "",
                 ]
                 rows.append([line_breaks(c) for c in cells])
         strata_rows.append({"title": stratum_title(dict(keys)), "rows": rows})

@@ -105,13 +105,15 @@ def annotations(
         failing = outcome in ("fail", "error") or (outcome == "warn" and fail_on == "warn")
         group = group_label(result.keys, by)
         title = f"{outcome.upper()} {result.testcase}" + (f" · {group}" if by else "")
-        lines.append(command(
-            "error" if failing else "warning",
-            f"{group}: {describe(result)}",
-            file=config_path,
-            line=_line(config, result),
-            title=title,
-        ))
+        lines.append(
+            command(
+                "error" if failing else "warning",
+                f"{group}: {describe(result)}",
+                file=config_path,
+                line=_line(config, result),
+                title=title,
+            )
+        )
     return "".join(line + "\n" for line in lines)
 
 
@@ -142,8 +144,16 @@ def summary(card, outcomes: Sequence[tuple[CheckResult, str]], *, fail_on: str =
             status = _word(result, outcome)
             if outcome == "warn" and fail_on == "warn":
                 status += " (fails the run)"
-            rows.append([*(result.keys.get(k) for k in by), result.testcase, value, levels_text(result),
-                         count(result.n), status])
+            rows.append(
+                [
+                    *(result.keys.get(k) for k in by),
+                    result.testcase,
+                    value,
+                    levels_text(result),
+                    count(result.n),
+                    status,
+                ]
+            )
         out += markdown_table(columns, rows, right={len(by) + 1, len(by) + 3}, cell=_cell)
         out.append("")
     elif outcomes:

@@ -35,8 +35,11 @@ from supportkpi.scorecard import GroupScore, Scorecard
 from supportkpi.targets import Check, CheckResult
 
 _STATUS_CLASS = {
-    "pass": "pass", "warn": "warn", "fail": "fail",
-    "insufficient data": "insufficient", "not available": "na",
+    "pass": "pass",
+    "warn": "warn",
+    "fail": "fail",
+    "insufficient data": "insufficient",
+    "not available": "na",
 }
 CHECK_HEADER = ("Check", "Value", "Warn", "Fail", "Status", "n", "To target", "Change")
 
@@ -69,7 +72,7 @@ def _muted(text: str) -> Html:
 
 
 def _judged(value: float | None, higher_is_better: bool) -> str:
-    """"better", "worse" or "same" for a difference, given the direction of better."""
+    """ "better", "worse" or "same" for a difference, given the direction of better."""
     if value is None:
         return ""
     if value == 0:
@@ -115,12 +118,15 @@ def _series_key(keys: Mapping[str, Any]) -> tuple:
 
 def _meta(card: Scorecard) -> list[tuple[str, object]]:
     base = card.base
-    inputs = Html("<br>").join(
-        Html("<code>{}</code> <span class=muted>({}, {} rows{})</span>").format(
-            i.path, i.format, count(i.rows), f", {i.source}" if i.source else ""
+    inputs = (
+        Html("<br>").join(
+            Html("<code>{}</code> <span class=muted>({}, {} rows{})</span>").format(
+                i.path, i.format, count(i.rows), f", {i.source}" if i.source else ""
+            )
+            for i in base.inputs
         )
-        for i in base.inputs
-    ) or "—"
+        or "—"
+    )
     counts = sorted(card.counts().items(), key=lambda kv: _status_order(kv[0]))
     summary = Html(" ").join(Html("{} {}").format(_badge(status), count(n)) for status, n in counts)
     grouping = Html(", ").join(Html("<code>{}</code>").format(b) for b in card.by)
@@ -150,17 +156,19 @@ def _headline(card: Scorecard) -> list[dict[str, Any]]:
     out = []
     for key, groups in series.items():
         ordered = list(reversed(groups)) if card.period else groups
-        out.append({
-            "label": group_label(dict(key)),
-            "groups": [
-                {
-                    "earlier": bool(card.period) and position == 1,
-                    "caption": _caption(group),
-                    "rows": [_check_row(r) for r in results],
-                }
-                for position, (group, results) in enumerate(ordered)
-            ],
-        })
+        out.append(
+            {
+                "label": group_label(dict(key)),
+                "groups": [
+                    {
+                        "earlier": bool(card.period) and position == 1,
+                        "caption": _caption(group),
+                        "rows": [_check_row(r) for r in results],
+                    }
+                    for position, (group, results) in enumerate(ordered)
+                ],
+            }
+        )
     return out
 
 
@@ -241,7 +249,8 @@ def _trend_figure(check: Check, slice_text: str, results: list[CheckResult], per
         for period in periods:
             measured = by_period.get(period)
             cells.append(
-                Html('<span class="muted">no data</span>') if measured is None
+                Html('<span class="muted">no data</span>')
+                if measured is None
                 else Html("{}<br><span class=muted>{}</span>").format(
                     measure(measured.value, check.unit), status_word(measured.status)
                 )
@@ -280,20 +289,22 @@ def _sla(card: Scorecard) -> list[dict[str, Any]]:
             caption += Html(' <span class="muted">target: warn below {}, fail below {}</span>').format(
                 level(check.levels.warn, "%"), level(check.levels.fail, "%")
             )
-        tables.append({
-            "caption": caption,
-            "header": (*keys, "Compliance", "n", "Left out"),
-            "rows": [
-                [
-                    *(r["keys"].get(k) for k in keys),
-                    measure(r["value"], "%") if r["available"] else "n/a",
-                    count(r["n"]),
-                    ", ".join(f"{reason} {count(n)}" for reason, n in r["excluded"].items() if n),
-                ]
-                for r in members
-            ],
-            "numeric": {len(keys), len(keys) + 1},
-        })
+        tables.append(
+            {
+                "caption": caption,
+                "header": (*keys, "Compliance", "n", "Left out"),
+                "rows": [
+                    [
+                        *(r["keys"].get(k) for k in keys),
+                        measure(r["value"], "%") if r["available"] else "n/a",
+                        count(r["n"]),
+                        ", ".join(f"{reason} {count(n)}" for reason, n in r["excluded"].items() if n),
+                    ]
+                    for r in members
+                ],
+                "numeric": {len(keys), len(keys) + 1},
+            }
+        )
     return tables
 
 
@@ -316,15 +327,17 @@ def _scoring(card: Scorecard) -> dict[str, Any]:
             + f": warn {level(o.levels.warn, check.unit)}, fail {level(o.levels.fail, check.unit)}"
             for o in check.overrides
         )
-        rows.append([
-            Html("<code>{}</code>").format(check.name),
-            plain_number(check.weight),
-            "higher" if check.direction == "higher" else "lower",
-            level(check.levels.warn, check.unit),
-            level(check.levels.fail, check.unit),
-            count(check.levels.min_sample),
-            overrides or Html('<span class="muted">none</span>'),
-        ])
+        rows.append(
+            [
+                Html("<code>{}</code>").format(check.name),
+                plain_number(check.weight),
+                "higher" if check.direction == "higher" else "lower",
+                level(check.levels.warn, check.unit),
+                level(check.levels.fail, check.unit),
+                count(check.levels.min_sample),
+                overrides or Html('<span class="muted">none</span>'),
+            ]
+        )
     return {
         "points": ", ".join(f"{status_word(s)} = {plain_number(p)}" for s, p in scoring["points"].items()),
         "formula": scoring["formula"],

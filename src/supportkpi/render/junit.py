@@ -96,7 +96,7 @@ def skip_reason(result: CheckResult) -> str:
     """
     text = describe(result)
     prefix = result.testcase
-    text = text[len(prefix):] if text.startswith(prefix) else text
+    text = text[len(prefix) :] if text.startswith(prefix) else text
     return text.lstrip(": ").strip()
 
 

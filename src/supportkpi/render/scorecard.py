@@ -145,7 +145,8 @@ def notes(card: Scorecard) -> list[str]:
     untargeted = [p for p in card.policies if p not in targeted]
     if untargeted:
         lines.append(
-            "SLA policies without a target (reported, not judged): " + ", ".join(untargeted)
+            "SLA policies without a target (reported, not judged): "
+            + ", ".join(untargeted)
             + "; add `- {kpi: <policy>, warn: 95, fail: 90}` under targets"
         )
     unavailable = sorted({f"{r.check.name} (needs {', '.join(r.needs)})" for r in card.results if not r.available})
@@ -165,8 +166,23 @@ def render_json(card: Scorecard) -> str:
 
 
 CSV_COLUMNS = (
-    "check", "kpi", "statistic", "slice", "value", "unit", "n", "warn", "fail", "min_sample",
-    "weight", "status", "gap", "change", "change_since", "score", "score_change",
+    "check",
+    "kpi",
+    "statistic",
+    "slice",
+    "value",
+    "unit",
+    "n",
+    "warn",
+    "fail",
+    "min_sample",
+    "weight",
+    "status",
+    "gap",
+    "change",
+    "change_since",
+    "score",
+    "score_change",
 )
 
 
@@ -177,12 +193,28 @@ def rows(card: Scorecard) -> tuple[list[str], list[list[Any]]]:
     out = []
     for group, results in card.group_results():
         for r in results:
-            out.append([
-                *(group.keys.get(k) for k in keys), r.check.name, r.check.kpi, r.check.statistic,
-                r.slice_text, r.value, r.check.unit, r.n, r.levels.warn, r.levels.fail,
-                r.levels.min_sample, r.check.weight, r.status, r.gap, r.change, r.since, group.score,
-                group.change,
-            ])
+            out.append(
+                [
+                    *(group.keys.get(k) for k in keys),
+                    r.check.name,
+                    r.check.kpi,
+                    r.check.statistic,
+                    r.slice_text,
+                    r.value,
+                    r.check.unit,
+                    r.n,
+                    r.levels.warn,
+                    r.levels.fail,
+                    r.levels.min_sample,
+                    r.check.weight,
+                    r.status,
+                    r.gap,
+                    r.change,
+                    r.since,
+                    group.score,
+                    group.change,
+                ]
+            )
     return header, out
 
 
@@ -198,9 +230,15 @@ def render_markdown(card: Scorecard) -> str:
         lines += [f"### {markdown_cell(group_title(group))}", ""]
         rows = [
             [
-                check_label(r), measure(r.value, r.check.unit), target_text(r), fail_text(r),
-                f"**{status_word(r.status)}**", gap_text(r), count(r.n),
-            ] + ([change_text(r.change, r.check.unit)] if periods else [])
+                check_label(r),
+                measure(r.value, r.check.unit),
+                target_text(r),
+                fail_text(r),
+                f"**{status_word(r.status)}**",
+                gap_text(r),
+                count(r.n),
+            ]
+            + ([change_text(r.change, r.check.unit)] if periods else [])
             for r in results
         ]
         lines += markdown_table(header, rows, right={1, 5, 6, 7})

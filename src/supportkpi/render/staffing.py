@@ -209,12 +209,25 @@ def _interval_table(report: StaffingReport, keys: dict, group: pl.DataFrame):
     threshold = report.parameters.get("threshold_seconds")
     title = " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in keys.items()) or "All calls and chats"
     table = Table(
-        title=Text(one_line(title)), title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
-        show_edge=False, pad_edge=False, collapse_padding=True,
+        title=Text(one_line(title)),
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
     )
     columns = [
-        "Slot", "Calls/wk", "AHT", "Erl.", "Agents", "P(wait)",
-        f"SL≤{plain_number(threshold)}s" if threshold is not None else "SL", "ASA", "Occ.", "Heads",
+        "Slot",
+        "Calls/wk",
+        "AHT",
+        "Erl.",
+        "Agents",
+        "P(wait)",
+        f"SL≤{plain_number(threshold)}s" if threshold is not None else "SL",
+        "ASA",
+        "Occ.",
+        "Heads",
     ]
     for name in columns:
         table.add_column(name, justify="left" if name == "Slot" else "right", no_wrap=True)
@@ -249,8 +262,10 @@ def _single_table(report: StaffingReport):
     table.add_row("Traffic", fixed(row["traffic"], 2, "erlangs"))
     table.add_row("Agents", count(row["agents"]))
     table.add_row("P(wait)", _share(row["probability_of_waiting"]))
-    table.add_row(f"Service level ≤{plain_number(threshold)} s" if threshold is not None else "Service level",
-                  _share(row["service_level"]))
+    table.add_row(
+        f"Service level ≤{plain_number(threshold)} s" if threshold is not None else "Service level",
+        _share(row["service_level"]),
+    )
     table.add_row("ASA", _asa(row["asa_seconds"]))
     table.add_row("Occupancy", _share(row["occupancy"]))
     table.add_row("Headcount", count(row["headcount"]))

@@ -39,8 +39,13 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Html:
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [r.value for by_period in lines.values() for r in by_period.values() if r.value is not None]
     levels = sorted(
-        {(kind, v) for by_period in lines.values() for r in by_period.values()
-         for kind, v in (("warn", r.levels.warn), ("fail", r.levels.fail)) if v is not None}
+        {
+            (kind, v)
+            for by_period in lines.values()
+            for r in by_period.values()
+            for kind, v in (("warn", r.levels.warn), ("fail", r.levels.fail))
+            if v is not None
+        }
     )
     factor, axis_unit = _axis_unit(check.unit, values + [v for _, v in levels])
     ticks = _ticks([v * factor for v in values + [v for _, v in levels]])
@@ -121,14 +126,11 @@ def _ticks(values: list[float], count: int = 4) -> list[float]:
     return [float(round(i * step, 12)) for i in range(math.floor(lo / step), math.ceil(hi / step) + 1)]
 
 
-def _series(
-    index: int, name: str, by_period: Mapping[str, CheckResult], periods: list[str], x, y, unit: str
-) -> str:
+def _series(index: int, name: str, by_period: Mapping[str, CheckResult], periods: list[str], x, y, unit: str) -> str:
     """One group's line (broken where a period has no value) and its markers."""
     colour, dash = PALETTE[index % len(PALETTE)], DASHES[index % len(DASHES)]
     points = [
-        (i, by_period[p]) if p in by_period and by_period[p].value is not None else None
-        for i, p in enumerate(periods)
+        (i, by_period[p]) if p in by_period and by_period[p].value is not None else None for i, p in enumerate(periods)
     ]
     out = []
     run: list[str] = []
@@ -150,7 +152,7 @@ def _series(
         )
         hollow = result.status == "insufficient data"
         out.append(_marker(index, x(i), y(result.value), colour, tip, hollow))
-    return f'<g>{"".join(out)}</g>'
+    return f"<g>{''.join(out)}</g>"
 
 
 def _marker(index: int, cx: float, cy: float, colour: str, tip: str, hollow: bool = False) -> str:

@@ -19,11 +19,7 @@ def tables(result: ComputeResult) -> list:
     out: list = [_group_table(result, group) for group in result.groups]
     if result.groups:
         kpis = result.groups[0].kpis
-        missing = [
-            f"{k.id} (needs {', '.join(k.needs)})"
-            for k in (kpis[i] for i in result.kpi_ids)
-            if not k.available
-        ]
+        missing = [f"{k.id} (needs {', '.join(k.needs)})" for k in (kpis[i] for i in result.kpi_ids) if not k.available]
         if missing:
             out.append(Text("Not available: " + "; ".join(missing), style="dim"))
     if result.findings:

@@ -9,7 +9,13 @@ from supportkpi.results import ComputeResult, Group, KpiResult
 
 # format_measure and markdown_cell are imported from here by the command-line modules
 __all__ = [
-    "excluded_text", "format_measure", "format_value", "group_title", "kpi_rows", "markdown_cell", "notes",
+    "excluded_text",
+    "format_measure",
+    "format_value",
+    "group_title",
+    "kpi_rows",
+    "markdown_cell",
+    "notes",
     "one_line",
 ]
 
@@ -38,8 +44,7 @@ def notes(result: KpiResult) -> str:
         parts.append(result.variant)
     if "promoters_pct" in result.stats and result.value is not None:
         parts.append(
-            f"promoters {percent(result.stats['promoters_pct'])}, "
-            f"detractors {percent(result.stats['detractors_pct'])}"
+            f"promoters {percent(result.stats['promoters_pct'])}, detractors {percent(result.stats['detractors_pct'])}"
         )
     return "; ".join(parts)
 

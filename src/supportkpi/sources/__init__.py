@@ -57,9 +57,7 @@ def detect(columns: list[str], path: str) -> Detection:
 
     names = set(columns)
     normalized = {re.sub(r"[\s\-]+", "_", c.strip().lower()) for c in columns}
-    scored = sorted(
-        ((s.score(names), s.name) for s in sources().values()), key=lambda t: (-t[0], t[1])
-    )
+    scored = sorted(((s.score(names), s.name) for s in sources().values()), key=lambda t: (-t[0], t[1]))
     candidates = [(name, round(score, 2)) for score, name in scored if score > 0]
     canonical = all(r in normalized for r in REQUIRED)
     if not scored or scored[0][0] < MIN_CONFIDENCE:

@@ -74,8 +74,10 @@ def vocabulary(mapping: Mapping[str, Any]) -> Converter:
     but empty (e.g. Zendesk's "offered": a survey sent, no answer). Unknown values are flagged."""
     lowered = {str(k).lower(): v for k, v in mapping.items()}
     values = [v for v in lowered.values() if v is not None]
-    dtype = pl.String if not values or isinstance(values[0], str) else (
-        pl.Boolean if isinstance(values[0], bool) else pl.Float64
+    dtype = (
+        pl.String
+        if not values or isinstance(values[0], str)
+        else (pl.Boolean if isinstance(values[0], bool) else pl.Float64)
     )
 
     def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -109,7 +111,7 @@ milliseconds = _scaled(0.001)
 
 
 def clock_duration(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """"HH:MM:SS", "H:MM:SS" or "MM:SS" (also more than 24 hours) to seconds."""
+    """ "HH:MM:SS", "H:MM:SS" or "MM:SS" (also more than 24 hours) to seconds."""
     text = _text(raw)
     parts = text.str.extract_groups(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
     h = parts.struct.field("1").cast(pl.Float64, strict=False).fill_null(0)

@@ -76,11 +76,7 @@ def _connected(col) -> pl.Expr:
 def _offered(col) -> pl.Expr:
     method = col("InitiationMethod").cast(pl.String).str.strip_chars().str.to_uppercase()
     moved_on = _present(col, "NextContactId") & ~_connected(col)  # queued callback, queue transfer
-    return (
-        _present(col, "Queue.EnqueueTimestamp")
-        & method.is_in(_CUSTOMER_WAITING).fill_null(False)
-        & ~moved_on
-    )
+    return _present(col, "Queue.EnqueueTimestamp") & method.is_in(_CUSTOMER_WAITING).fill_null(False) & ~moved_on
 
 
 def _abandoned(col) -> pl.Expr:
@@ -107,9 +103,7 @@ SOURCE = Source(
     fields={
         "ticket_id": Field("ContactId"),
         "created_at": Field("InitiationTimestamp"),
-        "channel": Field(
-            "Channel", vocabulary({"VOICE": "phone", "CHAT": "chat", "EMAIL": "email", "TASK": "other"})
-        ),
+        "channel": Field("Channel", vocabulary({"VOICE": "phone", "CHAT": "chat", "EMAIL": "email", "TASK": "other"})),
         "agent": Field("Agent.Username"),
         "team": Field("Queue.Name"),
         "customer_id": Field("CustomerEndpoint.Address"),

@@ -90,12 +90,7 @@ def _gave_up(col) -> pl.Expr:
 
 
 def _abandoned(col) -> pl.Expr:
-    return (
-        pl.when(_inbound(col) & _gave_up(col))
-        .then(True)
-        .when(_inbound(col) & _with_agent(col))
-        .then(False)
-    )
+    return pl.when(_inbound(col) & _gave_up(col)).then(True).when(_inbound(col) & _with_agent(col)).then(False)
 
 
 def _transfers(col) -> pl.Expr:
@@ -116,9 +111,7 @@ SOURCE = Source(
         "created_at": Derived(("TIMESTAMP", "DATE", "TIME"), _created),
         "channel": Field("CALL TYPE", vocabulary(_CALL_TYPES)),
         "agent": Derived(("AGENT",), lambda col: _named(col, "AGENT")),
-        "team": Derived(
-            ("SKILL", "CAMPAIGN"), lambda col: pl.coalesce(_named(col, "SKILL"), _named(col, "CAMPAIGN"))
-        ),
+        "team": Derived(("SKILL", "CAMPAIGN"), lambda col: pl.coalesce(_named(col, "SKILL"), _named(col, "CAMPAIGN"))),
         "customer_id": Field("ANI"),
         "abandoned": Derived(("CALL TYPE", "ABANDONED", "AGENT"), _abandoned),
         "wait_seconds": Field("QUEUE WAIT TIME", clock_duration),
@@ -127,7 +120,5 @@ SOURCE = Source(
         "acw_seconds": Field("AFTER CALL WORK TIME", clock_duration),
         "transfers": Derived(("CALL TYPE", "ABANDONED", "AGENT", "TRANSFERS"), _transfers),
     },
-    signature=frozenset(
-        {"CALL ID", "CALL TYPE", "CAMPAIGN", "QUEUE WAIT TIME", "AFTER CALL WORK TIME", "IVR TIME"}
-    ),
+    signature=frozenset({"CALL ID", "CALL TYPE", "CAMPAIGN", "QUEUE WAIT TIME", "AFTER CALL WORK TIME", "IVR TIME"}),
 )

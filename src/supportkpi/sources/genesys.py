@@ -69,7 +69,12 @@ _CHANNELS = {
 
 # the facts prepare adds to each conversation; the queue facts are empty outside offered inbound
 _QUEUE_FACTS = (
-    "answered_at", "abandoned", "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds",
+    "answered_at",
+    "abandoned",
+    "wait_seconds",
+    "talk_seconds",
+    "hold_seconds",
+    "acw_seconds",
     "transfers",
 )
 _FACTS = ("channel", "agent", "queue", "customer", *_QUEUE_FACTS, "nps")
@@ -80,8 +85,15 @@ _REDUCED = ("participants", "surveys")
 def summarize(participants: Any) -> dict[str, Any]:
     """One conversation's ``participants`` reduced to the facts the preset maps (see above)."""
     out: dict[str, Any] = {
-        "channel": None, "customer": None, "queue": None, "agent": None, "queued": False,
-        "talk": 0.0, "hold": 0.0, "acw": 0.0, "transfers": 0,
+        "channel": None,
+        "customer": None,
+        "queue": None,
+        "agent": None,
+        "queued": False,
+        "talk": 0.0,
+        "hold": 0.0,
+        "acw": 0.0,
+        "transfers": 0,
     }
     answers: list[tuple[str, float, Any]] = []
     abandons: list[tuple[str, float]] = []
@@ -102,9 +114,7 @@ def summarize(participants: Any) -> dict[str, Any]:
                     out["queued"] = True
                     out["queue"] = out["queue"] or participant.get("participantName")
                 abandons += [
-                    (m.get("emitDate") or "", m.get("value") or 0)
-                    for m in metrics
-                    if m.get("name") == "tAbandon"
+                    (m.get("emitDate") or "", m.get("value") or 0) for m in metrics if m.get("name") == "tAbandon"
                 ]
             if purpose == "agent":
                 first_agent = first_agent or participant.get("userId")
@@ -203,8 +213,7 @@ def _prepare(document: Any) -> list[dict] | None:
     if not isinstance(conversations, list) or not conversations:
         return None
     if not all(
-        isinstance(c, dict) and "conversationId" in c and isinstance(c.get("participants"), list)
-        for c in conversations
+        isinstance(c, dict) and "conversationId" in c and isinstance(c.get("participants"), list) for c in conversations
     ):
         return None
     return [conversation_record(c) for c in conversations]
