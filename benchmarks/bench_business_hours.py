@@ -32,16 +32,20 @@ import polars as pl
 from supportkpi.calendars import Schedule, Window, business_seconds, clock_start
 
 GERMAN_HOLIDAYS = frozenset(
-    date(y, m, d)
-    for y in (2024, 2025, 2026)
-    for m, d in [(1, 1), (5, 1), (10, 3), (12, 25), (12, 26)]
+    date(y, m, d) for y in (2024, 2025, 2026) for m, d in [(1, 1), (5, 1), (10, 3), (12, 25), (12, 26)]
 ) | frozenset(
-    {date(2024, 3, 29), date(2024, 4, 1), date(2024, 5, 9), date(2024, 5, 20),
-     date(2025, 4, 18), date(2025, 4, 21), date(2025, 5, 29), date(2025, 6, 9)}
+    {
+        date(2024, 3, 29),
+        date(2024, 4, 1),
+        date(2024, 5, 9),
+        date(2024, 5, 20),
+        date(2025, 4, 18),
+        date(2025, 4, 21),
+        date(2025, 5, 29),
+        date(2025, 6, 9),
+    }
 )
-HALF_DAYS = {
-    date(y, 12, d): (Window(clock(8), clock(12)),) for y in (2024, 2025) for d in (24, 31)
-}
+HALF_DAYS = {date(y, 12, d): (Window(clock(8), clock(12)),) for y in (2024, 2025) for d in (24, 31)}
 OFFICE = (Window(clock(8), clock(18)),)
 SPLIT = (Window(clock(8), clock(12)), Window(clock(13), clock(17)))
 
@@ -52,9 +56,7 @@ def frame(rows: int) -> pl.DataFrame:
     span = 2 * 365 * 86_400_000_000
     start = first + rng.integers(0, span, rows)
     duration = (10 ** rng.uniform(0, 6.3, rows) * 1_000_000).astype(np.int64)  # 1 s .. 23 days
-    df = pl.DataFrame({"start": start, "end": start + duration}).with_columns(
-        pl.all().cast(pl.Datetime("us", "UTC"))
-    )
+    df = pl.DataFrame({"start": start, "end": start + duration}).with_columns(pl.all().cast(pl.Datetime("us", "UTC")))
     nulls = rng.random(rows) < 0.01
     return df.with_columns(end=pl.when(pl.lit(pl.Series(nulls))).then(None).otherwise("end"))
 

@@ -44,9 +44,7 @@ def ensure_data(rows: int, mixed: bool) -> Path:
 
 def timed(command: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB) of one run."""
-    run = subprocess.run(
-        ["/usr/bin/time", "-v", *command], capture_output=True, text=True, check=False
-    )
+    run = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True, check=False)
     if run.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{run.stderr[-2000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", run.stderr)
@@ -67,12 +65,18 @@ def main() -> None:
     workloads = {
         "polars read_csv": [py, "-c", f"import polars as pl; pl.read_csv({str(path)!r})"],
         "polars scan (strings)": [
-            py, "-c", f"import polars as pl; pl.scan_csv({str(path)!r}, infer_schema=False).collect()"
+            py,
+            "-c",
+            f"import polars as pl; pl.scan_csv({str(path)!r}, infer_schema=False).collect()",
         ],
         "supportkpi compute": cli,
         "supportkpi compute --by vendor --period month": [*cli, "--by", "vendor", "--period", "month"],
         "supportkpi compute --hours business (Berlin office)": [
-            *cli, "--hours", "business", "--config", str(HERE / "business_hours.yaml")
+            *cli,
+            "--hours",
+            "business",
+            "--config",
+            str(HERE / "business_hours.yaml"),
         ],
     }
     results = {}

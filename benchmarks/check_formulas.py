@@ -22,7 +22,6 @@ import sys
 
 import numpy as np
 import polars as pl
-
 from generate_contacts import generate, to_text
 from run import DATA, WORKLOADS_DIR, compare, supportkpi_command
 
@@ -37,23 +36,30 @@ def spoiled(rows: int = 30_000) -> pl.DataFrame:
     hour = pl.duration(hours=1)
     df = df.with_columns(
         first_response_seconds=pl.when(some(0.05)).then(pl.lit(1234.0)).otherwise(None),
-        resolution_seconds=pl.when(some(0.05)).then(pl.lit(-50.0))
-        .when(some(0.05)).then(pl.lit(90000.5)).otherwise(None),
+        resolution_seconds=pl.when(some(0.05))
+        .then(pl.lit(-50.0))
+        .when(some(0.05))
+        .then(pl.lit(90000.5))
+        .otherwise(None),
     )
     df = df.with_columns(
-        first_response_at=pl.when(some(0.03)).then(pl.col("created_at") - hour)
-        .when(some(0.03)).then(None).otherwise("first_response_at"),
-        resolved_at=pl.when(some(0.03)).then(pl.col("created_at") - hour)
-        .when(some(0.03)).then(None).otherwise("resolved_at"),
+        first_response_at=pl.when(some(0.03))
+        .then(pl.col("created_at") - hour)
+        .when(some(0.03))
+        .then(None)
+        .otherwise("first_response_at"),
+        resolved_at=pl.when(some(0.03))
+        .then(pl.col("created_at") - hour)
+        .when(some(0.03))
+        .then(None)
+        .otherwise("resolved_at"),
         vendor=pl.when(some(0.02)).then(None).otherwise("vendor"),
         csat=pl.when(some(0.02)).then(pl.lit(7.0)).when(some(0.01)).then(pl.lit(0.0)).otherwise("csat"),
         nps=pl.when(some(0.02)).then(pl.lit(5.5)).when(some(0.01)).then(pl.lit(11.0)).otherwise("nps"),
         ces=pl.when(some(0.02)).then(pl.lit(9.0)).otherwise("ces"),
         qa_score=pl.when(some(0.02)).then(pl.lit(120.0)).otherwise("qa_score"),
-        wait_seconds=pl.when(some(0.02)).then(pl.lit(-3.0)).when(some(0.02)).then(None)
-        .otherwise("wait_seconds"),
-        talk_seconds=pl.when(some(0.02)).then(pl.lit(-3.0)).when(some(0.01)).then(None)
-        .otherwise("talk_seconds"),
+        wait_seconds=pl.when(some(0.02)).then(pl.lit(-3.0)).when(some(0.02)).then(None).otherwise("wait_seconds"),
+        talk_seconds=pl.when(some(0.02)).then(pl.lit(-3.0)).when(some(0.01)).then(None).otherwise("talk_seconds"),
         hold_seconds=pl.when(some(0.01)).then(None).otherwise("hold_seconds"),
         abandoned=pl.when(some(0.02)).then(None).otherwise("abandoned"),
         answered_at=pl.when(some(0.02)).then(None).otherwise("answered_at"),

@@ -287,9 +287,7 @@ def to_text(df: pl.DataFrame, mixed_offsets: bool = False) -> pl.DataFrame:
     suffix = pl.lit(_text([s for s, _ in OFFSETS], pick))
     minutes = pl.lit(pl.Series([m for _, m in OFFSETS]).gather(pick))
     local = {c: pl.col(c) + pl.duration(minutes=minutes) for c in TIMESTAMPS}
-    return df.with_columns(
-        **{c: pl.concat_str([t.dt.strftime("%Y-%m-%dT%H:%M:%S"), suffix]) for c, t in local.items()}
-    )
+    return df.with_columns(**{c: pl.concat_str([t.dt.strftime("%Y-%m-%dT%H:%M:%S"), suffix]) for c, t in local.items()})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -310,7 +310,8 @@ def startup_workloads(args) -> list[Workload]:
         Workload("python -c 'import polars'", "—", [py, "-c", "import polars"]),
         Workload("supportkpi --help", "—", [*supportkpi_command(), "--help"]),
         Workload(
-            f"supportkpi compute examples/contacts.csv ({count_rows(EXAMPLE)} rows)", "—",
+            f"supportkpi compute examples/contacts.csv ({count_rows(EXAMPLE)} rows)",
+            "—",
             [*supportkpi_command(), "compute", str(EXAMPLE)],
         ),
     ]
@@ -346,6 +347,7 @@ def import_times(command: list[str], top: int, depth: int = 3) -> list[tuple[str
 def compare(reference: Path, other: Path) -> tuple[int, float, list[str]]:
     """Every figure of ``other`` against the same figure of supportkpi's ``reference`` JSON:
     (figures compared, largest absolute difference, differences found)."""
+
     def groups(path: Path) -> dict[tuple, dict]:
         data = json.loads(path.read_text())
         return {(g["keys"]["vendor"], g["keys"]["period"]): g["kpis"] for g in data["groups"]}
@@ -576,7 +578,8 @@ def main(argv: list[str] | None = None) -> None:
         foreign = sum(r.others for r in runs) / (CPUS * sum(r.wall for r in runs))
         spreads = [
             ((max(ws) - min(ws)) / statistics.median(ws), w)
-            for w in workloads if len(ws := [r.wall for r in w.runs if r.error is None]) > 1
+            for w in workloads
+            if len(ws := [r.wall for r in w.runs if r.error is None]) > 1
         ]
         line = f"Noise: other processes kept the CPUs {foreign:.0%} busy during the runs"
         if spreads:

@@ -12,12 +12,10 @@ import sys
 from pathlib import Path
 
 import duckdb
-
 from _common import COLUMNS, write_results
 
 HERE = Path(__file__).resolve().parent
-SQL_TYPES = {"string": "VARCHAR", "datetime": "TIMESTAMPTZ", "float": "DOUBLE", "int": "BIGINT",
-             "bool": "BOOLEAN"}
+SQL_TYPES = {"string": "VARCHAR", "datetime": "TIMESTAMPTZ", "float": "DOUBLE", "int": "BIGINT", "bool": "BOOLEAN"}
 
 
 def source(path: str) -> str:

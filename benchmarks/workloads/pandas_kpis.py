@@ -18,7 +18,6 @@ import sys
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-
 from _common import COLUMNS, DURATIONS, USED, write_results
 
 ARROW = {
@@ -149,8 +148,7 @@ def main() -> None:
     frame["nps:prom"] = nps_ok & (nps >= 9)
     frame["nps:det"] = nps_ok & (nps <= 6)
     frame["nps:n"] = nps_ok
-    spec.update({"nps:prom": ("nps:prom", "sum"), "nps:det": ("nps:det", "sum"),
-                 "nps__n": ("nps:n", "sum")})
+    spec.update({"nps:prom": ("nps:prom", "sum"), "nps:det": ("nps:det", "sum"), "nps__n": ("nps:n", "sum")})
     frame["backlog:created"] = ~ab
     spec["backlog:created"] = ("backlog:created", "sum")
     frame = pd.DataFrame(frame, index=df.index)
@@ -176,7 +174,9 @@ def main() -> None:
     counted = ~ab & (resolved_month >= 0)
     resolutions = (
         pd.DataFrame({"vendor": df["vendor"].array[counted], "month": resolved_month[counted]})
-        .groupby(KEYS, dropna=False).size().rename("resolved")
+        .groupby(KEYS, dropna=False)
+        .size()
+        .rename("resolved")
     )
     stock = pd.concat([table["backlog:created"].rename("created"), resolutions], axis=1).fillna(0)
     stock = stock.sort_index().groupby(level="vendor", dropna=False).cumsum()
