@@ -1,11 +1,12 @@
-"""Build ``examples/contacts.csv``: 400 ordinary contacts plus 10 awkward rows for testers.
+"""Build ``examples/messy/contacts.csv``: 400 ordinary contacts plus 10 awkward rows, the
+example of the data-quality report (and the data of the tests' hand-checked figures).
 
 Rows 1-400 are the first 400 rows of ``benchmarks/generate_contacts.py`` with seed 42 (all
 values valid, timestamps ISO 8601 with ``Z``). Rows 401-410 are written out below, one per data
-problem a loader or KPI must handle; ``examples/README.md`` lists them. Row numbers are 1-based
+problem a loader or KPI must handle; ``examples/messy/README.md`` lists them. Row numbers are 1-based
 data rows (the header is not counted). Run from anywhere::
 
-    python examples/generate_example.py
+    python examples/messy/generate_messy.py
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "benchmarks"))
+sys.path.insert(0, str(HERE.parent.parent / "benchmarks"))
 from generate_contacts import COLUMNS, generate, to_text  # noqa: E402
 
 SEED = 42
