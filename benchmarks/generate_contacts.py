@@ -6,7 +6,7 @@ each from its own numpy generator seeded with ``(seed, block)``, so a row depend
 seed and its position. ``generate(n, start_row=k)`` therefore equals rows ``k..k+n`` of any
 larger run, and chunked output is identical whatever the chunk size.
 
-What the rows look like (all values valid; ``examples/generate_example.py`` adds awkward ones):
+What the rows look like (all values valid; ``examples/messy/generate_messy.py`` adds awkward ones):
 
 * ``created_at`` spread over 2025 (fewer contacts at weekends and at night, busier Nov-Dec).
 * email/web/social (~53%) are tickets: first response in hours, resolution in hours to days;

@@ -3,7 +3,7 @@
 
     python examples/generate_orders.py
 
-* About 60 % of the customers in the contacts placed orders, plus 60 customers who never
+* About 60 % of the customers in the contacts placed orders, plus 400 customers who never
   contacted support (ids starting C9...).
 * Orders fall in 2025 (as the contacts do); values are log-normal around 55 (in the store's
   currency), rounded to cents.
@@ -21,15 +21,15 @@ from __future__ import annotations
 import csv
 import math
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SEED = 2025
-START = datetime(2025, 1, 1, tzinfo=timezone.utc)
-SECONDS = int((datetime(2026, 1, 1, tzinfo=timezone.utc) - START).total_seconds())
+START = datetime(2025, 1, 1, tzinfo=UTC)
+SECONDS = int((datetime(2026, 1, 1, tzinfo=UTC) - START).total_seconds())
 REORDER = {"satisfied": 0.60, "not satisfied": 0.30, "none": 0.45}
-NEVER_CONTACTED = 60
+NEVER_CONTACTED = 400
 
 
 def experience(path: Path) -> dict[str, str]:
@@ -54,7 +54,8 @@ def main() -> None:
     rng = random.Random(SEED)
     customers = experience(HERE / "contacts.csv")
     buyers = [(c, kind) for c, kind in sorted(customers.items()) if rng.random() < 0.6]
-    while len(buyers) < len(customers) * 0.6 + NEVER_CONTACTED:
+    contacted_buyers = len(buyers)
+    while len(buyers) < contacted_buyers + NEVER_CONTACTED:
         candidate = f"C9{rng.randrange(10**8):08d}"
         if candidate not in customers and all(candidate != c for c, _ in buyers):
             buyers.append((candidate, "none"))
@@ -69,21 +70,34 @@ def main() -> None:
             orders.append((when, customer, f"{value:.2f}"))
     orders.sort()
     rows = [
-        {"order_id": f"O{i:06d}", "customer_id": customer, "ordered_at": f"{when:%Y-%m-%dT%H:%M:%SZ}",
-         "order_value": value}
+        {
+            "order_id": f"O{i:06d}",
+            "customer_id": customer,
+            "ordered_at": f"{when:%Y-%m-%dT%H:%M:%SZ}",
+            "order_value": value,
+        }
         for i, (when, customer, value) in enumerate(orders, start=1)
     ]
     n = len(rows)
     rows += [
         {"order_id": f"O{n + 1:06d}", "customer_id": "", "ordered_at": "2025-06-14T10:12:00Z", "order_value": "39.90"},
-        {"order_id": f"O{n + 2:06d}", "customer_id": rows[0]["customer_id"], "ordered_at": "2025-02-03T08:00:00Z",
-         "order_value": "-24.90"},
-        {"order_id": f"O{n + 3:06d}", "customer_id": rows[1]["customer_id"], "ordered_at": "2025-09-30T17:45:00Z",
-         "order_value": "n/a"},
+        {
+            "order_id": f"O{n + 2:06d}",
+            "customer_id": rows[0]["customer_id"],
+            "ordered_at": "2025-02-03T08:00:00Z",
+            "order_value": "-24.90",
+        },
+        {
+            "order_id": f"O{n + 3:06d}",
+            "customer_id": rows[1]["customer_id"],
+            "ordered_at": "2025-09-30T17:45:00Z",
+            "order_value": "n/a",
+        },
     ]
     with (HERE / "orders.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["order_id", "customer_id", "ordered_at", "order_value"],
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            handle, fieldnames=["order_id", "customer_id", "ordered_at", "order_value"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
 

@@ -1,7 +1,7 @@
 """Golden files: the text reports, byte for byte, as the command line writes them.
 
-Each case runs one command in-process on the bundled example (examples/contacts.csv and
-examples/kpi.yaml, copied into a temporary directory so that input paths read the same
+Each case runs one command in-process on the messy example (examples/messy/contacts.csv and
+examples/messy/kpi.yaml, copied into a temporary directory so that input paths read the same
 everywhere) or renders a small frame of another test module, and compares the output with
 ``tests/golden/<case>``. Dates come from the data (``--as-of`` defaults to its latest
 timestamp) and the version in the HTML footer is pinned to ``VERSION``.
@@ -105,7 +105,7 @@ def pinned_version(monkeypatch):
 @pytest.fixture
 def example(tmp_path, monkeypatch):
     for name in ("contacts.csv", "kpi.yaml"):
-        shutil.copy(ROOT / "examples" / name, tmp_path / name)
+        shutil.copy(ROOT / "examples" / "messy" / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))

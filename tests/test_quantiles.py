@@ -16,7 +16,7 @@ from supportkpi import engine, loading, quantiles
 from supportkpi.loading import readers
 from supportkpi.quantiles import Request
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "contacts.csv"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "messy" / "contacts.csv"  # 410 rows, one duplicate
 WANTED = [Request("median", "v"), Request("p90", "v", 90), Request("p50", "v", 50)]
 
 

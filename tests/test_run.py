@@ -11,7 +11,7 @@ from supportkpi.api import Listener
 from supportkpi.errors import DataError, UsageError
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
-CONTACTS = str(EXAMPLES / "contacts.csv")
+CONTACTS = str(EXAMPLES / "messy" / "contacts.csv")  # with data findings
 
 
 def test_usage_errors_come_before_kpi_yaml_is_read(tmp_path):
