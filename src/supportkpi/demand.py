@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
 import polars as pl
 
@@ -92,7 +93,8 @@ def interval_demand(
     seconds = parse_interval(interval)
     lazy, ctx, is_offered, keys = _prepare(frame, by)
     try:
-        aht = handle_time(ctx, HANDLE_TIME_PARTS, "mean").value
+        # a mean is an aggregation expression (order statistics are medians and percentiles)
+        aht = cast(pl.Expr, handle_time(ctx, HANDLE_TIME_PARTS, "mean").value)
     except NotAvailable:
         aht = pl.lit(None, pl.Float64)
     local = _local(timezone)

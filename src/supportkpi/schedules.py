@@ -119,6 +119,8 @@ class Calendars:
         else the team's, else the vendor's (the most specific wins), else the default."""
         if calendar is not None:
             return compute(self.schedules[calendar])
+        if self.default is None:
+            raise ValueError("no default calendar: use with_default")
         expr = compute(self.default)
         owners = [("vendor", self.vendors)] if has_vendor else []
         owners += [("team", self.teams)] if has_team else []  # applied last: wins

@@ -244,6 +244,7 @@ def evaluate(checks: Sequence[Check], runs: Mapping[str, ComputeResult], by: Seq
             kpi = group.kpis.get(check.kpi)
             keys = {k: v for k, v in group.keys.items() if k != SLICE}
             levels, override = check.levels_for_slice(group.keys.get(SLICE))
+            needs: tuple[str, ...]
             if kpi is None:  # an SLA policy the run could not judge
                 value, n, available, needs = None, 0, False, ("created_at",)
             else:
@@ -309,8 +310,8 @@ def group_scores(results: Sequence[CheckResult], by: Sequence[str], periods: boo
         for result in group:
             per_check[result.check.name].append(result)
         weighted = []
-        for members in per_check.values():
-            judged = [r for r in members if r.status in POINTS] or members
+        for check_results in per_check.values():
+            judged = [r for r in check_results if r.status in POINTS] or check_results
             weighted += [(r.status, r.check.weight / len(judged)) for r in judged]
         counts: dict[str, int] = defaultdict(int)
         for result in group:

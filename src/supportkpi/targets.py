@@ -42,6 +42,8 @@ from supportkpi.suggest import suggest
 from supportkpi.units import level_in_unit
 
 if TYPE_CHECKING:  # kpi.yaml's loading checks the targets with build_checks: no import at run time
+    from polars.expr.whenthen import ChainedThen, Then
+
     from supportkpi.config.schema import Config, Target
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
@@ -71,6 +73,11 @@ class Override:
     @property
     def label(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.conditions.items())
+
+    @property
+    def matches(self) -> pl.Expr:
+        """Per contact, whether the override applies to it."""
+        return pl.all_horizontal((pl.col(k).cast(pl.String) == v).fill_null(False) for k, v in self.conditions.items())
 
 
 @dataclass(frozen=True)
@@ -104,12 +111,10 @@ class Check:
             return None
         if not usable:
             return pl.lit(None, pl.String)
-        chain = None
-        for item in usable:
-            condition = pl.all_horizontal(
-                (pl.col(k).cast(pl.String) == v).fill_null(False) for k, v in item.conditions.items()
-            )
-            chain = (pl.when(condition) if chain is None else chain.when(condition)).then(pl.lit(item.label))
+        first, *others = usable
+        chain: Then | ChainedThen = pl.when(first.matches).then(pl.lit(first.label))
+        for item in others:
+            chain = chain.when(item.matches).then(pl.lit(item.label))
         return chain.otherwise(pl.lit(None, pl.String))
 
     def levels_for_slice(self, label: str | None) -> tuple[Levels, Override | None]:
@@ -296,11 +301,12 @@ def _levels(
     values = {}
     for name, level in (("warn", warn), ("fail", fail)):
         try:
-            values[name] = level_in_unit(level, unit)
+            value = level_in_unit(level, unit)
         except ValueError as exc:
             raise TargetError((*where, name), str(exc)) from None
+        values[name] = value
         low, high = bounds
-        if values[name] is not None and not low <= values[name] <= high:
+        if value is not None and not low <= value <= high:
             raise TargetError(
                 (*where, name),
                 f"{name} {level} is outside the values this KPI takes ({low:g} to {high:g} {unit})",

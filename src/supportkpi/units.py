@@ -4,7 +4,7 @@ unit, as kpi.yaml and benchmark files write them."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, overload
 
 from pydantic import Field, Strict, StringConstraints
 
@@ -35,6 +35,12 @@ _TO_SECONDS = {
 }
 
 
+@overload
+def level_in_unit(level: float | str, unit: str) -> float: ...
+@overload
+def level_in_unit(level: None, unit: str) -> None: ...
+@overload
+def level_in_unit(level: float | str | None, unit: str) -> float | None: ...
 def level_in_unit(level: float | str | None, unit: str) -> float | None:
     """A level in the KPI's unit: ``level_in_unit("15 min", "hours") == 0.25``.
 
@@ -44,6 +50,8 @@ def level_in_unit(level: float | str | None, unit: str) -> float | None:
     if level is None or isinstance(level, (int, float)):
         return None if level is None else float(level)
     match = re.match(_LEVEL, level)
+    if match is None:  # kpi.yaml and benchmark files validate their levels: only a direct call gets here
+        raise ValueError(f"'{level}' is not a level: a number, or a number and a unit (90s, 15 min, 4h, 95%)")
     number, suffix = float(match.group(1)), match.group(2)
     if not suffix:
         return number

@@ -168,7 +168,7 @@ def parse_as_of(text: str | None, timezone: str):
 
     from supportkpi.loading import parse
 
-    value = pl.select(parse.timestamp(pl.lit(text), pl.String, timezone, None).alias("t")).item()
+    value = pl.select(parse.timestamp(pl.lit(text), pl.String(), timezone, None).alias("t")).item()
     if value is None:
         raise UsageError(f"--as-of '{text}': expected an ISO 8601 time such as 2025-06-30T23:59:59Z")
     return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from supportkpi.api import inputs as reading
 from supportkpi.errors import DataError, UsageError
@@ -141,7 +141,8 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
         why = f"the exports lack {', '.join(lacking)}" if lacking else "no answered call has all of talk, hold and acw"
         raise DataError(f"staffing needs the handle time of answered calls: {why} (or give --aht SECONDS)")
     table = staff_intervals(demand, interval_seconds, aht_seconds=aht, **plan)
-    weeks = (int(demand["weeks"].min()), int(demand["weeks"].max())) if demand.height else None
+    # "weeks" counts the weekday in its group's window (Int64; never null: the slot is in it)
+    weeks = (cast(int, demand["weeks"].min()), cast(int, demand["weeks"].max())) if demand.height else None
     method = describe_method(
         interval_seconds=interval_seconds, weeks=weeks, timezone=timezone, aht_given=aht is not None, **plan
     )

@@ -4,6 +4,8 @@ comparisons."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from supportkpi import stats
 from supportkpi.comparison.model import (
     COUNT,
@@ -46,10 +48,10 @@ def _successes(result: KpiResult) -> int:
 
 def _nps_counts(result: KpiResult) -> tuple[int, int]:
     n = result.n
-    return (
-        round(result.stats.get("promoters_pct", 0) * n / 100),
-        round(result.stats.get("detractors_pct", 0) * n / 100),
-    )
+    # the shares are null only where the NPS is (no answers); pair_result counts NPSs with a value
+    promoters = cast(float, result.stats.get("promoters_pct", 0))
+    detractors = cast(float, result.stats.get("detractors_pct", 0))
+    return round(promoters * n / 100), round(detractors * n / 100)
 
 
 def pair_result(test, kpi_id, side, base, results, censored, direction, confidence, resamples, seed) -> PairResult:

@@ -233,11 +233,11 @@ def _baseline(values: list[SideValue], baseline: str, direction: str | None, min
         return None
     if baseline == "first" or direction is None:
         return values[0]
-    judged = [v for v in values if v.value is not None and v.n >= min_n]
+    judged = [(v.value, v) for v in values if v.value is not None and v.n >= min_n]
     if not judged:
         return values[0]
     pick = max if direction == "higher" else min
-    return pick(judged, key=lambda v: v.value)
+    return pick(judged, key=lambda value_and_side: value_and_side[0])[1]
 
 
 def _status(checks, kpi_id, entry, keys, direction) -> str | None:

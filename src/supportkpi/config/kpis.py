@@ -7,7 +7,7 @@ from those models, plus the assumptions of ``supportkpi clv``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, create_model, model_validator
 
@@ -36,6 +36,10 @@ def shared_parameters() -> dict[str, tuple[str, list[str]]]:
 
 
 class _Section(StrictModel):
+    if TYPE_CHECKING:
+        # the fields, one per KPI id, are made at run time (KpiParams below)
+        def __getattr__(self, kpi_id: str) -> Any: ...
+
     @model_validator(mode="after")
     def _share(self) -> Any:
         """A parameter shared by several KPIs (the catalog has one short-abandon threshold, for

@@ -74,9 +74,9 @@ def aggregations(kpi_id: str, m: Measure) -> Iterable[pl.Expr]:
     for i, expr in enumerate(m.excluded.values()):
         # a mask counts its rows; interval reports exclude counts of contacts per row
         yield expr.fill_null(False).sum().cast(pl.Int64).alias(out.excluded(kpi_id, i))
-    for name, expr in m.stats.items():
-        if not isinstance(expr, OrderStatistic):
-            yield expr.alias(out.stat(kpi_id, name))
+    for name, stat in m.stats.items():
+        if not isinstance(stat, OrderStatistic):
+            yield stat.alias(out.stat(kpi_id, name))
     for name, expr in m.checks.items():
         yield expr.alias(out.check(kpi_id, name))
 

@@ -10,6 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 import polars as pl
 
@@ -78,11 +79,12 @@ def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
     """A lazy frame of the file's rows, every field as text (Parquet keeps its types). Nested
     JSON objects are flattened into dotted names (``via.channel``)."""
     compressed = path != STDIN and path.lower().endswith(".gz")
-    recode = options.encoding is not None and options.encoding.replace("-", "").lower() not in ("utf8",)
-    if path == STDIN or compressed or recode:
+    encoding = options.encoding
+    recode_from = encoding if encoding is not None and encoding.replace("-", "").lower() not in ("utf8",) else None
+    if path == STDIN or compressed or recode_from is not None:
         data = read_bytes(path)
-        if recode:
-            data = _recode(path, data, options.encoding)
+        if recode_from is not None:
+            data = _recode(path, data, recode_from)
         source: str | io.BytesIO = io.BytesIO(data)
     else:
         source = path
@@ -289,7 +291,7 @@ def _holds_quote(path: str) -> bool:
     return False
 
 
-def _recodes(encoding: str | None) -> bool:
+def _recodes(encoding: str | None) -> TypeGuard[str]:
     return encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8"
 
 

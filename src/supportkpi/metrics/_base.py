@@ -68,10 +68,10 @@ class Measure:
     the rows left out per reason, ``stats`` extra figures (mean/median/p90 of durations).
     """
 
-    value: pl.Expr
+    value: pl.Expr | OrderStatistic
     n: pl.Expr
     excluded: dict[str, pl.Expr] = field(default_factory=dict)
-    stats: dict[str, pl.Expr] = field(default_factory=dict)
+    stats: Mapping[str, pl.Expr | OrderStatistic] = field(default_factory=dict)
     variant: str | None = None
     unit: str | None = None
     direction: Direction | Literal["unset"] = "unset"

@@ -39,7 +39,7 @@ one month: (6 + 30 + 100) / 3 = 45.33.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import polars as pl
 from pydantic import Field, model_validator
@@ -49,6 +49,9 @@ from supportkpi.metrics._queue import HANDLE_PARTS, abandoned
 from supportkpi.params import StrictModel
 from supportkpi.schema import VOCABULARIES
 from supportkpi.suggest import suggest
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 INFO = KpiInfo(
     id="cost_per_contact",
@@ -140,7 +143,7 @@ def measure(ctx: Context, pricing: Mapping[str, Mapping[str, Any]] | None = None
 
     def by_vendor(values: Mapping[str, Any]) -> pl.Expr:
         """A per-row value chosen by the row's vendor (null for vendors not listed)."""
-        chain = None
+        chain: Then | ChainedThen | None = None
         for name, item in values.items():
             if item is None:
                 continue

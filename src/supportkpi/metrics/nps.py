@@ -23,6 +23,9 @@ import polars as pl
 from supportkpi.metrics._base import Context, KpiInfo, Measure, count
 from supportkpi.metrics._survey import on_scale
 
+SCALE: tuple[float, float] = (0, 10)
+"""The answers that count (whole numbers only)."""
+
 INFO = KpiInfo(
     id="nps",
     title="Net promoter score",
@@ -33,13 +36,13 @@ INFO = KpiInfo(
     test="nps",
     noun="surveys",
     signed=True,
-    scale=(0, 10),
+    scale=SCALE,
     whole=True,
 )
 
 
 def measure(ctx: Context) -> Measure:
-    answers, excluded = on_scale(ctx, "nps", *INFO.scale, whole=INFO.whole)
+    answers, excluded = on_scale(ctx, "nps", *SCALE, whole=INFO.whole)
     n = count(answers)
     promoters = count(answers & (pl.col("nps") >= 9))
     detractors = count(answers & (pl.col("nps") <= 6))

@@ -19,6 +19,9 @@ import polars as pl
 from supportkpi.metrics._base import Context, KpiInfo, Measure, mean_of
 from supportkpi.metrics._survey import on_scale
 
+SCALE: tuple[float, float] = (0, 100)
+"""The review scores that count."""
+
 INFO = KpiInfo(
     id="qa_score",
     title="QA score",
@@ -28,12 +31,12 @@ INFO = KpiInfo(
     columns=("qa_score",),
     test="mean",
     noun="reviews",
-    scale=(0, 100),
+    scale=SCALE,
 )
 
 
 def measure(ctx: Context) -> Measure:
-    reviewed, excluded = on_scale(ctx, "qa_score", *INFO.scale)
+    reviewed, excluded = on_scale(ctx, "qa_score", *SCALE)
     excluded["not reviewed"] = excluded.pop("no answer")
     value, n, sample = mean_of(pl.col("qa_score"), reviewed)
     return Measure(value=value, n=n, excluded=excluded, sample=sample)

@@ -69,7 +69,8 @@ def summary(card: Scorecard, outcomes: list[tuple[CheckResult, str]], code: int)
             table.add_column(
                 name,
                 justify="right" if name in ("Value", "n") else "left",
-                overflow="fold" if wide else None,
+                # the narrow columns too: rich gives text without an overflow its default, fold
+                overflow="fold",
                 no_wrap=not wide,
                 ratio=2 if wide else None,
             )

@@ -241,6 +241,13 @@ UNJUDGED = ("too few", "no data", "not available")
 """Verdicts of pairs that were not tested (their p-value is not shown)."""
 
 
+def _p_adjusted_text(pair: PairResult | None) -> str:
+    """The adjusted p-value of a tested pair; empty for the baseline and untested pairs."""
+    if pair is None or pair.p_adjusted is None or pair.verdict.startswith(UNJUDGED):
+        return ""
+    return format_p(pair.p_adjusted, pair.p_bound)
+
+
 def render_html(comparison: Comparison) -> str:
     """A self-contained page: one table per stratum, then the method and notes."""
     # jinja2 is loaded only when a page is asked for
@@ -253,7 +260,6 @@ def render_html(comparison: Comparison) -> str:
             if all(not s.available for s in item.sides):
                 continue
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
-                judged = pair and pair.p_adjusted is not None and not pair.verdict.startswith(UNJUDGED)
                 cells = [
                     item.title if position == 0 else "",
                     side.side,
@@ -261,7 +267,7 @@ def render_html(comparison: Comparison) -> str:
                     count(side.n),
                     difference_text(item, pair) if pair else "baseline",
                     interval_text(item, pair) if pair else "",
-                    format_p(pair.p_adjusted, pair.p_bound) if judged else "",
+                    _p_adjusted_text(pair),
                     pair.verdict if pair else "",
                 ]
                 rows.append([line_breaks(c) for c in cells])

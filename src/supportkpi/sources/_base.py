@@ -99,8 +99,12 @@ def _scaled(factor: float) -> Converter:
     return convert
 
 
+_NUMERIC: set[Converter] = set()
+"""Converters of numbers: :func:`apply` reads a decimal comma before them."""
+
+
 def _numeric(convert: Converter) -> Converter:
-    convert.numeric = True  # type: ignore[attr-defined]  (decimal commas are read, see apply)
+    _NUMERIC.add(convert)
     return convert
 
 
@@ -186,7 +190,7 @@ def apply(
         if spec.convert is None:
             out.append(raw.alias(canonical))
             continue
-        if decimal_comma and getattr(spec.convert, "numeric", False):
+        if decimal_comma and spec.convert in _NUMERIC:
             raw = raw.cast(pl.String).str.replace(",", ".", literal=True)
         value, ok = spec.convert(raw)
         table = (values or {}).get(canonical)

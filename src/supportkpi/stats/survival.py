@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 from scipy import stats as _st
@@ -15,6 +16,11 @@ from supportkpi.stats.core import Difference, Interval, _check_confidence, _clip
 #: ``S(t) <= 0.5`` is tested as ``S(t) <= 0.5 + KM_TOLERANCE``: scipy's survival curve is a
 #: product of floats, so an exact 0.5 (e.g. 4 events of 8) may come out as 0.5000000000000001.
 KM_TOLERANCE = 1e-9
+
+Durations: TypeAlias = Sequence[float] | np.ndarray
+"""Times to resolution, or open so far: a sequence or a numpy array (read with ``np.asarray``)."""
+ResolvedFlags: TypeAlias = Sequence[bool] | np.ndarray
+"""Per duration, whether the ticket was resolved (else it is still open: censored)."""
 
 
 def _censored(durations, resolved, name: str):
@@ -30,7 +36,7 @@ def _first_at_or_below_half(times: np.ndarray, curve: np.ndarray) -> float | Non
     return float(times[hits[0]]) if hits.size else None
 
 
-def km_median(durations: Sequence[float], resolved: Sequence[bool], confidence: float = 0.95) -> Interval:
+def km_median(durations: Durations, resolved: ResolvedFlags, confidence: float = 0.95) -> Interval:
     """Kaplan-Meier median of resolution times, open tickets right-censored.
 
     ``durations``: time to resolution (resolved) or time open so far (still open, censored);
@@ -86,9 +92,7 @@ def km_median(durations: Sequence[float], resolved: Sequence[bool], confidence: 
     )
 
 
-def logrank(
-    x: Sequence[float], x_resolved: Sequence[bool], y: Sequence[float], y_resolved: Sequence[bool]
-) -> float | None:
+def logrank(x: Durations, x_resolved: ResolvedFlags, y: Durations, y_resolved: ResolvedFlags) -> float | None:
     """Two-sided log-rank p-value for equal resolution-time curves (``scipy.stats.logrank``).
 
     At each resolution time the resolutions of x are compared with their expected number given
@@ -115,10 +119,10 @@ def logrank(
 
 
 def km_median_difference(
-    x: Sequence[float],
-    x_resolved: Sequence[bool],
-    y: Sequence[float],
-    y_resolved: Sequence[bool],
+    x: Durations,
+    x_resolved: ResolvedFlags,
+    y: Durations,
+    y_resolved: ResolvedFlags,
     confidence: float = 0.95,
 ) -> Difference:
     """Difference of Kaplan-Meier medians (:func:`km_median`) with the log-rank p-value.
