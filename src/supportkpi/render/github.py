@@ -14,8 +14,6 @@ the command or inject another one.
 there. Apart from :func:`append_summary`, pure.
 """
 
-from __future__ import annotations
-
 import os
 from collections import Counter
 from collections.abc import Sequence
