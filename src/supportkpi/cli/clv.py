@@ -11,20 +11,39 @@ import typer
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import write_output
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
+EXAMPLES = examples(
+    ("CLV by support experience", "supportkpi clv examples/contacts.csv --orders examples/orders.csv"),
+    (
+        "Profit CLV, at a 30 % gross margin",
+        "supportkpi clv examples/contacts.csv --orders examples/orders.csv --margin 0.3",
+    ),
+)
 
-@app.command("clv")
+
+@app.command("clv", cls=Command, epilog=EXAMPLES)
 @input_options(
     "strict",
     "quiet",
     "no_color",
-    files=typer.Argument(..., help="Contact exports: files, globs, or - for stdin."),
-    tz=typer.Option(None, "--tz", help="Time zone of timestamps without an offset, contacts and orders (default UTC)."),
-    datetime_format=typer.Option(
-        None, "--datetime-format", help="strftime format of timestamps, contacts and orders (ISO 8601 is always read)."
+    files=typer.Argument(..., metavar="FILE...", help="Contact exports: files, globs, or - for stdin."),
+    tz=typer.Option(
+        None,
+        "--tz",
+        metavar="ZONE",
+        help="Time zone of timestamps without an offset, contacts and orders (default UTC).",
     ),
-    encoding=typer.Option(None, "--encoding", help="Text encoding of the exports and the orders, e.g. windows-1252."),
+    datetime_format=typer.Option(
+        None,
+        "--datetime-format",
+        metavar="PATTERN",
+        help="strftime format of timestamps, contacts and orders (ISO 8601 is always read).",
+    ),
+    encoding=typer.Option(
+        None, "--encoding", metavar="ENCODING", help="Text encoding of the exports and the orders, e.g. windows-1252."
+    ),
     strict=typer.Option(False, "--strict", help="Exit 3 when orders hold data errors."),
 )
 def clv_command(
@@ -32,27 +51,34 @@ def clv_command(
     orders: str = typer.Option(
         ...,
         "--orders",
+        metavar="FILE",
         help="Orders table (CSV, TSV, JSON, JSON Lines or Parquet): customer_id, ordered_at, order_value.",
     ),
     lifespan_years: float = typer.Option(
-        None, "--lifespan-years", help="Expected customer lifespan in years, the same for every segment (default 3)."
+        None,
+        "--lifespan-years",
+        metavar="YEARS",
+        help="Expected customer lifespan in years, the same for every segment (default 3).",
     ),
     margin: float = typer.Option(
-        None, "--margin", help="Share of revenue kept as gross profit, 0-1 (default 1: revenue CLV)."
+        None, "--margin", metavar="SHARE", help="Share of revenue kept as gross profit, 0-1 (default 1: revenue CLV)."
     ),
     after_contact: bool = typer.Option(
         False, "--after-contact", help="Count a contacted customer's orders only from their first contact on."
     ),
     min_customers: int = typer.Option(
-        30, "--min-customers", help="Segments with fewer customers are marked too few to tell."
+        30, "--min-customers", metavar="N", help="Segments with fewer customers are marked too few to tell."
     ),
     orders_map: list[str] = typer.Option(
-        None, "--orders-map", help="NAME=Header of the orders file, e.g. order_value=Total (repeatable)."
+        None,
+        "--orders-map",
+        metavar="COLUMN=HEADER",
+        help="A column of the orders file from this header, e.g. order_value=Total (repeatable).",
     ),
     orders_format: str = typer.Option(
-        None, "--orders-format", help="Format of the orders file (default: from its name)."
+        None, "--orders-format", metavar="FORMAT", help="Format of the orders file (default: from its name)."
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
 ) -> None:
     """Customer lifetime value and repeat purchase rate, by support experience.

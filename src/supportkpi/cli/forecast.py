@@ -17,24 +17,40 @@ import typer
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import split_list, write_output
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
+EXAMPLES = examples(
+    ("Next month's AHT per vendor", "supportkpi forecast examples/contacts.csv --by vendor"),
+    (
+        "Next week's talk time, leaving out a partial last week",
+        "supportkpi forecast examples/contacts.csv --kpi talk_time -p week --exclude-partial",
+    ),
+    ("As CSV, to a file", "supportkpi forecast examples/contacts.csv --by channel -f csv -o forecast.csv"),
+)
 
-@app.command("forecast")
+
+@app.command("forecast", cls=Command, epilog=EXAMPLES)
 @input_options("hours", "strict", "quiet", "no_color")
 def forecast_command(
     inputs: Inputs,
-    period: str = typer.Option("month", "--period", "-p", help="day, week, month or quarter (by created_at)."),
-    by: list[str] = typer.Option(None, "--by", "-b", help="A forecast per group, e.g. vendor."),
-    kpi: str = typer.Option(
-        None, "--kpi", "-k", help="A duration or mean KPI id: aht (the default), talk_time, asa, ..."
+    period: str = typer.Option(
+        "month", "--period", "-p", metavar="PERIOD", help="day, week, month or quarter (by created_at)."
     ),
-    horizon: int = typer.Option(1, "--horizon", help="Periods ahead of the latest period (1 = the next)."),
-    confidence: float = typer.Option(0.95, "--confidence", help="Coverage of the prediction interval."),
+    by: list[str] = typer.Option(None, "--by", "-b", metavar="COLUMNS", help="A forecast per group, e.g. vendor."),
+    kpi: str = typer.Option(
+        None, "--kpi", "-k", metavar="KPI", help="A duration or mean KPI id: aht (the default), talk_time, asa, ..."
+    ),
+    horizon: int = typer.Option(
+        1, "--horizon", metavar="PERIODS", help="Periods ahead of the latest period (1 = the next)."
+    ),
+    confidence: float = typer.Option(
+        0.95, "--confidence", metavar="LEVEL", help="Coverage of the prediction interval."
+    ),
     exclude_partial: bool = typer.Option(
         False, "--exclude-partial", help="Leave out the latest period when the data ends before its last day."
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
 ) -> None:
     """Forecast next period's AHT (Holt's linear trend) beside the current value, per group."""

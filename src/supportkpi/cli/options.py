@@ -122,11 +122,13 @@ def use_color(no_color: bool) -> bool | None:
 
 
 # Options of several commands that are not about reading
-PERIOD = typer.Option(None, "--period", "-p", help="day, week, month or quarter (by created_at).")
-OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+PERIOD = typer.Option(None, "--period", "-p", metavar="PERIOD", help="day, week, month or quarter (by created_at).")
+NO_COLOR = typer.Option(False, "--no-color", help="No colour in the table.")
+OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
 BY = typer.Option(
     None,
     "--by",
     "-b",
+    metavar="COLUMNS",
     help="Group by columns (default: vendor, when the exports have one; `none`: all together).",
 )
