@@ -38,6 +38,7 @@ FAMILY_TITLES = {
     "fcr": "FCR (last resolved contact)",
 }
 MISSING = "-"
+"""A figure that cannot be computed, as these views have always written it (the others: "—")."""
 
 
 def _two_places(value: float | None) -> str:
