@@ -14,6 +14,8 @@ the command or inject another one.
 there. Apart from :func:`append_summary`, pure.
 """
 
+# no `from __future__ import annotations`: the import binds the module's name `annotations`,
+# which is the function below (the annotations here need no postponing)
 import os
 from collections import Counter
 from collections.abc import Sequence
