@@ -3,7 +3,8 @@ without a type (a flag takes no value, where Typer would write ``<bool>``), argu
 line as ``FILE...`` or ``[PATH]`` (not ``{files}...``), and each command's examples.
 
 Typer builds the commands with :class:`Command` and the program with :class:`Group` (see
-``supportkpi.cli``); both only change what the help shows, never what is parsed."""
+``supportkpi.cli``); both change only how parameters are shown (the help, the usage line, the
+name a usage error gives an argument: "Missing argument 'FILE...'"), never how they are parsed."""
 
 from __future__ import annotations
 
