@@ -9,10 +9,12 @@ import traceback
 
 import typer
 
+from supportkpi.cli.usage import Group
 from supportkpi.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SupportKpiError, first_line
 
 app = typer.Typer(
     name="supportkpi",
+    cls=Group,
     help="Compute customer-support KPIs from helpdesk and contact-center exports.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -33,9 +35,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit (also after the command).",
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors (also after the command)."),
 ) -> None:
     _state["debug"] = debug
 
@@ -65,7 +71,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, terminated)
     try:
-        app(args=debug_first(sys.argv[1:]))
+        app(args=program_flags_first(sys.argv[1:]))
     except SupportKpiError as exc:
         _fail(str(exc), exc)
         sys.exit(exc.exit_code)
@@ -81,18 +87,25 @@ def main() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-def debug_first(args: list[str]) -> list[str]:
-    """``--debug`` is an option of the program, accepted after the command too (where one adds
-    it on seeing an error): moved before the command for the parser. Arguments after ``--``
-    are left alone.
+PROGRAM_FLAGS = ("--debug", "--version")
+"""Options of the program, accepted after the command too."""
 
-    >>> debug_first(["compute", "a.csv", "--debug"]), debug_first(["check", "--", "--debug"])
+
+def program_flags_first(args: list[str]) -> list[str]:
+    """``--debug`` and ``--version`` are options of the program, accepted after the command too
+    (where one adds ``--debug`` on seeing an error): moved before the command for the parser.
+    Arguments after ``--`` are left alone.
+
+    >>> program_flags_first(["compute", "a.csv", "--debug"]), program_flags_first(["check", "--", "--debug"])
     (['--debug', 'compute', 'a.csv'], ['check', '--', '--debug'])
+    >>> program_flags_first(["kpis", "--version"])
+    ['--version', 'kpis']
     """
     end = args.index("--") if "--" in args else len(args)
-    if "--debug" not in args[1:end]:
+    flags = [flag for flag in PROGRAM_FLAGS if flag in args[1:end]]
+    if not flags:
         return args
-    return ["--debug", *(a for i, a in enumerate(args) if i >= end or a != "--debug")]
+    return [*flags, *(a for i, a in enumerate(args) if i >= end or a not in flags)]
 
 
 def _fail(message: str, exc: BaseException) -> None:

@@ -14,26 +14,48 @@ import typer
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import BY, split_list, write_output
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
 FORMATS = ("table", "json", "markdown", "github", "junit")
 
 
-@app.command("check")
+EXAMPLES = examples(
+    (
+        "Judge every target of kpi.yaml (exits 1 when a target fails)",
+        "supportkpi check examples/contacts.csv --config examples/kpi.yaml",
+    ),
+    (
+        "In CI: a JUnit report too, and warnings fail the job (exits 1 on a failure, 4 on warnings only)",
+        "supportkpi check examples/contacts.csv -c examples/kpi.yaml --junit check.xml --fail-on warn",
+    ),
+    (
+        "GitHub annotations, skipping targets with too little data (exits 1 when a target fails)",
+        "supportkpi check examples/contacts.csv -c examples/kpi.yaml -f github --insufficient skip",
+    ),
+)
+
+
+@app.command("check", cls=Command, epilog=EXAMPLES)
 @input_options("hours", "as_of", "strict", "quiet", "no_color")
 def check_command(
     inputs: Inputs,
     by: list[str] = BY,
     period: str = options.PERIOD,
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown, github or junit."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", metavar="FORMAT", help="table, json, markdown, github or junit."
+    ),
     output: Path = options.OUTPUT,
-    junit: Path = typer.Option(None, "--junit", help="Also write a JUnit XML report to this file."),
-    fail_on: str = typer.Option("fail", "--fail-on", help="fail, or warn: exit 4 when only warnings."),
+    junit: Path = typer.Option(None, "--junit", metavar="FILE", help="Also write a JUnit XML report to this file."),
+    fail_on: str = typer.Option("fail", "--fail-on", metavar="LEVEL", help="fail, or warn: exit 4 when only warnings."),
     insufficient: str = typer.Option(
-        "warn", "--insufficient", help="Too little data for a target: warn, skip or error (exit 3)."
+        "warn", "--insufficient", metavar="ACTION", help="Too little data for a target: warn, skip or error (exit 3)."
     ),
     missing: str = typer.Option(
-        "error", "--missing", help="A target the exports lack the columns for: error (exit 3), warn or skip."
+        "error",
+        "--missing",
+        metavar="ACTION",
+        help="A target the exports lack the columns for: error (exit 3), warn or skip.",
     ),
 ) -> None:
     """Judge every target of kpi.yaml; the exit code says whether any failed (for CI)."""

@@ -14,45 +14,74 @@ import typer
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import split_list, write_output
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
-@app.command("compare")
+EXAMPLES = examples(
+    ("The vendors of one export, KPI by KPI", "supportkpi compare examples/contacts.csv --by vendor"),
+    (
+        "Two KPIs, each vendor against the best one",
+        "supportkpi compare examples/contacts.csv --by vendor --kpi csat,aht --baseline best",
+    ),
+    (
+        "Vendors compared within each channel, as a page",
+        "supportkpi compare examples/contacts.csv --by vendor,channel -f html -o compare.html",
+    ),
+)
+
+
+@app.command("compare", cls=Command, epilog=EXAMPLES)
 @input_options(
     "hours",
     "as_of",
     "strict",
     "quiet",
     "no_color",
-    files=typer.Argument(..., help="Sides: files, globs or name=path (one file: with --by vendor)."),
+    files=typer.Argument(..., metavar="SIDE...", help="Sides: files, globs or name=path (one file: with --by vendor)."),
 )
 def compare_command(
     inputs: Inputs,
     by: list[str] = typer.Option(
-        None, "--by", "-b", help="With one input: the side column first (vendor), then strata; else strata."
+        None,
+        "--by",
+        "-b",
+        metavar="COLUMNS",
+        help="With one input: the side column first (vendor), then strata; else strata.",
     ),
-    only: list[str] = typer.Option(None, "--only", help="Only these sides, in this order (the first is the baseline)."),
+    only: list[str] = typer.Option(
+        None, "--only", metavar="SIDES", help="Only these sides, in this order (the first is the baseline)."
+    ),
     period: str = options.PERIOD,
-    kpi: list[str] = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (comma-separated)."),
-    baseline: str = typer.Option("first", "--baseline", help="first or best: what each side is compared with."),
+    kpi: list[str] = typer.Option(
+        None, "--kpi", "-k", metavar="KPIS", help="Only these KPI ids, comma-separated (see `supportkpi kpis`)."
+    ),
+    baseline: str = typer.Option(
+        "first", "--baseline", metavar="SIDE", help="first or best: what each side is compared with."
+    ),
     open_tickets: str = typer.Option(
         "exclude",
         "--open",
+        metavar="RULE",
         help="Open tickets in resolution time: exclude (the catalog's formula) or censor (Kaplan-Meier).",
     ),
-    confidence: float = typer.Option(0.95, "--confidence", help="Confidence of the intervals; alpha = 1 - confidence."),
-    min_n: int = typer.Option(30, "--min-n", help="Fewer contacts (surveys, calls) on a side: too few to tell."),
+    confidence: float = typer.Option(
+        0.95, "--confidence", metavar="LEVEL", help="Confidence of the intervals; alpha = 1 - confidence."
+    ),
+    min_n: int = typer.Option(
+        30, "--min-n", metavar="N", help="Fewer contacts (surveys, calls) on a side: too few to tell."
+    ),
     adjust: str = typer.Option(
-        "kpi", "--adjust", help="Holm correction per kpi (default), over the whole run, or none."
+        "kpi", "--adjust", metavar="SCOPE", help="Holm correction per kpi (default), over the whole run, or none."
     ),
-    resamples: int = typer.Option(2000, "--resamples", help="Bootstrap resamples for medians."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (results are reproducible)."),
+    resamples: int = typer.Option(2000, "--resamples", metavar="N", help="Bootstrap resamples for medians."),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="Seed of the bootstrap (results are reproducible)."),
     benchmark: str = typer.Option(
-        None, "--benchmark", help="Industry figures beside the sides: ecommerce, or a YAML file."
+        None, "--benchmark", metavar="NAME|FILE", help="Industry figures beside the sides: ecommerce, or a YAML file."
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or html."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table, json, csv, markdown or html."),
     output: Path = options.OUTPUT,
 ) -> None:
     """Compare vendors KPI by KPI: values, differences, intervals, p-values and a verdict."""

@@ -10,17 +10,33 @@ import typer
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import split_list, write_output
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
+EXAMPLES = examples(
+    ("Every KPI per vendor", "supportkpi compute examples/contacts.csv --config examples/kpi.yaml --by vendor"),
+    (
+        "Two KPIs per channel, month by month",
+        "supportkpi compute examples/contacts.csv --kpi csat,aht --by channel --period month",
+    ),
+    ("As Markdown, to a file", "supportkpi compute examples/contacts.csv --by vendor -f markdown -o kpis.md"),
+    (
+        "The contacts that missed an SLA policy of kpi.yaml",
+        "supportkpi compute examples/contacts.csv --config examples/kpi.yaml --breaches",
+    ),
+)
 
-@app.command("compute")
+
+@app.command("compute", cls=Command, epilog=EXAMPLES)
 @input_options("hours", "as_of", "strict", "memory", "quiet", "no_color")
 def compute_command(
     inputs: Inputs,
-    by: list[str] = typer.Option(None, "--by", "-b", help="Group by columns, e.g. vendor,channel."),
+    by: list[str] = typer.Option(None, "--by", "-b", metavar="COLUMNS", help="Group by columns, e.g. vendor,channel."),
     period: str = options.PERIOD,
-    kpi: list[str] = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (comma-separated)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
+    kpi: list[str] = typer.Option(
+        None, "--kpi", "-k", metavar="KPIS", help="Only these KPI ids, comma-separated (see `supportkpi kpis`)."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
     breaches: bool = typer.Option(False, "--breaches", help="List the contacts that breached an SLA policy."),
 ) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from supportkpi.cli import app
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
 
@@ -19,14 +20,25 @@ def starter_text(timezone: str = "UTC", country: str = "US") -> str:
     return text.replace("{{timezone}}", timezone).replace("{{country}}", country)
 
 
-@app.command("init")
+EXAMPLES = examples(
+    ("A kpi.yaml here", "supportkpi init"),
+    ("For a team in Berlin, with German holidays", "supportkpi init team.yaml --timezone Europe/Berlin --country DE"),
+)
+
+
+@app.command("init", cls=Command, epilog=EXAMPLES)
 def init_command(
-    path: Path = typer.Argument(Path("kpi.yaml"), help="Where to write it (default: ./kpi.yaml)."),
+    path: Path = typer.Argument(Path("kpi.yaml"), metavar="PATH", help="Where to write it (default: ./kpi.yaml)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     timezone: str = typer.Option(
-        "UTC", "--timezone", help="IANA time zone of the data and the business hours, e.g. Europe/Berlin."
+        "UTC",
+        "--timezone",
+        metavar="ZONE",
+        help="IANA time zone of the data and the business hours, e.g. Europe/Berlin.",
     ),
-    country: str = typer.Option("US", "--country", help="Country (ISO code) whose public holidays close the calendar."),
+    country: str = typer.Option(
+        "US", "--country", metavar="CODE", help="Country (ISO code) whose public holidays close the calendar."
+    ),
 ) -> None:
     """Write a commented starter kpi.yaml: business hours, SLA policies and typical targets."""
     from supportkpi.calendars import holiday_dates

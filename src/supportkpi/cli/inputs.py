@@ -10,6 +10,7 @@ their help text) and hands them to the command packed in one :class:`Inputs` arg
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import Any
 import typer
 
 from supportkpi.api import Run
+from supportkpi.cli import options
 from supportkpi.cli.speak import Speaker
 
 
@@ -64,35 +66,53 @@ class Inputs:
 
 
 OPTIONS: dict[str, Any] = {
-    "files": typer.Argument(..., help="Exports to read: files, globs, or - for stdin."),
-    "config": typer.Option(None, "--config", "-c", help="kpi.yaml (default: ./kpi.yaml if present)."),
+    "files": typer.Argument(..., metavar="FILE...", help="Exports to read: files, globs, or - for stdin."),
+    "config": typer.Option(None, "--config", "-c", metavar="FILE", help="kpi.yaml (default: ./kpi.yaml if present)."),
     "source": typer.Option(
-        None, "--source", "-s", help="Source preset of the inputs (see `supportkpi sources`); default: detect."
+        None,
+        "--source",
+        "-s",
+        metavar="PRESET",
+        help="Source preset of the inputs (see `supportkpi sources`); default: detect.",
     ),
-    "mapping": typer.Option(None, "--map", "-m", help="canonical=Header (repeatable)."),
-    "tz": typer.Option(None, "--tz", help="Time zone of timestamps without an offset (default UTC)."),
-    "datetime_format": typer.Option(None, "--datetime-format", help="strftime format of timestamps."),
-    "input_format": typer.Option(None, "--input-format", help="csv, tsv, json, jsonl or parquet."),
-    "encoding": typer.Option(None, "--encoding", help="Text encoding of the exports, e.g. windows-1252."),
-    "separator": typer.Option(None, "--separator", help="CSV field separator (default: detected)."),
+    "mapping": typer.Option(
+        None,
+        "--map",
+        "-m",
+        metavar="COLUMN=HEADER",
+        help="Read a canonical column from this header, e.g. created_at=Opened (repeatable).",
+    ),
+    "tz": typer.Option(None, "--tz", metavar="ZONE", help="Time zone of timestamps without an offset (default UTC)."),
+    "datetime_format": typer.Option(
+        None, "--datetime-format", metavar="PATTERN", help="strftime format of timestamps."
+    ),
+    "input_format": typer.Option(None, "--input-format", metavar="FORMAT", help="csv, tsv, json, jsonl or parquet."),
+    "encoding": typer.Option(
+        None, "--encoding", metavar="ENCODING", help="Text encoding of the exports, e.g. windows-1252."
+    ),
+    "separator": typer.Option(None, "--separator", metavar="CHAR", help="CSV field separator (default: detected)."),
     "decimal_comma": typer.Option(
         None, "--decimal-comma/--decimal-point", help="Numbers written 4,5 (default: on for ;-separated files)."
     ),
     "hours": typer.Option(
-        None, "--hours", help="calendar or business: how ticket durations count (default: kpi.yaml)."
+        None, "--hours", metavar="CLOCK", help="calendar or business: how ticket durations count (default: kpi.yaml)."
     ),
     "as_of": typer.Option(
-        None, "--as-of", help="The report's end for SLA policies (default: latest timestamp in the data)."
+        None,
+        "--as-of",
+        metavar="TIME",
+        help="The report's end for SLA policies (default: latest timestamp in the data).",
     ),
     "strict": typer.Option(False, "--strict", help="Exit 3 on any data error."),
     "memory": typer.Option(
         "auto",
         "--memory",
+        metavar="MODE",
         help="in-memory (fast), bounded (large inputs: a temporary typed copy, one streaming pass at a "
         "time) or auto: bounded above 10 million rows. The numbers are the same.",
     ),
     "quiet": typer.Option(False, "--quiet", "-q", help="No data-quality messages on stderr."),
-    "no_color": typer.Option(False, "--no-color", help="No colour in the table."),
+    "no_color": options.NO_COLOR,
 }
 READING = (
     "files",
@@ -107,6 +127,8 @@ READING = (
     "decimal_comma",
 )
 """The options every command that reads exports takes; ``input_options`` adds the others named."""
+READING_PANEL = "Reading the exports"
+"""Where ``--help`` lists the reading options (after the command's own)."""
 
 _TYPES: dict[str, Any] = {
     "files": list[str],
@@ -133,7 +155,7 @@ def input_options(*extra: str, **overrides: Any) -> Callable[[Callable[..., Any]
             inspect.Parameter(
                 name,
                 inspect.Parameter.KEYWORD_ONLY,
-                default=overrides.get(name, OPTIONS[name]),
+                default=_declaration(name, overrides),
                 annotation=_TYPES.get(name, str),
             )
             for name in names
@@ -152,3 +174,12 @@ def input_options(*extra: str, **overrides: Any) -> Callable[[Callable[..., Any]
         return with_inputs
 
     return decorate
+
+
+def _declaration(name: str, overrides: dict[str, Any]) -> Any:
+    """The option's declaration, the reading options' in their own panel of ``--help``."""
+    declaration = overrides.get(name, OPTIONS[name])
+    if name in READING[1:]:
+        declaration = copy.copy(declaration)
+        declaration.rich_help_panel = READING_PANEL
+    return declaration

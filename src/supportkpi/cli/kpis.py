@@ -6,12 +6,19 @@ import json
 
 import typer
 
-from supportkpi.cli import app
+from supportkpi.cli import app, options
+from supportkpi.cli.usage import Command, examples
+
+EXAMPLES = examples(
+    ("The KPIs", "supportkpi kpis"),
+    ("With each one's formula, as JSON", "supportkpi kpis -f json"),
+)
 
 
-@app.command("kpis")
+@app.command("kpis", cls=Command, epilog=EXAMPLES)
 def list_kpis(
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
+    no_color: bool = options.NO_COLOR,
 ) -> None:
     """List the KPIs: id, title, unit, which direction is better, columns read."""
     from supportkpi.metrics import REGISTRY
@@ -32,11 +39,10 @@ def list_kpis(
         return
     if fmt != "table":
         raise typer.BadParameter("expected table or json", param_hint="--format")
-    from rich.console import Console
     from rich.table import Table
 
     table = Table("id", "title", "unit", "better", "columns")
     table.columns[0].no_wrap = True
     for row in rows:
         table.add_row(row["id"], row["title"], row["unit"], row["better"], ", ".join(row["columns"]))
-    Console().print(table)
+    options.print_renderables([table], None, no_color)

@@ -7,10 +7,14 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from supportkpi.errors import DataError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def split_list(values: list[str] | None) -> list[str]:
@@ -64,7 +68,9 @@ class working:  # noqa: N801 (used as a context manager: `with working(...)`)
         self.what, self.quiet = what, quiet
         self.size = sum(_size(p) for p in inputs or [])
         self.rows = rows
-        self._progress = self._task = self._timer = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self._timer: threading.Timer | None = None
 
     def __enter__(self) -> working:
         if self.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
@@ -75,27 +81,29 @@ class working:  # noqa: N801 (used as a context manager: `with working(...)`)
 
         size = [f"{self.rows:,} rows" if self.rows else "", f"{self.size / 2**20:,.0f} MiB" if self.size else ""]
         size_text = ", ".join(s for s in size if s)
-        self._progress = Progress(
+        progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
         )
-        self._task = self._progress.add_task(f"{self.what}{f' ({size_text})' if size_text else ''}…")
-        self._timer = threading.Timer(self.DELAY, self._progress.start)
+        self._task = progress.add_task(f"{self.what}{f' ({size_text})' if size_text else ''}…")
+        self._timer = threading.Timer(self.DELAY, progress.start)
         self._timer.daemon = True
         self._timer.start()
+        self._progress = progress
         return self
 
     def step(self, doing: str) -> None:
         """What the run is doing now (the engine's ``on_step``)."""
-        if self._progress is not None:
+        if self._progress is not None and self._task is not None:
             self._progress.update(self._task, description=f"{self.what}: {doing}…")
 
     def __exit__(self, *exc) -> None:
         if self._timer is not None:
             self._timer.cancel()
+        if self._progress is not None:
             self._progress.stop()
 
 
@@ -114,11 +122,13 @@ def use_color(no_color: bool) -> bool | None:
 
 
 # Options of several commands that are not about reading
-PERIOD = typer.Option(None, "--period", "-p", help="day, week, month or quarter (by created_at).")
-OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+PERIOD = typer.Option(None, "--period", "-p", metavar="PERIOD", help="day, week, month or quarter (by created_at).")
+NO_COLOR = typer.Option(False, "--no-color", help="No colour in the table.")
+OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
 BY = typer.Option(
     None,
     "--by",
     "-b",
+    metavar="COLUMNS",
     help="Group by columns (default: vendor, when the exports have one; `none`: all together).",
 )

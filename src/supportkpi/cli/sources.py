@@ -8,7 +8,8 @@ import json
 import typer
 
 from supportkpi.api.planning import available_kpis
-from supportkpi.cli import app
+from supportkpi.cli import app, options
+from supportkpi.cli.usage import Command, examples
 
 
 def describe() -> list[dict]:
@@ -31,9 +32,18 @@ def describe() -> list[dict]:
     return rows
 
 
-@app.command("sources")
-def list_sources(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
-    """List the source presets (--source NAME): columns provided and KPIs available."""
+EXAMPLES = examples(
+    ("The presets", "supportkpi sources"),
+    ("Then read an export with one", "supportkpi compute examples/contacts.csv --source canonical"),
+)
+
+
+@app.command("sources", cls=Command, epilog=EXAMPLES)
+def list_sources(
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
+    no_color: bool = options.NO_COLOR,
+) -> None:
+    """List the source presets (--source PRESET): columns provided and KPIs available."""
     rows = describe()
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
@@ -47,5 +57,7 @@ def list_sources(fmt: str = typer.Option("table", "--format", "-f", help="table 
     table.columns[0].no_wrap = True
     for row in rows:
         table.add_row(row["name"], row["title"], ", ".join(row["kpis"]), ", ".join(row["not_available"]))
-    Console().print(table)
-    Console(stderr=True).print("Exports in canonical columns need no preset (--source canonical).")
+    options.print_renderables([table], None, no_color)
+    Console(stderr=True, no_color=options.use_color(no_color) is False).print(
+        "Exports in canonical columns need no preset (--source canonical)."
+    )

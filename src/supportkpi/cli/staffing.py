@@ -12,6 +12,7 @@ from supportkpi.api import staffing_from_numbers
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import split_list, write_output
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
 
@@ -30,36 +31,77 @@ def parse_target(text: str) -> tuple[float, float]:
     return percent / 100, seconds
 
 
-@app.command("staffing")
+EXAMPLES = examples(
+    ("Agents per half hour from plain numbers", "supportkpi staffing --volume 120 --per 30m --aht 300"),
+    (
+        "From call-level exports, per channel, 90 % answered within 30 s",
+        "supportkpi staffing examples/contacts.csv --by channel --target 90/30",
+    ),
+    (
+        "Headcount with 30 % shrinkage, 20 % more contacts, as CSV",
+        "supportkpi staffing examples/contacts.csv --shrinkage 0.3 --growth 1.2 -f csv -o plan.csv",
+    ),
+)
+
+
+@app.command("staffing", cls=Command, epilog=EXAMPLES)
 @input_options(
     "quiet",
     "no_color",
-    files=typer.Argument(None, help="Call-level exports (files, globs, or - for stdin); or give --volume instead."),
+    files=typer.Argument(
+        None, metavar="FILE...", help="Call-level exports (files, globs, or - for stdin); or give --volume instead."
+    ),
 )
 def staffing_command(
     inputs: Inputs,
     interval: str = typer.Option(
-        "30m", "--interval", "--per", "-i", help="Interval length: 15m, 30m, 1h (--per with --volume)."
+        "30m",
+        "--interval",
+        "--per",
+        "-i",
+        metavar="LENGTH",
+        help="Interval length: 15m, 30m, 1h (--per with --volume).",
     ),
-    target: str = typer.Option("80/20", "--target", "-t", help="80/20 = 80 % answered within 20 s."),
+    target: str = typer.Option(
+        "80/20", "--target", "-t", metavar="PERCENT/SECONDS", help="80/20 = 80 % answered within 20 s."
+    ),
     shrinkage: float = typer.Option(
-        0.0, "--shrinkage", help="Share of paid time off the queue, 0–1 (0.3 = 30 %): headcount = ⌈agents/(1−s)⌉."
+        0.0,
+        "--shrinkage",
+        metavar="SHARE",
+        help="Share of paid time off the queue, 0–1 (0.3 = 30 %): headcount = ⌈agents/(1−s)⌉.",
     ),
-    agents: int = typer.Option(None, "--agents", help="Evaluate this many agents instead of solving for the target."),
-    growth: float = typer.Option(1.0, "--growth", help="Volume multiplier, e.g. 1.4 for 40 % more contacts."),
+    agents: int = typer.Option(
+        None, "--agents", metavar="N", help="Evaluate this many agents instead of solving for the target."
+    ),
+    growth: float = typer.Option(
+        1.0, "--growth", metavar="FACTOR", help="Volume multiplier, e.g. 1.4 for 40 % more contacts."
+    ),
     max_occupancy: float = typer.Option(
-        None, "--max-occupancy", help="Also keep occupancy (traffic/agents) at or below this, 0–1, e.g. 0.85."
+        None,
+        "--max-occupancy",
+        metavar="SHARE",
+        help="Also keep occupancy (traffic/agents) at or below this, 0–1, e.g. 0.85.",
     ),
-    by: list[str] = typer.Option(None, "--by", "-b", help="One plan per group, e.g. vendor or channel."),
-    volume: float = typer.Option(None, "--volume", help="Contacts per interval, instead of exports (needs --aht)."),
+    by: list[str] = typer.Option(
+        None, "--by", "-b", metavar="COLUMNS", help="One plan per group, e.g. vendor or channel."
+    ),
+    volume: float = typer.Option(
+        None, "--volume", metavar="CONTACTS", help="Contacts per interval, instead of exports (needs --aht)."
+    ),
     aht: float = typer.Option(
-        None, "--aht", help="AHT in seconds: with --volume; with exports it replaces the measured AHT."
+        None,
+        "--aht",
+        metavar="SECONDS",
+        help="AHT in seconds: with --volume; with exports it replaces the measured AHT.",
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
 ) -> None:
-    """Agents needed per interval (Erlang C): from call-level exports, per weekday and time of
-    day, or from plain numbers (--volume 100 --per 30m --aht 180)."""
+    """Agents needed per interval (Erlang C), from call-level exports or from plain numbers.
+
+    From exports: offered volume and AHT per weekday and time of day. From numbers: --volume
+    contacts per interval with --aht, e.g. --volume 100 --per 30m --aht 180."""
     from supportkpi.render.staffing import FORMATS
 
     # Usage errors first (exit 2 wins over a data error found while loading)

@@ -6,19 +6,30 @@ import json
 
 import typer
 
-from supportkpi.cli import app
+from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
+from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import EXIT_CHECK_FAILED, UsageError
 
+EXAMPLES = examples(
+    ("Check an export (exits 1 when it finds data-quality problems)", "supportkpi validate examples/contacts.csv"),
+    (
+        "Every finding with up to 10 examples, as JSON (exits 1 when there are findings)",
+        "supportkpi validate examples/contacts.csv --examples 10 -f json",
+    ),
+)
 
-@app.command("validate")
-@input_options()
+
+@app.command("validate", cls=Command, epilog=EXAMPLES)
+@input_options("no_color")
 def validate_command(
     inputs: Inputs,
-    examples: int = typer.Option(5, "--examples", "-n", min=0, help="Examples per finding."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    examples: int = typer.Option(5, "--examples", "-n", min=0, metavar="N", help="Examples per finding."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
 ) -> None:
-    """Check exports: preset used, rows, columns found and missing, KPIs available, and every
+    """Check exports without computing: columns, KPIs available and data-quality findings.
+
+    Shows the preset used, rows, columns found and missing, KPIs available, and every
     data-quality finding with examples. Exit 0 clean, 1 findings, 3 unreadable."""
     if fmt not in ("table", "json"):
         raise UsageError(f"--format '{fmt}': expected table or json")
@@ -26,16 +37,18 @@ def validate_command(
     if fmt == "json":
         typer.echo(json.dumps(report, indent=2, default=str))
     else:
-        _print(report)
+        _print(report, inputs.no_color)
     if report["findings"]:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-def _print(report: dict) -> None:
+def _print(report: dict, no_color: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(markup=False)  # names and values from the data are not Rich markup
+    console = Console(
+        markup=False, no_color=options.use_color(no_color) is False
+    )  # names and values from the data are not Rich markup
     for item in report["inputs"]:
         how = f"detected, {item['confidence']:.0%} of its fields" if item["confidence"] is not None else "given"
         console.print(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")

@@ -1,15 +1,14 @@
 """``compute --breaches``: one row per contact and SLA policy that missed its target, as JSON,
-CSV, Markdown or a Rich table (times as h:mm:ss)."""
+CSV, Markdown or a Rich table (times as h:mm:ss). The CSV and Markdown tables are written by
+:mod:`supportkpi.render.tabular`, safe as every other view's."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import polars as pl
 
-from supportkpi.render.csv import neutralise
+from supportkpi.render.formatting import rounded
+from supportkpi.render.json import dumps
+from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
 
 SHOWN = ("ticket_id", "vendor", "policy", "state", "target_hours", "measured_hours", "over_by_hours")
 """The table's columns (the other views have every column)."""
@@ -20,25 +19,16 @@ def render_breaches(frame: pl.DataFrame, fmt: str) -> str:
     """The breaches as ``json``, ``csv`` or ``markdown`` text; timestamps in ISO 8601."""
     frame = _iso(frame)
     if fmt == "json":
-        return json.dumps({"breaches": frame.to_dicts()}, indent=2) + "\n"
-    cells = [
-        ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row] for row in frame.iter_rows()
-    ]
+        return dumps({"breaches": frame.to_dicts()})
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(frame.columns)
-        writer.writerows(cells)
-        return buffer.getvalue()
+        return csv_text(frame.columns, frame.iter_rows())
     if fmt == "markdown":
-
-        def cell(v):
-            return f"{v:.2f}" if isinstance(v, float) else str(v).replace("|", "\\|")
-
-        lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in cells]
-        return "\n".join(lines) + "\n"
+        return "\n".join(markdown_table(frame.columns, frame.iter_rows(), cell=_cell)) + "\n"
     raise ValueError(f"format {fmt!r}: expected json, csv or markdown")
+
+
+def _cell(value: object) -> str:
+    return rounded(value) if isinstance(value, float) else markdown_cell(value)
 
 
 def breaches_renderables(frame: pl.DataFrame) -> list:

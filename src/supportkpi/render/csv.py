@@ -6,12 +6,9 @@ Safe to open in a spreadsheet (see :mod:`supportkpi.render.tabular`).
 
 from __future__ import annotations
 
-from supportkpi.render.tabular import csv_text, neutralise
+from supportkpi.render.tabular import csv_text
 from supportkpi.render.text import kpi_rows
 from supportkpi.results import ComputeResult
-
-# neutralise is imported from here by the command-line modules
-__all__ = ["STATS", "neutralise", "render", "table"]
 
 STATS = ("mean", "median", "p90")
 

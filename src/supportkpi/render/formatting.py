@@ -168,6 +168,15 @@ def percent(value: float | None) -> str:
     return NONE if value is None else f"{value:.1f} %"
 
 
+def change_percent(value: float | None) -> str:
+    """A relative change in percent, signed, to one decimal.
+
+    >>> change_percent(2.94), change_percent(-20.0), change_percent(0.0), change_percent(None)
+    ('+2.9 %', '-20.0 %', '+0.0 %', '—')
+    """
+    return NONE if value is None else f"{value:+.1f} %"
+
+
 def fixed(value: float | None, places: int, unit: str = "") -> str:
     """A number to a fixed number of decimals, thousands separated, with its short unit:
     ``1,234.5``, ``374 s``, ``20.00 erlangs``."""

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from supportkpi.metrics import signed
 from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, format_number, percent
-from supportkpi.render.tabular import markdown_cell
 from supportkpi.results import ComputeResult, Group, KpiResult
-
-# format_measure and markdown_cell are imported from here by the command-line modules
-__all__ = [
-    "excluded_text",
-    "format_measure",
-    "format_value",
-    "group_title",
-    "kpi_rows",
-    "markdown_cell",
-    "notes",
-    "one_line",
-]
 
 
 def format_value(result: KpiResult) -> str:
