@@ -106,7 +106,7 @@ def render(card: Scorecard) -> str:
         "scorecard.html.j2",
         title,
         meta=_meta(card),
-        summary=_summary(card, summaries, charted),
+        summary=_summary(card, summaries, periods if charted else []),
         scores=_score_table(card, summaries, periods) if charted else None,
         headline=_headline(card),
         check_header=CHECK_HEADER,
@@ -153,15 +153,16 @@ def _status_order(status: str) -> int:
 # -- summary --------------------------------------------------------------------------------
 
 
-def _summary(card: Scorecard, summaries: list[SeriesSummary], charted: bool) -> dict[str, Any]:
-    """One row per series: its latest score, the score's course (a sparkline and its words),
-    its checks by status, and its failing and warning checks, worst first."""
-    header = [", ".join(card.by) or "Group", "Score"] + (["Trend"] if charted else []) + ["Checks", "Worst checks"]
+def _summary(card: Scorecard, summaries: list[SeriesSummary], periods: list[str]) -> dict[str, Any]:
+    """One row per series: its latest score, the score's course over ``periods`` (a sparkline
+    and its words; none without periods), its checks by status, and its failing and warning
+    checks, worst first."""
+    header = [", ".join(card.by) or "Group", "Score"] + (["Trend"] if periods else []) + ["Checks", "Worst checks"]
     rows = []
     for summary in summaries:
         row: list[object] = [group_label(summary.keys), _summary_score(summary)]
-        if charted:
-            row.append(_summary_trend(summary))
+        if periods:
+            row.append(_summary_trend(summary, periods))
         counts = sorted(summary.counts.items(), key=lambda kv: _status_order(kv[0]))
         row.append(Html(" ").join(Html("{}&nbsp;{}").format(_badge(status), count(n)) for status, n in counts))
         row.append(_summary_slips(summary))
@@ -181,9 +182,12 @@ def _summary_score(summary: SeriesSummary) -> Html:
     return text
 
 
-def _summary_trend(summary: SeriesSummary) -> Html:
+def _summary_trend(summary: SeriesSummary, periods: list[str]) -> Html:
+    """The series' sparkline on the run's periods (so that all series share one time axis)."""
     worst = next((s for s in ("fail", "warn", "pass") if s in summary.counts), "")
-    line = sparkline(summary.periods, summary.scores, _DOT_COLOUR.get(worst, "#57606a"), SCORE_TABLE)
+    by_period = dict(zip(summary.periods, summary.scores))
+    scores = [by_period.get(p) for p in periods]
+    line = sparkline(periods, scores, _DOT_COLOUR.get(worst, "#57606a"), SCORE_TABLE)
     course = summary.course
     if course is None:
         return line + Html('<span class="muted">one period scored</span>')
