@@ -7,10 +7,16 @@ a vendor called ``<script>`` is shown as text, never run. Cells that hold markup
 muted note) are built here with :meth:`~supportkpi.render.markup.Html.format`, which escapes
 what it is given.
 
-Sections: header (inputs, grouping, period, time zone, as-of), headline scorecard per group
-(latest period first), trend per check across periods (with ``--period`` and two periods or
-more; every charted number is in a table beside the chart), SLA compliance per policy, industry
-benchmark, data quality and how the score is computed.
+Sections, in the order a vendor manager reads them: header (inputs, grouping, period, time zone,
+as-of); a summary with one row per vendor (group) -- its latest score, the score's course as a
+sparkline with words ("down 27.8 since 2025-10"), its checks by status and its failing and
+warning checks worst first, since when (:mod:`supportkpi.render.summary`) -- and, with periods,
+the table of scores the sparklines draw; the trend charts per check (with ``--period`` and two
+periods or more); then the detail: the scorecard per group (latest period first), SLA
+compliance per policy, industry benchmark, data quality and how the score is computed.
+
+Every chart names the table of its numbers (``aria-describedby``); every table sits in a box of
+its own that scrolls sideways when the table is wider than the page; the page prints on A4.
 
 Numbers are written by :mod:`supportkpi.render.formatting`, as in the other scorecard views
 (durations under an hour in minutes or seconds, levels as declared).
