@@ -38,7 +38,7 @@ from supportkpi.render.scorecard import benchmark_lines, status_word, target_tex
 from supportkpi.render.summary import SeriesSummary, series_key, summarise
 from supportkpi.render.svg import FAIL_COLOUR, MARKERS, PALETTE, WARN_COLOUR, chart, group_label, sparkline
 from supportkpi.scorecard import GroupScore, Scorecard
-from supportkpi.targets import Check, CheckResult
+from supportkpi.targets import FAIL, PASS, WARN, Check, CheckResult
 
 _STATUS_CLASS = {
     "pass": "pass",
@@ -52,7 +52,8 @@ SCORE_TABLE = "score-by-period"
 """The id of the table of scores per series and period, which the summary's sparklines draw."""
 SLIPS_SHOWN = 3
 """Failing and warning checks named per series in the summary; the others are counted."""
-_DOT_COLOUR = {"fail": FAIL_COLOUR, "warn": WARN_COLOUR, "pass": "#1a7f37"}
+_DOT_COLOUR = {FAIL: FAIL_COLOUR, WARN: WARN_COLOUR, PASS: "#1a7f37"}
+"""The colour of a sparkline's latest dot: the worst status judged in the latest period."""
 
 
 _ENVIRONMENT = jinja2.Environment(
@@ -190,7 +191,7 @@ def _summary_score(summary: SeriesSummary) -> Html:
 
 def _summary_trend(summary: SeriesSummary, periods: list[str]) -> Html:
     """The series' sparkline on the run's periods (so that all series share one time axis)."""
-    worst = next((s for s in ("fail", "warn", "pass") if s in summary.counts), "")
+    worst = next((s for s in (FAIL, WARN, PASS) if s in summary.counts), "")
     by_period = dict(zip(summary.periods, summary.scores))
     scores = [by_period.get(p) for p in periods]
     line = sparkline(periods, scores, _DOT_COLOUR.get(worst, "#57606a"), SCORE_TABLE)
@@ -207,7 +208,7 @@ def _summary_trend(summary: SeriesSummary, periods: list[str]) -> Html:
 
 def _summary_slips(summary: SeriesSummary) -> Html:
     if not summary.slips:
-        judged = any(s in summary.counts for s in ("pass", "warn", "fail"))
+        judged = any(s in summary.counts for s in (FAIL, WARN, PASS))
         return Html('<span class="muted">{}</span>').format(
             "none: every judged check passes" if judged else "no check judged"
         )
