@@ -386,3 +386,77 @@ def test_pages_come_from_autoescaping_templates():
     assert "<td>&lt;script&gt;</td><td><code>&lt;em&gt;</code></td>" in page
     assert "<li>two<br>&lt;lines&gt;</li>" in page
     assert "<i>" not in page and "<th>" not in page.replace('<th scope="col">', "")
+
+
+# -- the summary, the charts' tables, the labels, the page width ------------------------------
+
+
+def test_a_summary_row_per_vendor_with_its_worst_checks(monthly):
+    from supportkpi.render.summary import summarise
+
+    page = Page(render(monthly))
+    summary = _one([t for t in page.tables if t["section"] == "summary" and "Worst checks" in t["header"]], "summary")
+    assert summary["header"] == ["vendor", "Score", "Trend", "Checks", "Worst checks"]
+    assert [r["vendor"] for r in summary["rows"]] == [EVIL, "Beta & Co"]
+    for row, series in zip(summary["rows"], summarise(monthly)):
+        assert series.period == "2025-02" and row["Score"] == f"{score(series.latest.score)} / 100 2025-02"
+        ranks = [{"fail": 0, "warn": 1}[slip.result.status] for slip in series.slips]
+        assert ranks == sorted(ranks)  # fails first
+        for slip in series.slips[:3]:
+            words = f"{status_word(slip.result.status)} {_check_label(slip.result.to_dict())}"
+            assert words in row["Worst checks"] and f"since {slip.since}" in row["Worst checks"]
+    beta = summarise(monthly)[1]
+    # Beta & Co met the 8 h first reply in January, not in February (700 min)
+    assert ("sla_compliance.first_reply", "fail", "2025-02") in [
+        (s.result.check.name, s.result.status, s.since) for s in beta.slips
+    ]
+
+
+def test_the_summary_without_periods_has_no_trend(whole):
+    page = Page(render(whole))
+    summary = _one([t for t in page.tables if t["section"] == "summary"], "summary")
+    assert summary["header"] == ["vendor", "Score", "Checks", "Worst checks"]
+    assert "<svg" not in render(whole)
+
+
+def test_every_chart_names_the_table_of_its_numbers(monthly):
+    text = render(monthly)
+    charts = re.findall(r"<svg [^>]*>", text)
+    assert len(charts) == len(Page(text).figures) + 2  # a sparkline per vendor
+    for tag in charts:
+        table_id = re.search(r'aria-describedby="([^"]+)"', tag).group(1)
+        assert re.search(rf'<table id="{table_id}"', text), table_id
+    scores = _one([t for t in Page(text).tables if t["caption"].startswith("Score by period")], "scores")
+    for group in monthly.scores:
+        assert _one([r for r in scores["rows"] if r["vendor"] == group.keys["vendor"]], "row")[
+            group.keys["period"]
+        ] == score(group.score)
+
+
+def test_every_table_scrolls_in_a_box_of_its_own(monthly):
+    text = render(monthly)
+    assert text.count("<table") == text.count('<div class="table-wrap"><table')
+    assert ".table-wrap { overflow-x: auto;" in text and "@page { size: A4;" in text
+
+
+@pytest.mark.parametrize("count", [6, 12, 24, 36])
+@pytest.mark.parametrize("period", ["month", "week", "day"])
+def test_x_axis_labels_never_collide(count, period):
+    from supportkpi.render.svg import CHAR_WIDTH, chart
+
+    start = datetime(2024, 1, 1)
+    labels = {
+        "month": lambda i: f"{2024 + i // 12}-{i % 12 + 1:02d}",
+        "week": lambda i: f"{2024 + i // 52}-W{i % 52 + 1:02d}",
+        "day": lambda i: (start + timedelta(days=i)).strftime("%Y-%m-%d"),
+    }
+    periods = [labels[period](i) for i in range(count)]
+    card = _card("month")
+    check = card.checks[0]
+    lines = {(("vendor", "A"),): {p: card.results[0] for p in periods}}
+    svg = str(chart(check, "csat", lines, periods, "t"))
+    drawn = [(float(x), text) for x, text in re.findall(r'<text class="x-label" x="([\d.]+)"[^>]*>([^<]*)</text>', svg)]
+    assert drawn[-1][1] == periods[-1]  # the latest period always has its label
+    assert len(drawn) >= min(count, 4)
+    for (x1, a), (x2, b) in zip(drawn, drawn[1:]):
+        assert x2 - x1 >= (len(a) + len(b)) / 2 * CHAR_WIDTH, (a, b)

@@ -7,10 +7,16 @@ a vendor called ``<script>`` is shown as text, never run. Cells that hold markup
 muted note) are built here with :meth:`~supportkpi.render.markup.Html.format`, which escapes
 what it is given.
 
-Sections: header (inputs, grouping, period, time zone, as-of), headline scorecard per group
-(latest period first), trend per check across periods (with ``--period`` and two periods or
-more; every charted number is in a table beside the chart), SLA compliance per policy, industry
-benchmark, data quality and how the score is computed.
+Sections, in the order a vendor manager reads them: header (inputs, grouping, period, time zone,
+as-of); a summary with one row per vendor (group) -- its latest score, the score's course as a
+sparkline with words ("down 27.8 since 2025-10"), its checks by status and its failing and
+warning checks worst first, since when (:mod:`supportkpi.render.summary`) -- and, with periods,
+the table of scores the sparklines draw; the trend charts per check (with ``--period`` and two
+periods or more); then the detail: the scorecard per group (latest period first), SLA
+compliance per policy, industry benchmark, data quality and how the score is computed.
+
+Every chart names the table of its numbers (``aria-describedby``); every table sits in a box of
+its own that scrolls sideways when the table is wider than the page; the page prints on A4.
 
 Numbers are written by :mod:`supportkpi.render.formatting`, as in the other scorecard views
 (durations under an hour in minutes or seconds, levels as declared).
@@ -19,7 +25,6 @@ Numbers are written by :mod:`supportkpi.render.formatting`, as in the other scor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from typing import Any
 
 import jinja2
@@ -29,10 +34,11 @@ from supportkpi.engine import PERIOD_COLUMN
 from supportkpi.render.formatting import count, level, measure, plain_number, score, signed_measure
 from supportkpi.render.markup import Html, line_breaks
 from supportkpi.render.scorecard import WORDS as STATUS_WORDS
-from supportkpi.render.scorecard import benchmark_lines, status_word
-from supportkpi.render.svg import MARKERS, PALETTE, chart, group_label
+from supportkpi.render.scorecard import benchmark_lines, status_word, target_text
+from supportkpi.render.summary import SeriesSummary, series_key, summarise
+from supportkpi.render.svg import FAIL_COLOUR, MARKERS, PALETTE, WARN_COLOUR, chart, group_label, sparkline
 from supportkpi.scorecard import GroupScore, Scorecard
-from supportkpi.targets import Check, CheckResult
+from supportkpi.targets import FAIL, PASS, WARN, Check, CheckResult
 
 _STATUS_CLASS = {
     "pass": "pass",
@@ -42,6 +48,12 @@ _STATUS_CLASS = {
     "not available": "na",
 }
 CHECK_HEADER = ("Check", "Value", "Warn", "Fail", "Status", "n", "To target", "Change")
+SCORE_TABLE = "score-by-period"
+"""The id of the table of scores per series and period, which the summary's sparklines draw."""
+SLIPS_SHOWN = 3
+"""Failing and warning checks named per series in the summary; the others are counted."""
+_DOT_COLOUR = {FAIL: FAIL_COLOUR, WARN: WARN_COLOUR, PASS: "#1a7f37"}
+"""The colour of a sparkline's latest dot: the worst status judged in the latest period."""
 
 
 _ENVIRONMENT = jinja2.Environment(
@@ -90,30 +102,30 @@ def _check_label(check: Check, slice_text: str) -> str:
 
 def render(card: Scorecard) -> str:
     """The scorecard as one self-contained HTML page."""
-    series = {_series_key(s.keys) for s in card.scores}
+    series = {series_key(s.keys) for s in card.scores}
     title = "Support scorecard"
     if card.by and len(series) == 1:
         title += f" — {group_label(dict(next(iter(series))))}"
     periods = periods_of(card)
+    summaries = summarise(card)
+    charted = card.period is not None and len(periods) >= 2
     return render_page(
         "scorecard.html.j2",
         title,
         meta=_meta(card),
+        summary=_summary(card, summaries, periods if charted else []),
+        scores=_score_table(card, summaries, periods) if charted else None,
         headline=_headline(card),
         check_header=CHECK_HEADER,
         check_numeric={1, 2, 3, 5, 6, 7},
         period=card.period,
-        trend=_trend(card, periods) if card.period is not None and len(periods) >= 2 else [],
+        trend=_trend(card, periods) if charted else [],
         sla=_sla(card) if card.policies else [],
         benchmark=benchmark_lines(card),
         findings=[{"message": f.message(), "examples": _examples(f.examples)} for f in card.base.findings],
         data_errors=count(card.base.data_errors),
         **_scoring(card),
     )
-
-
-def _series_key(keys: Mapping[str, Any]) -> tuple:
-    return tuple((k, v) for k, v in keys.items() if k != PERIOD_COLUMN)
 
 
 def _meta(card: Scorecard) -> list[tuple[str, object]]:
@@ -145,6 +157,91 @@ def _status_order(status: str) -> int:
     return list(STATUS_WORDS).index(status) if status in STATUS_WORDS else len(STATUS_WORDS)
 
 
+# -- summary --------------------------------------------------------------------------------
+
+
+def _summary(card: Scorecard, summaries: list[SeriesSummary], periods: list[str]) -> dict[str, Any]:
+    """One row per series: its latest score, the score's course over ``periods`` (a sparkline
+    and its words; none without periods), its checks by status, and its failing and warning
+    checks, worst first."""
+    header = [", ".join(card.by) or "Group", "Score"] + (["Trend"] if periods else []) + ["Checks", "Worst checks"]
+    rows = []
+    for summary in summaries:
+        row: list[object] = [group_label(summary.keys), _summary_score(summary)]
+        if periods:
+            row.append(_summary_trend(summary, periods))
+        counts = sorted(summary.counts.items(), key=lambda kv: _status_order(kv[0]))
+        row.append(Html(" ").join(Html("{}&nbsp;{}").format(_badge(status), count(n)) for status, n in counts))
+        row.append(_summary_slips(summary))
+        rows.append(row)
+    return {"header": header, "rows": rows, "numeric": {1}}
+
+
+def _summary_score(summary: SeriesSummary) -> Html:
+    if summary.latest.score is None:
+        text = Html('— <span class="muted">(no check judged)</span>')
+    else:
+        text = Html('<span class="score">{}</span> <span class="muted">/ 100</span>').format(
+            score(summary.latest.score)
+        )
+    if summary.period is not None:
+        text += Html('<br><span class="muted">{}</span>').format(summary.period)
+    return text
+
+
+def _summary_trend(summary: SeriesSummary, periods: list[str]) -> Html:
+    """The series' sparkline on the run's periods (so that all series share one time axis)."""
+    worst = next((s for s in (FAIL, WARN, PASS) if s in summary.counts), "")
+    by_period = dict(zip(summary.periods, summary.scores))
+    scores = [by_period.get(p) for p in periods]
+    line = sparkline(periods, scores, _DOT_COLOUR.get(worst, "#57606a"), SCORE_TABLE)
+    course = summary.course
+    if course is None:
+        return line + Html('<span class="muted">one period scored</span>')
+    direction, change, since = course
+    if direction == "steady":
+        return line + Html('<span class="muted course">steady since {}</span>').format(since)
+    return line + Html(
+        '<span class="course"><span class="{}">{} {}</span> <span class="muted">since {}</span></span>'
+    ).format(direction, direction, score(change), since)
+
+
+def _summary_slips(summary: SeriesSummary) -> Html:
+    if not summary.slips:
+        judged = any(s in summary.counts for s in (FAIL, WARN, PASS))
+        return Html('<span class="muted">{}</span>').format(
+            "none: every judged check passes" if judged else "no check judged"
+        )
+    items = [
+        Html("<li>{} <code>{}</code> {} <span class=muted>(target {}){}</span></li>").format(
+            _badge(slip.result.status),
+            _check_label(slip.result.check, slip.result.slice_text),
+            measure(slip.result.value, slip.result.check.unit),
+            target_text(slip.result),
+            f" since {slip.since}" if slip.since else "",
+        )
+        for slip in summary.slips[:SLIPS_SHOWN]
+    ]
+    if len(summary.slips) > SLIPS_SHOWN:
+        items.append(Html('<li class="muted">and {} more</li>').format(len(summary.slips) - SLIPS_SHOWN))
+    return Html('<ul class="slips">{}</ul>').format(Html("").join(items))
+
+
+def _score_table(card: Scorecard, summaries: list[SeriesSummary], periods: list[str]) -> dict[str, Any]:
+    """The numbers of the summary's sparklines: each series' score per period."""
+    rows = []
+    for summary in summaries:
+        by_period = dict(zip(summary.periods, summary.scores))
+        rows.append([group_label(summary.keys), *(score(by_period.get(p)) for p in periods)])
+    return {
+        "id": SCORE_TABLE,
+        "caption": Html("<strong>Score by period</strong> <span class=muted>(the trend lines above)</span>"),
+        "header": (", ".join(card.by) or "Group", *periods),
+        "rows": rows,
+        "numeric": set(range(1, len(periods) + 1)),
+    }
+
+
 # -- headline -------------------------------------------------------------------------------
 
 
@@ -152,7 +249,7 @@ def _headline(card: Scorecard) -> list[dict[str, Any]]:
     """Per series (vendor): its latest period first, then the earlier ones."""
     series: dict[tuple, list[tuple[GroupScore, list[CheckResult]]]] = defaultdict(list)
     for group, results in card.group_results():
-        series[_series_key(group.keys)].append((group, results))
+        series[series_key(group.keys)].append((group, results))
     out = []
     for key, groups in series.items():
         ordered = list(reversed(groups)) if card.period else groups
@@ -224,21 +321,23 @@ def periods_of(card: Scorecard) -> list[str]:
 
 def _trend(card: Scorecard, periods: list[str]) -> list[dict[str, Any]]:
     """One figure per check (and per slice it is judged on)."""
-    figures = []
+    figures: list[dict[str, Any]] = []
     for check in card.checks:
         by_slice: dict[str, list[CheckResult]] = defaultdict(list)
         for result in card.results:
             if result.check.name == check.name:
                 by_slice[result.slice_text].append(result)
         for slice_text, members in by_slice.items():
-            figures.append(_trend_figure(check, slice_text, members, periods))
+            figures.append(_trend_figure(check, slice_text, members, periods, f"trend-{len(figures) + 1}"))
     return figures
 
 
-def _trend_figure(check: Check, slice_text: str, results: list[CheckResult], periods: list[str]) -> dict[str, Any]:
+def _trend_figure(
+    check: Check, slice_text: str, results: list[CheckResult], periods: list[str], table_id: str
+) -> dict[str, Any]:
     lines_of: dict[tuple, dict[str, CheckResult]] = defaultdict(dict)
     for result in results:
-        lines_of[_series_key(result.keys)][result.keys.get(PERIOD_COLUMN)] = result
+        lines_of[series_key(result.keys)][result.keys[PERIOD_COLUMN]] = result
     label = _check_label(check, slice_text)
     rows = []
     for key, by_period in lines_of.items():
@@ -261,7 +360,8 @@ def _trend_figure(check: Check, slice_text: str, results: list[CheckResult], per
         "label": label,
         "title": check.title,
         "better": "higher is better" if check.direction == "higher" else "lower is better",
-        "chart": chart(check, label, lines_of, periods),
+        "chart": chart(check, label, lines_of, periods, table_id),
+        "id": table_id,
         "legend": [
             {"colour": PALETTE[i % len(PALETTE)], "marker": MARKERS[i % len(MARKERS)], "label": group_label(dict(key))}
             for i, key in enumerate(lines_of)

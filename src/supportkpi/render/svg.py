@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from supportkpi.render.formatting import level, measure, plain_number, with_unit
+from supportkpi.render.formatting import level, measure, plain_number, score, with_unit
 from supportkpi.render.markup import Html
 from supportkpi.render.scorecard import status_word
 from supportkpi.targets import Check, CheckResult
@@ -22,6 +22,11 @@ PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#0
 MARKERS = ("●", "■", "▲", "◆")
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
 WARN_COLOUR, FAIL_COLOUR = "#9a6700", "#b42318"
+FONT_SIZE = 11
+CHAR_WIDTH = 0.65 * FONT_SIZE
+"""The width of a period label's characters on average, in the chart's units, with room to
+spare (digits and "-" of system-ui fonts are 0.3-0.6 em, a "W" 0.9 em)."""
+LABEL_GAP = 6
 
 Lines = Mapping[tuple, Mapping[str, CheckResult]]
 """A chart's lines: per group (keys without the period), its result per period."""
@@ -32,8 +37,9 @@ def group_label(keys: Mapping[str, object]) -> str:
     return " · ".join("(none)" if v is None else str(v) for v in keys.values()) or "All contacts"
 
 
-def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Html:
-    """An inline SVG line chart: one line per group, the warn and fail levels as dashed lines."""
+def chart(check: Check, label: str, lines: Lines, periods: list[str], table_id: str) -> Html:
+    """An inline SVG line chart: one line per group, the warn and fail levels as dashed lines;
+    its numbers are in the table with id ``table_id``."""
     width, height = 560, 200
     left, right, top, bottom = 64, 76, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -59,9 +65,9 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Html:
         return top + plot_h * (hi - v * factor) / (hi - lo)
 
     out = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-describedby="{table_id}" '
         f'aria-label="{Html.escape(label)}: trend by period, numbers in the table below" '
-        'font-family="system-ui, sans-serif" font-size="11">',
+        f'font-family="system-ui, sans-serif" font-size="{FONT_SIZE}">',
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#d0d7de"/>',
     ]
     for tick in ticks:  # y axis: gridlines at round values
@@ -71,13 +77,11 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Html:
             f'<text x="{left - 6}" y="{at + 4:.1f}" text-anchor="end" fill="#57606a">'
             f"{Html.escape(with_unit(plain_number(tick), axis_unit))}</text>"
         )
-    step = max(1, math.ceil(len(periods) / 8))
-    for i, period in enumerate(periods):  # x axis: the periods, thinned when many
-        if i % step == 0 or i == len(periods) - 1:
-            out.append(
-                f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" fill="#57606a">'
-                f"{Html.escape(period)}</text>"
-            )
+    for i in labelled(periods, plot_w):  # x axis: the periods, thinned so that none collide
+        out.append(
+            f'<text class="x-label" x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" fill="#57606a">'
+            f"{Html.escape(periods[i])}</text>"
+        )
     several = {kind for kind, _ in levels if sum(k == kind for k, _ in levels) > 1}
     for kind, v in levels:  # named with their value when groups have different levels
         colour = WARN_COLOUR if kind == "warn" else FAIL_COLOUR
@@ -92,6 +96,60 @@ def chart(check: Check, label: str, lines: Lines, periods: list[str]) -> Html:
         out.append(_series(index, group_label(dict(key)), by_period, periods, x, y, check.unit))
     out.append("</svg>\n")
     return Html("".join(out))  # every text above is escaped
+
+
+def sparkline(periods: list[str], scores: list[float | None], colour: str, table_id: str) -> Html:
+    """A series' score (0-100, the same scale for every series) across the periods as a small
+    line, the latest score as a dot in ``colour``; the numbers are in the aria label and in the
+    table with id ``table_id``."""
+    width, height, pad = 120, 32, 4
+
+    def x(i: int) -> float:
+        return pad + (width - 2 * pad) * i / max(1, len(periods) - 1)
+
+    def y(value: float) -> float:
+        return pad + (height - 2 * pad) * (100 - value) / 100
+
+    said = ", ".join(f"{p} {score(s)}" for p, s in zip(periods, scores) if s is not None)
+    out = [
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-describedby="{table_id}" aria-label="Score by period: {Html.escape(said)}">',
+        f'<line x1="{pad}" x2="{width - pad}" y1="{y(50):.1f}" y2="{y(50):.1f}" stroke="#d0d7de" '
+        'stroke-dasharray="2 2"/>',
+    ]
+    runs: list[list[str]] = [[]]
+    for i, value in enumerate(scores):  # broken where a period has no score
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(f"{x(i):.1f},{y(value):.1f}")
+    out += [
+        f'<polyline points="{" ".join(run)}" fill="none" stroke="#57606a" stroke-width="1.5"/>'
+        for run in runs
+        if len(run) > 1
+    ]
+    scored = [(i, v) for i, v in enumerate(scores) if v is not None]
+    if scored:
+        i, value = scored[-1]
+        out.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}"/>')
+    out.append("</svg>")
+    return Html("".join(out))  # the only text, the aria label, is escaped
+
+
+def labelled(periods: list[str], plot_width: float) -> range:
+    """The indexes of the periods to label on an x axis ``plot_width`` wide: evenly spaced,
+    ending with the latest, and far enough apart that no two labels touch.
+
+    >>> months = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(36)]
+    >>> list(labelled(months[:3], 420)), list(labelled(months, 420))
+    ([0, 1, 2], [0, 5, 10, 15, 20, 25, 30, 35])
+    """
+    if len(periods) < 2:
+        return range(len(periods))
+    spacing = plot_width / (len(periods) - 1)
+    widest = max(len(p) for p in periods) * CHAR_WIDTH + LABEL_GAP
+    step = math.ceil(widest / spacing)
+    return range((len(periods) - 1) % step, len(periods), step)
 
 
 def _axis_unit(unit: str, values: list[float]) -> tuple[float, str]:
