@@ -38,6 +38,7 @@ def check_label(result: CheckResult) -> str:
 def target_text(result: CheckResult) -> str:
     """The level to meet: ``≤ 4 h`` (the warn level, else the fail level)."""
     level = result.levels.target
+    assert level is not None, "a target has a warn or a fail level (checked when kpi.yaml is read)"
     return f"{'≥' if result.check.direction == 'higher' else '≤'} {level_text(level, result.check.unit)}"
 
 
@@ -106,7 +107,7 @@ def tables(card: Scorecard) -> list:
         if periods:
             table.add_column("Change", justify="right", no_wrap=True)
         for result in results:
-            row = [
+            row: list[Text | str] = [
                 Text(check_label(result)),
                 measure(result.value, result.check.unit),
                 target_text(result),
