@@ -1,0 +1,107 @@
+"""The user guide (README.md and docs/) is checked as code:
+
+- the generated references (docs/reference/) are what ``python -m supportkpi.docgen`` writes;
+- every ``$ supportkpi ...`` line of a ```console block runs, page by page in order, in a fresh
+  directory holding a copy of examples/, and exits 0, or the code its line ends with
+  (``# exit 1``);
+- every ```pycon block runs as a doctest in such a directory;
+- every relative link points at a file of the repository, and no link points outside it.
+
+docs/reference/ is left out of the runs: its examples are the metric modules' doctests, run
+where they are defined.
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_support import run
+
+from supportkpi import docgen
+
+ROOT = Path(__file__).parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+GUIDE = [page for page in PAGES if "reference" not in page.relative_to(ROOT).parts]
+
+_CONSOLE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
+_PYCON = re.compile(r"^```pycon\n(.*?)^```", re.S | re.M)
+_EXIT = re.compile(r"\s#\s*exit\s+(\d+)\s*$")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _name(page: Path) -> str:
+    return str(page.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("name", sorted(docgen.PAGES))
+def test_generated_reference_is_current(name):
+    page = docgen.REFERENCE / name
+    written = page.read_text(encoding="utf-8") if page.exists() else ""
+    assert written == docgen.PAGES[name](), f"docs/reference/{name} is stale: run `{docgen.COMMAND}`"
+
+
+def commands(text: str) -> list[tuple[list[str], int, str]]:
+    """The ``$ supportkpi ...`` lines of the console blocks: (arguments, expected exit code,
+    the line as written).
+
+    >>> commands("```console\\n$ supportkpi check a.csv   # exit 1\\nok\\n```\\n")
+    [(['check', 'a.csv'], 1, '$ supportkpi check a.csv   # exit 1')]
+    """
+    found = []
+    for block in _CONSOLE.findall(text):
+        for line in block.splitlines():
+            if not line.startswith("$ supportkpi"):
+                continue
+            code = _EXIT.search(line)
+            words = shlex.split(line[2:], comments=True)
+            found.append((words[1:], int(code.group(1)) if code else 0, line))
+    return found
+
+
+def _workdir(tmp_path: Path) -> Path:
+    examples = shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    messy = examples / "messy" / "contacts.csv"
+    if not messy.exists():  # until the new example lands, today's example is the messy one
+        messy.parent.mkdir()
+        shutil.copy(examples / "contacts.csv", messy)
+    return tmp_path
+
+
+@pytest.mark.parametrize("page", [p for p in GUIDE if commands(p.read_text(encoding="utf-8"))], ids=_name)
+def test_commands_run(page, tmp_path):
+    cwd = _workdir(tmp_path)
+    failures = []
+    for args, expected, line in commands(page.read_text(encoding="utf-8")):
+        ran = run(*args, cwd=cwd)
+        if ran.returncode != expected:
+            failures.append(
+                f"{line}\n  exit {ran.returncode}, expected {expected}\n{ran.stdout[-400:]}{ran.stderr[-600:]}"
+            )
+    assert not failures, f"{_name(page)}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("page", [p for p in GUIDE if _PYCON.search(p.read_text(encoding="utf-8"))], ids=_name)
+def test_python_examples_run(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(_workdir(tmp_path))
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    globs: dict = {}  # one namespace per page: a later block may use what an earlier one made
+    for n, block in enumerate(_PYCON.findall(page.read_text(encoding="utf-8"))):
+        runner.run(parser.get_doctest(block, globs, f"{_name(page)} [{n}]", _name(page), 0))
+    assert runner.summarize(verbose=False).failed == 0
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_name)
+def test_links_stay_in_the_repository(page):
+    broken = []
+    for target in _LINK.findall(page.read_text(encoding="utf-8")):
+        path = target.split("#", 1)[0]
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):
+            broken.append(f"{target} points outside the repository")
+        elif path and not (page.parent / path).exists():
+            broken.append(f"{target} does not exist")
+    assert not broken, f"{_name(page)}: " + "; ".join(broken)
