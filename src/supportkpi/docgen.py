@@ -107,6 +107,8 @@ def _docstring_markdown(doc: str) -> Iterator[str]:
             yield line
             continue
         label = _LABEL.match(line)
+        if line.endswith("::"):  # reStructuredText's literal block: Markdown's is the indent
+            line = line[:-1]
         if label and previous:
             yield ""
         if label:
