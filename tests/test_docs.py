@@ -4,8 +4,10 @@
 - every ``$ supportkpi ...`` line of a ```console block runs, page by page in order, in a fresh
   directory holding a copy of examples/, and exits 0, or the code its line ends with
   (``# exit 1``);
-- every ```pycon block runs as a doctest in such a directory;
-- every relative link points at a file of the repository, and no link points outside it.
+- every ```pycon block (and ```python block) runs, as a doctest (as a script), in such a
+  directory;
+- every relative link points at a file of the repository, and at a heading of it when it names
+  one; no link points outside the repository.
 
 docs/reference/ is left out of the runs: its examples are the metric modules' doctests, run
 where they are defined.
@@ -29,7 +31,8 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 GUIDE = [page for page in PAGES if "reference" not in page.relative_to(ROOT).parts]
 
 _CONSOLE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
-_PYCON = re.compile(r"^```pycon\n(.*?)^```", re.S | re.M)
+_PYTHON = re.compile(r"^```(pycon|python)\n(.*?)^```", re.S | re.M)
+_FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _EXIT = re.compile(r"\s#\s*exit\s+(\d+)\s*$")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
@@ -85,23 +88,45 @@ def test_commands_run(page, tmp_path):
     assert not failures, f"{_name(page)}:\n" + "\n".join(failures)
 
 
-@pytest.mark.parametrize("page", [p for p in GUIDE if _PYCON.search(p.read_text(encoding="utf-8"))], ids=_name)
+@pytest.mark.parametrize("page", [p for p in GUIDE if _PYTHON.search(p.read_text(encoding="utf-8"))], ids=_name)
 def test_python_examples_run(page, tmp_path, monkeypatch):
     monkeypatch.chdir(_workdir(tmp_path))
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     globs: dict = {}  # one namespace per page: a later block may use what an earlier one made
-    for n, block in enumerate(_PYCON.findall(page.read_text(encoding="utf-8"))):
-        runner.run(parser.get_doctest(block, globs, f"{_name(page)} [{n}]", _name(page), 0))
+    for n, (kind, block) in enumerate(_PYTHON.findall(page.read_text(encoding="utf-8"))):
+        if kind == "pycon":
+            runner.run(parser.get_doctest(block, globs, f"{_name(page)} [{n}]", _name(page), 0))
+        else:
+            exec(compile(block, f"{_name(page)} [{n}]", "exec"), globs)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def anchors(text: str) -> set[str]:
+    """The anchors of a Markdown page as GitHub makes them from its headings, and its explicit
+    ``<a id>`` ones.
+
+    >>> sorted(anchors("# `supportkpi check`\\n## Vendors' prices: cost\\n<a id=\\"csat\\"></a>\\n"))
+    ['csat', 'supportkpi-check', 'vendors-prices-cost']
+    """
+    found = set(re.findall(r'<a id="([^"]+)"', text))
+    for heading in re.findall(r"^#+ (.+)$", _FENCE.sub("", text), re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        found.add(
+            slug if slug not in found else next(f"{slug}-{n}" for n in range(1, 99) if f"{slug}-{n}" not in found)
+        )
+    return found
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_links_stay_in_the_repository(page):
     broken = []
     for target in _LINK.findall(page.read_text(encoding="utf-8")):
-        path = target.split("#", 1)[0]
+        path, _, anchor = target.partition("#")
+        linked = page.parent / path if path else page
         if re.match(r"[a-z][a-z0-9+.-]*:", target):
             broken.append(f"{target} points outside the repository")
-        elif path and not (page.parent / path).exists():
+        elif not linked.exists():
             broken.append(f"{target} does not exist")
+        elif anchor and linked.suffix == ".md" and anchor not in anchors(linked.read_text(encoding="utf-8")):
+            broken.append(f"{target}: no such heading")
     assert not broken, f"{_name(page)}: " + "; ".join(broken)

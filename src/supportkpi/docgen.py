@@ -146,8 +146,9 @@ def cli_reference() -> str:
 
 def _command_section(command, context, title: str) -> list[str]:
     lines = [f"## `{title}`", "", "```text", command.get_usage(context).strip(), "```", ""]
-    help_text = inspect.cleandoc(command.help or "")
-    lines += [_help_markdown(help_text), ""] if help_text else []
+    for text in (command.help, command.epilog):  # the epilog: where examples may be
+        text = inspect.cleandoc(text or "")
+        lines += [_help_markdown(text), ""] if text else []
     records = [p.get_help_record(context) for p in command.get_params(context)]
     lines += ["| option | what it does |", "|---|---|"]
     for names, text in (r for r in records if r):
@@ -156,10 +157,13 @@ def _command_section(command, context, title: str) -> list[str]:
 
 
 def _help_markdown(text: str) -> str:
-    """Click's help: paragraphs of prose, and ``\\b`` paragraphs kept as written (examples)."""
+    """Click's help: paragraphs of prose, and paragraphs kept as written (``\\b`` first, an
+    indented line or a ``$`` prompt: examples) as text blocks."""
     paragraphs = []
     for paragraph in text.split("\n\n"):
-        if paragraph.startswith("\b"):
+        if paragraph.startswith("\b") or any(
+            line[:1].isspace() or line.startswith("$ ") for line in paragraph.splitlines()
+        ):
             paragraphs.append("```text\n" + paragraph.lstrip("\b\n") + "\n```")
         else:
             paragraphs.append(" ".join(paragraph.split()))
