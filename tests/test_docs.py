@@ -6,6 +6,7 @@
   (``# exit 1``);
 - every ```pycon block (and ```python block) runs, as a doctest (as a script), in such a
   directory;
+- every ```yaml block is a valid kpi.yaml (its targets included);
 - every relative link points at a file of the repository, and at a heading of it when it names
   one; no link points outside the repository.
 
@@ -25,6 +26,8 @@ import pytest
 from cli_support import run
 
 from supportkpi import docgen
+from supportkpi.config import parse_config
+from supportkpi.targets import build_checks
 
 ROOT = Path(__file__).parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -32,6 +35,7 @@ GUIDE = [page for page in PAGES if "reference" not in page.relative_to(ROOT).par
 
 _CONSOLE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
 _PYTHON = re.compile(r"^```(pycon|python)\n(.*?)^```", re.S | re.M)
+_YAML = re.compile(r"^```yaml\n(.*?)^```", re.S | re.M)
 _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _EXIT = re.compile(r"\s#\s*exit\s+(\d+)\s*$")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -99,6 +103,12 @@ def test_python_examples_run(page, tmp_path, monkeypatch):
         else:
             exec(compile(block, f"{_name(page)} [{n}]", "exec"), globs)
     assert runner.summarize(verbose=False).failed == 0
+
+
+@pytest.mark.parametrize("page", [p for p in GUIDE if _YAML.search(p.read_text(encoding="utf-8"))], ids=_name)
+def test_yaml_examples_are_valid_kpi_yaml(page):
+    for block in _YAML.findall(page.read_text(encoding="utf-8")):
+        build_checks(parse_config(block))
 
 
 def anchors(text: str) -> set[str]:
