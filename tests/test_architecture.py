@@ -18,7 +18,7 @@ from supportkpi.schema import COLUMNS
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "supportkpi"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 # deferred for start-up time: `supportkpi --help` must not pay for them
-HEAVY = ("polars", "numpy", "scipy", "rich", "pydantic", "jinja2", "yaml", "holidays", "importlib.metadata")
+HEAVY = ("polars", "numpy", "scipy", "rich", "pydantic", "jinja2", "yaml", "holidays")
 
 
 def _name(path: Path) -> str:
@@ -108,24 +108,36 @@ def _imports(path: Path) -> list[tuple[str, bool, int]]:
     return out
 
 
-def _graph() -> dict[str, set[str]]:
-    names = {_name(p) for p in MODULES}
+ROOT = "supportkpi"
+
+
+def _runs(module: str, importer: str) -> set[str]:
+    """The package's modules that importing ``module`` from ``importer`` executes: the module and
+    the packages above it, except the root (every module has it) and the importer's own packages
+    (already running when it imports)."""
+    parts = module.split(".")
+    chain = {".".join(parts[:i]) for i in range(2, len(parts) + 1)}
+    return {m for m in chain if m in NAMES and not (importer == m or importer.startswith(m + "."))}
+
+
+def _graph(*, in_functions: bool = True) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for path in MODULES:
-        edges = set()
-        for module, _, _ in _imports(path):
-            if module in names and module != _name(path):
-                edges.add(module)
-        graph[_name(path)] = edges
+        here = _name(path)
+        graph[here] = set()
+        for module, in_function, _ in _imports(path):
+            if in_functions or not in_function:
+                graph[here] |= _runs(module, here)
     return graph
 
 
 def test_no_import_cycle() -> None:
     graph = _graph()
-    # a package's __init__ re-exporting its submodules is not a cycle of design
-    for name, edges in graph.items():
-        graph[name] = {e for e in edges if not (name.startswith(e + "."))}
-    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
     counter = [0]
 
     def strongconnect(v: str) -> None:
@@ -156,43 +168,42 @@ def test_no_import_cycle() -> None:
     assert cycles == []
 
 
-def _heavy_modules() -> set[str]:
-    """The package's modules that load a heavy dependency when imported (at module level,
-    directly or through another module of the package)."""
-    names = {_name(p) for p in MODULES}
-    top: dict[str, set[str]] = {}
-    heavy = set()
-    for path in MODULES:
-        here = _name(path)
-        top[here] = set()
-        for module, in_function, _ in _imports(path):
-            if in_function:
-                continue
-            if module.startswith(HEAVY):
-                heavy.add(here)
-            elif module in names and module != here:
-                top[here].add(module)
-        # importing a submodule runs its package's __init__ first
-        parts = here.split(".")
-        top[here] |= {".".join(parts[:i]) for i in range(1, len(parts))} & names
+def _heavy(module: str) -> str | None:
+    """The heavy dependency an import names (its top package), if it names one."""
+    return next((h for h in HEAVY if module == h or module.startswith(h + ".")), None)
+
+
+def _loads() -> dict[str, set[str]]:
+    """Per module of the package, the heavy dependencies that importing it loads: at module level,
+    directly or through other modules of the package (the root package keeps itself light)."""
+    graph = _graph(in_functions=False)
+    loads = {
+        _name(path): {h for module, in_function, _ in _imports(path) if not in_function and (h := _heavy(module))}
+        for path in MODULES
+    }
     changed = True
     while changed:
         changed = False
-        for name, edges in top.items():
-            if name not in heavy and edges & heavy:
-                heavy.add(name)
+        for name, edges in graph.items():
+            more = set().union(*(loads[e] for e in edges)) - loads[name] if edges else set()
+            if more:
+                loads[name] |= more
                 changed = True
-    return heavy
+    return loads
 
 
 def test_imports_inside_functions_only_defer_heavy_dependencies() -> None:
-    heavy = _heavy_modules()
+    """An import inside a function must defer a heavy dependency that its module does not load
+    anyway; any other import belongs at the top of the module."""
+    loads = _loads()
     offenders = []
     for path in MODULES:
+        here = _name(path)
         for module, in_function, line in _imports(path):
-            if in_function and not module.startswith(HEAVY) and module not in heavy:
-                if module.rpartition(".")[0] in heavy:  # `from heavy_module import name`
-                    continue
+            if not in_function:
+                continue
+            brings = {h} if (h := _heavy(module)) else set().union(*(loads[m] for m in _runs(module, here)))
+            if not brings - loads[here]:
                 offenders.append(f"{path.relative_to(PACKAGE)}:{line} {module}")
     assert offenders == []
 

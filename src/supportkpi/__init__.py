@@ -14,6 +14,8 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
+from supportkpi.api import Run  # noqa: E402  (the API needs __version__ defined first)
+
 __all__ = ["Run", "__version__", "compute", "kpi", "load"]
 
 
@@ -23,10 +25,6 @@ def __getattr__(name: str):
         from supportkpi import engine
 
         return getattr(engine, name)
-    if name == "Run":
-        from supportkpi.api import Run
-
-        return Run
     if name == "load":
         from supportkpi.loading import load
 

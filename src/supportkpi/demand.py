@@ -46,6 +46,7 @@ from typing import cast
 
 import polars as pl
 
+from supportkpi.erlang import staff
 from supportkpi.metrics._base import Context, NotAvailable
 from supportkpi.metrics._queue import NO_QUEUE_DATA, answered, handle_time, offered
 
@@ -211,8 +212,6 @@ def staff_intervals(
     >>> staff_intervals(demand, 1800, shrinkage=0.3).select("traffic", "agents", "headcount").row(0)
     (10.0, 14, 20)
     """
-    from supportkpi.erlang import staff
-
     rows = []
     for row in demand.iter_rows(named=True):
         aht = aht_seconds if aht_seconds is not None else row["aht_seconds"]

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from supportkpi import __version__
+
 
 @dataclass
 class KpiResult:
@@ -115,8 +117,6 @@ class ComputeResult:
         return sum(f.count for f in self.findings if f.is_error)
 
     def to_dict(self) -> dict[str, Any]:
-        from supportkpi import __version__
-
         return {
             "supportkpi_version": __version__,
             "parameters": {

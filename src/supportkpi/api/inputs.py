@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supportkpi.errors import UsageError, first_line
+from supportkpi.schema import COLUMNS, SOURCE
 from supportkpi.suggest import suggest
 
 if TYPE_CHECKING:  # loading imports polars, which `supportkpi --help` does without
@@ -61,7 +62,8 @@ class InputSpec:
     def load(self, settings: Config, timezone: str, *, group_by: Sequence[str] = (), intervals: bool = False) -> Loaded:
         """The files as one lazy frame in canonical columns (:class:`supportkpi.loading.Loaded`);
         ``intervals``: they are interval reports (:mod:`supportkpi.intervals`)."""
-        from supportkpi.loading import load, load_intervals
+        from supportkpi.intervals import load_intervals
+        from supportkpi.loading import load
 
         vendors = {v: c.match for v, c in settings.vendors.items() if c.match}
         if intervals:
@@ -97,7 +99,6 @@ def column_mapping(config: Config, pairs: Sequence[str], intervals: bool = False
     """kpi.yaml ``columns`` overridden by ``--map canonical=Header`` pairs (the interval
     report's columns when ``intervals``)."""
     from supportkpi.intervals import INTERVAL_SCHEMA
-    from supportkpi.schema import COLUMNS
 
     columns = INTERVAL_SCHEMA if intervals else COLUMNS
     mapping = dict(config.columns)
@@ -118,7 +119,6 @@ def stacked(parts: Sequence[tuple[str | None, Loaded]], side: str | None = None)
     import polars as pl
 
     from supportkpi.loading import Loaded
-    from supportkpi.schema import SOURCE
 
     if len(parts) == 1 and side is None:
         return parts[0][1]

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from supportkpi.api import inputs as reading
-from supportkpi.errors import DataError, UsageError
+from supportkpi.errors import DataError, UsageError, first_line
+from supportkpi.schema import COLUMNS
 
 if TYPE_CHECKING:
     from supportkpi.api.run import Run
@@ -274,9 +275,7 @@ def validate(run: Run, examples: int) -> dict:
 
     from supportkpi import quality, validation
     from supportkpi.engine import with_duplicate_flag
-    from supportkpi.errors import first_line
     from supportkpi.metrics import REGISTRY
-    from supportkpi.schema import COLUMNS
 
     loaded = run.load()
     frame = with_duplicate_flag(loaded.frame)

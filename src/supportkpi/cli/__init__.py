@@ -9,6 +9,7 @@ import traceback
 
 import typer
 
+from supportkpi import __version__
 from supportkpi.cli.usage import Group
 from supportkpi.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SupportKpiError, first_line
 
@@ -26,8 +27,6 @@ _state = {"debug": False}
 
 def _version(value: bool) -> None:
     if value:
-        from supportkpi import __version__
-
         typer.echo(f"supportkpi {__version__}")
         raise typer.Exit()
 

@@ -75,6 +75,7 @@ from supportkpi.intervals.columns import (
     is_interval_table,
     normalized_name,
 )
+from supportkpi.intervals.reading import load_intervals
 from supportkpi.metrics import REGISTRY, NotAvailable, sla_compliance
 from supportkpi.metrics._intervals import IntervalContext, IntervalMeasure
 from supportkpi.results import ComputeResult, InputInfo
@@ -214,6 +215,7 @@ def _report_thresholds(params: Params) -> dict[str, float]:
 
 
 __all__ = [
+    "load_intervals",
     "COUNTS",
     "INTERVAL_COLUMNS",
     "INTERVAL_KPIS",

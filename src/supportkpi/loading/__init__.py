@@ -21,10 +21,12 @@ from pathlib import Path
 
 import polars as pl
 
+from supportkpi import sources as presets
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import parse, readers
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
+from supportkpi.sources._base import apply
 from supportkpi.suggest import suggest
 
 
@@ -81,8 +83,6 @@ def load(
     a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
     contacts get that ``vendor``.
     """
-    from supportkpi import sources as presets
-
     mapping = dict(mapping or {})
     frames = []
     inputs = []
@@ -95,9 +95,9 @@ def load(
         if path == readers.STDIN and input_format is None:
             data = readers.read_bytes(path)
             fmt = readers.detect_format(path, data)
-            raw = _read_stdin(data, fmt, options)
+            raw = read_stdin(data, fmt, options)
         else:
-            raw = _read(path, fmt, options)
+            raw = read_path(path, fmt, options)
         sep = separator
         if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
             sep = readers.sniff_separator(path, path)
@@ -105,7 +105,7 @@ def load(
         frame, chosen, confidence = _canonical(
             raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
         )
-        frame = _with_vendor(frame, path, vendors_by_path)
+        frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
         inputs.append(
             InputInfo(
@@ -133,64 +133,10 @@ def headers(path: str, input_format: str | None, encoding: str | None, separator
         return []
     fmt = input_format or readers.detect_format(path)
     options = readers.Options(encoding=encoding, separator=separator, source="canonical")
-    return _read(path, fmt, options).collect_schema().names()
+    return read_path(path, fmt, options).collect_schema().names()
 
 
-def load_intervals(
-    paths: Sequence[str],
-    *,
-    mapping: Mapping[str, str] | None = None,
-    timezone: str = "UTC",
-    datetime_format: str | None = None,
-    input_format: str | None = None,
-    encoding: str | None = None,
-    separator: str | None = None,
-    decimal_comma: bool | None = None,
-    vendors_by_path: Mapping[str, Sequence[str]] | None = None,
-) -> Loaded:
-    """Read interval reports (:mod:`supportkpi.intervals`) into one lazy frame of the interval
-    columns: headers matched to them ignoring case, spaces and hyphens, or named with
-    ``mapping`` (``--map answered_within_threshold="Answered in SL"``), then typed."""
-    from supportkpi import intervals
-
-    frames, inputs = [], []
-    for index, path in enumerate(expand(paths)):
-        fmt = input_format or readers.detect_format(path)
-        options = readers.Options(encoding=encoding, separator=separator, source="canonical")
-        raw = (
-            _read_stdin(readers.read_bytes(path), fmt, options) if path == readers.STDIN else _read(path, fmt, options)
-        )
-        names = raw.collect_schema().names()
-        renames = {h: c for c, h in (mapping or {}).items() if h in names}
-        for name in names:
-            key = intervals.normalized_name(name)
-            if name not in renames and key in intervals.INTERVAL_SCHEMA and key not in renames.values():
-                renames[name] = key
-        raw, _ = _clean_headers(raw.rename(renames), [renames.get(n, n) for n in names])
-        sep = (
-            separator
-            if separator is not None
-            else (
-                readers.sniff_separator(path, path)
-                if fmt == "csv" and path != readers.STDIN and not path.endswith(".gz")
-                else None
-            )
-        )
-        comma = decimal_comma if decimal_comma is not None else sep == ";"
-        frame = intervals.conform(
-            raw.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE)),
-            timezone=timezone,
-            datetime_format=datetime_format,
-            decimal_comma=comma,
-        )
-        frame = _with_vendor(frame, path, vendors_by_path)
-        frames.append(frame)
-        inputs.append(InputInfo(path=path, format=fmt, rows=0, source="interval report"))
-    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
-    return Loaded(frame=frame, inputs=inputs)
-
-
-def _with_vendor(frame: pl.LazyFrame, path: str, vendors_by_path: Mapping[str, Sequence[str]] | None) -> pl.LazyFrame:
+def with_vendor(frame: pl.LazyFrame, path: str, vendors_by_path: Mapping[str, Sequence[str]] | None) -> pl.LazyFrame:
     """The vendor whose file patterns (kpi.yaml ``vendors.<name>.match``) match the path, as the
     ``vendor`` of every row of that file."""
     vendor = next(
@@ -216,7 +162,7 @@ def matches(path: str, pattern: str) -> bool:
     return any(fnmatch(c, pattern) for c in candidates)
 
 
-def _read(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
+def read_path(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
     try:
         return readers.read(path, fmt, options)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
@@ -225,10 +171,10 @@ def _read(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
         ) from None
 
 
-def _read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
+def read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
     stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(data))
     try:
-        return _read(readers.STDIN, fmt, options)
+        return read_path(readers.STDIN, fmt, options)
     finally:
         sys.stdin = stdin
 
@@ -236,7 +182,7 @@ def _read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame
 _EMPTY_HEADER = re.compile(r"^(|_duplicated_\d+)$")
 
 
-def _clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, list[str]]:
+def clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, list[str]]:
     """Headers trimmed; columns without a header (trailing separators) dropped."""
     drop = [n for n in names if _EMPTY_HEADER.match(n.strip())]
     keep = [n for n in names if n not in drop]
@@ -272,14 +218,11 @@ def _canonical(
     decimal_comma: bool,
     values: Mapping[str, Mapping[str, object]],
 ) -> tuple[pl.LazyFrame, str, float | None]:
-    from supportkpi import sources as presets
-    from supportkpi.sources._base import apply
-
     try:
         schema = raw.collect_schema()
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"{path}: cannot read: {first_line(exc)}") from None
-    frame, names = _clean_headers(raw, list(schema.names()))
+    frame, names = clean_headers(raw, list(schema.names()))
     # names starting with "_" are the loader's own (row numbers, flags): an export's such fields
     # (HAL's "_links", "_embedded") pass through as "x_links" etc.
     internal = {n: "x" + n for n in names if n.startswith("_")}

@@ -15,6 +15,7 @@ from typing import TypeGuard
 import polars as pl
 
 from supportkpi.errors import DataError, UsageError
+from supportkpi.sources import prepare_document
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
 _SUFFIXES = {
@@ -163,8 +164,6 @@ def _json_records(path: str, data: bytes, source: str | None = None) -> pl.DataF
     except ValueError as exc:
         raise DataError(f"{path}: not valid JSON ({exc})") from None
     if isinstance(doc, dict):
-        from supportkpi.sources import prepare_document
-
         # a preset that knows this document's shape reads it (side-loaded arrays, nesting to
         # reduce); otherwise the one array of objects it holds
         records = prepare_document(doc, source)
@@ -175,8 +174,6 @@ def _json_records(path: str, data: bytes, source: str | None = None) -> pl.DataF
             )
         doc = records if records is not None else doc[arrays[0]]
     elif isinstance(doc, list):
-        from supportkpi.sources import prepare_document
-
         doc = prepare_document(doc, source) or doc  # e.g. a bare array of nested conversations
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise DataError(f"{path}: expected an array of objects (one per contact)")
@@ -195,8 +192,6 @@ def _json_lines(path: str, data: bytes, source: str | None = None) -> pl.LazyFra
         if not isinstance(record, dict):
             raise DataError(f"{path}: line {number}: expected a JSON object, one per line")
         records.append(record)
-    from supportkpi.sources import prepare_document
-
     return _frame(prepare_document(records, source) or records).lazy()
 
 

@@ -7,12 +7,15 @@ group ``supportkpi.sources`` (each entry point names a :class:`Source`).
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import pkgutil
 import re
 from functools import cache
 
 from supportkpi.errors import DataError, UsageError
+from supportkpi.schema import REQUIRED
 from supportkpi.sources._base import Derived, Detection, Field, Source
+from supportkpi.suggest import suggest
 
 # Detection: a preset is chosen when this share of its signature fields is present, and it must
 # lead the next candidate by this margin; otherwise the export is ambiguous.
@@ -30,9 +33,8 @@ def sources() -> dict[str, Source]:
             continue
         source = importlib.import_module(f"{__name__}.{module.name}").SOURCE
         found[source.name] = source
-    from importlib.metadata import entry_points
 
-    for entry in entry_points(group="supportkpi.sources"):
+    for entry in importlib.metadata.entry_points(group="supportkpi.sources"):
         source = entry.load()
         if isinstance(source, Source):
             found.setdefault(source.name, source)
@@ -45,16 +47,12 @@ def get(name: str) -> Source | None:
         return None
     known = sources()
     if name not in known:
-        from supportkpi.suggest import suggest
-
         raise UsageError(f"unknown source '{name}' ({suggest(name, [CANONICAL, *known])})")
     return known[name]
 
 
 def detect(columns: list[str], path: str) -> Detection:
     """The preset whose signature best matches ``columns``; canonical exports need none."""
-    from supportkpi.schema import REQUIRED
-
     names = set(columns)
     normalized = {re.sub(r"[\s\-]+", "_", c.strip().lower()) for c in columns}
     scored = sorted(((s.score(names), s.name) for s in sources().values()), key=lambda t: (-t[0], t[1]))

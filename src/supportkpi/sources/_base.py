@@ -15,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from supportkpi.schema import invalid_flag
+
 Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
 
 
@@ -169,8 +171,6 @@ def apply(
     ``extra`` export fields under new names), with ``_invalid_<column>`` holding the raw value
     where a converter did not understand it. ``values`` (kpi.yaml: an export's words -> canonical
     values, as text) win over the preset's own conversion of a column."""
-    from supportkpi.schema import invalid_flag
-
     present = set(columns)
 
     def col(name: str) -> pl.Expr:
