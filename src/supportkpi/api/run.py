@@ -68,8 +68,9 @@ class CheckReport:
 
 
 class Run:
-    """kpi.yaml (``config``: a path, or ./kpi.yaml if present, or defaults), ``tz`` (time zone of
-    timestamps without an offset; default kpi.yaml's), ``hours`` (calendar or business: how
+    """kpi.yaml (``config``: a path, else ``$SUPPORTKPI_CONFIG``, else kpi.yaml in the current
+    directory or its nearest parent, else defaults), ``tz`` (time zone of timestamps without an
+    offset; default kpi.yaml's), ``hours`` (calendar or business: how
     ticket durations count; default kpi.yaml's) and the inputs added with :meth:`add_inputs`."""
 
     def __init__(

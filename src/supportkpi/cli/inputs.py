@@ -67,7 +67,13 @@ class Inputs:
 
 OPTIONS: dict[str, Any] = {
     "files": typer.Argument(..., metavar="FILE...", help="Exports to read: files, globs, or - for stdin."),
-    "config": typer.Option(None, "--config", "-c", metavar="FILE", help="kpi.yaml (default: ./kpi.yaml if present)."),
+    "config": typer.Option(
+        None,
+        "--config",
+        "-c",
+        metavar="FILE",
+        help="kpi.yaml (default: $SUPPORTKPI_CONFIG, else kpi.yaml here or in a parent directory).",
+    ),
     "source": typer.Option(
         None,
         "--source",
