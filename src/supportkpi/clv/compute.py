@@ -29,13 +29,12 @@ from supportkpi.errors import DataError, UsageError
 from supportkpi.loading import parse
 from supportkpi.metrics import NotAvailable, csat, fcr_rate
 from supportkpi.metrics._base import Context
-from supportkpi.metrics._resolved import resolved
-from supportkpi.metrics.fcr_rate import DEFINITIONS
 
 DEFAULT_LIFESPAN_YEARS = 3.0
 DEFAULT_MARGIN = 1.0
 DEFAULT_MIN_CUSTOMERS = 30
-_CSAT = csat.Params()
+DEFAULT_CSAT, DEFAULT_FCR = csat.Params(), fcr_rate.Params()
+"""kpi.yaml's defaults: what counts as an answer, as satisfied and as resolved at first contact."""
 _ORDER = "__order"
 
 
@@ -57,9 +56,8 @@ def clv(
     *,
     lifespan_years: float = DEFAULT_LIFESPAN_YEARS,
     margin: float = DEFAULT_MARGIN,
-    satisfied_min: float = _CSAT.satisfied_min,
-    csat_scale: tuple[float, float] = _CSAT.scale,
-    fcr_definition: str = fcr_rate.Params().definition,
+    csat_params: csat.Params = DEFAULT_CSAT,
+    fcr_params: fcr_rate.Params = DEFAULT_FCR,
     after_contact: bool = False,
     min_customers: int = DEFAULT_MIN_CUSTOMERS,
     timezone: str = "UTC",
@@ -67,15 +65,14 @@ def clv(
     decimal_comma: bool = False,
 ) -> ClvResult:
     """CLV and repeat purchase rate per segment of support experience (see the module's
-    docstring for every definition). ``orders`` as read or typed; ``contacts`` in the canonical
+    docstring for every definition; ``csat_params`` and ``fcr_params`` are kpi.yaml's
+    ``kpis.csat`` and ``kpis.fcr_rate``). ``orders`` as read or typed; ``contacts`` in the canonical
     columns (``supportkpi.load(...).frame`` or a frame with ``customer_id``, ``created_at``,
     ``csat``, ``resolved_at``, ``agent_replies``, ``reopens`` ...)."""
     check_params(lifespan_years, margin, min_customers)
-    if fcr_definition not in DEFINITIONS:
-        raise UsageError(f"FCR definition '{fcr_definition}': expected one of {', '.join(DEFINITIONS)}")
     prepared = prepare_orders(orders, timezone=timezone, datetime_format=datetime_format, decimal_comma=decimal_comma)
     per_customer, contact_counts, unavailable = _contacts_per_customer(
-        contacts, satisfied_min=satisfied_min, csat_scale=csat_scale, fcr_definition=fcr_definition
+        contacts, csat_params=csat_params, fcr_params=fcr_params
     )
 
     # collected once, then reused: the typed orders and one row per contacted customer
@@ -125,9 +122,9 @@ def clv(
         window_start=start,
         window_end=end,
         years_observed=years,
-        satisfied_min=satisfied_min,
-        csat_scale=(float(csat_scale[0]), float(csat_scale[1])),
-        fcr_definition=fcr_definition,
+        satisfied_min=csat_params.satisfied_min,
+        csat_scale=(float(csat_params.scale[0]), float(csat_params.scale[1])),
+        fcr_definition=fcr_params.definition,
         min_customers=min_customers,
         orders_read=orders_read,
         orders_used=int(counted["__orders"].sum()) if counted.height else 0,
@@ -145,9 +142,8 @@ def clv(
 def _contacts_per_customer(
     contacts: pl.LazyFrame | pl.DataFrame,
     *,
-    satisfied_min: float,
-    csat_scale: tuple[float, float],
-    fcr_definition: str,
+    csat_params: csat.Params,
+    fcr_params: fcr_rate.Params,
 ) -> tuple[pl.LazyFrame, dict[str, int], dict[str, list[str]]]:
     """One row per contacted customer: first contact, csat and fcr segment; the counts of
     contacts left out; the families the columns cannot support."""
@@ -182,8 +178,7 @@ def _contacts_per_customer(
         pl.lit(True).alias("__contacted"),
     ]
     if ctx.has("csat"):
-        low, high = csat_scale
-        answered = pl.col("csat").is_not_null() & (pl.col("csat") >= low) & (pl.col("csat") <= high)
+        answered = csat.answered(csat_params)
         count_exprs += [
             (kept & pl.col("csat").is_not_null() & ~answered).sum().alias("csat off the scale (not an answer)"),
             (kept & ctx.invalid("csat")).sum().alias("unparseable csat (not an answer)"),
@@ -192,7 +187,7 @@ def _contacts_per_customer(
         aggs.append(
             pl.when(last.is_null())
             .then(pl.lit(NO_SURVEY))
-            .when(last >= satisfied_min)
+            .when(csat.satisfied(csat_params).filter(answered).last())
             .then(pl.lit(SATISFIED))
             .otherwise(pl.lit(NOT_SATISFIED))
             .alias("__csat")
@@ -200,11 +195,9 @@ def _contacts_per_customer(
     else:
         unavailable["csat"] = ["csat"]
         aggs.append(pl.lit(None, pl.String).alias("__csat"))
-    columns, first_contact = DEFINITIONS[fcr_definition]
     try:
-        ctx.need(*columns)
-        eligible = resolved(ctx) & pl.all_horizontal(ctx.known(c) for c in columns)
-        last = first_contact.filter(eligible).last()
+        counted, first_contact = fcr_rate.at_first_contact(ctx, fcr_params)
+        last = first_contact.filter(counted).last()
         aggs.append(
             pl.when(last.is_null())
             .then(pl.lit(NO_RESOLVED))

@@ -31,7 +31,7 @@ import polars as pl
 from pydantic import model_validator
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._survey import on_scale
+from supportkpi.metrics._survey import fits_scale, on_scale
 from supportkpi.params import KpiParameters
 
 SCALE: tuple[float, float] = (1, 5)
@@ -73,14 +73,25 @@ class Params(KpiParameters):
         return self
 
 
+def answered(params: Params) -> pl.Expr:
+    """Whether a row holds a CSAT answer: a value on ``params.scale`` (an unparseable value or
+    one off the scale is no answer)."""
+    return pl.col("csat").is_not_null() & fits_scale("csat", *params.scale)
+
+
+def satisfied(params: Params) -> pl.Expr:
+    """Whether an answer is satisfied: at or above ``params.satisfied_min``."""
+    return pl.col("csat") >= params.satisfied_min
+
+
 def measure(ctx: Context, **params: Any) -> Measure:
     p = Params(**params)
     answers, excluded = on_scale(ctx, "csat", p.scale[0], p.scale[1])
-    satisfied = pl.col("csat") >= p.satisfied_min
+    is_satisfied = satisfied(p)
     if p.variant == "exclude_neutral":
-        neutral = (pl.col("csat") > p.dissatisfied_max) & ~satisfied
+        neutral = (pl.col("csat") > p.dissatisfied_max) & ~is_satisfied
         excluded["neutral answer"] = answers & neutral
         answers = answers & ~neutral
-    value, n = rate(satisfied, answers)
+    value, n = rate(is_satisfied, answers)
     label = f"{p.variant}, satisfied >= {p.satisfied_min:g} on {p.scale[0]:g}-{p.scale[1]:g}"
     return Measure(value=value, n=n, excluded=excluded, variant=label)

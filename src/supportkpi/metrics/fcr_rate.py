@@ -69,17 +69,26 @@ DEFINITIONS: dict[str, tuple[tuple[str, ...], pl.Expr]] = {
 }
 
 
-def measure(ctx: Context, **params: Any) -> Measure:
-    definition = Params(**params).definition
-    columns, first_contact = DEFINITIONS[definition]
+def at_first_contact(ctx: Context, params: Params) -> tuple[pl.Expr, pl.Expr]:
+    """Under ``params.definition``: which contacts the rate counts (resolved, with every column
+    of the definition known) and whether a contact was resolved at first contact. Raises
+    :class:`~supportkpi.metrics._base.NotAvailable` when the frame lacks a column of the definition."""
+    columns, first_contact = DEFINITIONS[params.definition]
     ctx.need(*columns)
-    is_resolved = ctx.rows & resolved(ctx)
     complete = pl.all_horizontal(ctx.known(c) for c in columns)
-    value, n = rate(first_contact, is_resolved & complete)
+    return resolved(ctx) & complete, first_contact
+
+
+def measure(ctx: Context, **params: Any) -> Measure:
+    p = Params(**params)
+    counted, first_contact = at_first_contact(ctx, p)
+    columns = DEFINITIONS[p.definition][0]
+    is_resolved = ctx.rows & resolved(ctx)
+    value, n = rate(first_contact, ctx.rows & counted)
     excluded = {
         "unresolved": ctx.rows & ~resolved(ctx) & ~ctx.abandoned,
         "abandoned": ctx.rows & ctx.abandoned,
-        f"lacks {' or '.join(columns)}": is_resolved & ~complete,
+        f"lacks {' or '.join(columns)}": is_resolved & ~counted,
         **{k: is_resolved & v for k, v in ctx.unparseable(*columns).items()},
     }
-    return Measure(value=value, n=n, excluded=excluded, variant=definition)
+    return Measure(value=value, n=n, excluded=excluded, variant=p.definition)
