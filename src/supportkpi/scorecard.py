@@ -162,7 +162,7 @@ class Scorecard:
                 }
                 for score, results in self.group_results()
             ],
-            "sla_compliance": self.sla_rows(),
+            SLA_COMPLIANCE: self.sla_rows(),
             **(
                 {"benchmark": {"name": self.benchmark.spec.name, "figures": self.benchmark_figures()}}
                 if self.benchmark is not None

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from supportkpi.calendars import business_seconds
-from supportkpi.config import SlaPolicy
 from supportkpi.metrics import REGISTRY, sla_compliance
 from supportkpi.metrics._base import Context, KpiInfo, Measure
 from supportkpi.metrics._durations import elapsed_seconds, end_timestamp
 from supportkpi.schedules import Calendars
+
+if TYPE_CHECKING:  # config imports targets, which imports SLA_COMPLIANCE from here: annotations only
+    from supportkpi.config import SlaPolicy
 
 SLA_COMPLIANCE = sla_compliance.INFO.id
 """The KPI id that stands for every SLA policy of kpi.yaml."""
@@ -31,7 +34,7 @@ def ends(policy: SlaPolicy) -> tuple[str, str]:
 
 
 def kpi_id(policy: SlaPolicy) -> str:
-    return f"sla_compliance.{policy.name}"
+    return f"{SLA_COMPLIANCE}.{policy.name}"
 
 
 def info(policy: SlaPolicy) -> KpiInfo:

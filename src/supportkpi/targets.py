@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from supportkpi.metrics import REGISTRY, sla_compliance
+from supportkpi.metrics import REGISTRY
+from supportkpi.sla import SLA_COMPLIANCE
 from supportkpi.suggest import suggest
 from supportkpi.units import level_in_unit
 
@@ -218,7 +219,7 @@ def _check(config: Config, index: int, target: Target) -> Check:
         unit, direction, title, kind = "%", "higher", f"SLA {target.kpi.split('.', 1)[1]}", "rate"
     else:
         known = [*REGISTRY, *policies]
-        hint = " (SLA policies are named sla_compliance.<policy name>)" if target.kpi.startswith("sla") else ""
+        hint = f" (SLA policies are named {SLA_COMPLIANCE}.<policy name>)" if target.kpi.startswith("sla") else ""
         raise TargetError((*here, "kpi"), f"unknown KPI '{target.kpi}' ({suggest(target.kpi, known)}){hint}")
     if target.statistic is not None and kind != "duration":
         raise TargetError((*here, "statistic"), f"`statistic` is for duration KPIs; {target.kpi} is a {kind}")
@@ -270,8 +271,6 @@ def _check(config: Config, index: int, target: Target) -> Check:
     )
 
 
-SLA_COMPLIANCE = sla_compliance.INFO.id
-"""Targets of SLA policies are named ``sla_compliance.<policy>``."""
 _PERCENT = (0.0, 100.0)
 
 

@@ -38,6 +38,7 @@ from supportkpi.render.scorecard import benchmark_lines, status_word, target_tex
 from supportkpi.render.summary import SeriesSummary, series_key, summarise
 from supportkpi.render.svg import FAIL_COLOUR, MARKERS, PALETTE, WARN_COLOUR, chart, group_label, sparkline
 from supportkpi.scorecard import GroupScore, Scorecard
+from supportkpi.sla import SLA_COMPLIANCE
 from supportkpi.targets import FAIL, PASS, WARN, Check, CheckResult
 
 _STATUS_CLASS = {
@@ -378,7 +379,7 @@ def _trend_figure(
 def _sla(card: Scorecard) -> list[dict[str, Any]]:
     """One table per policy of kpi.yaml, with its target when there is one."""
     rows = card.sla_rows()
-    checks = {c.kpi.split(".", 1)[1]: c for c in card.checks if c.kpi.startswith("sla_compliance.")}
+    checks = {c.kpi.split(".", 1)[1]: c for c in card.checks if c.kpi.startswith(SLA_COMPLIANCE + ".")}
     tables = []
     for policy in (p.split(".", 1)[1] for p in card.policies):
         members = [r for r in rows if r["policy"] == policy]
