@@ -27,27 +27,19 @@ from supportkpi.config.schema import (
     VendorConfig,
     check_timezone,
 )
-from supportkpi.metrics._queue import HandleTimeParams as CallDurationParams
-from supportkpi.metrics.abandonment_rate import Params as AbandonmentParams
-from supportkpi.metrics.cost_per_contact import Pricing
-from supportkpi.metrics.service_level import Params as ServiceLevelParams
 from supportkpi.params import Statistic
 from supportkpi.suggest import suggest
 from supportkpi.units import Level, level_in_unit
 
 __all__ = [
     "ENV_VAR",
-    "AbandonmentParams",
     "CalendarConfig",
-    "CallDurationParams",
     "ClvParams",
     "Config",
     "DayConfig",
     "HolidaysConfig",
     "KpiParams",
     "Level",
-    "Pricing",
-    "ServiceLevelParams",
     "SlaPolicy",
     "SlaTarget",
     "Statistic",

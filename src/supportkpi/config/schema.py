@@ -22,7 +22,7 @@ from pydantic import (
 
 from supportkpi.config.kpis import KpiParams
 from supportkpi.config.yaml_nodes import line_of
-from supportkpi.metrics import REGISTRY, cost_per_contact
+from supportkpi.metrics import REGISTRY
 from supportkpi.metrics.cost_per_contact import Pricing
 from supportkpi.params import Statistic, StrictModel
 from supportkpi.schema import COLUMNS, VOCABULARIES
@@ -226,11 +226,9 @@ class Config(StrictModel):
 
     def kpi_parameters(self) -> dict[str, dict[str, Any]]:
         """Keyword parameters of each KPI: the ``kpis`` section, and the vendors' pricing for
-        cost_per_contact."""
+        the KPI that prices contacts."""
         params = self.kpis.model_dump()
-        params[cost_per_contact.INFO.id] = {
-            "pricing": {name: v.pricing.model_dump() for name, v in self.vendors.items() if v.pricing}
-        }
+        params.update(Pricing.kpi_parameters({name: v.pricing for name, v in self.vendors.items() if v.pricing}))
         return params
 
     @property

@@ -117,6 +117,12 @@ class Pricing(StrictModel):
             text += f" (minimum {self.monthly_minimum:,.2f} a month)"
         return text + (f" {self.currency}" if self.currency else "")
 
+    @staticmethod
+    def kpi_parameters(by_vendor: Mapping[str, Pricing]) -> dict[str, dict[str, Any]]:
+        """The KPI parameters that kpi.yaml's price lists (vendor -> pricing) give: ``{KPI id:
+        parameters}``, the parameters of this KPI."""
+        return {INFO.id: {"pricing": {name: pricing.model_dump() for name, pricing in by_vendor.items()}}}
+
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 MONTHS = {"month": 1.0, "quarter": 3.0, "week": 7 / DAYS_PER_MONTH, "day": 1 / DAYS_PER_MONTH}
