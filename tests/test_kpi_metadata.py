@@ -1,17 +1,25 @@
-"""What each KPI module says about itself (its INFO and Params) and how the consumers use it:
-compare's choice of test, the survey scales of validate, the sign of NPS."""
+"""What each KPI module says about itself (its INFO, Params and hooks) and how the consumers use
+it: compare's choice of test, the survey scales of validate, the sign of NPS."""
 
 from __future__ import annotations
 
+import ast
+import difflib
+import inspect
 import typing
+from pathlib import Path
 
 import pydantic
 import pytest
 
 from supportkpi.comparison import KAPLAN_MEIER, MEAN, MEDIAN, NO_TEST, NPS, PROPORTION, choose_test
-from supportkpi.metrics import PARAMETERIZED, REGISTRY, signed
-from supportkpi.metrics._base import Kind, Test
+from supportkpi.comparison.model import BY_STATISTIC, COUNT
+from supportkpi.metrics import PARAMETERIZED, REGISTRY, signed, sla_compliance
+from supportkpi.metrics._base import HOOKS, Kind, Test
 from supportkpi.validation import survey_scales
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "supportkpi"
+KPI_MODULES = [*REGISTRY.values(), sla_compliance]
 
 
 @pytest.mark.parametrize("kpi_id", list(REGISTRY))
@@ -78,3 +86,57 @@ def test_survey_scales_come_from_the_kpi_modules():
 def test_only_nps_is_signed():
     assert [k for k in REGISTRY if signed(k)] == ["nps"]
     assert not signed("sla_compliance.p1")
+
+
+def test_comparison_names_the_tests_a_kpi_declares():
+    assert (PROPORTION, NPS, MEAN, BY_STATISTIC, COUNT, NO_TEST) == (
+        "proportion",
+        "nps",
+        "mean",
+        "by statistic",
+        "count",
+        "none",
+    )
+    assert {MEDIAN, KAPLAN_MEIER}.isdisjoint(typing.get_args(Test))
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """The names a module's top level defines (imports left out)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def _used_elsewhere() -> set[str]:
+    """Names the package reads from another module: imported by name, or as an attribute
+    (``csat.answered``, ``REGISTRY[kpi].END``)."""
+    used: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                used.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.Attribute):
+                used.add(node.attr)
+    return used
+
+
+def test_kpi_modules_define_only_their_interface_and_what_is_used():
+    # hooks are looked up by name (getattr): a misspelt one would be silently ignored
+    interface = {"INFO", "Params", "measure", *HOOKS}
+    elsewhere = _used_elsewhere()
+    unknown = {}
+    for module in KPI_MODULES:
+        tree = ast.parse(inspect.getsource(module))
+        read_here = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        public = {n for n in _defined(tree) if not n.startswith("_")}
+        names = {n for n in public - interface if n not in read_here and n not in elsewhere}
+        near_misses = {n for n in public - interface if difflib.get_close_matches(n, HOOKS, cutoff=0.8)}
+        if names | near_misses:
+            unknown[module.__name__] = sorted(names | near_misses)
+    assert unknown == {}

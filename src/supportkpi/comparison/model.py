@@ -4,23 +4,19 @@ run's parameters."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from supportkpi import __version__
 from supportkpi.metrics import REGISTRY, KpiInfo, sla_compliance
+from supportkpi.metrics._base import Test
 from supportkpi.results import ComputeResult
 
-PROPORTION, NPS, MEDIAN, MEAN, KAPLAN_MEIER, COUNT, NO_TEST = (
-    "proportion",
-    "nps",
-    "median",
-    "mean",
-    "kaplan-meier",
-    "count",
-    "none",
-)
-BY_STATISTIC = "by statistic"
-"""A KPI whose test follows its headline statistic (durations: mean or median)."""
+PROPORTION, NPS, MEAN, BY_STATISTIC, COUNT, NO_TEST = get_args(Test)
+"""The tests a KPI declares as its ``INFO.test`` (:data:`supportkpi.metrics._base.Test`);
+``BY_STATISTIC``: the test follows the headline statistic (durations: mean or median)."""
+MEDIAN, KAPLAN_MEIER = "median", "kaplan-meier"
+"""The tests the comparison chooses itself: for a duration's median, and for the median of a
+KPI that censors open tickets under ``--open censor``."""
 ADJUSTMENTS = ("kpi", "run", "none")
 
 

@@ -18,9 +18,10 @@ from supportkpi.schema import DUPLICATE, invalid_flag
 Direction = Literal["higher", "lower"] | None
 Kind = Literal["count", "rate", "duration", "mean", "score", "money"]
 Test = Literal["proportion", "nps", "mean", "by statistic", "count", "none"]
-"""How ``compare`` tests a difference between two sides (:mod:`supportkpi.comparison`):
-``by statistic`` for durations, whose test follows the headline statistic (mean: Welch's t,
-median: bootstrap, p90: none)."""
+"""How ``compare`` tests a difference between two sides (:mod:`supportkpi.comparison`, whose
+constants are these names, in this order): ``by statistic`` for durations, whose test follows
+the headline statistic (mean: Welch's t, median: bootstrap, p90: none). The name is output
+(``test`` in compare's JSON, the KPI reference), so ``nps`` stays although it is a KPI id too."""
 
 
 @dataclass(frozen=True)
@@ -214,23 +215,7 @@ def duration(
 
 @dataclass(frozen=True)
 class RunEnv:
-    """What a KPI's hooks may know about the run beyond the frame's columns.
-
-    A KPI module may define, besides ``INFO`` and ``measure(ctx, **params)``, these hooks, which
-    the engine calls for every KPI of a run that has them (``params`` is the KPI's kpi.yaml
-    section, as given to ``measure``):
-
-    * ``prepare(ctx, params, env) -> list[pl.Expr]``: per-row columns the KPI reads, added once
-      before the input is stored (durations computed per row rather than in each aggregation);
-    * ``run_params(params, env) -> dict``: ``measure``'s parameters with those that depend on
-      the run (the reporting period);
-    * ``for_run(measure, ctx, params, env) -> Measure``: the measure adjusted to the run (the
-      calendars a business clock runs on, the duplicates a count reports);
-    * ``stock_per_period(ctx, frame, keys, period_of)`` and ``carry_over(...)``: for a stock
-      (backlog) carried across periods, see :mod:`supportkpi.metrics.backlog`;
-    * ``from_intervals(ictx, **params) -> Measure``: the KPI from interval reports' sums, see
-      :mod:`supportkpi.metrics._intervals`.
-    """
+    """What a KPI's hooks (:data:`HOOKS`) may know about the run beyond the frame's columns."""
 
     period: str | None = None
     timezone: str = "UTC"
@@ -238,3 +223,42 @@ class RunEnv:
     """Business seconds from ``created_at`` to a per-row end, on each contact's calendar."""
     calendars: str = ""
     """The calendars a business clock runs on, as the output names them."""
+
+
+HOOKS = (
+    "prepare",
+    "run_params",
+    "for_run",
+    "stock_per_period",
+    "carry_over",
+    "from_intervals",
+    "END",
+    "REPORT_THRESHOLDS",
+    "NOT_FROM_INTERVALS",
+)
+"""What a KPI module may define besides ``INFO``, ``measure(ctx, **params) -> Measure`` and
+``Params`` (its kpi.yaml section as a :class:`~supportkpi.params.KpiParameters` model). The
+engine, the SLA policies and the interval reports look these up by name in every KPI module of
+a run (``params`` is the KPI's kpi.yaml section, as given to ``measure``; ``env`` a
+:class:`RunEnv`); ``tests/test_kpi_metadata.py`` fails on a public name that is none of them
+and is used nowhere, such as a misspelt hook.
+
+* ``prepare(ctx, params, env) -> list[pl.Expr]``: per-row columns the KPI reads, added once
+  before the input is stored (durations computed per row rather than in each aggregation);
+* ``run_params(params, env) -> dict[str, Any]``: ``measure``'s parameters with those that depend
+  on the run (the reporting period);
+* ``for_run(measure, ctx, params, env) -> Measure``: the measure adjusted to the run (the
+  calendars a business clock runs on, the duplicates a count reports);
+* ``stock_per_period(ctx, frame, keys, period_of) -> tuple[list[pl.Expr], pl.LazyFrame]``
+  and ``carry_over(table, resolved, keys, period_column, value_column, n_column) ->
+  pl.DataFrame``: a stock (backlog) carried across periods, see
+  :mod:`supportkpi.metrics.backlog`;
+* ``from_intervals(ictx, **params) -> IntervalMeasure``: the KPI from interval reports' sums,
+  see :mod:`supportkpi.metrics._intervals`;
+* ``END: tuple[str, str]``: a duration's end timestamp and the seconds column some sources
+  give instead, for the SLA policies that measure it (:mod:`supportkpi.sla`);
+* ``REPORT_THRESHOLDS: tuple[str, ...]``: parameters an interval report states in columns of
+  the same name (its thresholds), checked against kpi.yaml's;
+* ``NOT_FROM_INTERVALS: str``: why the KPI is not available from interval reports, when the
+  general reason (contact-level data) does not say it.
+"""
