@@ -13,9 +13,10 @@ DATED = "_dated"
 the pass still reads them for the data-quality counts."""
 ROWS = "_rows"
 """Rows per group: keeps one row per group in the table when every KPI is not available."""
-QUALITY = "_quality "
-"""Prefix of the data-quality counts computed in the KPI pass (in-memory runs). The space keeps
-them apart from every column a KPI or the loader names."""
+QUALITY = "_quality_"
+"""Prefix of the data-quality counts computed in the KPI pass (in-memory runs). Like every
+internal column it starts with an underscore, which no group key may (``--by`` refuses internal
+columns), and no other column of the table starts with it."""
 
 
 def value(kpi_id: str) -> str:
