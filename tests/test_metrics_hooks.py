@@ -79,3 +79,14 @@ def test_interval_exclusions_grow_by_one_term_per_reason():
         return len(str(usable))
 
     assert size(12) - size(11) == size(11) - size(10)
+
+
+def test_a_group_key_may_be_named_like_a_data_quality_count():
+    # the pass's count columns lose their prefix for the report; a key named `rows` stays a key
+    frame = pl.DataFrame({"ticket_id": ["1", "2", "3"], "rows": ["a", "a", "b"], "duplicates": [1, 1, 2]})
+    for key in ("rows", "duplicates"):
+        result = compute(frame, ["ticket_volume"], by=[key], memory="in-memory")
+        assert [(g.keys[key], g.kpis["ticket_volume"].value) for g in result.groups] == [
+            ("a" if key == "rows" else 1, 2),
+            ("b" if key == "rows" else 2, 1),
+        ]

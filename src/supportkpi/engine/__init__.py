@@ -255,7 +255,9 @@ def _quality_tables(
         found = examples.collect() if quality.has_problems(totals) else pl.DataFrame()
     else:
         names = [e.meta.output_name() for e in report_counts]
-        totals = quality.totals(result.every_group.rename(lambda c: c.removeprefix(out.QUALITY)), names)
+        # only the counts: a group key may be named like a count (`--by rows`)
+        counts = result.every_group.select(c for c in result.every_group.columns if c.startswith(out.QUALITY))
+        totals = quality.totals(counts.rename(lambda c: c.removeprefix(out.QUALITY)), names)
         found = result.queries[0]
     per_source = pl.DataFrame(
         {SOURCE: list(sources), "rows": [result.every_group[out.source_rows(i)].sum() for i in sources]},
