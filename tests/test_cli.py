@@ -474,6 +474,27 @@ def test_bad_map_syntax_exits_2(tickets, tmp_path):
     assert "--map" in line and "created_at" in line
 
 
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["--separator", ";;"], "--separator ';;'"),
+        (["--input-format", "xml"], "--input-format 'xml'"),
+        (["--breaches", "--separator", ";;"], "--separator ';;'"),
+    ],
+)
+def test_bad_reading_option_exits_2_before_the_header_is_read(tickets, tmp_path, args, option):
+    # the interval-report sniff reads each header with these options: they are checked first
+    line = assert_one_line_error(run("compute", tickets, *args, cwd=tmp_path), 2)
+    assert option in line
+
+
+def test_separator_escape_reads_a_tab_separated_file(tmp_path):
+    data = tmp_path / "tickets.txt"
+    data.write_text(csv_text(HEADER, ROWS).replace(",", "\t"))
+    doc = compute_json(data, "--separator", "\\t", "--kpi", "ticket_volume", cwd=tmp_path)
+    assert doc["groups"][0]["kpis"]["ticket_volume"]["value"] == len(ROWS)
+
+
 def test_bad_tz_exits_2(tickets, tmp_path):
     line = assert_one_line_error(run("compute", tickets, "--tz", "Mars/Olympus", cwd=tmp_path), 2)
     assert "Mars/Olympus" in line

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import polars as pl
 import pytest
 from cli_support import run
 
+from supportkpi import Run
 from supportkpi.clv import clv
 from supportkpi.errors import DataError, UsageError
 
@@ -448,3 +450,19 @@ def test_example_orders_are_generated_deterministically(tmp_path):
     shutil.copy(EXAMPLES / "contacts.csv", tmp_path)
     subprocess.run([sys.executable, str(tmp_path / "generate_orders.py")], check=True, timeout=60)
     assert (tmp_path / "orders.csv").read_text() == (EXAMPLES / "orders.csv").read_text()
+
+
+def test_sums_do_not_depend_on_the_order_of_the_rows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no kpi.yaml here: the defaults
+
+    def segments(orders: Path) -> list:
+        return Run().add_inputs([str(EXAMPLES / "contacts.csv")]).clv(str(orders)).segments
+
+    header, *rows = (EXAMPLES / "orders.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    expected = segments(EXAMPLES / "orders.csv")
+    for seed in range(4):
+        random.Random(seed).shuffle(rows)
+        shuffled = tmp_path / f"orders{seed}.csv"
+        shuffled.write_text(header + "".join(rows), encoding="utf-8")
+        assert segments(shuffled) == expected
+        assert segments(EXAMPLES / "orders.csv") == expected  # and run after run

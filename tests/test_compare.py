@@ -150,6 +150,18 @@ def test_open_ticket_note_states_the_default_and_its_effect():
     assert any("resolved tickets only" in n and "A 3" in n and "--open censor" in n for n in notes)
 
 
+def test_open_ticket_note_lists_the_sides_in_order_whatever_the_row_order():
+    # a ticket of no side (null) is not a side: the note must not list it
+    nobody = tickets("A", [1], 0, start=50).with_columns(pl.lit(None, pl.String).alias("side"))
+    frame = pl.concat([tickets("A", [1, 2, 3], 7), tickets("B", [2, 4, 6], 6, start=10), nobody])
+    for seed in range(8):
+        shuffled = frame.sample(fraction=1.0, shuffle=True, seed=seed)
+        (note,) = [n for n in compare(shuffled, ["resolution_time"]).notes if "open tickets" in n]
+        assert "open tickets left out per side: A 7, B 6." in note
+        (note,) = [n for n in compare(shuffled, ["resolution_time"], sides=["B", "A"]).notes if "open tickets" in n]
+        assert "open tickets left out per side: B 6, A 7." in note
+
+
 def test_mix_note_when_channels_differ():
     a = surveys("A", 30, 40).with_columns(pl.lit("email").alias("channel"))
     b = surveys("B", 30, 40).with_columns(pl.Series("channel", ["chat"] * 30 + ["email"] * 10))
@@ -205,6 +217,16 @@ def test_cli_files_are_sides_named_after_the_file(tmp_path):
     (item,) = body["comparisons"]
     assert item["pairs"][0]["verdict"].startswith("acme is better")
     assert "Newcombe" in " ".join(body["methods"])
+
+
+def test_cli_open_ticket_note_follows_the_order_of_the_files(tmp_path):
+    a = write(tmp_path / "acme.csv", tickets("A", [1, 2, 3], 7))
+    b = write(tmp_path / "contoso.csv", tickets("B", [2, 4, 6], 6, start=10))
+    for first, second, listing in ((f"A={a}", f"B={b}", "A 7, B 6"), (f"B={b}", f"A={a}", "B 6, A 7")):
+        for _ in range(3):
+            result = run("compare", first, second, "-k", "resolution_time", "-f", "json", cwd=tmp_path)
+            assert result.returncode == 0, result.stderr
+            assert any(f"per side: {listing}." in n for n in json.loads(result.stdout)["notes"])
 
 
 def test_cli_views_agree(tmp_path):

@@ -16,6 +16,9 @@ import re
 import pytest
 from cli_support import run
 
+from supportkpi.api import Run, staffing_from_numbers
+from supportkpi.errors import UsageError
+
 # --------------------------------------------------------------------------------------------
 # The hand-made export: two weeks, Monday 2 June to Sunday 15 June 2025 (UTC)
 # --------------------------------------------------------------------------------------------
@@ -272,6 +275,52 @@ def test_usage_errors_exit_2(tmp_path, calls, args):
     assert result.returncode == 2, (args, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+PLAN_ERRORS = [
+    ({"agents": 0}, ["--agents", "0"]),
+    ({"shrinkage": 1.5}, ["--shrinkage", "1.5"]),
+    ({"growth": 0}, ["--growth", "0"]),
+    ({"max_occupancy": 1.5}, ["--max-occupancy", "1.5"]),
+    ({"target": "100/20"}, ["--target", "100/20"]),
+    ({"target": "80-20"}, ["--target", "80-20"]),
+]
+
+
+@pytest.mark.parametrize("plan, flags", PLAN_ERRORS)
+def test_api_checks_the_plan_as_the_cli_does(tmp_path, calls, plan, flags):
+    cli = run("staffing", "calls.csv", *flags, cwd=calls.parent)
+    assert cli.returncode == 2
+    with pytest.raises(UsageError) as from_exports:
+        Run().add_inputs([str(calls)]).staffing("30m", **plan)
+    with pytest.raises(UsageError) as from_numbers:
+        staffing_from_numbers(100, "30m", 180, **plan)
+    assert (
+        cli.stderr.strip() == f"supportkpi: error: {from_exports.value}" == f"supportkpi: error: {from_numbers.value}"
+    )
+
+
+@pytest.mark.parametrize(
+    "volume, interval, aht, flags",
+    [
+        (-5, "30m", 180, ["--volume", "-5", "--aht", "180"]),
+        (100, "30m", -1, ["--volume", "100", "--aht", "-1"]),
+        (100, "7m", 180, ["--volume", "100", "--aht", "180", "--per", "7m"]),
+    ],
+)
+def test_api_checks_volume_aht_and_interval_as_the_cli_does(tmp_path, volume, interval, aht, flags):
+    cli = run("staffing", *flags, cwd=tmp_path)
+    assert cli.returncode == 2
+    with pytest.raises(UsageError) as raised:
+        staffing_from_numbers(volume, interval, aht)
+    assert cli.stderr.strip() == f"supportkpi: error: {raised.value}"
+
+
+def test_api_reads_a_target_as_text_or_as_share_and_seconds():
+    as_text = staffing_from_numbers(100, "30m", 180, target="80/20").plan.to_dicts()
+    assert as_text == staffing_from_numbers(100, "30m", 180, target=(0.8, 20.0)).plan.to_dicts()
+    with pytest.raises(UsageError, match="target"):
+        staffing_from_numbers(100, "30m", 180, target=(80, 20))
 
 
 # --------------------------------------------------------------------------------------------

@@ -54,8 +54,9 @@ class InputSpec:
         from supportkpi.intervals import is_interval_table
         from supportkpi.loading import expand, headers
 
+        self.check()  # the header is read with these options: a bad one is a usage error, not a crash
         return {
-            is_interval_table(headers(path, self.input_format, self.encoding, self.separator))
+            is_interval_table(headers(path, self.input_format, self.encoding, self.delimiter))
             for path in expand(self.files)
         }
 

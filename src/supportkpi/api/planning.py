@@ -3,6 +3,7 @@ validation. Each takes the run (its kpi.yaml, time zone, inputs and listener).""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -16,14 +17,6 @@ if TYPE_CHECKING:
 
 FORECAST_KINDS = ("duration", "mean")
 """KPI kinds a trend forecast fits: averages per contact (rates, counts and scores do not)."""
-_PLAN_DEFAULTS: dict[str, Any] = {
-    "target": (0.80, 20.0),
-    "shrinkage": 0.0,
-    "agents": None,
-    "growth": 1.0,
-    "max_occupancy": None,
-}
-"""Erlang C settings of a staffing plan left unsaid (as in :func:`supportkpi.demand.staff_intervals`)."""
 
 
 def check_tests(
@@ -119,8 +112,7 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
     from supportkpi.metrics import NotAvailable
     from supportkpi.render.staffing import StaffingReport, describe_method
 
-    interval_seconds = _interval_seconds(interval)
-    plan = {**_PLAN_DEFAULTS, **plan}
+    interval_seconds, plan = check_plan(interval, aht=aht, **plan)
     loaded = run.load(by)
     timezone = run.timezone
     try:
@@ -161,21 +153,76 @@ def staffing_from_numbers(volume: float, interval: str, aht: float, **plan: Any)
     from supportkpi.demand import staff_intervals
     from supportkpi.render.staffing import StaffingReport, describe_method
 
-    interval_seconds = _interval_seconds(interval)
-    plan = {**_PLAN_DEFAULTS, **plan}
+    interval_seconds, plan = check_plan(interval, volume=volume, aht=aht, **plan)
     one = pl.DataFrame({"offered_per_week": [float(volume)], "aht_seconds": [float(aht)]})
     table = staff_intervals(one, interval_seconds, **plan).drop("offered_per_week")
     method = describe_method(interval_seconds=interval_seconds, **plan)
     return StaffingReport(plan=table, method=method, parameters=_parameters(interval_seconds, plan, volume=volume))
 
 
-def _interval_seconds(interval: str) -> int:
+def check_plan(
+    interval: str,
+    *,
+    volume: float | None = None,
+    aht: float | None = None,
+    target: str | tuple[float, float] = (0.80, 20.0),
+    shrinkage: float = 0.0,
+    agents: int | None = None,
+    growth: float = 1.0,
+    max_occupancy: float | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """A staffing plan's settings as usage errors, before anything is read: the interval in
+    seconds and the plan for :func:`supportkpi.demand.staff_intervals` (``target`` as text,
+    ``"80/20"``, or as a share and seconds, ``(0.8, 20.0)``).
+
+    >>> check_plan("1h", target="90/30", shrinkage=0.3)
+    (3600, {'target': (0.9, 30.0), 'shrinkage': 0.3, 'agents': None, 'growth': 1.0, 'max_occupancy': None})
+    """
     from supportkpi.demand import parse_interval
 
+    if isinstance(target, str):
+        target = parse_target(target)
+    elif not 0 < target[0] < 1 or not target[1] >= 0:
+        raise UsageError(f"target {target}: expected (share answered, seconds), the share above 0 and below 1")
     try:
-        return parse_interval(interval)
+        interval_seconds = parse_interval(interval)
     except ValueError as exc:
         raise UsageError(f"--interval: {exc}") from None
+    if not 0 <= shrinkage < 1:
+        raise UsageError(f"--shrinkage {shrinkage:g}: expected a share in [0, 1), e.g. 0.3 for 30 %")
+    if agents is not None and agents < 1:
+        raise UsageError(f"--agents {agents}: expected a whole number ≥ 1")
+    if not growth > 0:
+        raise UsageError(f"--growth {growth:g}: expected a multiplier > 0, e.g. 1.4 for 40 % more contacts")
+    if max_occupancy is not None and not 0 < max_occupancy <= 1:
+        raise UsageError(f"--max-occupancy {max_occupancy:g}: expected a share in (0, 1], e.g. 0.85")
+    if volume is not None and not volume >= 0:
+        raise UsageError(f"--volume {volume:g}: expected a number of contacts ≥ 0")
+    if aht is not None and not aht > 0:
+        raise UsageError(f"--aht {aht:g}: expected seconds > 0")
+    plan = {
+        "target": target,
+        "shrinkage": shrinkage,
+        "agents": agents,
+        "growth": growth,
+        "max_occupancy": max_occupancy,
+    }
+    return interval_seconds, plan
+
+
+def parse_target(text: str) -> tuple[float, float]:
+    """``80/20`` → (0.80, 20.0): 80 % answered within 20 seconds (``80%/20s`` also reads).
+
+    >>> parse_target("80/20"), parse_target("90%/15s"), parse_target("72.5/30")
+    ((0.8, 20.0), (0.9, 15.0), (0.725, 30.0))
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*", text or "")
+    if match is None:
+        raise UsageError(f"--target '{text}': expected PERCENT/SECONDS, e.g. 80/20 for 80 % answered within 20 s")
+    percent, seconds = float(match.group(1)), float(match.group(2))
+    if not 0 < percent < 100:
+        raise UsageError(f"--target '{text}': the percentage must be above 0 and below 100, e.g. 80/20")
+    return percent / 100, seconds
 
 
 def _parameters(interval_seconds: int, plan: dict, **extra) -> dict:

@@ -466,8 +466,8 @@ class Run:
     def staffing(self, interval: str = "30m", *, by: Sequence[str] = (), aht: float | None = None, **plan: Any):
         """Agents needed per weekday and time of day by Erlang C, from call-level inputs
         (:class:`supportkpi.render.staffing.StaffingReport`). ``aht`` replaces the measured AHT;
-        ``plan``: target, shrinkage, agents, growth, max_occupancy (as in
-        :func:`supportkpi.demand.staff_intervals`)."""
+        ``plan``: target (``"80/20"`` or ``(0.8, 20.0)``), shrinkage, agents, growth,
+        max_occupancy, checked as usage errors by :func:`supportkpi.api.planning.check_plan`."""
         return planning.staffing(self, interval, by=by, aht=aht, **plan)
 
     def clv(self, orders: str, **options: Any):

@@ -3,33 +3,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import typer
 
 from supportkpi.api import staffing_from_numbers
+from supportkpi.api.planning import check_plan
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import split_list, write_output
 from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
-
-
-def parse_target(text: str) -> tuple[float, float]:
-    """``80/20`` → (0.80, 20.0): 80 % answered within 20 seconds (``80%/20s`` also reads).
-
-    >>> parse_target("80/20"), parse_target("90%/15s"), parse_target("72.5/30")
-    ((0.8, 20.0), (0.9, 15.0), (0.725, 30.0))
-    """
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*", text or "")
-    if match is None:
-        raise UsageError(f"--target '{text}': expected PERCENT/SECONDS, e.g. 80/20 for 80 % answered within 20 s")
-    percent, seconds = float(match.group(1)), float(match.group(2))
-    if not 0 < percent < 100:
-        raise UsageError(f"--target '{text}': the percentage must be above 0 and below 100, e.g. 80/20")
-    return percent / 100, seconds
-
 
 EXAMPLES = examples(
     ("Agents per half hour from plain numbers", "supportkpi staffing --volume 120 --per 30m --aht 300"),
@@ -107,16 +91,15 @@ def staffing_command(
     # Usage errors first (exit 2 wins over a data error found while loading)
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
-    plan = {
-        "target": parse_target(target),
-        "shrinkage": shrinkage,
-        "agents": agents,
-        "growth": growth,
-        "max_occupancy": max_occupancy,
-    }
-    _check_interval(interval)
-    _check_ranges(
-        shrinkage=shrinkage, agents=agents, growth=growth, max_occupancy=max_occupancy, volume=volume, aht=aht
+    _, plan = check_plan(
+        interval,
+        volume=volume,
+        aht=aht,
+        target=target,
+        shrinkage=shrinkage,
+        agents=agents,
+        growth=growth,
+        max_occupancy=max_occupancy,
     )
     groups = split_list(by)
     if inputs.files and volume is not None:
@@ -139,27 +122,3 @@ def staffing_command(
         from supportkpi.render.staffing import render_text
 
         write_output(render_text(report, fmt), output)
-
-
-def _check_interval(interval: str) -> None:
-    from supportkpi.demand import parse_interval
-
-    try:
-        parse_interval(interval)
-    except ValueError as exc:
-        raise UsageError(f"--interval: {exc}") from None
-
-
-def _check_ranges(*, shrinkage, agents, growth, max_occupancy, volume, aht) -> None:
-    if not 0 <= shrinkage < 1:
-        raise UsageError(f"--shrinkage {shrinkage:g}: expected a share in [0, 1), e.g. 0.3 for 30 %")
-    if agents is not None and agents < 1:
-        raise UsageError(f"--agents {agents}: expected a whole number ≥ 1")
-    if not growth > 0:
-        raise UsageError(f"--growth {growth:g}: expected a multiplier > 0, e.g. 1.4 for 40 % more contacts")
-    if max_occupancy is not None and not 0 < max_occupancy <= 1:
-        raise UsageError(f"--max-occupancy {max_occupancy:g}: expected a share in (0, 1], e.g. 0.85")
-    if volume is not None and not volume >= 0:
-        raise UsageError(f"--volume {volume:g}: expected a number of contacts ≥ 0")
-    if aht is not None and not aht > 0:
-        raise UsageError(f"--aht {aht:g}: expected seconds > 0")

@@ -238,7 +238,8 @@ def _customer_table(
     joined = joined.with_columns(counts.alias("__counts"))
     table = joined.group_by("customer_id", maintain_order=True).agg(
         pl.col("__counts").sum().cast(pl.Int64).alias("__orders"),
-        pl.col("order_value").filter(pl.col("__counts")).sum().alias("__revenue"),
+        # float sums in sorted order: the same figures whatever order the join leaves the rows in
+        pl.col("order_value").filter(pl.col("__counts")).sort().sum().alias("__revenue"),
         (~pl.col("__counts")).sum().cast(pl.Int64).alias("__before"),
         pl.col("__contacted").first(),
         first.first(),
@@ -281,8 +282,8 @@ def _segments(
             .agg(
                 pl.len().alias("n"),
                 pl.col("__orders").sum().alias("orders"),
-                pl.col("__revenue").sum().alias("revenue"),
-                pl.col("__exposure").sum().alias("years"),
+                pl.col("__revenue").sort().sum().alias("revenue"),  # sorted: see _customer_table
+                pl.col("__exposure").sort().sum().alias("years"),
                 (pl.col("__orders") >= 2).sum().alias("repeaters"),
             )
             .iter_rows()

@@ -120,7 +120,7 @@ def compare(
                 )
             )
     adjust_p(items, round(1 - confidence, 10), min_n, adjust)
-    notes = mix_notes(lazy, side, sides, by) + open_ticket_notes(items, censored, open_tickets)
+    notes = mix_notes(lazy, side, sides, by) + open_ticket_notes(items, censored, open_tickets, sides)
     return Comparison(
         sides=sides,
         side_column=side,

@@ -94,16 +94,18 @@ def km_side(survival: Survival | None, confidence, entry):
     return interval.estimate, len(durations)
 
 
-def open_ticket_notes(items: list[KpiComparison], censored: dict, open_tickets: str) -> list[str]:
-    """The default for open tickets and its effect, in words."""
+def open_ticket_notes(items: list[KpiComparison], censored: dict, open_tickets: str, sides: list[str]) -> list[str]:
+    """The default for open tickets and its effect, in words; the open tickets per side listed in
+    the order of ``sides`` (rows of no side, a null ``side`` value, are not a side)."""
     counts: dict[str, int] = {}
     for per_side in censored.values():
         for name, survival in per_side.items():
             counts[name] = counts.get(name, 0) + survival.still_open
     tested = [i for i in items if i.info.censor_open]
-    if not tested or not counts:
+    listed = [name for name in sides if name in counts]
+    if not tested or not listed:
         return []
-    listing = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    listing = ", ".join(f"{name} {counts[name]:,}" for name in listed)
     if open_tickets == "censor":
         if tested and all(i.test != KAPLAN_MEIER for i in tested):
             return [
