@@ -4,7 +4,8 @@
 - no module names a KPI id except the KPI's own module and the registry;
 - no import cycle between the package's modules (imports inside functions included);
 - no import inside a function, except of a heavy dependency deferred for start-up time;
-- every CLI command's body under 40 lines.
+- every CLI command's body under 40 lines;
+- no private name imported from another module.
 """
 
 from __future__ import annotations
@@ -221,3 +222,20 @@ def test_cli_commands_are_short() -> None:
                 if lines >= 40:
                     long.append(f"{path.name}:{node.name} {lines} lines")
     assert long == []
+
+
+def test_no_private_name_is_imported_from_another_module() -> None:
+    """What another module needs is public; a package's ``__init__`` may re-export its
+    submodules' internals (``stats`` does, for its tests)."""
+    offenders = []
+    for path in MODULES:
+        if path.name == "__init__.py":
+            continue
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").startswith(ROOT):
+                offenders += [
+                    f"{path.relative_to(PACKAGE)}:{node.lineno} {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    assert offenders == []

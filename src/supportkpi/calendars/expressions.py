@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.calendars.plan import _Plan, _plan, _Slot
-from supportkpi.calendars.schedule import _DAY, Schedule
-from supportkpi.calendars.zone import _local_day
+from supportkpi.calendars.plan import Plan, Slot, plan_of
+from supportkpi.calendars.schedule import DAY_US, Schedule
+from supportkpi.calendars.zone import local_day
 
 F = pl.field  # noqa: N816
 
@@ -27,7 +27,7 @@ class _Stages:
         return self.expr.struct.field(name)
 
 
-def _week_rows(days: pl.Expr, plan: _Plan, name: str) -> dict[str, dict[str, pl.Expr]]:
+def _week_rows(days: pl.Expr, plan: Plan, name: str) -> dict[str, dict[str, pl.Expr]]:
     """Three stages of fields locating a date in the tables: ``q<name>`` its week from the span's
     start, ``w<name>`` the whole weeks by which it lies after (> 0) or before (< 0) the span, and
     ``r<name>`` its table row: itself inside the span, else the same weekday in the first or last
@@ -40,7 +40,7 @@ def _week_rows(days: pl.Expr, plan: _Plan, name: str) -> dict[str, dict[str, pl.
     }
 
 
-def _row(days: pl.Expr, plan: _Plan) -> pl.Expr:
+def _row(days: pl.Expr, plan: Plan) -> pl.Expr:
     """Table row of a date (see :func:`_week_rows`), as one expression (``days`` is repeated)."""
     q = (days - plan.first_day) // 7
     return days - plan.first_day - 7 * (q - q.clip(0, (plan.last_day - plan.first_day) // 7))
@@ -61,9 +61,9 @@ def business_seconds(start: pl.Expr, end: pl.Expr, schedule: Schedule) -> pl.Exp
     ``start``/``end`` are time-zone-aware Datetime expressions (normally ``Datetime("us",
     "UTC")``). Null if either is null; 0 if ``end <= start``.
     """
-    plan = _plan(schedule)
+    plan = plan_of(schedule)
 
-    def days_of(slot: _Slot) -> range:
+    def days_of(slot: Slot) -> range:
         """Days before the local date D of t on which occurrences that may straddle t start:
         D, also D - 1 for a slot running past midnight, and D + 1 (-1 days before) where clocks
         once went back over midnight."""
@@ -71,7 +71,7 @@ def business_seconds(start: pl.Expr, end: pl.Expr, schedule: Schedule) -> pl.Exp
 
     shifts = sorted({k for slot in plan.slots for k in days_of(slot)})
     st = _Stages(s=_utc_us(start), e=_utc_us(end))
-    st.add(s_day=_local_day(F("s"), plan.zone), e_day=_local_day(F("e"), plan.zone))
+    st.add(s_day=local_day(F("s"), plan.zone), e_day=local_day(F("e"), plan.zone))
     located = [_week_rows(F(f"{p}_day") - k, plan, _tag(p, k)) for p in ("s", "e") for k in shifts]
     for stage in ("q", "w", "r"):
         st.add(**{k: v for fields in located for k, v in fields[stage].items()})
@@ -85,7 +85,7 @@ def business_seconds(start: pl.Expr, end: pl.Expr, schedule: Schedule) -> pl.Exp
             whole = pl.lit(slot.before).gather(F(f"r{_tag(p, ks[0])}"))
             parts += [whole, F(f"w{_tag(p, ks[0])}") * slot.weekly_us]
             for k in ks:
-                midnight = (F(f"{p}_day") - k) * _DAY
+                midnight = (F(f"{p}_day") - k) * DAY_US
                 opens = midnight + pl.lit(slot.opens).gather(F(f"r{_tag(p, k)}"))
                 closes = midnight + pl.lit(slot.closes).gather(F(f"r{_tag(p, k)}"))
                 parts.append((pl.min_horizontal(F(p), closes) - opens).clip(lower_bound=0))
@@ -108,15 +108,15 @@ def business_seconds(start: pl.Expr, end: pl.Expr, schedule: Schedule) -> pl.Exp
 def clock_start(start: pl.Expr, schedule: Schedule) -> pl.Expr:
     """The first instant at or after ``start`` at which ``schedule`` is open (Datetime("us",
     "UTC")); ``start`` itself if open then. Null if ``start`` is null or nothing opens again."""
-    plan = _plan(schedule)
+    plan = plan_of(schedule)
     slots = list(enumerate(plan.slots))
     if not slots:
         return pl.lit(None, dtype=pl.Datetime("us", "UTC"))
 
     def at(table: pl.Series, days: pl.Expr) -> pl.Expr:
-        return days * _DAY + pl.lit(table).gather(_row(days, plan))
+        return days * DAY_US + pl.lit(table).gather(_row(days, plan))
 
-    def next_date(slot: _Slot, days: pl.Expr) -> pl.Expr:
+    def next_date(slot: Slot, days: pl.Expr) -> pl.Expr:
         # within a week: the same weekday pattern holds outside the span; further (a slot that
         # only opens on partial dates, seen from before the span): a date inside the span
         row = _row(days, plan)
@@ -124,7 +124,7 @@ def clock_start(start: pl.Expr, schedule: Schedule) -> pl.Expr:
         return pl.when(wait < 7).then(days + wait).otherwise(plan.first_day + row + wait)
 
     st = _Stages(t=_utc_us(start))
-    st.add(day=_local_day(F("t"), plan.zone))
+    st.add(day=local_day(F("t"), plan.zone))
     if any(slot.spills for slot in plan.slots):
         st.add(yesterday=_row(F("day") - 1, plan))
     # the first date on or after the local date with an occurrence; the next one if that is over
@@ -147,7 +147,7 @@ def clock_start(start: pl.Expr, schedule: Schedule) -> pl.Expr:
     }
     st.add(**yesterday)
     running = {
-        f"y{i}": ((F("day") - 1) * _DAY + F(f"yc{i}") > F("t")) & (F(f"yc{i}") > F(f"yo{i}"))
+        f"y{i}": ((F("day") - 1) * DAY_US + F(f"yc{i}") > F("t")) & (F(f"yc{i}") > F(f"yo{i}"))
         for i, slot in slots
         if slot.spills
     }

@@ -12,12 +12,12 @@ from functools import lru_cache
 
 import polars as pl
 
-from supportkpi.calendars.schedule import _DAY, _EPOCH, Schedule
-from supportkpi.calendars.zone import _instant, _Zone, _zone
+from supportkpi.calendars.schedule import DAY_US, EPOCH, Schedule
+from supportkpi.calendars.zone import Zone, instant, zone_of
 
 
 @dataclass(frozen=True, eq=False)
-class _Slot:
+class Slot:
     spills: bool  # may close after the midnight that follows its start date
     weekly_us: int  # open time in a regular week
     opens: pl.Series  # per date d: opening instant - d * 1 day (µs), 0 if closed
@@ -27,15 +27,15 @@ class _Slot:
 
 
 @dataclass(frozen=True, eq=False)
-class _Plan:
-    zone: _Zone
+class Plan:
+    zone: Zone
     first_day: int  # days since 1970 of the tables' first row
     last_day: int
-    slots: tuple[_Slot, ...]
+    slots: tuple[Slot, ...]
 
 
 def _days(d: _dt.date) -> int:
-    return (d - _EPOCH).days
+    return (d - EPOCH).days
 
 
 @lru_cache(maxsize=32)
@@ -43,17 +43,17 @@ def _wall_clock_instants(timezone: str, offset_us: int, first: int, n_days: int)
     """Per local date ``d`` from ``first``: the instant of wall time ``d + offset_us``, minus
     ``d`` (µs since 1970 counted in whole days)."""
     days = pl.int_range(first, first + n_days, dtype=pl.Int64, eager=True)
-    return pl.select(_instant(days * _DAY + offset_us, _zone(timezone)) - days * _DAY).to_series()
+    return pl.select(instant(days * DAY_US + offset_us, zone_of(timezone)) - days * DAY_US).to_series()
 
 
 @lru_cache(maxsize=8)
-def _plan(schedule: Schedule) -> _Plan:
-    zone = _zone(schedule.timezone)
+def plan_of(schedule: Schedule) -> Plan:
+    zone = zone_of(schedule.timezone)
     closed = [_days(d) for d in schedule.closed]
     partial = {_days(d): day for d, day in schedule.partial.items()}
     special = [*closed, *partial]
     # the span: every offset change and special date, with two weeks to spare either side
-    irregular = [*special, *(t // _DAY for t in zone.changes)]
+    irregular = [*special, *(t // DAY_US for t in zone.changes)]
     first = min(irregular, default=0) - 16
     first -= (first + 3) % 7  # a Monday (1970-01-01 was a Thursday) ...
     last = max(irregular, default=0) + 16
@@ -95,8 +95,8 @@ def _plan(schedule: Schedule) -> _Plan:
         index = pl.int_range(0, n_days + 7, eager=True)
         ahead = pl.select(wait=(pl.when(on).then(index).otherwise(None).backward_fill() - index).head(n_days))["wait"]
         plans.append(
-            _Slot(
-                spills=close_us > _DAY,
+            Slot(
+                spills=close_us > DAY_US,
                 weekly_us=weekly,
                 opens=frame["opens"],
                 closes=frame["closes"],
@@ -104,4 +104,4 @@ def _plan(schedule: Schedule) -> _Plan:
                 wait=ahead.cast(pl.Int64),
             )
         )
-    return _Plan(zone=zone, first_day=first, last_day=last, slots=tuple(plans))
+    return Plan(zone=zone, first_day=first, last_day=last, slots=tuple(plans))

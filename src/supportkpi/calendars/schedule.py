@@ -12,8 +12,8 @@ from typing import Any
 
 import polars as pl
 
-_DAY = 86_400_000_000  # microseconds
-_EPOCH = _dt.date(1970, 1, 1)
+DAY_US = 86_400_000_000  # microseconds
+EPOCH = _dt.date(1970, 1, 1)
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -52,7 +52,7 @@ class Window:
         """Closing, in microseconds after midnight of the day the window starts (> 24 h for an
         overnight window)."""
         end = _time_us(self.end)
-        return end + _DAY if end <= self.start_us else end
+        return end + DAY_US if end <= self.start_us else end
 
     def __str__(self) -> str:
         end = "24:00" if self.end == _dt.time(0) else self.end.isoformat()
@@ -105,7 +105,7 @@ def _check_no_overlap(
     today: tuple[Window, ...], tomorrow: tuple[Window, ...], today_name: str, tomorrow_name: str
 ) -> None:
     spans = [(w.start_us, w.end_us, today_name, w) for w in today]
-    spans += [(w.start_us + _DAY, w.end_us + _DAY, tomorrow_name, w) for w in tomorrow]
+    spans += [(w.start_us + DAY_US, w.end_us + DAY_US, tomorrow_name, w) for w in tomorrow]
     spans.sort(key=lambda span: (span[0], span[1]))
     for (_, end_a, day_a, win_a), (start_b, _, day_b, win_b) in zip(spans, spans[1:]):
         if start_b < end_a:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from supportkpi.stats.core import Difference, Interval, _check_confidence, _clip, _sample, _z
+from supportkpi.stats.core import Difference, Interval, as_sample, check_confidence, clip, z_value
 
 #: Smallest number of bootstrap resamples accepted: the p-value floor ``1/resamples`` must stay
 #: below the usual significance levels.
@@ -145,9 +145,9 @@ def _bca(theta_hat: float, boot: np.ndarray, a: float, confidence: float):
     """BCa limits, z0 and the mid-distribution of the bootstrap values."""
     dist = _MidDistribution(boot)
     resamples = boot.size
-    share = _clip(dist.level(theta_hat), 0.5 / resamples, 1 - 0.5 / resamples)
+    share = clip(dist.level(theta_hat), 0.5 / resamples, 1 - 0.5 / resamples)
     z0 = float(ndtri(share))
-    z_hi = _z(confidence)
+    z_hi = z_value(confidence)
     low = dist.quantile(_bca_level(z0, a, -z_hi))
     high = dist.quantile(_bca_level(z0, a, z_hi))
     return low, high, z0, dist
@@ -227,7 +227,7 @@ def median_difference(
     >>> median_difference([3, 1, 2], [2, 3, 1]).p_value
     1.0
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     resamples = _check_resamples(resamples)
     if 1.0 / resamples >= (1.0 - confidence) - 1e-12:
         raise ValueError(
@@ -235,7 +235,7 @@ def median_difference(
             f"{1 - confidence:g}: use more than {1 / (1 - confidence):.0f}"
         )
     method = f"BCa bootstrap of the difference in medians ({resamples} resamples, seed {seed})"
-    xs, ys = np.sort(_sample(x, "x")), np.sort(_sample(y, "y"))
+    xs, ys = np.sort(as_sample(x, "x")), np.sort(as_sample(y, "y"))
     if xs.size == 0 or ys.size == 0:
         return Difference(None, None, None, None, method)
     estimate = float(np.median(xs) - np.median(ys))
@@ -265,13 +265,13 @@ def _bca_p_value(q: float, z0: float, a: float) -> float:
     if q <= 0.0 or q >= 1.0:
         return 0.0
     if a == 0.0 and z0 == 0.0:  # the percentile case: p = 2*min(q, 1-q), without rounding
-        return _clip(2.0 * min(q, 1.0 - q), 0.0, 1.0)
+        return clip(2.0 * min(q, 1.0 - q), 0.0, 1.0)
     w = float(ndtri(q)) - z0
     den = 1.0 + a * w
     if den <= 0.0:
         return 0.0
     z = w / den - z0
-    return _clip(2.0 * min(float(ndtr(z)), float(ndtr(-z))), 0.0, 1.0)
+    return clip(2.0 * min(float(ndtr(z)), float(ndtr(-z))), 0.0, 1.0)
 
 
 def median_interval(x: Sequence[float], *, resamples: int = 2000, confidence: float = 0.95, seed: int = 0) -> Interval:
@@ -291,10 +291,10 @@ def median_interval(x: Sequence[float], *, resamples: int = 2000, confidence: fl
     >>> i.estimate, i.low < 51 < i.high
     (51.0, True)
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     resamples = _check_resamples(resamples)
     method = f"BCa bootstrap of the median ({resamples} resamples, seed {seed})"
-    xs = np.sort(_sample(x))
+    xs = np.sort(as_sample(x))
     if xs.size == 0:
         return Interval(None, None, None, method)
     estimate = float(np.median(xs))
@@ -303,7 +303,7 @@ def median_interval(x: Sequence[float], *, resamples: int = 2000, confidence: fl
     boot = _bootstrap_medians(xs, resamples, np.random.default_rng(seed))
     a = _acceleration([(*_median_jackknife(xs), xs.size, 1)])
     share = (np.count_nonzero(boot < estimate) + np.count_nonzero(boot <= estimate)) / (2 * resamples)
-    z0 = float(ndtri(_clip(share, 0.5 / resamples, 1 - 0.5 / resamples)))
-    z = _z(confidence)
+    z0 = float(ndtri(clip(share, 0.5 / resamples, 1 - 0.5 / resamples)))
+    z = z_value(confidence)
     low, high = np.quantile(boot, [_bca_level(z0, a, -z), _bca_level(z0, a, z)])
     return Interval(estimate, float(min(low, high)), float(max(low, high)), method)

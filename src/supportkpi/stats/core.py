@@ -34,24 +34,24 @@ class Difference:
     p_bound: bool = False
 
 
-def _check_confidence(confidence: float) -> float:
+def check_confidence(confidence: float) -> float:
     confidence = float(confidence)
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be between 0 and 1 (exclusive), not {confidence}")
     return confidence
 
 
-def _z(confidence: float) -> float:
+def z_value(confidence: float) -> float:
     """The two-sided normal quantile: 1.959963984540054 for 0.95."""
-    return float(ndtri(0.5 + _check_confidence(confidence) / 2))
+    return float(ndtri(0.5 + check_confidence(confidence) / 2))
 
 
-def _check_count(k: int, n: int, what: str = "k") -> None:
+def check_count(k: int, n: int, what: str = "k") -> None:
     if n < 0 or k < 0 or k > n:
         raise ValueError(f"need 0 <= {what} <= n, got {what}={k}, n={n}")
 
 
-def _sample(values, name: str = "x") -> np.ndarray:
+def as_sample(values, name: str = "x") -> np.ndarray:
     """A 1-D float array of finite values (NaN/inf raise: a sample must be cleaned first)."""
     arr = np.asarray(values if values is not None else [], dtype=float).ravel()
     if not np.all(np.isfinite(arr)):
@@ -59,10 +59,10 @@ def _sample(values, name: str = "x") -> np.ndarray:
     return arr
 
 
-def _two_sided_normal_p(z: float) -> float:
+def two_sided_normal_p(z: float) -> float:
     """2 * P(Z > |z|), exactly 1.0 at z = 0."""
     return float(min(1.0, 2.0 * ndtr(-abs(z))))
 
 
-def _clip(value: float, low: float, high: float) -> float:
+def clip(value: float, low: float, high: float) -> float:
     return float(min(high, max(low, value)))

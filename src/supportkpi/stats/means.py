@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats as _st
 
-from supportkpi.stats.core import Difference, Interval, _check_confidence, _clip, _sample
+from supportkpi.stats.core import Difference, Interval, as_sample, check_confidence, clip
 
 
 def mean_interval(x: Sequence[float], confidence: float = 0.95) -> Interval:
@@ -23,8 +23,8 @@ def mean_interval(x: Sequence[float], confidence: float = 0.95) -> Interval:
     >>> i.estimate, round(i.low, 3), round(i.high, 3)
     (4.0, -0.968, 8.968)
     """
-    confidence = _check_confidence(confidence)
-    arr = _sample(x)
+    confidence = check_confidence(confidence)
+    arr = as_sample(x)
     method = "Student t interval"
     if arr.size == 0:
         return Interval(None, None, None, method)
@@ -54,7 +54,7 @@ def welch(
     >>> round(d.estimate, 1), round(d.low, 3), round(d.high, 3), round(d.p_value, 4)
     (1.0, -0.195, 2.195, 0.0995)
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     method = "Welch's t interval and test"
     if x_n < 0 or y_n < 0 or x_sd < 0 or y_sd < 0:
         raise ValueError("n and SD must not be negative")
@@ -75,7 +75,7 @@ def welch(
         p = 1.0
     else:
         p = float(_st.ttest_ind_from_stats(x_mean, x_sd, x_n, y_mean, y_sd, y_n, equal_var=False).pvalue)
-    return Difference(diff, diff - half, diff + half, _clip(p, 0.0, 1.0), method)
+    return Difference(diff, diff - half, diff + half, clip(p, 0.0, 1.0), method)
 
 
 def welch_samples(x: Sequence[float], y: Sequence[float], confidence: float = 0.95) -> Difference:
@@ -87,7 +87,7 @@ def welch_samples(x: Sequence[float], y: Sequence[float], confidence: float = 0.
     >>> d.estimate, round(d.p_value, 4)
     (-3.5, 0.0691)
     """
-    a, b = _sample(x, "x"), _sample(y, "y")
+    a, b = as_sample(x, "x"), as_sample(y, "y")
 
     def parts(arr: np.ndarray) -> tuple[float, float, int]:
         if arr.size == 0:

@@ -10,11 +10,11 @@ from scipy import stats as _st
 from supportkpi.stats.core import (
     Difference,
     Interval,
-    _check_confidence,
-    _check_count,
-    _clip,
-    _two_sided_normal_p,
-    _z,
+    check_confidence,
+    check_count,
+    clip,
+    two_sided_normal_p,
+    z_value,
 )
 
 
@@ -33,8 +33,8 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> Interval:
     >>> wilson(0, 0).estimate is None
     True
     """
-    _check_count(k, n)
-    confidence = _check_confidence(confidence)
+    check_count(k, n)
+    confidence = check_confidence(confidence)
     method = "Wilson score interval"
     if n == 0:
         return Interval(None, None, None, method)
@@ -71,9 +71,9 @@ def proportion_difference(k1: int, n1: int, k2: int, n2: int, confidence: float 
     >>> proportion_difference(0, 10, 0, 10).p_value
     1.0
     """
-    _check_count(k1, n1, "k1")
-    _check_count(k2, n2, "k2")
-    confidence = _check_confidence(confidence)
+    check_count(k1, n1, "k1")
+    check_count(k2, n2, "k2")
+    confidence = check_confidence(confidence)
     if n1 == 0 or n2 == 0:
         return Difference(None, None, None, None, "Newcombe hybrid score interval")
     p1, p2 = k1 / n1, k2 / n2
@@ -99,12 +99,12 @@ def proportion_difference(k1: int, n1: int, k2: int, n2: int, confidence: float 
             p = 1.0
         else:
             se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-            p = _two_sided_normal_p(d / se)
+            p = two_sided_normal_p(d / se)
     return Difference(
         100.0 * d,
-        100.0 * _clip(low, -1.0, d),
-        100.0 * _clip(high, d, 1.0),
-        _clip(p, 0.0, 1.0),
+        100.0 * clip(low, -1.0, d),
+        100.0 * clip(high, d, 1.0),
+        clip(p, 0.0, 1.0),
         f"Newcombe hybrid score interval; {test}",
     )
 
@@ -136,15 +136,15 @@ def nps_interval(promoters: int, detractors: int, n: int, confidence: float = 0.
     >>> round(i.estimate, 1), round(i.low, 2), round(i.high, 2)
     (30.0, 14.69, 45.31)
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     method = "normal approximation (NPS standard error)"
     if n == 0:
         if promoters or detractors:
             raise ValueError("promoters/detractors given for n = 0")
         return Interval(None, None, None, method)
     nps, se = _nps_parts(promoters, detractors, n)
-    half = _z(confidence) * se
-    return Interval(nps, _clip(nps - half, -100.0, nps), _clip(nps + half, nps, 100.0), method)
+    half = z_value(confidence) * se
+    return Interval(nps, clip(nps - half, -100.0, nps), clip(nps + half, nps, 100.0), method)
 
 
 def nps_difference(
@@ -163,7 +163,7 @@ def nps_difference(
     >>> round(d.estimate, 1), round(d.low, 2), round(d.high, 2), round(d.p_value, 4)
     (20.0, -2.35, 42.35, 0.0794)
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     method = "normal approximation (NPS standard errors); z-test"
     if n1 == 0 or n2 == 0:
         return Difference(None, None, None, None, method)
@@ -175,6 +175,6 @@ def nps_difference(
         if diff == 0.0:
             return Difference(diff, diff, diff, 1.0, method)
         return Difference(diff, None, None, None, method)
-    half = _z(confidence) * se
-    p = 1.0 if diff == 0.0 else _two_sided_normal_p(diff / se)
-    return Difference(diff, _clip(diff - half, -200.0, diff), _clip(diff + half, diff, 200.0), p, method)
+    half = z_value(confidence) * se
+    p = 1.0 if diff == 0.0 else two_sided_normal_p(diff / se)
+    return Difference(diff, clip(diff - half, -200.0, diff), clip(diff + half, diff, 200.0), p, method)

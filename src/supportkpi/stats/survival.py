@@ -11,7 +11,7 @@ from typing import TypeAlias
 import numpy as np
 from scipy import stats as _st
 
-from supportkpi.stats.core import Difference, Interval, _check_confidence, _clip, _sample
+from supportkpi.stats.core import Difference, Interval, as_sample, check_confidence, clip
 
 #: ``S(t) <= 0.5`` is tested as ``S(t) <= 0.5 + KM_TOLERANCE``: scipy's survival curve is a
 #: product of floats, so an exact 0.5 (e.g. 4 events of 8) may come out as 0.5000000000000001.
@@ -24,7 +24,7 @@ ResolvedFlags: TypeAlias = Sequence[bool] | np.ndarray
 
 
 def _censored(durations, resolved, name: str):
-    t = _sample(durations, name)
+    t = as_sample(durations, name)
     r = np.asarray(resolved if resolved is not None else [], dtype=bool).ravel()
     if r.shape != t.shape:
         raise ValueError(f"{name}: durations and resolved flags differ in length")
@@ -61,7 +61,7 @@ def km_median(durations: Durations, resolved: ResolvedFlags, confidence: float =
     >>> i.estimate, i.low, i.high
     (5.5, 2.0, 8.0)
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     method = "Kaplan-Meier median; log-log band crossing 0.5"
     t, r = _censored(durations, resolved, "durations")
     if t.size == 0 or not r.any():
@@ -115,7 +115,7 @@ def logrank(x: Durations, x_resolved: ResolvedFlags, y: Durations, y_resolved: R
     p = float(result.pvalue)
     if math.isnan(p):
         return None
-    return 1.0 if float(result.statistic) == 0.0 else _clip(p, 0.0, 1.0)
+    return 1.0 if float(result.statistic) == 0.0 else clip(p, 0.0, 1.0)
 
 
 def km_median_difference(
@@ -137,7 +137,7 @@ def km_median_difference(
     >>> d.estimate, d.low, round(d.p_value, 4)
     (3.0, None, 0.0246)
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     method = "difference of Kaplan-Meier medians (no interval); log-rank test"
     mx = km_median(x, x_resolved).estimate
     my = km_median(y, y_resolved).estimate
