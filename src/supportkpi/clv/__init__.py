@@ -1,7 +1,7 @@
 """Customer lifetime value (CLV) and repeat purchase rate, split by support experience.
 
 From an ``orders`` table (``customer_id``, ``ordered_at``, ``order_value``; see
-``shared/data-model.md``) and the contacts, per segment of customers:
+``docs/data-model.md``) and the contacts, per segment of customers:
 
 * ``customers``: customers with at least one order that counts (the orders table defines who is a
   customer; people who contacted support but never ordered are counted apart, not as zeros);

@@ -2,7 +2,7 @@
 that holds them with the ``kpis`` section (:mod:`supportkpi.config.kpis`).
 
 Unknown keys and bad values are errors (reported with their line by
-:mod:`supportkpi.config.loading`). Everything has a default taken from ``shared/kpi-catalog.md``; a
+:mod:`supportkpi.config.loading`). Everything has a default taken from ``docs/kpi-catalog.md``; a
 run without any kpi.yaml uses those defaults.
 """
 

@@ -1,5 +1,5 @@
 """Interval reports: the voice KPIs from the per-interval counts and totals that contact-center
-vendors send instead of call-level data (``shared/data-model.md``, optional side table
+vendors send instead of call-level data (``docs/data-model.md``, optional side table
 ``intervals``).
 
 One row is one interval (15, 30 or 60 minutes) of one queue; every count and total covers the
