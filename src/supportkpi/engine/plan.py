@@ -1,7 +1,7 @@
 """The KPIs of a run as expressions: each KPI module's per-row columns (its ``prepare`` hook),
 its :class:`~supportkpi.metrics.Measure` with the run's parameters, and the output names of its
 aggregations. The engine names no KPI: it loops over the registry and calls the hooks a module
-defines (listed in :class:`~supportkpi.metrics._base.RunEnv`)."""
+defines (listed in :data:`~supportkpi.metrics._base.HOOKS`)."""
 
 from __future__ import annotations
 

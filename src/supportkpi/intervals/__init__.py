@@ -57,9 +57,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from supportkpi.config import KpiParams
 from supportkpi.engine import grouppass
 from supportkpi.engine.assemble import groups as assemble_groups
 from supportkpi.engine.plan import KpiPlan
@@ -191,9 +190,8 @@ def _notes(ictx: IntervalContext, measures: Mapping[str, IntervalMeasure]) -> li
 def _validated(kpi_id: str, params: Params) -> dict[str, Any]:
     """The KPI's parameters, checked and with their defaults; an error names the parameter."""
     given = dict(params.get(kpi_id, {}) or {})
-    field = KpiParams.model_fields.get(kpi_id)
-    model = getattr(REGISTRY[kpi_id], "Params", None) or (field.annotation if field else None)
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+    model = getattr(REGISTRY[kpi_id], "Params", None)
+    if model is None:
         return given
     try:
         return model.model_validate(given).model_dump()
