@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.render.formatting import rounded
+from supportkpi.render.formatting import clock, rounded
 from supportkpi.render.json import dumps
 from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
 
@@ -49,14 +49,8 @@ def breaches_renderables(frame: pl.DataFrame) -> list:
             justify="right" if "hours" in c else "left",
         )
     for row in frame.select(shown).iter_rows():
-        table.add_row(*(_clock(v) if isinstance(v, float) else Text(str(v)) for v in row))
+        table.add_row(*(clock(v) if isinstance(v, float) else Text(str(v)) for v in row))
     return [table]
-
-
-def _clock(hours: float) -> str:
-    """Hours as h:mm:ss, so that a breach by one second does not read as 0.00."""
-    seconds = round(hours * 3600)
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _iso(frame: pl.DataFrame) -> pl.DataFrame:

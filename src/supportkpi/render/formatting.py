@@ -210,3 +210,13 @@ def duration(seconds: float | None) -> str:
     if seconds % 60 == 0:
         return f"{int(seconds // 60)} min"
     return f"{plain_number(seconds)} s"
+
+
+def clock(hours: float) -> str:
+    """Hours as h:mm:ss, so that a breach by one second does not read as 0.00.
+
+    >>> clock(1 / 3600), clock(25.5)
+    ('0:00:01', '25:30:00')
+    """
+    seconds = round(hours * 3600)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
