@@ -48,9 +48,8 @@ import polars as pl
 
 from supportkpi.erlang import staff
 from supportkpi.metrics._base import Context, NotAvailable
-from supportkpi.metrics._queue import NO_QUEUE_DATA, answered, handle_time, offered
+from supportkpi.metrics._queue import HANDLE_PARTS, NO_QUEUE_DATA, answered, handle_time, offered
 
-HANDLE_TIME_PARTS = ("talk_seconds", "hold_seconds", "acw_seconds")
 DEMAND_COLUMNS = ("weekday", "time", "weeks", "offered_per_week", "aht_seconds", "calls")
 _DAY = 86_400
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600}
@@ -95,7 +94,7 @@ def interval_demand(
     lazy, ctx, is_offered, keys = _prepare(frame, by)
     try:
         # a mean is an aggregation expression (order statistics are medians and percentiles)
-        aht = cast(pl.Expr, handle_time(ctx, HANDLE_TIME_PARTS, "mean").value)
+        aht = cast(pl.Expr, handle_time(ctx, HANDLE_PARTS, "mean").value)
     except NotAvailable:
         aht = pl.lit(None, pl.Float64)
     local = _local(timezone)
@@ -145,8 +144,8 @@ def demand_exclusions(frame: pl.LazyFrame | pl.DataFrame, by: Sequence[str] = ()
     {'no created_at': 1, 'no queue data (not a call or chat)': 1, 'answered without talk, hold and acw (not in AHT)': 1}
     """
     lazy, ctx, is_offered, _ = _prepare(frame, by)
-    has_parts = all(ctx.has(p) for p in HANDLE_TIME_PARTS)
-    complete = pl.all_horizontal(ctx.known(p) for p in HANDLE_TIME_PARTS) if has_parts else pl.lit(False)
+    has_parts = all(ctx.has(p) for p in HANDLE_PARTS)
+    complete = pl.all_horizontal(ctx.known(p) for p in HANDLE_PARTS) if has_parts else pl.lit(False)
     reasons = {
         "duplicate ticket_id": ~ctx.rows,
         "no created_at": ctx.rows & pl.col("created_at").is_null(),

@@ -108,8 +108,9 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
     """:meth:`supportkpi.api.Run.staffing`."""
     import polars as pl
 
-    from supportkpi.demand import HANDLE_TIME_PARTS, demand_exclusions, interval_demand, staff_intervals
+    from supportkpi.demand import demand_exclusions, interval_demand, staff_intervals
     from supportkpi.metrics import NotAvailable
+    from supportkpi.metrics._queue import HANDLE_PARTS
     from supportkpi.render.staffing import StaffingReport, describe_method
 
     interval_seconds, plan = check_plan(interval, aht=aht, **plan)
@@ -130,7 +131,7 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
     run.listener.left_out("staffing", left_out)
     if aht is None and demand.height and demand["aht_seconds"].null_count() == demand.height:
         names = loaded.frame.collect_schema().names()
-        lacking = [p for p in HANDLE_TIME_PARTS if p not in names]
+        lacking = [p for p in HANDLE_PARTS if p not in names]
         why = f"the exports lack {', '.join(lacking)}" if lacking else "no answered call has all of talk, hold and acw"
         raise DataError(f"staffing needs the handle time of answered calls: {why} (or give --aht SECONDS)")
     table = staff_intervals(demand, interval_seconds, aht_seconds=aht, **plan)
