@@ -26,7 +26,7 @@ from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import parse, readers
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
-from supportkpi.sources._base import apply
+from supportkpi.sources._base import Derived, apply
 from supportkpi.suggest import suggest
 
 
@@ -331,8 +331,8 @@ def _as_text(value: object) -> str | None:
 
 def _field_name(preset, canonical: str) -> str:
     spec = preset.fields.get(canonical)
-    sources = getattr(spec, "sources", None) or (getattr(spec, "source", None),)
-    return ", ".join(f"'{s}'" for s in sources if s) or "none"
+    sources = spec.sources if isinstance(spec, Derived) else spec.names if spec is not None else ()
+    return ", ".join(f"'{s}'" for s in sources) or "none"
 
 
 def preset_columns(frame: pl.LazyFrame) -> list[str]:

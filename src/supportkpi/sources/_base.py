@@ -9,6 +9,7 @@ understood; the loader then reports it (file, row, column, value) instead of dro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,12 +21,50 @@ from supportkpi.schema import invalid_flag
 Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
 
 
+def header_key(name: str) -> str:
+    """A header as presets match it: case, spaces, underscores, dots and other punctuation
+    ignored, so ``Call id``, ``call_id`` and ``Call Id`` are one header, and so are a nested
+    ``via.channel`` and the ``via_channel`` a sync tool flattens it to.
+
+    >>> header_key("Answered (Y/N)"), header_key("via.channel") == header_key("via_channel")
+    ('answeredyn', True)
+    """
+    return re.sub(r"[^0-9a-z]+", "", name.casefold())
+
+
+class Headers:
+    """The headers of one file, looked up by their :func:`header_key` (an exact match wins
+    over a near one; of two near ones, the first in the file)."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.exact = set(columns)
+        self.by_key: dict[str, str] = {}
+        for column in columns:
+            self.by_key.setdefault(header_key(column), column)
+
+    def find(self, *names: str) -> str | None:
+        """The file's header for the first of ``names`` it has, or None."""
+        for name in names:
+            if name in self.exact:
+                return name
+            found = self.by_key.get(header_key(name))
+            if found is not None:
+                return found
+        return None
+
+
 @dataclass(frozen=True)
 class Field:
-    """A canonical column taken from one export field, converted if need be."""
+    """A canonical column taken from one export field, converted if need be. ``source`` may
+    name alternatives (the spellings of one field in different copies of an export): the first
+    the file has is read."""
 
-    source: str
+    source: str | tuple[str, ...]
     convert: Converter | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else self.source
 
 
 @dataclass(frozen=True)
@@ -57,10 +96,12 @@ class Source:
         return tuple(self.fields)
 
     def score(self, columns: set[str]) -> float:
-        """Share of the signature fields present: 1.0 is a sure match."""
+        """Share of the signature fields present (headers matched as :func:`header_key` says):
+        1.0 is a sure match."""
         if not self.signature:
             return 0.0
-        return len(self.signature & columns) / len(self.signature)
+        keys = {header_key(c) for c in columns}
+        return sum(header_key(s) in keys for s in self.signature) / len(self.signature)
 
 
 # --- converters -------------------------------------------------------------------------------
@@ -171,22 +212,24 @@ def apply(
     ``extra`` export fields under new names), with ``_invalid_<column>`` holding the raw value
     where a converter did not understand it. ``values`` (kpi.yaml: an export's words -> canonical
     values, as text) win over the preset's own conversion of a column."""
-    present = set(columns)
+    headers = Headers(columns)
 
     def col(name: str) -> pl.Expr:
-        return pl.col(name) if name in present else pl.lit(None, pl.String)
+        found = headers.find(name)
+        return pl.col(found) if found is not None else pl.lit(None, pl.String)
 
     out: list[pl.Expr] = [pl.col(k) for k in keep]
     out += [pl.col(field).alias(name) for name, field in (extra or {}).items()]
     flags: list[pl.Expr] = []
     for canonical, spec in source.fields.items():
         if isinstance(spec, Derived):
-            if any(s in present for s in spec.sources):
+            if headers.find(*spec.sources) is not None:
                 out.append(spec.build(col).alias(canonical))
             continue
-        if spec.source not in present:
+        header = headers.find(*spec.names)
+        if header is None:
             continue
-        raw = pl.col(spec.source)
+        raw = pl.col(header)
         if spec.convert is None:
             out.append(raw.alias(canonical))
             continue
