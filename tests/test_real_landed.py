@@ -183,3 +183,12 @@ def test_kpi_yaml_dedupe_names_a_missing_column(tmp_path):
     assert ran.returncode == 3
     assert "dedupe.by names 'modified', which is not a column of this file" in ran.stderr
     assert str(JIRA) in ran.stderr
+
+
+def test_validate_reports_left_out_rows_as_notes_not_errors(tmp_path):
+    ran = run("validate", str(ZENDESK), cwd=tmp_path)
+    assert ran.returncode == 0, ran.stdout
+    assert "left out of every KPI: deleted ticket" in ran.stdout
+    assert "CLEAN" in ran.stdout
+    report = json.loads(run("validate", str(CONNECT), "--format", "json", cwd=tmp_path).stdout)
+    assert [(f["kind"], f["count"]) for f in report["findings"]] == [("note", 5)]
