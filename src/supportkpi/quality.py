@@ -15,7 +15,17 @@ from typing import Any
 import polars as pl
 
 from supportkpi.results import Finding, Group
-from supportkpi.schema import COLUMNS, DUPLICATE, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
+from supportkpi.schema import (
+    COLUMNS,
+    DUPLICATE,
+    LEFT_OUT_PREFIX,
+    ROW,
+    SOURCE,
+    VOCABULARIES,
+    Kind,
+    invalid_flag,
+    left_out_flags,
+)
 
 EXAMPLES = 5
 _EXPECTED = {
@@ -48,6 +58,7 @@ def counts(columns: frozenset[str]) -> list[pl.Expr]:
     counted += [(pl.len() - pl.col(invalid_flag(c)).null_count()).alias(f"invalid:{c}") for c in flags]
     if DUPLICATE in columns:
         counted.append(pl.col(DUPLICATE).sum().alias("duplicates"))
+    counted += [pl.col(flag).sum().alias(flag.removeprefix("_")) for flag in left_out_flags(sorted(columns))]
     for column in ("ticket_id", "created_at"):
         if column in columns:
             missing = pl.col(column).is_null()
@@ -109,10 +120,20 @@ def report(
     KPI pass), the latest timestamp, and the rows per input file."""
     counts_frame, examples, per_source = collected
     counts = counts_frame.row(0, named=True)
-    findings = _value_findings(counts, examples, paths) + _row_findings(counts, examples, paths)
+    findings = _left_out(counts) + _value_findings(counts, examples, paths) + _row_findings(counts, examples, paths)
     as_of = counts.get("as_of")
     rows_per_source = dict(per_source.iter_rows()) if SOURCE in per_source.columns else {}
     return findings, as_of, rows_per_source
+
+
+def _left_out(counts: dict[str, Any]) -> list[Finding]:
+    """Rows a preset's rule (or kpi.yaml ``dedupe``) left out, per reason: a note, not an error."""
+    prefix = LEFT_OUT_PREFIX.removeprefix("_")
+    return [
+        Finding(kind="note", count=n, effect=f"left out of every KPI: {name.removeprefix(prefix)}")
+        for name, n in counts.items()
+        if name.startswith(prefix) and n
+    ]
 
 
 def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]) -> list[Finding]:

@@ -9,7 +9,10 @@ underscore so they can never clash with an export's own header:
 * ``_source``: index of the input file the row came from,
 * ``_row``: the row's 1-based position in that input (data rows, header not counted),
 * ``_duplicate``: the row repeats an earlier ``ticket_id`` (the first one is kept),
-* ``_invalid_<column>``: the raw value of ``<column>`` could not be parsed (the value is null).
+* ``_invalid_<column>``: the raw value of ``<column>`` could not be parsed (the value is null),
+* ``_left_out:<reason>``: true where a preset's rule (or kpi.yaml ``dedupe``) leaves the row out
+  of every KPI for that reason (a deleted ticket, an outbound conversation, an earlier version of
+  a re-delivered record); such rows are counted and reported with the reason.
 """
 
 from __future__ import annotations
@@ -100,11 +103,26 @@ SOURCE = "_source"
 ROW = "_row"
 DUPLICATE = "_duplicate"
 INVALID_PREFIX = "_invalid_"
+LEFT_OUT_PREFIX = "_left_out:"
 
 
 def invalid_flag(column: str) -> str:
     """Name of the internal column that marks unparseable values of ``column``."""
     return INVALID_PREFIX + column
+
+
+def left_out_flag(reason: str) -> str:
+    """Name of the internal column that marks rows left out for ``reason``."""
+    return LEFT_OUT_PREFIX + reason
+
+
+def left_out_flags(columns) -> list[str]:
+    """The left-out flag columns among ``columns``, in their order.
+
+    >>> left_out_flags(["ticket_id", left_out_flag("deleted ticket")])
+    ['_left_out:deleted ticket']
+    """
+    return [c for c in columns if c.startswith(LEFT_OUT_PREFIX)]
 
 
 def is_internal(name: str) -> bool:

@@ -93,6 +93,7 @@ class InputSpec:
             group_by=group_by,
             values=settings.values,
             vendors_by_path=vendors,
+            dedupe=(settings.dedupe.keep, settings.dedupe.by),
         )
 
 

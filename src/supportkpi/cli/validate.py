@@ -38,7 +38,7 @@ def validate_command(
         typer.echo(json.dumps(report, indent=2, default=str))
     else:
         _print(report, inputs.no_color)
-    if report["findings"]:
+    if any(f["kind"] != "note" for f in report["findings"]):  # notes (rows left out by a rule) pass
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
@@ -67,6 +67,9 @@ def _print(report: dict, no_color: bool) -> None:
         examples = "; ".join(
             f"{e.get('file', '')}:{e.get('row', '')} {e.get('value')!r}" for e in f.get("examples", [])
         )
-        table.add_row(f["kind"], f.get("column", ""), f"{f['count']:,}", f.get("expected", ""), examples)
+        # a note has no examples: its effect (why the rows were left out) is what to show
+        shown = examples or f.get("effect", "")
+        table.add_row(f["kind"], f.get("column", ""), f"{f['count']:,}", f.get("expected", ""), shown)
     console.print(table)
-    console.print(f"FINDINGS: {len(report['findings'])} kind(s)")
+    errors = [f for f in report["findings"] if f["kind"] != "note"]
+    console.print(f"FINDINGS: {len(errors)} kind(s)" if errors else "No data-quality errors: CLEAN (notes above)")

@@ -204,6 +204,22 @@ def _check_vocabulary(model: Any) -> None:
             raise ValueError(f"{name} '{value}' is not a canonical {name} ({suggest(value, VOCABULARIES[name])})")
 
 
+class DedupeConfig(StrictModel):
+    """Which version of a record delivered again under the same id to keep: ``first`` (the
+    first row; later ones are reported as duplicates) or ``latest`` (the latest by the
+    update-time column ``by``; earlier versions are counted as replaced). Unset: the preset's
+    own rule (Amazon Connect: latest ``LastUpdateTimestamp``), else first. ``dedupe: latest``
+    is short for ``{keep: latest}``."""
+
+    keep: Literal["first", "latest"] | None = None
+    by: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        return {"keep": value} if isinstance(value, str) else value
+
+
 class Config(StrictModel):
     _root: Any = PrivateAttr(default=None)  # the YAML node tree, for line numbers
     _path: str | None = PrivateAttr(default=None)
@@ -215,6 +231,7 @@ class Config(StrictModel):
     values: dict[CanonicalName, dict[str, str | float | bool | None]] = Field(default_factory=dict)
     """Value maps per canonical column: an export's own words -> canonical values
     (``channel: {"E-Mail": email, Telefon: phone}``); case and spaces ignored."""
+    dedupe: DedupeConfig = DedupeConfig()
     kpis: KpiParams = KpiParams()
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     vendors: dict[str, VendorConfig] = Field(default_factory=dict)

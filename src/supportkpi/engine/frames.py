@@ -30,14 +30,17 @@ def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 def with_duplicate_flag(frame: pl.LazyFrame) -> pl.LazyFrame:
     """Flag repeats of a ``ticket_id``: the first row is kept, the rest are left out of every
-    KPI and counted. Ids are unique within one input file. Without ids every row counts."""
+    KPI and counted. Ids are unique within one input file. Without ids every row counts. Rows
+    already left out by a rule (``_left_out:<reason>``) are not compared."""
     names = frame.collect_schema().names()
     if DUPLICATE in names:
         return frame
     if "ticket_id" in names:
-        # ids are unique within a source: the same id in two vendors' files is two contacts
-        key = pl.struct(SOURCE, "ticket_id") if SOURCE in names else pl.col("ticket_id")
-        repeat = ~key.is_first_distinct() & pl.col("ticket_id").is_not_null()
+        # ids are unique within a source: the same id in two vendors' files is two contacts;
+        # rows a rule left out (an earlier version of a record) repeat no id of a kept row
+        kept = dedupe.kept(names)
+        key = pl.struct(*([SOURCE] if SOURCE in names else []), "ticket_id", kept.alias("_kept"))
+        repeat = ~key.is_first_distinct() & pl.col("ticket_id").is_not_null() & kept
     else:
         repeat = pl.repeat(False, pl.len())
     return frame.with_columns(repeat.alias(DUPLICATE))

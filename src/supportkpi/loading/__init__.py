@@ -21,11 +21,12 @@ from pathlib import Path
 
 import polars as pl
 
+from supportkpi import dedupe as versions
 from supportkpi import sources as presets
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import parse, readers
 from supportkpi.results import InputInfo
-from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
+from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag, left_out_flags
 from supportkpi.sources._base import Derived, apply
 from supportkpi.suggest import suggest
 
@@ -71,6 +72,7 @@ def load(
     group_by: Sequence[str] = (),
     values: Mapping[str, Mapping[str, object]] | None = None,
     vendors_by_path: Mapping[str, Sequence[str]] | None = None,
+    dedupe: tuple[str | None, str | None] = (None, None),
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -81,7 +83,8 @@ def load(
     wins over data errors found while reading). ``values`` maps an export's own words onto
     canonical values per column (kpi.yaml ``values``), before typing. ``vendors_by_path`` maps
     a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
-    contacts get that ``vendor``.
+    contacts get that ``vendor``. ``dedupe`` is kpi.yaml's ``(keep, by)``: which version of a
+    record delivered again to keep (:func:`supportkpi.dedupe.update_field`).
     """
     mapping = dict(mapping or {})
     frames = []
@@ -103,7 +106,7 @@ def load(
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame, chosen, confidence = _canonical(
-            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
+            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}, dedupe
         )
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -217,6 +220,7 @@ def _canonical(
     source_name: str | None,
     decimal_comma: bool,
     values: Mapping[str, Mapping[str, object]],
+    dedupe: tuple[str | None, str | None] = (None, None),
 ) -> tuple[pl.LazyFrame, str, float | None]:
     try:
         schema = raw.collect_schema()
@@ -246,6 +250,10 @@ def _canonical(
                 f"{path}: no column '{header}' to map onto '{canonical}' "
                 f"({suggest(header, names, 'columns in the file')})"
             )
+    updated = versions.update_field(names, preset.latest if preset else (), *dedupe, path)
+    if updated is not None:
+        stamp = parse.timestamp(pl.col(updated), frame.collect_schema()[updated], timezone, None)
+        frame = frame.with_columns(stamp.alias(versions.UPDATED))
     if preset is not None:
         # --map / kpi.yaml columns override the preset's field for that column
         overrides = {c: h for c, h in mapping.items() if h in names}
@@ -254,7 +262,7 @@ def _canonical(
             preset,
             frame,
             names,
-            [ROW, SOURCE],
+            [ROW, SOURCE, *([versions.UPDATED] if updated else [])],
             extra={f"__map_{h}": h for h in kept},
             decimal_comma=decimal_comma,
             values=_text_values(values),
@@ -293,6 +301,9 @@ def _canonical(
                 f"{suggest(required, names, 'columns in the file')}. Map one with "
                 f"--map {required}=HEADER{hint}"
             )
+    if updated is not None:
+        # named as in the file (the loader renamed a "_" header)
+        frame = versions.keep_latest(frame, {v: k for k, v in internal.items()}.get(updated, updated))
     if preset is not None:
         # the preset's converters applied the value maps of their columns already
         converted = {c for c, f in preset.fields.items() if getattr(f, "convert", None) and c not in overrides}
@@ -411,7 +422,8 @@ def _typed(
         name = flag.meta.output_name()
         merged.append(pl.coalesce(pl.col(name), flag).alias(name) if name in earlier_flags else flag)
     merged += [pl.col(n) for n in earlier_flags if n not in {f.meta.output_name() for f in flags}]
-    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged)
+    left_out = [pl.col(n) for n in left_out_flags(schema.names())]
+    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged, *left_out)
 
 
 def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:

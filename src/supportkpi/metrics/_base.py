@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from supportkpi.schema import DUPLICATE, invalid_flag
+from supportkpi.schema import DUPLICATE, invalid_flag, left_out_flags
 
 Direction = Literal["higher", "lower"] | None
 Kind = Literal["count", "rate", "duration", "mean", "score", "money"]
@@ -98,7 +98,8 @@ class Measure:
 class Context:
     """What a KPI may know about the frame: which columns exist.
 
-    ``rows`` selects the rows every KPI considers: duplicates of a ``ticket_id`` are left out.
+    ``rows`` selects the rows every KPI considers: duplicates of a ``ticket_id`` and rows a
+    preset's rule leaves out (``_left_out:<reason>``) are not among them.
     """
 
     columns: frozenset[str]
@@ -117,9 +118,10 @@ class Context:
 
     @property
     def rows(self) -> pl.Expr:
+        left_out = [pl.col(c) for c in left_out_flags(sorted(self.columns))]
         if DUPLICATE in self.columns:
-            return ~pl.col(DUPLICATE)
-        return pl.lit(True)
+            left_out.append(pl.col(DUPLICATE))
+        return ~pl.any_horizontal(left_out) if left_out else pl.lit(True)
 
     @property
     def abandoned(self) -> pl.Expr:

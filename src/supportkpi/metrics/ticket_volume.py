@@ -24,7 +24,7 @@ import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, RunEnv, count
 from supportkpi.metrics._intervals import IntervalContext, IntervalMeasure, sums
-from supportkpi.schema import DUPLICATE
+from supportkpi.schema import DUPLICATE, LEFT_OUT_PREFIX, left_out_flags
 
 INFO = KpiInfo(
     id="ticket_volume",
@@ -44,10 +44,12 @@ def measure(ctx: Context) -> Measure:
 
 
 def for_run(m: Measure, ctx: Context, params: Mapping[str, Any], env: RunEnv) -> Measure:
-    """Repeats are left out of every KPI; the catalog counts them under the volume (and the
-    data-quality report lists them)."""
+    """Repeats, and rows a preset's rule leaves out (a deleted ticket, an outbound
+    conversation), are left out of every KPI; the catalog counts them under the volume, each
+    with its reason (and the data-quality report lists them)."""
     repeats = pl.col(DUPLICATE) if ctx.has(DUPLICATE) else pl.lit(False)
-    return dataclasses.replace(m, excluded={**m.excluded, "duplicate ticket_id": repeats})
+    left_out = {flag.removeprefix(LEFT_OUT_PREFIX): pl.col(flag) for flag in left_out_flags(sorted(ctx.columns))}
+    return dataclasses.replace(m, excluded={**m.excluded, "duplicate ticket_id": repeats, **left_out})
 
 
 def from_intervals(ictx: IntervalContext) -> IntervalMeasure:

@@ -14,7 +14,7 @@ from functools import cache
 
 from supportkpi.errors import DataError, UsageError
 from supportkpi.schema import REQUIRED
-from supportkpi.sources._base import Derived, Detection, Field, Source
+from supportkpi.sources._base import Derived, Detection, Field, LeaveOut, Source
 from supportkpi.suggest import suggest
 
 # Detection: a preset is chosen when this share of its signature fields is present, and it must
@@ -82,4 +82,4 @@ def prepare_document(document, name: str | None):
     return None
 
 
-__all__ = ["CANONICAL", "Derived", "Detection", "Field", "Source", "detect", "get", "sources"]
+__all__ = ["CANONICAL", "Derived", "Detection", "Field", "LeaveOut", "Source", "detect", "get", "sources"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from supportkpi.schema import invalid_flag
+from supportkpi.schema import invalid_flag, left_out_flag
 
 Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
 
@@ -78,6 +78,18 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class LeaveOut:
+    """A rule that leaves rows out of every KPI for a stated reason (a deleted ticket, an
+    outbound conversation in an inbound report): ``when`` receives ``col(name)`` (null for a
+    field the file lacks) and is true for the rows to leave out. The rule applies when the file
+    has one of ``sources``; the rows are counted and reported with ``reason``."""
+
+    reason: str
+    sources: tuple[str, ...]
+    when: Callable[[Callable[[str], pl.Expr]], pl.Expr]
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     title: str
@@ -86,10 +98,21 @@ class Source:
     fields: Mapping[str, Field | Derived]
     signature: frozenset[str]
     """Export fields that identify this export (used by detection)."""
+    needs_one_of: frozenset[str] = frozenset()
+    """A file without any of these fields is never detected as this export: the marker of a
+    sync tool's landed table (``_fivetran_synced``), whose other columns look like the API's
+    flattened fields."""
     prepare: Callable[[Any], list[dict] | None] | None = None
     """For JSON object documents (side-loaded arrays, nesting to reduce to one record per
     contact): the records to read, or None when the document is not of this source's shape."""
     notes: str = ""
+    leave_out: tuple[LeaveOut, ...] = ()
+    """Rows left out of every KPI, each rule with its reason (the first rule that matches a
+    row names its reason)."""
+    latest: tuple[str, ...] = ()
+    """The export's update-time field (spellings): when a record is delivered again under the
+    same id, the version with the latest update time is kept and the others are counted as
+    replaced (:func:`supportkpi.dedupe.keep_latest`), not as duplicates."""
 
     @property
     def provides(self) -> tuple[str, ...]:
@@ -101,6 +124,8 @@ class Source:
         if not self.signature:
             return 0.0
         keys = {header_key(c) for c in columns}
+        if self.needs_one_of and not keys & {header_key(n) for n in self.needs_one_of}:
+            return 0.0
         return sum(header_key(s) in keys for s in self.signature) / len(self.signature)
 
 
@@ -246,7 +271,21 @@ def apply(
             ok = ok | hit
         out.append(value.alias(canonical))
         flags.append(pl.when(~ok).then(_text(raw)).alias(invalid_flag(canonical)))
-    return frame.select(*out, *flags)
+    return frame.select(*out, *flags, *left_out(source, headers, col))
+
+
+def left_out(source: Source, headers: Headers, col: Callable[[str], pl.Expr]) -> list[pl.Expr]:
+    """The ``_left_out:<reason>`` flags of the preset's rules that apply to this file; a row
+    is flagged for the first rule that matches it."""
+    flags: list[pl.Expr] = []
+    earlier: pl.Expr = pl.lit(False)
+    for rule in source.leave_out:
+        if headers.find(*rule.sources) is None:
+            continue
+        hit = rule.when(col).fill_null(False)
+        flags.append((hit & ~earlier).alias(left_out_flag(rule.reason)))
+        earlier = earlier | hit
+    return flags
 
 
 @dataclass

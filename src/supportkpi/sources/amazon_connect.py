@@ -42,9 +42,11 @@ record has no case state, ``DisconnectTimestamp`` is the end of the call, not a 
 first response time, reopens, FCR, backlog, escalation, CSAT/NPS/CES (post-contact surveys live
 in contact attributes whose names each instance chooses: map them with ``--map csat=...``).
 
-Connect delivers records at least once: a re-delivered record repeats its ``ContactId``; the
-duplicate is reported and the first copy kept (Connect advises keeping the copy with the latest
-``LastUpdateTimestamp``: sort the export by it if updates matter).
+Connect delivers records at least once, and again when a record is updated (an attribute set
+after the call, a recording added): a re-delivered record repeats its ``ContactId``. As Connect
+advises, the version with the latest ``LastUpdateTimestamp`` is kept (of equal times, the first
+row); the earlier versions are left out of every KPI and counted as replaced, not reported as
+duplicates (``latest``; kpi.yaml ``dedupe: first`` restores the first-row rule).
 """
 
 from __future__ import annotations
@@ -125,4 +127,5 @@ SOURCE = Source(
             "InstanceARN",
         }
     ),
+    latest=("LastUpdateTimestamp",),
 )

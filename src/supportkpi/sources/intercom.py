@@ -2,7 +2,8 @@
 /conversations/search``): a JSON array of conversation objects, or the API's own
 ``{"type": "conversation.list", "conversations": [...], "pages": {...}}`` document.
 
-What maps where (timestamps are Unix epoch seconds, UTC):
+What maps where (timestamps are Unix epoch seconds, UTC; timestamp text such as
+``2020-10-28 23:59:37``, as sync tools land them, is read as well):
 
 * ``id`` is the conversation, ``created_at`` its creation, ``admin_assignee_id`` the agent,
   ``team_assignee_id`` the team, the first of ``contacts`` (``contacts.contacts`` in API 2.x,
@@ -23,6 +24,12 @@ What maps where (timestamps are Unix epoch seconds, UTC):
   teammate or team), never below zero.
 * ``conversation_rating.rating`` (1-5) is ``csat``; an unrated conversation has none.
 
+Outbound and automated conversations are left out of every KPI, counted with their reason:
+inbound KPIs count what customers started (``source.delivered_as`` ``customer_initiated``), not
+conversations a teammate started (``admin_initiated``) nor automated ones (``automated``,
+``campaigns_initiated``, ``operator_initiated``: Series, outbound messages, bots). A conversation
+without ``source.delivered_as`` is kept.
+
 Not available: agent reply counts (``count_conversation_parts`` counts every part, including
 customer messages, notes and assignments), so the ``one_touch`` and ``exactly_one_reply`` FCR
 definitions are not available (``no_reopen`` is); no NPS, CES, escalation or queue data. The
@@ -34,9 +41,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.sources._base import Derived, Field, Source, epoch_seconds, vocabulary
+from supportkpi.sources._base import Derived, Field, LeaveOut, Source, vocabulary
 
-_CHANNEL = {
+CHANNEL = {
     "conversation": "chat",
     "push": "chat",
     "email": "email",
@@ -48,8 +55,8 @@ _CHANNEL = {
     "instagram": "social",
     "twitter": "social",
 }
-_STATUS = {"open": "open", "snoozed": "pending", "closed": "closed"}
-_PRIORITY = {"priority": "high", "not_priority": "normal"}
+STATUS = {"open": "open", "snoozed": "pending", "closed": "closed"}
+PRIORITY = {"priority": "high", "not_priority": "normal"}
 
 
 def _text(expr: pl.Expr) -> pl.Expr:
@@ -59,12 +66,47 @@ def _text(expr: pl.Expr) -> pl.Expr:
 
 def _epoch_text(raw: pl.Expr) -> pl.Expr:
     """Epoch seconds as ISO 8601 UTC text. A derived column is typed by the loader like any
-    text, so a value that is not a number is kept as it is and reported there."""
+    text, so a value that is not a number (a sync tool's ``2020-10-28 23:59:37``) is kept as
+    it is for the loader to read, and reported there if it cannot."""
     text = _text(raw)
     number = text.cast(pl.Float64, strict=False)
     micros = (number * 1_000_000).round(0).cast(pl.Int64)
     iso = micros.cast(pl.Datetime("us")).dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
     return pl.when(number.is_finite()).then(iso).otherwise(text)
+
+
+def epoch_or_text(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """A converter for Intercom times: epoch seconds (the REST API) or timestamp text (what
+    sync tools land, ``2020-10-28 23:59:37``), as text for the loader's typing to read (and to
+    report when it cannot)."""
+    return _epoch_text(raw), pl.lit(True)
+
+
+_INBOUND = "customer_initiated"
+_AUTOMATED = ("automated", "campaigns_initiated", "operator_initiated")
+
+
+def _delivered_as(col) -> pl.Expr:
+    return _text(col("source.delivered_as")).str.to_lowercase()
+
+
+LEAVE_OUT = (
+    LeaveOut(
+        "outbound conversation (started by a teammate)",
+        ("source.delivered_as",),
+        lambda col: _delivered_as(col) == "admin_initiated",
+    ),
+    LeaveOut(
+        "automated conversation (outbound message or bot)",
+        ("source.delivered_as",),
+        lambda col: _delivered_as(col).is_in(list(_AUTOMATED)),
+    ),
+)
+"""Inbound KPIs count the conversations customers started (``source.delivered_as``
+``customer_initiated``): conversations a teammate started (``admin_initiated``) and automated
+ones (Series, outbound messages, bots: ``automated``, ``campaigns_initiated``,
+``operator_initiated``) are left out and counted with their reason. A conversation without the
+field is kept."""
 
 
 def _resolved_at(col) -> pl.Expr:
@@ -97,14 +139,14 @@ SOURCE = Source(
     ),
     fields={
         "ticket_id": Field("id"),
-        "created_at": Field("created_at", epoch_seconds),
-        "channel": Field("source.type", vocabulary(_CHANNEL)),
+        "created_at": Field("created_at", epoch_or_text),
+        "channel": Field("source.type", vocabulary(CHANNEL)),
         "agent": Field("admin_assignee_id"),
         "team": Field("team_assignee_id"),
-        "priority": Field("priority", vocabulary(_PRIORITY)),
-        "status": Field("state", vocabulary(_STATUS)),
+        "priority": Field("priority", vocabulary(PRIORITY)),
+        "status": Field("state", vocabulary(STATUS)),
         "customer_id": Derived(("contacts.contacts", "contacts"), _customer),
-        "first_response_at": Field("statistics.first_admin_reply_at", epoch_seconds),
+        "first_response_at": Field("statistics.first_admin_reply_at", epoch_or_text),
         "resolved_at": Derived(("state", "statistics.last_close_at"), _resolved_at),
         "reopens": Field("statistics.count_reopens"),
         "transfers": Derived(("statistics.count_assignments",), _transfers),
@@ -120,8 +162,9 @@ SOURCE = Source(
             "statistics.count_reopens",
         }
     ),
+    leave_out=LEAVE_OUT,
     notes=(
-        "Epoch-second timestamps; resolved only while state is closed; transfers = "
+        "Epoch-second timestamps (or timestamp text); outbound and automated conversations left out; resolved only while state is closed; transfers = "
         "count_assignments - 1. No agent reply counts: use fcr definition no_reopen."
     ),
 )
