@@ -23,7 +23,7 @@ import polars as pl
 
 from supportkpi import sources as presets
 from supportkpi.errors import DataError, UsageError, first_line
-from supportkpi.loading import parse, readers
+from supportkpi.loading import parse, readers, tables
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 from supportkpi.sources._base import Derived, apply
@@ -86,7 +86,8 @@ def load(
     mapping = dict(mapping or {})
     frames = []
     inputs = []
-    for index, path in enumerate(expand(paths)):
+    read_in = []
+    for path in expand(paths):
         name = source or _source_for(path, sources_by_path or {})
         if name is not None:
             presets.get(name)  # an unknown name is a usage error before anything is read
@@ -95,9 +96,12 @@ def load(
         if path == readers.STDIN and input_format is None:
             data = readers.read_bytes(path)
             fmt = readers.detect_format(path, data)
-            raw = read_stdin(data, fmt, options)
+            read_in.append(tables.Input(path, fmt, name, read_stdin_tables(data, fmt, options)))
         else:
-            raw = read_path(path, fmt, options)
+            read_in.append(tables.Input(path, fmt, name, read_tables(path, fmt, options)))
+    # a source's companion tables (ticket metrics, ratings) joined onto its tickets
+    for index, joined in enumerate(tables.join(read_in)):
+        path, fmt, name, raw = joined.path, joined.fmt, joined.source, joined.frame
         sep = separator
         if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
             sep = readers.sniff_separator(path, path)
@@ -115,6 +119,7 @@ def load(
                 source=chosen,
                 confidence=confidence,
                 estimated_rows=readers.estimate_rows(path, fmt),
+                notes=joined.notes or None,
             )
         )
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
@@ -163,18 +168,28 @@ def matches(path: str, pattern: str) -> bool:
 
 
 def read_path(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
+    """A file as one frame (of a sync tool's file of several streams, the first)."""
+    return read_tables(path, fmt, options)[0].frame
+
+
+def read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
+    return read_stdin_tables(data, fmt, options)[0].frame
+
+
+def read_tables(path: str, fmt: str, options: readers.Options) -> list[tables.Table]:
+    """The tables of a file (several for a sync tool's file of several streams)."""
     try:
-        return readers.read(path, fmt, options)
+        return readers.read_tables(path, fmt, options)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         raise DataError(
             readers.diagnose_text(path, fmt) or f"{path}: cannot read as {fmt}: {first_line(exc)}"
         ) from None
 
 
-def read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
+def read_stdin_tables(data: bytes, fmt: str, options: readers.Options) -> list[tables.Table]:
     stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(data))
     try:
-        return read_path(readers.STDIN, fmt, options)
+        return read_tables(readers.STDIN, fmt, options)
     finally:
         sys.stdin = stdin
 

@@ -78,6 +78,25 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A table that adds to a source's tickets, one row per ticket, joined on the ticket id
+    (Zendesk's ``ticket_metrics``, its ``satisfaction_ratings``). Its fields read as
+    ``<prefix>.<field>`` on the ticket, as they do where the API side-loads them.
+
+    A table is recognised as this one by its name (the sync tool's stream, or the file name:
+    the table's name or one of ``aliases``) with one of the ``signature`` fields, or by the whole
+    ``signature`` alone; in both cases it must hold ``key``."""
+
+    key: str
+    """The table's field holding the ticket id."""
+    prefix: str
+    signature: frozenset[str]
+    title: str
+    """What the table holds, for messages ("Zendesk ticket metrics")."""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     title: str
@@ -90,18 +109,24 @@ class Source:
     """For JSON object documents (side-loaded arrays, nesting to reduce to one record per
     contact): the records to read, or None when the document is not of this source's shape."""
     notes: str = ""
+    variants: tuple[frozenset[str], ...] = ()
+    """Signatures of other layouts of the same export (an older API version, a tree export):
+    detection scores the best of ``signature`` and these."""
+    table: str = ""
+    """The name of the tickets table, as sync tools name its stream (``tickets``)."""
+    tables: Mapping[str, Companion] = field(default_factory=dict)
+    """Companion tables by name, joined onto the tickets by the loader (``loading.tables``)."""
 
     @property
     def provides(self) -> tuple[str, ...]:
         return tuple(self.fields)
 
     def score(self, columns: set[str]) -> float:
-        """Share of the signature fields present (headers matched as :func:`header_key` says):
-        1.0 is a sure match."""
-        if not self.signature:
-            return 0.0
+        """Share of the signature fields present (headers matched as :func:`header_key` says),
+        the best of the signature and its variants: 1.0 is a sure match."""
         keys = {header_key(c) for c in columns}
-        return sum(header_key(s) in keys for s in self.signature) / len(self.signature)
+        shares = [sum(header_key(s) in keys for s in sig) / len(sig) for sig in (self.signature, *self.variants) if sig]
+        return max(shares, default=0.0)
 
 
 # --- converters -------------------------------------------------------------------------------

@@ -41,6 +41,13 @@ What maps where:
   ``exclude_neutral`` then give Zendesk's own good / (good + bad). Accounts on the newer CSAT
   surveys (survey responses API) are not covered.
 
+Sync tools (Airbyte, Fivetran, Stitch) land the same objects as tables: ``tickets``,
+``ticket_metrics`` and ``satisfaction_ratings``, as streams of one file or as files given
+together. The loader joins the metrics (as ``metric_set``) and the ratings (as
+``satisfaction_rating``, replacing the ticket's own summary where a rating row exists; of
+several rows of one ticket, the last) onto the tickets by ``ticket_id``; metrics or ratings
+without their tickets are a data error naming the missing table.
+
 Judgement calls: timestamps win over the minute counts where both exist (the engine's rule).
 Zendesk's metrics are whole minutes while ``solved_at`` has seconds; the data-quality check that
 compares them tolerates a minute's rounding and flags larger disagreements.
@@ -55,7 +62,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportkpi.sources._base import Field, Source, minutes, vocabulary
+from supportkpi.sources._base import Companion, Field, Source, minutes, vocabulary
 
 STATUS = {
     "new": "new",
@@ -145,4 +152,23 @@ SOURCE = Source(
         }
     ),
     prepare=prepare,
+    table="tickets",
+    tables={
+        "ticket_metrics": Companion(
+            key="ticket_id",
+            prefix="metric_set",
+            signature=frozenset(
+                {"ticket_id", "reply_time_in_minutes.calendar", "full_resolution_time_in_minutes.calendar"}
+            ),
+            title="Zendesk ticket metrics",
+            aliases=("ticket_metric",),
+        ),
+        "satisfaction_ratings": Companion(
+            key="ticket_id",
+            prefix="satisfaction_rating",
+            signature=frozenset({"ticket_id", "score", "requester_id", "assignee_id", "group_id"}),
+            title="Zendesk satisfaction ratings",
+            aliases=("satisfaction_rating",),
+        ),
+    },
 )
