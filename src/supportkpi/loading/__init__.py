@@ -107,7 +107,7 @@ def load(
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame, chosen, confidence = _canonical(
-            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
+            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}, joined.notes
         )
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -232,6 +232,7 @@ def _canonical(
     source_name: str | None,
     decimal_comma: bool,
     values: Mapping[str, Mapping[str, object]],
+    notes: list[str],
 ) -> tuple[pl.LazyFrame, str, float | None]:
     try:
         schema = raw.collect_schema()
@@ -294,6 +295,12 @@ def _canonical(
         chosen = presets.CANONICAL
     for required in REQUIRED:
         if required not in names:
+            if preset is not None and required in preset.optional and "ticket_id" in names:
+                notes.append(
+                    f"no {required} ({_field_name(preset, required)}) in this {preset.name} file: "
+                    "only the KPIs that need no time can be computed"
+                )
+                continue
             if preset is not None:
                 raise DataError(
                     f"{path}: read as {preset.name}, but its field for '{required}' "

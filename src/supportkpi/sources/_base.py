@@ -112,6 +112,10 @@ class Source:
     variants: tuple[frozenset[str], ...] = ()
     """Signatures of other layouts of the same export (an older API version, a tree export):
     detection scores the best of ``signature`` and these."""
+    optional: frozenset[str] = frozenset()
+    """Required canonical columns that some layouts of this export lack (a Salesforce tree
+    export has no ``CreatedDate``): the file is read without them, with a note, when it has
+    its ticket ids."""
     table: str = ""
     """The name of the tickets table, as sync tools name its stream (``tickets``)."""
     tables: Mapping[str, Companion] = field(default_factory=dict)
