@@ -287,3 +287,11 @@ def test_a_wrapped_single_record_is_read(tmp_path):
     path = tmp_path / "item.json"
     path.write_text(json.dumps({"item": RESOLVED}), encoding="utf-8")
     assert kpis(compute(tmp_path, path))["resolution_rate"]["value"] == 100.0
+
+
+def test_a_landed_zendesk_tickets_table_is_detected_as_zendesk():
+    # Fivetran's ticket table: via.channel flattened to via_channel, no metric sets
+    loaded = load([str(REAL / "fivetran-zendesk" / "ticket_data.csv")])
+    assert loaded.inputs[0].source == "zendesk"
+    channels = loaded.frame.collect()["channel"].value_counts(sort=True)
+    assert channels.rows() == [("email", 9), ("web", 1)]

@@ -233,7 +233,8 @@ def test_tickets_without_metric_sets(tmp_path):
     path.write_text(json.dumps({"tickets": document["tickets"], "next_page": None, "count": 9}))
     loaded, result = kpis_of(str(path))
     assert loaded.inputs[0].source == "zendesk"
-    assert loaded.inputs[0].confidence == pytest.approx(4 / 6, abs=0.01)
+    # the tickets without metric sets are the layout sync tools land: a variant of its own
+    assert loaded.inputs[0].confidence == 1.0
     kpis = result.groups[0].kpis
     assert kpis["csat"].value == pytest.approx(200 / 3, abs=1e-9)
     for kpi_id in ("first_response_time", "resolution_time", "reopen_rate", "fcr_rate"):

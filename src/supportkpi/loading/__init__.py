@@ -127,8 +127,8 @@ def load(
     for key in group_by:  # noqa: B007
         if key not in names and key != "period":
             raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
-    for item in inputs:
-        readers.check_field_counts(item.path, item.format, separator, encoding)
+    for item in read_in:  # companion tables' files too
+        readers.check_field_counts(item.path, item.fmt, separator, encoding)
     return Loaded(frame=frame, inputs=inputs)
 
 

@@ -40,12 +40,16 @@ def json_tables(path: str, data: bytes, source: str | None = None) -> list[Table
         raise DataError(f"{path}: not valid JSON ({exc})") from None
     if isinstance(doc, dict):
         records = prepare_document(doc, source)
-        doc = records if records is not None else records_of(path, doc)
-    elif isinstance(doc, list):
-        doc = prepare_document(doc, source) or doc  # e.g. a bare array of nested conversations
-    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
+        if records is not None:
+            return [Table(frame(_objects(path, records)).lazy())]
+        doc = records_of(path, doc)
+    return _tables(path, _objects(path, doc), source)
+
+
+def _objects(path: str, records: object) -> list[dict]:
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise DataError(f"{path}: expected an array of objects (one per contact)")
-    return _tables(path, doc, source)
+    return records
 
 
 def json_lines_tables(path: str, data: bytes, source: str | None = None) -> list[Table]:
@@ -65,6 +69,8 @@ def json_lines_tables(path: str, data: bytes, source: str | None = None) -> list
 
 
 def _tables(path: str, records: list[dict], source: str | None) -> list[Table]:
+    """One table, or one per stream of an envelope; a preset may claim the records (e.g. a bare
+    array of nested conversations)."""
     unwrapped = envelopes.unwrap(path, records)
     if unwrapped is None:
         return [Table(frame(prepare_document(records, source) or records).lazy())]

@@ -87,8 +87,9 @@ def join(inputs: Sequence[Input]) -> list[Joined]:
     for item in inputs:
         own = [e for e in entries if e.item is item]
         mains += _mains(item, [e for e in own if not e.companions], len(own))
-    for entry in mains:
-        entry.owner = _owner(entry)
+    if any(e.companions for e in entries):
+        for entry in mains:
+            entry.owner = _owner(entry)
     joined = {id(e): Joined(e.item.path, e.item.fmt, e.item.source, e.table.frame, list(e.table.notes)) for e in mains}
     for companion in (e for e in entries if e.companions):
         source, name, spec, targets = _targets(companion, mains)

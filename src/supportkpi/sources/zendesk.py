@@ -8,7 +8,7 @@ JSON: ``{"tickets": [...], "metric_sets": [...], ...}``.
 the key ``metric_set``, so its fields read as ``metric_set.reply_time_in_minutes.calendar``. A
 ticket without a metric set (a deleted one, for instance) keeps its ticket fields only. A
 document without a ``tickets`` array is not this source's. A file holding only ``{"tickets":
-[...]}`` is read too (detected with lower confidence); the metric columns are then missing and
+[...]}`` is read too (it is the layout sync tools land as well); the metric columns are then missing and
 so are the KPIs that need them.
 
 What maps where:
@@ -150,6 +150,11 @@ SOURCE = Source(
             "metric_set.reply_time_in_minutes.calendar",
             "metric_set.full_resolution_time_in_minutes.calendar",
         }
+    ),
+    variants=(
+        # the tickets table as sync tools land it (Airbyte's tickets stream, Fivetran's ticket
+        # table with via.channel flattened to via_channel), without the metric sets
+        frozenset({"via.channel", "has_incidents", "submitter_id", "requester_id", "is_public", "ticket_form_id"}),
     ),
     prepare=prepare,
     table="tickets",
