@@ -295,3 +295,43 @@ def test_a_landed_zendesk_tickets_table_is_detected_as_zendesk():
     assert loaded.inputs[0].source == "zendesk"
     channels = loaded.frame.collect()["channel"].value_counts(sort=True)
     assert channels.rows() == [("email", 9), ("web", 1)]
+
+
+def test_companion_streams_beside_unknown_streams_name_the_missing_tickets(tmp_path):
+    path = tmp_path / "sync.jsonl"
+    users = json.dumps({"stream": "users", "data": {"id": 5, "name": "Ann"}, "emitted_at": 1})
+    path.write_text(users + "\n" + "\n".join(airbyte_lines("ticket_metrics")) + "\n", encoding="utf-8")
+    result = run("compute", str(path), cwd=tmp_path)
+    assert result.returncode == 3
+    assert "stream 'ticket_metrics'" in result.stderr and "its tickets table is missing" in result.stderr
+
+
+def test_an_airbyte_raw_table_in_json_lines_holds_objects(tmp_path):
+    path = tmp_path / "zendesk_raw__stream_tickets.jsonl"
+    rows = [{"_airbyte_raw_id": "r1", "_airbyte_extracted_at": "2024-03-02T00:00:00Z", "_airbyte_data": RESOLVED}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = compute(tmp_path, path)
+    assert report["inputs"][0]["notes"] == ["Airbyte raw table of stream tickets unwrapped"]
+    assert kpis(report)["resolution_rate"]["value"] == 100.0
+
+
+def test_freshdesk_csv_export_joins_its_satisfaction_ratings(tmp_path):
+    # the preset's own test export: tickets 1001 and 1002; ratings as the API returns them
+    export = Path(__file__).parent / "fixtures" / "sources" / "freshdesk.csv"
+    ratings = tmp_path / "satisfaction_ratings.json"
+    answers = [(1001, 103), (1002, -103), (1002, 101), (4242, 100)]  # 1002 re-rated; 4242 unknown
+    ratings.write_text(
+        json.dumps(
+            [
+                {"id": n, "survey_id": 1, "ticket_id": t, "ratings": {"default_question": r}}
+                for n, (t, r) in enumerate(answers)
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report = compute(tmp_path, export, ratings)
+    assert report["inputs"][0]["source"] == "freshdesk"
+    assert "1 of its rows match no ticket and are left out" in report["inputs"][0]["notes"][0]
+    csat = kpis(report)["csat"]
+    # 1001 extremely happy (5), 1002's last rating happy (4): both satisfied
+    assert (csat["value"], csat["n"]) == (100.0, 2)

@@ -137,6 +137,8 @@ def _mains(item: Input, candidates: list[_Entry], tables: int) -> list[_Entry]:
     wanted = {header_key(s.table) for s in named if s is not None and s.table}
     chosen = [e for e in candidates if any(header_key(e.label).startswith(w) for w in wanted)]
     chosen = chosen or [e for e in candidates if _owner(e) is not None]
+    if not chosen and tables > len(candidates):
+        return []  # companion streams without their tickets: the join names the missing table
     if not chosen:
         streams = ", ".join(e.label for e in candidates)
         raise DataError(
