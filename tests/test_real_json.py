@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from cli_support import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from supportkpi.loading import load
+from supportkpi.loading import load, tables
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 AIRBYTE = REAL / "airbyte-zendesk" / "expected_records.jsonl"
@@ -335,3 +338,25 @@ def test_freshdesk_csv_export_joins_its_satisfaction_ratings(tmp_path):
     csat = kpis(report)["csat"]
     # 1001 extremely happy (5), 1002's last rating happy (4): both satisfied
     assert (csat["value"], csat["n"]) == (100.0, 2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    ticket_ids=st.lists(st.integers(1, 30), min_size=1, max_size=12, unique=True),
+    metric_ids=st.lists(st.integers(1, 40), max_size=25),
+)
+def test_a_join_never_adds_or_drops_a_ticket(ticket_ids, metric_ids):
+    fields = {"has_incidents": "false", "submitter_id": "7", "requester_id": "8", "is_public": "true"}
+    tickets = [{"id": str(t), "via.channel": "web", "ticket_form_id": "1", **fields} for t in ticket_ids]
+    metrics = [{"ticket_id": str(t), "reply_time_in_minutes.calendar": str(n)} for n, t in enumerate(metric_ids)]
+    inputs = [tables.Input("tickets.json", "json", None, [tables.Table(pl.LazyFrame(tickets), name="tickets")])]
+    if metrics:
+        inputs[0].tables.append(tables.Table(pl.LazyFrame(metrics), name="ticket_metrics"))
+    (joined,) = tables.join(inputs)
+    frame = joined.frame.collect()
+    assert frame["id"].to_list() == [str(t) for t in ticket_ids]  # same tickets, same order
+    unmatched = sum(t not in ticket_ids for t in metric_ids)
+    assert any(f"{unmatched:,} of its rows match no ticket" in n for n in joined.notes) == (unmatched > 0)
+    if metrics:  # each ticket carries its last metrics row
+        last = {str(t): str(n) for n, t in enumerate(metric_ids)}
+        assert frame["metric_set.reply_time_in_minutes.calendar"].to_list() == [last.get(str(t)) for t in ticket_ids]
