@@ -42,7 +42,7 @@ def _notes(report: dict) -> dict[str, int]:
 
 def test_fivetran_zendesk_ticket_table(tmp_path):
     report = _compute(tmp_path, str(ZENDESK))
-    assert report["inputs"][0]["source"] == "zendesk_fivetran"
+    assert report["inputs"][0]["source"] == "zendesk"
     volume = _kpis(report)["ticket_volume"]
     # 10 rows: 7 closed, 1 solved, 2 deleted; deleted tickets are left out, as Zendesk's reports do
     assert volume["value"] == 8 and volume["excluded"]["deleted ticket"] == 2

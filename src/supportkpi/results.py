@@ -70,6 +70,9 @@ class InputInfo:
     estimated_rows: int | None = None
     """Rows the file holds, as the loader estimated them before reading (for the engine's
     choice of memory-bounded methods); not part of any output."""
+    notes: list[str] | None = None
+    """What the loader did to read the file that the user should know (an envelope unwrapped,
+    tables joined on); None when nothing."""
 
 
 @dataclass

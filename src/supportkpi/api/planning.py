@@ -340,7 +340,14 @@ def validate(run: Run, examples: int) -> dict:
     available = available_kpis(columns)
     return {
         "inputs": [
-            {"path": i.path, "format": i.format, "source": i.source, "confidence": i.confidence, "rows": rows.get(n, 0)}
+            {
+                "path": i.path,
+                "format": i.format,
+                "source": i.source,
+                "confidence": i.confidence,
+                "rows": rows.get(n, 0),
+                **({"notes": i.notes} if i.notes else {}),
+            }
             for n, i in enumerate(loaded.inputs)
         ],
         "columns_found": [c for c in COLUMNS if c in columns],

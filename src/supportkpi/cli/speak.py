@@ -46,7 +46,8 @@ class Speaker(Listener):
 
 
 def report_sources(inputs) -> None:
-    """Which preset read each input, when it was detected rather than named."""
+    """Which preset read each input, when it was detected rather than named, and what the
+    loader did to read it (an envelope unwrapped, tables joined)."""
     for item in inputs:
         if item.confidence is not None and item.source != "canonical":
             print(
@@ -54,6 +55,8 @@ def report_sources(inputs) -> None:
                 f"{item.confidence:.0%} of its fields found; --source to choose)",
                 file=sys.stderr,
             )
+        for note in item.notes or ():
+            print(f"supportkpi: {item.path}: {note}", file=sys.stderr)
 
 
 def report_findings(findings) -> None:

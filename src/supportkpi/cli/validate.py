@@ -52,6 +52,8 @@ def _print(report: dict, no_color: bool) -> None:
     for item in report["inputs"]:
         how = f"detected, {item['confidence']:.0%} of its fields" if item["confidence"] is not None else "given"
         console.print(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")
+        for note in item.get("notes", ()):
+            console.print(f"  {note}")
     console.print("Columns found: " + ", ".join(report["columns_found"]))
     console.print("Columns missing: " + (", ".join(report["columns_missing"]) or "none"))
     if report["extra_columns"]:

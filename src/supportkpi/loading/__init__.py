@@ -24,7 +24,7 @@ import polars as pl
 from supportkpi import dedupe as versions
 from supportkpi import sources as presets
 from supportkpi.errors import DataError, UsageError, first_line
-from supportkpi.loading import parse, readers
+from supportkpi.loading import parse, readers, tables
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag, left_out_flags
 from supportkpi.sources._base import Derived, apply
@@ -89,7 +89,8 @@ def load(
     mapping = dict(mapping or {})
     frames = []
     inputs = []
-    for index, path in enumerate(expand(paths)):
+    read_in = []
+    for path in expand(paths):
         name = source or _source_for(path, sources_by_path or {})
         if name is not None:
             presets.get(name)  # an unknown name is a usage error before anything is read
@@ -98,15 +99,18 @@ def load(
         if path == readers.STDIN and input_format is None:
             data = readers.read_bytes(path)
             fmt = readers.detect_format(path, data)
-            raw = read_stdin(data, fmt, options)
+            read_in.append(tables.Input(path, fmt, name, read_stdin_tables(data, fmt, options)))
         else:
-            raw = read_path(path, fmt, options)
+            read_in.append(tables.Input(path, fmt, name, read_tables(path, fmt, options)))
+    # a source's companion tables (ticket metrics, ratings) joined onto its tickets
+    for index, joined in enumerate(tables.join(read_in)):
+        path, fmt, name, raw = joined.path, joined.fmt, joined.source, joined.frame
         sep = separator
         if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame, chosen, confidence = _canonical(
-            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}, dedupe
+            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}, joined.notes, dedupe
         )
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -118,6 +122,7 @@ def load(
                 source=chosen,
                 confidence=confidence,
                 estimated_rows=readers.estimate_rows(path, fmt),
+                notes=joined.notes or None,
             )
         )
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
@@ -125,8 +130,8 @@ def load(
     for key in group_by:  # noqa: B007
         if key not in names and key != "period":
             raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
-    for item in inputs:
-        readers.check_field_counts(item.path, item.format, separator, encoding)
+    for item in read_in:  # companion tables' files too
+        readers.check_field_counts(item.path, item.fmt, separator, encoding)
     return Loaded(frame=frame, inputs=inputs)
 
 
@@ -166,18 +171,28 @@ def matches(path: str, pattern: str) -> bool:
 
 
 def read_path(path: str, fmt: str, options: readers.Options) -> pl.LazyFrame:
+    """A file as one frame (of a sync tool's file of several streams, the first)."""
+    return read_tables(path, fmt, options)[0].frame
+
+
+def read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
+    return read_stdin_tables(data, fmt, options)[0].frame
+
+
+def read_tables(path: str, fmt: str, options: readers.Options) -> list[tables.Table]:
+    """The tables of a file (several for a sync tool's file of several streams)."""
     try:
-        return readers.read(path, fmt, options)
+        return readers.read_tables(path, fmt, options)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         raise DataError(
             readers.diagnose_text(path, fmt) or f"{path}: cannot read as {fmt}: {first_line(exc)}"
         ) from None
 
 
-def read_stdin(data: bytes, fmt: str, options: readers.Options) -> pl.LazyFrame:
+def read_stdin_tables(data: bytes, fmt: str, options: readers.Options) -> list[tables.Table]:
     stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(data))
     try:
-        return read_path(readers.STDIN, fmt, options)
+        return read_tables(readers.STDIN, fmt, options)
     finally:
         sys.stdin = stdin
 
@@ -220,6 +235,7 @@ def _canonical(
     source_name: str | None,
     decimal_comma: bool,
     values: Mapping[str, Mapping[str, object]],
+    notes: list[str],
     dedupe: tuple[str | None, str | None] = (None, None),
 ) -> tuple[pl.LazyFrame, str, float | None]:
     try:
@@ -287,6 +303,12 @@ def _canonical(
         chosen = presets.CANONICAL
     for required in REQUIRED:
         if required not in names:
+            if preset is not None and required in preset.optional and "ticket_id" in names:
+                notes.append(
+                    f"no {required} ({_field_name(preset, required)}) in this {preset.name} file: "
+                    "only the KPIs that need no time can be computed"
+                )
+                continue
             if preset is not None:
                 raise DataError(
                     f"{path}: read as {preset.name}, but its field for '{required}' "

@@ -15,7 +15,8 @@ from typing import TypeGuard
 import polars as pl
 
 from supportkpi.errors import DataError, UsageError
-from supportkpi.sources import prepare_document
+from supportkpi.loading import documents, envelopes
+from supportkpi.loading.tables import Table
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
 _SUFFIXES = {
@@ -78,7 +79,14 @@ class Options:
 
 def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
     """A lazy frame of the file's rows, every field as text (Parquet keeps its types). Nested
-    JSON objects are flattened into dotted names (``via.channel``)."""
+    JSON objects are flattened into dotted names (``via.channel``). Of a file holding several
+    tables (a sync tool's streams), the first."""
+    return read_tables(path, fmt, options)[0].frame
+
+
+def read_tables(path: str, fmt: str, options: Options = Options()) -> list[Table]:
+    """The tables of a file: one, or one per stream of a sync tool's envelope (unwrapped, with a
+    note saying so); see :func:`read`."""
     compressed = path != STDIN and path.lower().endswith(".gz")
     encoding = options.encoding
     recode_from = encoding if encoding is not None and encoding.replace("-", "").lower() not in ("utf8",) else None
@@ -92,16 +100,20 @@ def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
     if fmt in ("csv", "tsv"):
         separator = "\t" if fmt == "tsv" else options.separator or sniff_separator(path, source)
         if isinstance(source, io.BytesIO):
-            return pl.read_csv(source, infer_schema=False, separator=separator).lazy()
-        return pl.scan_csv(source, infer_schema=False, separator=separator)
+            frame = pl.read_csv(source, infer_schema=False, separator=separator).lazy()
+        else:
+            frame = pl.scan_csv(source, infer_schema=False, separator=separator)
+        if envelopes.RAW_DATA in frame.collect_schema().names():
+            return [documents.raw_table(path, frame.select(envelopes.RAW_DATA).collect().to_series().to_list())]
+        return [Table(frame)]
     if fmt == "parquet":
         if isinstance(source, io.BytesIO):
-            return pl.read_parquet(source).lazy()
-        return pl.scan_parquet(source)
+            return [Table(pl.read_parquet(source).lazy())]
+        return [Table(pl.scan_parquet(source))]
     text = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
     if fmt == "jsonl":
-        return _json_lines(path, text, options.source)
-    return _json_records(path, text, options.source).lazy()
+        return documents.json_lines_tables(path, text, options.source)
+    return documents.json_tables(path, text, options.source)
 
 
 def estimate_rows(path: str, fmt: str) -> int | None:
@@ -154,73 +166,6 @@ def read_bytes(path: str) -> bytes:
         except (OSError, EOFError) as exc:
             raise DataError(f"{path}: not a readable gzip file ({exc})") from None
     return data
-
-
-def _json_records(path: str, data: bytes, source: str | None = None) -> pl.DataFrame:
-    """An array of objects, or an object holding exactly one such array (``{"tickets": [...]}``);
-    a document whose shape a source preset knows (``Source.prepare``) is read by that preset."""
-    try:
-        doc = json.loads(data)
-    except ValueError as exc:
-        raise DataError(f"{path}: not valid JSON ({exc})") from None
-    if isinstance(doc, dict):
-        # a preset that knows this document's shape reads it (side-loaded arrays, nesting to
-        # reduce); otherwise the one array of objects it holds
-        records = prepare_document(doc, source)
-        arrays = [k for k, v in doc.items() if isinstance(v, list) and all(isinstance(r, dict) for r in v)]
-        if records is None and len(arrays) != 1:
-            raise DataError(
-                f"{path}: expected an array of objects, or an object holding one; found keys " + ", ".join(doc)
-            )
-        doc = records if records is not None else doc[arrays[0]]
-    elif isinstance(doc, list):
-        doc = prepare_document(doc, source) or doc  # e.g. a bare array of nested conversations
-    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
-        raise DataError(f"{path}: expected an array of objects (one per contact)")
-    return _frame(doc)
-
-
-def _json_lines(path: str, data: bytes, source: str | None = None) -> pl.LazyFrame:
-    records = []
-    for number, line in enumerate(data.decode("utf-8", errors="strict").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise DataError(f"{path}: line {number}: not a JSON object ({exc})") from None
-        if not isinstance(record, dict):
-            raise DataError(f"{path}: line {number}: expected a JSON object, one per line")
-        records.append(record)
-    return _frame(prepare_document(records, source) or records).lazy()
-
-
-def _frame(records: list[dict]) -> pl.DataFrame:
-    # Every field as text, so typing treats JSON like CSV: `"csat": true` is flagged rather than
-    # read as 1, and 5 beside "5" in one field is no error.
-    flat = [flatten(r) for r in records]
-    names = list(dict.fromkeys(k for r in flat for k in r))
-    if not names:
-        return pl.DataFrame()
-    return pl.from_dicts(flat, schema={n: pl.String for n in names})
-
-
-def flatten(record: dict, prefix: str = "") -> dict:
-    """Nested objects become dotted names; lists stay JSON text; scalars become text."""
-    out: dict = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, name + "."))
-        elif value is None or isinstance(value, str):
-            out[name] = value
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif isinstance(value, (int, float)):
-            out[name] = repr(value)
-        else:
-            out[name] = json.dumps(value)
-    return out
 
 
 # Files up to this size holding quote characters get the exact (Python csv) row check.

@@ -90,6 +90,25 @@ class LeaveOut:
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A table that adds to a source's tickets, one row per ticket, joined on the ticket id
+    (Zendesk's ``ticket_metrics``, its ``satisfaction_ratings``). Its fields read as
+    ``<prefix>.<field>`` on the ticket, as they do where the API side-loads them.
+
+    A table is recognised as this one by its name (the sync tool's stream, or the file name:
+    the table's name or one of ``aliases``) with one of the ``signature`` fields, or by the whole
+    ``signature`` alone; in both cases it must hold ``key``."""
+
+    key: str
+    """The table's field holding the ticket id."""
+    prefix: str
+    signature: frozenset[str]
+    title: str
+    """What the table holds, for messages ("Zendesk ticket metrics")."""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     title: str
@@ -113,20 +132,30 @@ class Source:
     """The export's update-time field (spellings): when a record is delivered again under the
     same id, the version with the latest update time is kept and the others are counted as
     replaced (:func:`supportkpi.dedupe.keep_latest`), not as duplicates."""
+    variants: tuple[frozenset[str], ...] = ()
+    """Signatures of other layouts of the same export (an older API version, a tree export):
+    detection scores the best of ``signature`` and these."""
+    optional: frozenset[str] = frozenset()
+    """Required canonical columns that some layouts of this export lack (a Salesforce tree
+    export has no ``CreatedDate``): the file is read without them, with a note, when it has
+    its ticket ids."""
+    table: str = ""
+    """The name of the tickets table, as sync tools name its stream (``tickets``)."""
+    tables: Mapping[str, Companion] = field(default_factory=dict)
+    """Companion tables by name, joined onto the tickets by the loader (``loading.tables``)."""
 
     @property
     def provides(self) -> tuple[str, ...]:
         return tuple(self.fields)
 
     def score(self, columns: set[str]) -> float:
-        """Share of the signature fields present (headers matched as :func:`header_key` says):
-        1.0 is a sure match."""
-        if not self.signature:
-            return 0.0
+        """Share of the signature fields present (headers matched as :func:`header_key` says),
+        the best of the signature and its variants: 1.0 is a sure match."""
         keys = {header_key(c) for c in columns}
         if self.needs_one_of and not keys & {header_key(n) for n in self.needs_one_of}:
             return 0.0
-        return sum(header_key(s) in keys for s in self.signature) / len(self.signature)
+        shares = [sum(header_key(s) in keys for s in sig) / len(sig) for sig in (self.signature, *self.variants) if sig]
+        return max(shares, default=0.0)
 
 
 # --- converters -------------------------------------------------------------------------------

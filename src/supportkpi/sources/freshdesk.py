@@ -32,8 +32,10 @@ Judgement calls and what the export cannot give:
   (and in business hours through a kpi.yaml schedule).
 * No reopen count: reopen rate and FCR (every definition needs ``reopens``) are not available.
 * ``Survey results`` holds the text of the answer label each account defines for its survey
-  (2-, 3-, 5- or 7-point), so there is no fixed mapping to a score: CSAT is not available
-  (use the satisfaction-ratings API, or a ``--map`` after recoding). No NPS, CES, escalation,
+  (2-, 3-, 5- or 7-point), so there is no fixed mapping to a score and it is not read. CSAT
+  comes from the satisfaction ratings (API ``GET /api/v2/surveys/satisfaction_ratings``, or a
+  sync tool's ``satisfaction_ratings`` table) given beside the export: joined on ``ticket_id``
+  = ``Ticket ID`` and scored as the ``freshdesk_api`` preset says. No NPS, CES, escalation,
   transfer or queue data either (AHT, ASA, service level, abandonment not available).
 * ``Customer interactions`` counts customer messages on the ticket, not separate contacts about
   the issue, so it is not mapped onto ``customer_contacts``.
@@ -44,6 +46,7 @@ from __future__ import annotations
 import polars as pl
 
 from supportkpi.sources._base import Derived, Field, Source, vocabulary
+from supportkpi.sources.freshdesk_api import CSAT, RATINGS
 
 _STATUS = {
     "open": "open",
@@ -104,6 +107,7 @@ SOURCE = Source(
         "first_response_at": Field("Initial response time"),
         "resolved_at": Derived(("Status", "Resolved time", "Closed time"), _resolved_at),
         "agent_replies": Field("Agent interactions"),
+        "csat": Field("satisfaction_rating.ratings.default_question", vocabulary(CSAT)),
     },
     signature=frozenset(
         {
@@ -118,6 +122,9 @@ SOURCE = Source(
     ),
     notes=(
         "Times are local to the exporting user: pass --tz. Business-hours columns '(in hrs)' "
-        "are not used; CSAT (account-defined survey labels), reopens and FCR are not available."
+        "are not used; CSAT only from satisfaction ratings given beside the export; reopens and "
+        "FCR are not available."
     ),
+    table="tickets",
+    tables={"satisfaction_ratings": RATINGS},
 )

@@ -13,15 +13,23 @@ What maps where:
   constants add 4 forum (``web``), 5 Twitter and 6 Facebook (``social``), 8 MobiHelp (``web``),
   11 e-commerce (``other``), 12 bot (``chat``) and 13 WhatsApp (``messaging``).
 * ``stats.first_responded_at`` is the first response. ``resolved_at`` is
-  ``stats.resolved_at`` (``stats.closed_at`` for a ticket closed without being resolved first),
-  and only while ``status`` is 4 or 5: a reopened ticket is open again.
+  ``stats.resolved_at`` (``stats.closed_at`` for a ticket closed without being resolved first)
+  while ``status`` is 4 or 5, or while no reopen (``stats.reopened_at``) came after it: a
+  reopened ticket is open again, but a resolution that was never reopened stands whatever the
+  status says (Freshdesk's sample ticket is status 2 with a resolution and no reopen).
 * ``reopens`` is 1 when ``stats.reopened_at`` is set and 0 when it is empty: the API gives the
   time of the last reopen, not a count, so 1 means "reopened at least once". Reopen rate and the
   ``no_reopen`` FCR definition are exact with it; the number of reopens is not.
 
+* ``csat``: the satisfaction ratings (``GET /api/v2/surveys/satisfaction_ratings``, a separate
+  endpoint, or a sync tool's ``satisfaction_ratings`` table) given beside the tickets are joined
+  on ``ticket_id`` (the last rating of a ticket); the default question's answer 103 (extremely
+  happy) to -103 (extremely unhappy) is put on the 1-5 scale: 103 = 5, 102 and 101 = 4, 100
+  (neutral) = 3, -101 and -102 = 2, -103 = 1, so the top-2-box CSAT is the share of happy
+  answers, as Freshdesk counts it. Ratings without their tickets are a data error.
+
 Not available from this endpoint: agent reply counts (the default ``one_touch`` FCR and
-``exactly_one_reply`` need ``agent_replies``; pick ``kpis.fcr_rate.definition: no_reopen``),
-satisfaction (``/api/v2/surveys/satisfaction_ratings`` is a separate endpoint), NPS, CES,
+``exactly_one_reply`` need ``agent_replies``; pick ``kpis.fcr_rate.definition: no_reopen``), NPS, CES,
 transfers and queue data. ``is_escalated``/``fr_escalated`` flag SLA escalation notices, not a
 hand-over to a higher tier, so they are not mapped onto ``escalated``.
 """
@@ -30,7 +38,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.sources._base import Derived, Field, Source, vocabulary
+from supportkpi.sources._base import Companion, Derived, Field, Source, vocabulary
 
 _STATUS = {"2": "open", "3": "pending", "4": "solved", "5": "closed"}
 _PRIORITY = {"1": "low", "2": "normal", "3": "high", "4": "urgent"}
@@ -49,6 +57,18 @@ _CHANNEL = {
     "12": "chat",
     "13": "messaging",
 }
+# Satisfaction survey answers (GET /api/v2/surveys/satisfaction_ratings, "ratings" per question):
+# 103 extremely happy ... 100 neutral ... -103 extremely unhappy, whatever the survey's number of
+# points. On the 1-5 scale the happy answers are 4-5 and the unhappy ones 1-2, so the default
+# top-2-box CSAT is Freshdesk's own share of positive ratings.
+CSAT = {"103": 5.0, "102": 4.0, "101": 4.0, "100": 3.0, "-101": 2.0, "-102": 2.0, "-103": 1.0}
+RATINGS = Companion(
+    key="ticket_id",
+    prefix="satisfaction_rating",
+    signature=frozenset({"ticket_id", "survey_id", "ratings.default_question"}),
+    title="Freshdesk satisfaction ratings",
+    aliases=("satisfaction_rating", "surveys_satisfaction_ratings"),
+)
 
 
 def _text(expr: pl.Expr) -> pl.Expr:
@@ -56,11 +76,18 @@ def _text(expr: pl.Expr) -> pl.Expr:
     return pl.when(text.str.len_bytes() > 0).then(text)
 
 
+def _instant(text: pl.Expr) -> pl.Expr:
+    return text.str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", strict=False, time_zone="UTC")
+
+
 def _resolved_at(col) -> pl.Expr:
     # ISO text: the loader's typing parses it and reports a value it cannot read.
     done = _text(col("status")).is_in(["4", "5"])
     stamp = pl.coalesce(_text(col("stats.resolved_at")), _text(col("stats.closed_at")))
-    return pl.when(done).then(stamp)
+    # a reopen sets stats.reopened_at; without a reopen after it, the resolution stands
+    reopened = _text(col("stats.reopened_at"))
+    standing = reopened.is_null() | (_instant(reopened) < _instant(stamp)).fill_null(False)
+    return pl.when(done | standing).then(stamp)
 
 
 def _reopens(col) -> pl.Expr:
@@ -87,6 +114,7 @@ SOURCE = Source(
         "first_response_at": Field("stats.first_responded_at"),
         "resolved_at": Derived(("status", "stats.resolved_at", "stats.closed_at"), _resolved_at),
         "reopens": Derived(("stats.reopened_at",), _reopens),
+        "csat": Field("satisfaction_rating.ratings.default_question", vocabulary(CSAT)),
     },
     signature=frozenset(
         {
@@ -101,6 +129,9 @@ SOURCE = Source(
     ),
     notes=(
         "reopens is 1 when stats.reopened_at is set (at least once). No agent reply counts: "
-        "use fcr definition no_reopen. CSAT comes from a separate endpoint."
+        "use fcr definition no_reopen. CSAT comes from the satisfaction ratings, given beside "
+        "the tickets."
     ),
+    table="tickets",
+    tables={"satisfaction_ratings": RATINGS},
 )

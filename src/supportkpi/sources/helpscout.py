@@ -15,6 +15,11 @@ What maps where:
 * ``resolved_at`` is ``closedAt`` while ``status`` is closed; an active conversation that was
   closed before and got a new reply is open again.
 
+The retired API v1's single-conversation responses (``GET /v1/conversations/{id}.json``,
+``{"item": {...}}``, one file per conversation) are read too: the loader takes the record out of
+``item``, and ``mailbox.id`` stands for ``mailboxId``. Their ``owner`` may be a team, so it is
+not read as the agent.
+
 Not available: the list endpoint gives no first-response time (threads come only through
 ``embed=threads``, truncated for chats), no agent reply count (``threads`` counts every
 published thread, customer and agent alike), no priority, reopen count, satisfaction rating
@@ -73,7 +78,7 @@ SOURCE = Source(
         "created_at": Field("createdAt"),
         "channel": Field("type", vocabulary(_CHANNEL)),
         "agent": Field("assignee.id"),
-        "team": Field("mailboxId"),
+        "team": Field(("mailboxId", "mailbox.id")),
         "status": Field("status", vocabulary(_STATUS)),
         "customer_id": Derived(("primaryCustomer.id", "customer.id"), _customer),
         "resolved_at": Derived(("status", "closedAt"), _resolved_at),
@@ -87,6 +92,10 @@ SOURCE = Source(
             "customerWaitingSince.time",
             "source.via",
         }
+    ),
+    variants=(
+        # API v1 single conversations, {"item": {...}} (GET /v1/conversations/{id}.json)
+        frozenset({"folderId", "mailbox.id", "customer.id", "modifiedAt", "closedBy", "threadCount", "source.via"}),
     ),
     prepare=_prepare,
     notes=(

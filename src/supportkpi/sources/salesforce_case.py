@@ -16,7 +16,9 @@ What maps where:
 * ``priority`` = ``Priority``, default picklist High / Medium / Low: high / normal / low.
 * ``channel`` = ``Origin`` (Case Origin), default picklist Email / Phone / Web, plus Chat (cases
   created from chats); any other origin an org added is reported, not guessed.
-* ``escalated`` = ``IsEscalated`` (set by escalation rules or by hand).
+* ``escalated`` = ``IsEscalated`` (set by escalation rules or by hand); a file without it (a
+  tree export) says so only through ``Status``: Escalated is escalated, any other status not (a
+  case escalated earlier and worked on since is missed there).
 * ``agent`` / ``team`` = ``OwnerId``: a case's owner is a user or a queue. Ids starting ``005``
   are users (agent), ``00G`` are queues (team); a queue-owned case has no agent yet.
 * ``customer_id`` = ``ContactId`` (the person who raised it; ``AccountId`` is the company).
@@ -25,6 +27,11 @@ What maps where:
 Not available from the Case object: first response time (Salesforce has no first-reply field on
 Case; entitlement milestones live in CaseMilestone), CSAT (no standard survey field), reopens,
 agent replies, transfers and the queue/call KPIs.
+
+Tree exports (``sf data export tree``, seed data for an org: ``{"records": [{"attributes":
+{"type": "Case", "referenceId": "CaseRef1"}, ...}]}``) carry no ``Id`` and only the fields to
+import: the reference id stands for the id where there is no ``CaseNumber``, and without
+``CreatedDate`` there is nothing to time, so only counts and rates from the status come out.
 
 Report exports (field labels as headers, dates in the user's locale) are a different layout and
 are not recognised: export with Data Loader, the Bulk API or the REST API instead. Headers must
@@ -52,6 +59,16 @@ def _owner(prefix: str):
     return build
 
 
+def _escalated(col) -> pl.Expr:
+    # IsEscalated where the file has it; a tree export carries only the Status
+    flag = col("IsEscalated").str.strip_chars()
+    status = col("Status").str.strip_chars().str.to_lowercase()
+    by_status = pl.when(status.is_not_null()).then(
+        pl.when(status == "escalated").then(pl.lit("true")).otherwise(pl.lit("false"))
+    )
+    return pl.coalesce(pl.when(flag.str.len_bytes() > 0).then(flag), by_status)
+
+
 def _resolved_at(col) -> pl.Expr:
     closed_flag = col("IsClosed").str.strip_chars().str.to_lowercase()
     reopened = closed_flag.is_in(["false", "0"])
@@ -67,18 +84,27 @@ SOURCE = Source(
         "https://help.salesforce.com/s/articleView?id=service.cases_fields.htm"
     ),
     fields={
-        "ticket_id": Derived(("CaseNumber", "Id"), lambda col: pl.coalesce(col("CaseNumber"), col("Id"))),
+        "ticket_id": Derived(
+            ("CaseNumber", "Id", "attributes.referenceId"),
+            lambda col: pl.coalesce(col("CaseNumber"), col("Id"), col("attributes.referenceId")),
+        ),
         "created_at": Field("CreatedDate"),
         "resolved_at": Derived(("ClosedDate",), _resolved_at),
         "status": Field("Status", vocabulary(_STATUSES)),
         "priority": Field("Priority", vocabulary({"high": "high", "medium": "normal", "low": "low"})),
         "channel": Field("Origin", vocabulary(_ORIGINS)),
-        "escalated": Field("IsEscalated"),
+        "escalated": Derived(("IsEscalated", "Status"), _escalated),
         "agent": Derived(("OwnerId",), _owner(_USER_PREFIX)),
         "team": Derived(("OwnerId",), _owner(_QUEUE_PREFIX)),
         "customer_id": Field("ContactId"),
         "topic": Field("Reason"),
     },
     signature=frozenset({"CaseNumber", "CreatedDate", "ClosedDate", "IsClosed", "IsEscalated", "Origin"}),
+    optional=frozenset({"created_at"}),
+    variants=(
+        # sf data tree export / import files: {"records": [{"attributes": {"type": "Case",
+        # "referenceId": ...}, ...}]}, only the fields to import
+        frozenset({"attributes.type", "attributes.referenceId", "CaseNumber", "Status", "Origin"}),
+    ),
     notes="resolution from ClosedDate while IsClosed; no first-response field on Case",
 )

@@ -8,7 +8,7 @@ JSON: ``{"tickets": [...], "metric_sets": [...], ...}``.
 the key ``metric_set``, so its fields read as ``metric_set.reply_time_in_minutes.calendar``. A
 ticket without a metric set (a deleted one, for instance) keeps its ticket fields only. A
 document without a ``tickets`` array is not this source's. A file holding only ``{"tickets":
-[...]}`` is read too (detected with lower confidence); the metric columns are then missing and
+[...]}`` is read too (it is the layout sync tools land as well); the metric columns are then missing and
 so are the KPIs that need them.
 
 What maps where:
@@ -18,9 +18,8 @@ What maps where:
   ``type`` (question, incident, problem, task) -> ``topic``. Agents, groups and requesters stay
   ids: names need the users/groups side-loads, which this preset does not read.
 * ``status``: new, open, pending, ``hold`` -> on_hold, solved, closed. The incremental export
-  also returns deleted tickets with status ``deleted``: no canonical status, so reported as an
-  unknown value (the ticket still counts as created and unresolved; filter it out upstream, or
-  export with ``exclude_deleted=true``).
+  (and a landed ``ticket`` table) also holds deleted tickets with status ``deleted``: they are
+  left out of every KPI, as Zendesk's own reports leave them out, and counted with that reason.
 * ``priority``: low, normal, high, urgent; null (no priority) stays empty.
 * ``via.channel`` (the ticket channel of Zendesk's via types): email, web, chat; voice -> phone;
   native_messaging, whatsapp, instagram_dm, sunshine_conversations_facebook_messenger ->
@@ -41,6 +40,13 @@ What maps where:
   ``exclude_neutral`` then give Zendesk's own good / (good + bad). Accounts on the newer CSAT
   surveys (survey responses API) are not covered.
 
+Sync tools (Airbyte, Fivetran, Stitch) land the same objects as tables: ``tickets``,
+``ticket_metrics`` and ``satisfaction_ratings``, as streams of one file or as files given
+together. The loader joins the metrics (as ``metric_set``) and the ratings (as
+``satisfaction_rating``, replacing the ticket's own summary where a rating row exists; of
+several rows of one ticket, the last) onto the tickets by ``ticket_id``; metrics or ratings
+without their tickets are a data error naming the missing table.
+
 Judgement calls: timestamps win over the minute counts where both exist (the engine's rule).
 Zendesk's metrics are whole minutes while ``solved_at`` has seconds; the data-quality check that
 compares them tolerates a minute's rounding and flags larger disagreements.
@@ -55,7 +61,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportkpi.sources._base import Field, Source, minutes, vocabulary
+import polars as pl
+
+from supportkpi.sources._base import Companion, Field, LeaveOut, Source, minutes, vocabulary
 
 STATUS = {
     "new": "new",
@@ -87,6 +95,12 @@ CHANNEL = {
     "rule": "other",
     "mobile": "other",
 }
+
+
+def _deleted(col) -> pl.Expr:
+    return col("status").cast(pl.String).str.strip_chars().str.to_lowercase() == "deleted"
+
+
 CSAT = {"good": 5.0, "bad": 1.0, "offered": None, "unoffered": None}
 
 
@@ -124,7 +138,8 @@ SOURCE = Source(
         "agent": Field("assignee_id"),
         "team": Field("group_id"),
         "priority": Field("priority", vocabulary(PRIORITY)),
-        "status": Field("status", vocabulary(STATUS)),
+        # deleted is known: those rows are left out with their reason, not reported as unknown
+        "status": Field("status", vocabulary({**STATUS, "deleted": None})),
         "customer_id": Field("requester_id"),
         "topic": Field("type"),
         "first_response_seconds": Field("metric_set.reply_time_in_minutes.calendar", minutes),
@@ -144,5 +159,30 @@ SOURCE = Source(
             "metric_set.full_resolution_time_in_minutes.calendar",
         }
     ),
+    variants=(
+        # the tickets table as sync tools land it (Airbyte's tickets stream, Fivetran's ticket
+        # table with via.channel flattened to via_channel), without the metric sets
+        frozenset({"via.channel", "has_incidents", "submitter_id", "requester_id", "is_public", "ticket_form_id"}),
+    ),
     prepare=prepare,
+    leave_out=(LeaveOut("deleted ticket", ("status",), _deleted),),
+    table="tickets",
+    tables={
+        "ticket_metrics": Companion(
+            key="ticket_id",
+            prefix="metric_set",
+            signature=frozenset(
+                {"ticket_id", "reply_time_in_minutes.calendar", "full_resolution_time_in_minutes.calendar"}
+            ),
+            title="Zendesk ticket metrics",
+            aliases=("ticket_metric",),
+        ),
+        "satisfaction_ratings": Companion(
+            key="ticket_id",
+            prefix="satisfaction_rating",
+            signature=frozenset({"ticket_id", "score", "requester_id", "assignee_id", "group_id"}),
+            title="Zendesk satisfaction ratings",
+            aliases=("satisfaction_rating",),
+        ),
+    },
 )
