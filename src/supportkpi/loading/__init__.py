@@ -22,8 +22,9 @@ from pathlib import Path
 import polars as pl
 
 from supportkpi import sources as presets
+from supportkpi import words
 from supportkpi.errors import DataError, UsageError, first_line
-from supportkpi.loading import parse, readers
+from supportkpi.loading import naming, parse, readers
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 from supportkpi.sources._base import Derived, apply
@@ -71,6 +72,7 @@ def load(
     group_by: Sequence[str] = (),
     values: Mapping[str, Mapping[str, object]] | None = None,
     vendors_by_path: Mapping[str, Sequence[str]] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -81,7 +83,10 @@ def load(
     wins over data errors found while reading). ``values`` maps an export's own words onto
     canonical values per column (kpi.yaml ``values``), before typing. ``vendors_by_path`` maps
     a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
-    contacts get that ``vendor``.
+    contacts get that ``vendor``. ``units`` gives the unit of a duration column (``s``, ``ms``,
+    ``min``, ``h``, ``d``; canonical name -> unit); without one, a duration whose header states
+    its unit (``Resolution_Time_Hours``) is read in that unit, else in seconds. A mapped header
+    written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``).
     """
     mapping = dict(mapping or {})
     frames = []
@@ -102,9 +107,8 @@ def load(
         if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
-        frame, chosen, confidence = _canonical(
-            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
-        )
+        reading = naming.Reading(path, index, timezone, datetime_format, comma, dict(units or {}))
+        frame, chosen, confidence = _canonical(raw, reading, mapping, name, values or {})
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
         inputs.append(
@@ -115,6 +119,7 @@ def load(
                 source=chosen,
                 confidence=confidence,
                 estimated_rows=readers.estimate_rows(path, fmt),
+                notes=reading.notes or None,
             )
         )
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
@@ -194,30 +199,14 @@ def clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, 
     return frame, [renames.get(n, n) for n in keep]
 
 
-def _canonical_names(names: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """Renames onto canonical names: ``mapping`` (canonical -> header), then headers that are
-    canonical names but for case and spaces ("Ticket ID" -> ticket_id)."""
-    renames = {header: canonical for canonical, header in mapping.items() if header in names}
-    taken = set(renames.values()) | set(names)
-    for name in names:
-        key = re.sub(r"[\s\-]+", "_", name.strip().lower())
-        if name not in renames and key in COLUMNS and key != name and key not in taken:
-            renames[name] = key
-            taken.add(key)
-    return renames
-
-
 def _canonical(
     raw: pl.LazyFrame,
-    path: str,
-    index: int,
+    reading: naming.Reading,
     mapping: Mapping[str, str],
-    timezone: str,
-    datetime_format: str | None,
     source_name: str | None,
-    decimal_comma: bool,
     values: Mapping[str, Mapping[str, object]],
 ) -> tuple[pl.LazyFrame, str, float | None]:
+    path, index = reading.path, reading.index
     try:
         schema = raw.collect_schema()
     except pl.exceptions.PolarsError as exc:
@@ -240,6 +229,8 @@ def _canonical(
         detection = presets.detect(names, path)
         preset, confidence = detection.source, detection.confidence
         detection_candidates = detection.candidates
+    mapping = naming.resolve_headers(naming.split_inverted(mapping, names, reading), names)
+    naming.contradictions(mapping, reading)
     for canonical, header in mapping.items():
         if header not in names and header != canonical:
             raise DataError(
@@ -256,7 +247,7 @@ def _canonical(
             names,
             [ROW, SOURCE],
             extra={f"__map_{h}": h for h in kept},
-            decimal_comma=decimal_comma,
+            decimal_comma=reading.decimal_comma,
             values=_text_values(values),
         )
         if overrides:
@@ -273,11 +264,16 @@ def _canonical(
             raise DataError(
                 f"{path}: '{clashes[0]}' is both a column of the file and the target of --map; rename one of them"
             )
-        renames = _canonical_names(names, mapping)
+        renames = naming.canonical_names(names, mapping, reading)
         frame = frame.rename(renames) if renames else frame
         names = [renames.get(n, n) for n in names]
         chosen = presets.CANONICAL
     for required in REQUIRED:
+        if required == "created_at" and preset is None and required not in names:
+            # a file with no creation time at all is read without one (counts, surveys and
+            # statuses need none); a file that has the column still needs its values
+            reading.notes.append(naming.no_created_at(names))
+            continue
         if required not in names:
             if preset is not None:
                 raise DataError(
@@ -298,18 +294,28 @@ def _canonical(
         converted = {c for c, f in preset.fields.items() if getattr(f, "convert", None) and c not in overrides}
         values = {c: t for c, t in values.items() if c not in converted}
     frame = _map_values(frame, names, values)
-    return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
+    return _answered_as_abandoned(_typed(frame, reading)), chosen, confidence
+
+
+def _answered_as_abandoned(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """A typed file that says which contacts were answered, and not which were abandoned: the
+    ``abandoned`` flag is the opposite of ``answered`` (what the abandonment KPIs read)."""
+    names = frame.collect_schema().names()
+    if "answered" not in names or "abandoned" in names:
+        return frame
+    return frame.with_columns((~pl.col("answered")).alias("abandoned"))
 
 
 def _map_values(frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapping[str, object]]) -> pl.LazyFrame:
     """kpi.yaml ``values``: an export's words replaced by canonical values (as text, so typing
-    and its checks still apply); words not in the map are left for typing to judge."""
+    and its checks still apply), compared as :func:`supportkpi.words.word_key` does; words not
+    in the map are left for typing to judge."""
     maps = []
     for column, table in values.items():
         if column not in names or not table:
             continue
         lowered = _text_values({column: table})[column]
-        key = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+        key = pl.col(column).cast(pl.String).str.to_lowercase().str.replace_all(words.WORD_KEY_PATTERN, "")
         mapped = key.replace_strict(lowered, default=None, return_dtype=pl.String)
         maps.append(
             pl.when(key.is_in(list(lowered))).then(mapped).otherwise(pl.col(column).cast(pl.String)).alias(column)
@@ -318,7 +324,7 @@ def _map_values(frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapp
 
 
 def _text_values(values: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, str | None]]:
-    return {column: {str(k).strip().lower(): _as_text(v) for k, v in table.items()} for column, table in values.items()}
+    return {column: {words.word_key(str(k)): _as_text(v) for k, v in table.items()} for column, table in values.items()}
 
 
 def _as_text(value: object) -> str | None:
@@ -339,9 +345,8 @@ def preset_columns(frame: pl.LazyFrame) -> list[str]:
     return [n for n in frame.collect_schema().names() if not n.startswith("_")]
 
 
-def _typed(
-    frame: pl.LazyFrame, path: str, timezone: str, datetime_format: str | None, decimal_comma: bool
-) -> pl.LazyFrame:
+def _typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
+    timezone, datetime_format, decimal_comma = reading.timezone, reading.datetime_format, reading.decimal_comma
     schema = frame.collect_schema()
     dtypes = {n: d for n, d in schema.items() if not n.startswith("_")}
     earlier_flags = {n for n in schema.names() if n.startswith("_invalid_")}
@@ -363,7 +368,7 @@ def _typed(
         ]
     vocabularies = [n for n in dtypes if n in VOCABULARIES and n in COLUMNS]
     frame = frame.with_columns(
-        *commas, *(parse.vocabulary(pl.col(n), VOCABULARIES[n]).alias(_vocabulary(n)) for n in vocabularies)
+        *commas, *(parse.vocabulary(pl.col(n), words.lookup(n)).alias(_vocabulary(n)) for n in vocabularies)
     )
     fast = [n for n in text if parsed[n].kind is Kind.DATETIME and datetime_format is None]
     frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
@@ -405,6 +410,7 @@ def _typed(
             else:
                 given = failed.then(parse.raw_text(pl.col(name), dtype))
             flags.append(given.alias(invalid_flag(name)))
+    columns = [_in_unit(_inverted(c, reading), reading) for c in columns]
     # a preset's own flag (a value it did not understand) wins over the typing's
     merged = []
     for flag in flags:
@@ -412,6 +418,26 @@ def _typed(
         merged.append(pl.coalesce(pl.col(name), flag).alias(name) if name in earlier_flags else flag)
     merged += [pl.col(n) for n in earlier_flags if n not in {f.meta.output_name() for f in flags}]
     return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged)
+
+
+def _inverted(value: pl.Expr, reading: naming.Reading) -> pl.Expr:
+    """A yes/no mapped with ``!``: the opposite of its header's value."""
+    name = value.meta.output_name()
+    if name in reading.inverted and name in COLUMNS and COLUMNS[name].kind is Kind.BOOL:
+        return (~value).alias(name)
+    return value
+
+
+def _in_unit(value: pl.Expr, reading: naming.Reading) -> pl.Expr:
+    """A duration given in another unit than seconds, in seconds."""
+    name = value.meta.output_name()
+    unit = reading.units.get(name)
+    if unit is None or not name.endswith("_seconds") or name not in COLUMNS:
+        return value
+    if unit not in naming.SECONDS_PER_UNIT:
+        raise UsageError(f"unit '{unit}' of {name}: expected one of {', '.join(naming.SECONDS_PER_UNIT)}")
+    factor = naming.SECONDS_PER_UNIT[unit]
+    return value if factor == 1.0 else (value * factor).alias(name)
 
 
 def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:
