@@ -98,7 +98,8 @@ class InputSpec:
 
 def column_mapping(config: Config, pairs: Sequence[str], intervals: bool = False) -> dict[str, str]:
     """kpi.yaml ``columns`` overridden by ``--map canonical=Header`` pairs (the interval
-    report's columns when ``intervals``)."""
+    report's columns when ``intervals``). ``canonical=!Header`` reads a yes/no column as the
+    opposite of its header (``abandoned=!Answered``), kept in the header for the loader."""
     from supportkpi.intervals import INTERVAL_SCHEMA
 
     columns = INTERVAL_SCHEMA if intervals else COLUMNS
@@ -110,6 +111,8 @@ def column_mapping(config: Config, pairs: Sequence[str], intervals: bool = False
             raise UsageError(f"--map '{pair}': expected canonical=Header, e.g. created_at='Created time'")
         if canonical not in columns:
             raise UsageError(f"--map '{pair}': '{canonical}' is not a canonical column ({suggest(canonical, columns)})")
+        if header.startswith("!") and not intervals and COLUMNS[canonical].kind != "bool":
+            raise UsageError(f"--map '{pair}': only a yes/no column can be read inverted with '!'")
         mapping[canonical] = header
     return mapping
 

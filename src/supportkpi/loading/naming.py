@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from supportkpi import words
+from supportkpi.errors import UsageError
 from supportkpi.results import Finding
 from supportkpi.schema import COLUMNS, Kind
 
@@ -42,6 +43,8 @@ def split_inverted(mapping: Mapping[str, str], names: list[str], reading: Readin
     plain = {}
     for canonical, header in mapping.items():
         if header.startswith(INVERT) and header not in names:
+            if canonical in COLUMNS and COLUMNS[canonical].kind is not Kind.BOOL:
+                raise UsageError(f"'{canonical}={header}': only a yes/no column can be read inverted with '!'")
             header = header[len(INVERT) :].strip()
             reading.inverted.add(canonical)
         plain[canonical] = header
