@@ -236,3 +236,12 @@ def test_a_resolution_time_wins_over_the_status(tmp_path):
     report = json.loads(run("compute", "t.csv", "-k", "resolution_rate", "--format", "json", cwd=tmp_path).stdout)
     rate = report["groups"][0]["kpis"]["resolution_rate"]
     assert rate["value"] == pytest.approx(50.0) and "variant" not in rate
+
+
+def test_every_header_spelling_means_one_column():
+    seen: dict[str, str] = {}
+    for table in (words.HEADER_SYNONYMS, words.DURATION_HEADERS):
+        for column, names in table.items():
+            for name in names:
+                assert seen.setdefault(words.word_key(name), column) == column, name
+                assert words.word_key(name) != words.word_key(column)  # canonical names need no entry

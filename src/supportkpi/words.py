@@ -82,7 +82,7 @@ def lookup(column: str) -> dict[str, str]:
 
 
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "ticket_id": ("ticket id", "ticket number", "case id", "case number", "call id", "conversation id", "id"),
+    "ticket_id": ("ticket number", "case id", "case number", "call id", "conversation id", "id"),
     "created_at": (
         "created",
         "created date",
@@ -98,12 +98,12 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "ticket created",
     ),
     "resolved_at": ("resolved date", "date resolved", "resolution date", "closed at", "closed date", "date closed"),
-    "first_response_at": ("first response at", "first responded at", "first reply at"),
+    "first_response_at": ("first responded at", "first reply at"),
     "agent": ("assigned agent", "agent name", "assignee", "assigned to", "owner", "agent id"),
     "team": ("group", "queue", "assigned group", "team name"),
     "status": ("ticket status", "case status", "state"),
-    "priority": ("ticket priority", "case priority", "severity"),
-    "channel": ("ticket channel", "source", "origin", "contact channel", "case origin", "via"),
+    "priority": ("ticket priority", "case priority"),
+    "channel": ("ticket channel", "origin", "contact channel", "case origin"),
     "topic": ("ticket type", "category", "issue type", "case type", "reason", "type"),
     "customer_id": ("customer", "requester", "requester id", "customer email", "contact id"),
     "csat": (
@@ -118,7 +118,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "nps": ("nps score", "net promoter score"),
     "reopens": ("reopen count", "times reopened", "reopened count"),
     "agent_replies": ("replies", "agent reply count", "reply count"),
-    "answered": ("answered y n", "answered yn", "call answered", "is answered"),
+    "answered": ("answered y n", "call answered", "is answered"),
     "resolved": ("resolved y n", "is resolved", "solved"),
     "escalated": ("is escalated",),
     "abandoned": ("is abandoned", "call abandoned"),
@@ -163,6 +163,8 @@ UNITS: dict[str, str] = {
 """Words a header states its unit with -> the unit (s, ms, min, h, d)."""
 
 _HEADER_WORDS = re.compile(r"[a-z0-9]+")
+_HEADER_KEYS = {word_key(n): column for column, names in HEADER_SYNONYMS.items() for n in names}
+_DURATION_KEYS = {word_key(n): column for column, names in DURATION_HEADERS.items() for n in names}
 
 
 def duration_header(header: str) -> tuple[str, str] | None:
@@ -180,11 +182,8 @@ def duration_header(header: str) -> tuple[str, str] | None:
     stem = words[:-1]
     if stem and stem[-1] in ("in", "per"):
         stem = stem[:-1]
-    key = "".join(stem)
-    for column, names in DURATION_HEADERS.items():
-        if key in {word_key(n) for n in names}:
-            return column, unit
-    return None
+    column = _DURATION_KEYS.get("".join(stem))
+    return (column, unit) if column is not None else None
 
 
 def header_column(header: str) -> str | None:
@@ -193,11 +192,7 @@ def header_column(header: str) -> str | None:
     >>> header_column("Created_Date"), header_column("Ticket Priority"), header_column("Answered (Y/N)")
     ('created_at', 'priority', 'answered')
     """
-    key = word_key(header)
-    for column, names in HEADER_SYNONYMS.items():
-        if key in {word_key(n) for n in names}:
-            return column
-    return None
+    return _HEADER_KEYS.get(word_key(header))
 
 
 _MEANINGS: dict[str, tuple[tuple[str, bool], ...]] = {
