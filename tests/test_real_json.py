@@ -86,11 +86,6 @@ def test_airbyte_zendesk_statuses_give_one_closed_ticket_of_three():
     assert frame["status"].is_in(["solved", "closed"]).sum() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolution from a status without a resolution time is the vocabulary work of issue 13; "
-    "remove this mark once it is merged",
-)
 def test_airbyte_zendesk_resolution_rate_is_one_of_three(tmp_path):
     values = kpis(compute(tmp_path, AIRBYTE))
     assert values["resolution_rate"]["value"] == pytest.approx(100 / 3)

@@ -8,13 +8,14 @@ counted in that KPI's ``excluded`` and summed here too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 
-from supportkpi.results import Finding, Group
+from supportkpi.results import Finding, Group, InputInfo
 from supportkpi.schema import (
     COLUMNS,
     DUPLICATE,
@@ -105,6 +106,18 @@ def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
     else:
         per_source = pl.LazyFrame({SOURCE: [0], "rows": [0]}).head(0)
     return [frame.select(counts(columns)), examples(frame, columns), per_source]
+
+
+def input_findings(inputs: Sequence[InputInfo], rows_per_source: Mapping[int, int]) -> list[Finding]:
+    """What the loader found about whole files (:attr:`InputInfo.findings`), each counting the
+    rows of its file and naming it."""
+    found = []
+    for index, item in enumerate(inputs):
+        for note in item.findings or ():
+            found.append(
+                dataclasses.replace(note, count=rows_per_source.get(index, item.rows), examples=[{"file": item.path}])
+            )
+    return found
 
 
 def has_problems(counts: pl.DataFrame) -> bool:

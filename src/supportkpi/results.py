@@ -73,6 +73,9 @@ class InputInfo:
     notes: list[str] | None = None
     """What the loader did to read the file that the user should know (an envelope unwrapped,
     tables joined on); None when nothing."""
+    findings: list[Finding] | None = None
+    """What the loader found about the file as a whole (a column it could not take, a mapping
+    its header contradicts), reported as findings over the file's rows."""
 
 
 @dataclass
@@ -129,7 +132,8 @@ class ComputeResult:
                 "as_of": self.as_of.isoformat() if self.as_of else None,
             },
             "inputs": [
-                {k: v for k, v in asdict(i).items() if v is not None and k != "estimated_rows"} for i in self.inputs
+                {k: v for k, v in asdict(i).items() if v is not None and k not in ("estimated_rows", "findings")}
+                for i in self.inputs
             ],
             "groups": [{"keys": g.keys, "kpis": {k: r.to_dict() for k, r in g.kpis.items()}} for g in self.groups],
             "data_quality": {

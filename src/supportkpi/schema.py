@@ -55,6 +55,8 @@ class Column:
 CONTACT_COLUMNS: tuple[Column, ...] = (
     Column("ticket_id", Kind.STRING, "unique id within the source", required=True),
     Column("created_at", Kind.DATETIME, "when the customer's contact arrived", required=True),
+    # required of every file that has a creation time; a file with no such column at all is
+    # read without it, and the KPIs that need it are not available
     Column("channel", Kind.STRING, "email, chat, phone, web, social, messaging, sms, other"),
     Column("vendor", Kind.STRING, "outsourcing partner or in-house team responsible"),
     Column("agent", Kind.STRING, "assignee / agent who handled it"),
@@ -65,6 +67,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     Column("topic", Kind.STRING, "type / category / reason for contact"),
     Column("first_response_at", Kind.DATETIME, "first public reply by an agent"),
     Column("resolved_at", Kind.DATETIME, "final resolution; null while unresolved"),
+    Column("resolved", Kind.BOOL, "resolved (yes/no), for exports without a resolution time"),
     Column("first_response_seconds", Kind.FLOAT, "first response time given as seconds"),
     Column("resolution_seconds", Kind.FLOAT, "resolution time given as seconds"),
     Column("reopens", Kind.INT, "times reopened after a resolution"),
@@ -77,6 +80,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     Column("ces", Kind.FLOAT, "customer effort score on the declared scale"),
     Column("qa_score", Kind.FLOAT, "quality review score, 0-100"),
     Column("answered_at", Kind.DATETIME, "when an agent picked up; null = not answered"),
+    Column("answered", Kind.BOOL, "an agent took the call or chat (yes/no); the opposite of abandoned"),
     Column("abandoned", Kind.BOOL, "the customer left while waiting"),
     Column("wait_seconds", Kind.FLOAT, "time in queue until answer or abandon"),
     Column("talk_seconds", Kind.FLOAT, "talk or chat time with the agent"),
@@ -94,7 +98,12 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "priority": ("low", "normal", "high", "urgent"),
     "status": ("new", "open", "pending", "on_hold", "solved", "closed"),
 }
-"""Normalized values of the vocabulary columns; anything else is a data-quality finding."""
+"""Normalized values of the vocabulary columns; anything else is a data-quality finding. The other
+words exports use for them (``In Progress``, ``Medium``, ``Web Portal``) are in
+:mod:`supportkpi.words`."""
+
+RESOLVED_STATUSES: tuple[str, ...] = ("solved", "closed")
+"""The statuses of a resolved contact, when an export has no resolution time."""
 
 COLUMNS: dict[str, Column] = {c.name: c for c in CONTACT_COLUMNS}
 REQUIRED: tuple[str, ...] = tuple(c.name for c in CONTACT_COLUMNS if c.required)

@@ -99,7 +99,8 @@ class InputSpec:
 
 def column_mapping(config: Config, pairs: Sequence[str], intervals: bool = False) -> dict[str, str]:
     """kpi.yaml ``columns`` overridden by ``--map canonical=Header`` pairs (the interval
-    report's columns when ``intervals``)."""
+    report's columns when ``intervals``). ``canonical=!Header`` reads a yes/no column as the
+    opposite of its header (``abandoned=!Answered``), kept in the header for the loader."""
     from supportkpi.intervals import INTERVAL_SCHEMA
 
     columns = INTERVAL_SCHEMA if intervals else COLUMNS
@@ -111,6 +112,8 @@ def column_mapping(config: Config, pairs: Sequence[str], intervals: bool = False
             raise UsageError(f"--map '{pair}': expected canonical=Header, e.g. created_at='Created time'")
         if canonical not in columns:
             raise UsageError(f"--map '{pair}': '{canonical}' is not a canonical column ({suggest(canonical, columns)})")
+        if header.startswith("!") and not intervals and COLUMNS[canonical].kind != "bool":
+            raise UsageError(f"--map '{pair}': only a yes/no column can be read inverted with '!'")
         mapping[canonical] = header
     return mapping
 
@@ -120,7 +123,7 @@ def stacked(parts: Sequence[tuple[str | None, Loaded]], side: str | None = None)
     every file keeps its own number; with ``side``, each part's name in that column."""
     import polars as pl
 
-    from supportkpi.loading import Loaded
+    from supportkpi.loading import Loaded, stack
 
     if len(parts) == 1 and side is None:
         return parts[0][1]
@@ -132,7 +135,7 @@ def stacked(parts: Sequence[tuple[str | None, Loaded]], side: str | None = None)
             frame = frame.with_columns(pl.lit(name, pl.String).alias(side))
         frames.append(frame)
         inputs += loaded.inputs
-    return Loaded(pl.concat(frames, how="diagonal_relaxed"), inputs)
+    return Loaded(stack(frames), inputs)
 
 
 def side_name(argument: str) -> tuple[str, str]:

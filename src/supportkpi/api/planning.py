@@ -335,6 +335,7 @@ def validate(run: Run, examples: int) -> dict:
     paths = [i.path for i in loaded.inputs]
     found, _, rows = quality.report(collected[:3], columns, paths)
     found += validation.findings(active, collected[3], collected[4], paths)
+    found += quality.input_findings(loaded.inputs, rows)
     for finding in found:
         finding.examples = finding.examples[:examples]
     available = available_kpis(columns)

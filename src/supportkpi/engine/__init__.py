@@ -158,7 +158,9 @@ def _compute(
     run.by = check_by(run.by, columns)
     check_period(run.period)
     if run.period is not None and "created_at" not in columns:
-        raise UsageError("--period needs a `created_at` column")
+        raise UsageError(
+            "--period needs a `created_at` column, and the input has none (map one with --map created_at=HEADER)"
+        )
     env = _environment(run, columns)
     extra = prepared_columns(kpi_ids, run.params, Context(columns=columns), env)
     # every query below reads the input from where keep() stored it, typed and flagged once
@@ -225,6 +227,7 @@ def _results(
     collected = _quality_tables(stored, examples, report_counts, result, sources, run.bounded)
     findings, latest, rows_per_source = quality.report(collected, columns, [i.path for i in run.inputs])
     groups = assemble_groups(result.table, run.by, run.period, plan)
+    findings += quality.input_findings(run.inputs, rows_per_source)
     findings += quality.kpi_findings(groups)
     inputs = [dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(run.inputs)]
     return ComputeResult(

@@ -23,8 +23,9 @@ import polars as pl
 
 from supportkpi import dedupe as versions
 from supportkpi import sources as presets
+from supportkpi import words
 from supportkpi.errors import DataError, UsageError, first_line
-from supportkpi.loading import parse, readers, tables
+from supportkpi.loading import naming, parse, readers, tables
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag, left_out_flags
 from supportkpi.sources._base import Derived, apply
@@ -73,6 +74,7 @@ def load(
     values: Mapping[str, Mapping[str, object]] | None = None,
     vendors_by_path: Mapping[str, Sequence[str]] | None = None,
     dedupe: tuple[str | None, str | None] = (None, None),
+    units: Mapping[str, str] | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -84,7 +86,10 @@ def load(
     canonical values per column (kpi.yaml ``values``), before typing. ``vendors_by_path`` maps
     a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
     contacts get that ``vendor``. ``dedupe`` is kpi.yaml's ``(keep, by)``: which version of a
-    record delivered again to keep (:func:`supportkpi.dedupe.update_field`).
+    record delivered again to keep (:func:`supportkpi.dedupe.update_field`). ``units`` gives the unit of a duration column (``s``, ``ms``,
+    ``min``, ``h``, ``d``; canonical name -> unit); without one, a duration whose header states
+    its unit (``Resolution_Time_Hours``) is read in that unit, else in seconds. A mapped header
+    written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``).
     """
     mapping = dict(mapping or {})
     frames = []
@@ -109,9 +114,8 @@ def load(
         if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
-        frame, chosen, confidence = _canonical(
-            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}, joined.notes, dedupe
-        )
+        reading = naming.Reading(path, index, timezone, datetime_format, comma, dict(units or {}))
+        frame, chosen, confidence = _canonical(raw, reading, mapping, name, values or {}, joined.notes, dedupe)
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
         inputs.append(
@@ -123,9 +127,10 @@ def load(
                 confidence=confidence,
                 estimated_rows=readers.estimate_rows(path, fmt),
                 notes=joined.notes or None,
+                findings=reading.notes or None,
             )
         )
-    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    frame = stack(frames)
     names = [n for n in frame.collect_schema().names() if not n.startswith("_")]
     for key in group_by:  # noqa: B007
         if key not in names and key != "period":
@@ -133,6 +138,16 @@ def load(
     for item in read_in:  # companion tables' files too
         readers.check_field_counts(item.path, item.fmt, separator, encoding)
     return Loaded(frame=frame, inputs=inputs)
+
+
+def stack(frames: Sequence[pl.LazyFrame]) -> pl.LazyFrame:
+    """Inputs' frames as one. A file without a preset's leave-out rule has none of its rows left
+    out by it: its flags are false, not null (a null would leave every row of it out)."""
+    if len(frames) == 1:
+        return frames[0]
+    frame = pl.concat(frames, how="diagonal_relaxed")
+    flags = left_out_flags(frame.collect_schema().names())
+    return frame.with_columns(pl.col(f).fill_null(False) for f in flags) if flags else frame
 
 
 def headers(path: str, input_format: str | None, encoding: str | None, separator: str | None) -> list[str]:
@@ -212,32 +227,16 @@ def clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, 
     return frame, [renames.get(n, n) for n in keep]
 
 
-def _canonical_names(names: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """Renames onto canonical names: ``mapping`` (canonical -> header), then headers that are
-    canonical names but for case and spaces ("Ticket ID" -> ticket_id)."""
-    renames = {header: canonical for canonical, header in mapping.items() if header in names}
-    taken = set(renames.values()) | set(names)
-    for name in names:
-        key = re.sub(r"[\s\-]+", "_", name.strip().lower())
-        if name not in renames and key in COLUMNS and key != name and key not in taken:
-            renames[name] = key
-            taken.add(key)
-    return renames
-
-
 def _canonical(
     raw: pl.LazyFrame,
-    path: str,
-    index: int,
+    reading: naming.Reading,
     mapping: Mapping[str, str],
-    timezone: str,
-    datetime_format: str | None,
     source_name: str | None,
-    decimal_comma: bool,
     values: Mapping[str, Mapping[str, object]],
     notes: list[str],
     dedupe: tuple[str | None, str | None] = (None, None),
 ) -> tuple[pl.LazyFrame, str, float | None]:
+    path, index = reading.path, reading.index
     try:
         schema = raw.collect_schema()
     except pl.exceptions.PolarsError as exc:
@@ -260,6 +259,8 @@ def _canonical(
         detection = presets.detect(names, path)
         preset, confidence = detection.source, detection.confidence
         detection_candidates = detection.candidates
+    mapping = naming.resolve_headers(naming.split_inverted(mapping, names, reading), names)
+    naming.contradictions(mapping, reading)
     for canonical, header in mapping.items():
         if header not in names and header != canonical:
             raise DataError(
@@ -268,7 +269,7 @@ def _canonical(
             )
     updated = versions.update_field(names, preset.latest if preset else (), *dedupe, path)
     if updated is not None:
-        stamp = parse.timestamp(pl.col(updated), frame.collect_schema()[updated], timezone, None)
+        stamp = parse.timestamp(pl.col(updated), frame.collect_schema()[updated], reading.timezone, None)
         frame = frame.with_columns(stamp.alias(versions.UPDATED))
     if preset is not None:
         # --map / kpi.yaml columns override the preset's field for that column
@@ -280,7 +281,7 @@ def _canonical(
             names,
             [ROW, SOURCE, *([versions.UPDATED] if updated else [])],
             extra={f"__map_{h}": h for h in kept},
-            decimal_comma=decimal_comma,
+            decimal_comma=reading.decimal_comma,
             values=_text_values(values),
         )
         if overrides:
@@ -297,11 +298,16 @@ def _canonical(
             raise DataError(
                 f"{path}: '{clashes[0]}' is both a column of the file and the target of --map; rename one of them"
             )
-        renames = _canonical_names(names, mapping)
+        renames = naming.canonical_names(names, mapping, reading)
         frame = frame.rename(renames) if renames else frame
         names = [renames.get(n, n) for n in names]
         chosen = presets.CANONICAL
     for required in REQUIRED:
+        if required == "created_at" and preset is None and required not in names:
+            # a file with no creation time at all is read without one (counts, surveys and
+            # statuses need none); a file that has the column still needs its values
+            reading.notes.append(naming.no_created_at(names))
+            continue
         if required not in names:
             if preset is not None and required in preset.optional and "ticket_id" in names:
                 notes.append(
@@ -331,18 +337,28 @@ def _canonical(
         converted = {c for c, f in preset.fields.items() if getattr(f, "convert", None) and c not in overrides}
         values = {c: t for c, t in values.items() if c not in converted}
     frame = _map_values(frame, names, values)
-    return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
+    return _answered_as_abandoned(_typed(frame, reading)), chosen, confidence
+
+
+def _answered_as_abandoned(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """A typed file that says which contacts were answered, and not which were abandoned: the
+    ``abandoned`` flag is the opposite of ``answered`` (what the abandonment KPIs read)."""
+    names = frame.collect_schema().names()
+    if "answered" not in names or "abandoned" in names:
+        return frame
+    return frame.with_columns((~pl.col("answered")).alias("abandoned"))
 
 
 def _map_values(frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapping[str, object]]) -> pl.LazyFrame:
     """kpi.yaml ``values``: an export's words replaced by canonical values (as text, so typing
-    and its checks still apply); words not in the map are left for typing to judge."""
+    and its checks still apply), compared as :func:`supportkpi.words.word_key` does; words not
+    in the map are left for typing to judge."""
     maps = []
     for column, table in values.items():
         if column not in names or not table:
             continue
         lowered = _text_values({column: table})[column]
-        key = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+        key = words.word_key_expr(pl.col(column).cast(pl.String))
         mapped = key.replace_strict(lowered, default=None, return_dtype=pl.String)
         maps.append(
             pl.when(key.is_in(list(lowered))).then(mapped).otherwise(pl.col(column).cast(pl.String)).alias(column)
@@ -351,7 +367,7 @@ def _map_values(frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapp
 
 
 def _text_values(values: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, str | None]]:
-    return {column: {str(k).strip().lower(): _as_text(v) for k, v in table.items()} for column, table in values.items()}
+    return {column: {words.word_key(str(k)): _as_text(v) for k, v in table.items()} for column, table in values.items()}
 
 
 def _as_text(value: object) -> str | None:
@@ -372,9 +388,8 @@ def preset_columns(frame: pl.LazyFrame) -> list[str]:
     return [n for n in frame.collect_schema().names() if not n.startswith("_")]
 
 
-def _typed(
-    frame: pl.LazyFrame, path: str, timezone: str, datetime_format: str | None, decimal_comma: bool
-) -> pl.LazyFrame:
+def _typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
+    timezone, datetime_format, decimal_comma = reading.timezone, reading.datetime_format, reading.decimal_comma
     schema = frame.collect_schema()
     dtypes = {n: d for n, d in schema.items() if not n.startswith("_")}
     earlier_flags = {n for n in schema.names() if n.startswith("_invalid_")}
@@ -396,7 +411,7 @@ def _typed(
         ]
     vocabularies = [n for n in dtypes if n in VOCABULARIES and n in COLUMNS]
     frame = frame.with_columns(
-        *commas, *(parse.vocabulary(pl.col(n), VOCABULARIES[n]).alias(_vocabulary(n)) for n in vocabularies)
+        *commas, *(parse.vocabulary(pl.col(n), words.lookup(n)).alias(_vocabulary(n)) for n in vocabularies)
     )
     fast = [n for n in text if parsed[n].kind is Kind.DATETIME and datetime_format is None]
     frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
@@ -438,6 +453,7 @@ def _typed(
             else:
                 given = failed.then(parse.raw_text(pl.col(name), dtype))
             flags.append(given.alias(invalid_flag(name)))
+    columns = [_in_unit(_inverted(c, reading), reading) for c in columns]
     # a preset's own flag (a value it did not understand) wins over the typing's
     merged = []
     for flag in flags:
@@ -446,6 +462,26 @@ def _typed(
     merged += [pl.col(n) for n in earlier_flags if n not in {f.meta.output_name() for f in flags}]
     left_out = [pl.col(n) for n in left_out_flags(schema.names())]
     return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged, *left_out)
+
+
+def _inverted(value: pl.Expr, reading: naming.Reading) -> pl.Expr:
+    """A yes/no mapped with ``!``: the opposite of its header's value."""
+    name = value.meta.output_name()
+    if name in reading.inverted and name in COLUMNS and COLUMNS[name].kind is Kind.BOOL:
+        return (~value).alias(name)
+    return value
+
+
+def _in_unit(value: pl.Expr, reading: naming.Reading) -> pl.Expr:
+    """A duration given in another unit than seconds, in seconds."""
+    name = value.meta.output_name()
+    unit = reading.units.get(name)
+    if unit is None or not name.endswith("_seconds") or name not in COLUMNS:
+        return value
+    if unit not in naming.SECONDS_PER_UNIT:
+        raise UsageError(f"unit '{unit}' of {name}: expected one of {', '.join(naming.SECONDS_PER_UNIT)}")
+    factor = naming.SECONDS_PER_UNIT[unit]
+    return value if factor == 1.0 else (value * factor).alias(name)
 
 
 def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:

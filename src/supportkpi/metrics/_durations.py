@@ -51,6 +51,8 @@ def ticket_duration(
     clock: str = "calendar",
 ) -> Measure:
     ctx.need_any(end, given_seconds)
+    if not ctx.has("created_at") and (clock == "business" or not ctx.has(given_seconds)):
+        raise NotAvailable(["created_at"])  # a file with no creation time: only given durations count
     if clock == "business":
         if not ctx.has(business_column(end)):
             raise NotAvailable(["a business-hours calendar"])
@@ -61,7 +63,10 @@ def ticket_duration(
         seconds = elapsed_seconds(ctx, end, given_seconds)
     has_value = seconds.is_not_null()
     negative = has_value & (seconds < 0)
-    rows = ctx.rows & ctx.known("created_at") & ~ctx.abandoned
+    # rows without a creation time are left out (and reported); a file with no such column at
+    # all is measured from the durations it gives
+    dated = ctx.known("created_at") if ctx.has("created_at") else pl.lit(True)
+    rows = ctx.rows & dated & ~ctx.abandoned
     value, n, stats, sample = duration(seconds, rows & has_value & ~negative, statistic, HOURS)
     bad = ctx.invalid(end) | ctx.invalid(given_seconds)
     excluded = {
@@ -87,7 +92,7 @@ def elapsed_seconds(ctx: Context, end: str, given_seconds: str) -> pl.Expr:
     """Seconds from ``created_at`` to ``end``; falls back to ``given_seconds`` where the timestamp
     is absent."""
     parts = []
-    if ctx.has(end):
+    if ctx.has(end) and ctx.has("created_at"):
         parts.append((pl.col(end) - pl.col("created_at")).dt.total_microseconds() / 1e6)
     if ctx.has(given_seconds):
         parts.append(pl.col(given_seconds))
@@ -109,7 +114,9 @@ def per_row_columns(
 ) -> list[pl.Expr]:
     """The ``prepare`` hook of a ticket duration: its seconds per row, on the clock of
     ``params`` (:func:`business_column` or :func:`calendar_column`)."""
-    if not ctx.has("created_at") or not (ctx.has(end) or ctx.has(given_seconds)):
+    if not ctx.has("created_at"):
+        return [elapsed_seconds(ctx, end, given_seconds).alias(calendar_column(end))] if ctx.has(given_seconds) else []
+    if not (ctx.has(end) or ctx.has(given_seconds)):
         return []
     if params.get("clock") == "business":
         if env.business_seconds is None:

@@ -10,6 +10,9 @@ first contact" is the definition chosen in kpi.yaml (``kpis.fcr_rate.definition`
 * ``single_contact``: the customer contacted once (``customer_contacts == 1``) and never
   reopened.
 
+Resolved as :mod:`supportkpi.metrics._resolved` says (a status of solved or closed when there is
+no resolution time).
+
 Exclusions: unresolved contacts; calls and chats abandoned in the queue; resolved contacts lacking a column of the definition.
 Unit: %. Better: higher.
 
@@ -33,7 +36,7 @@ from typing import Any, Literal
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._resolved import resolved
+from supportkpi.metrics._resolved import note, resolved
 from supportkpi.params import KpiParameters
 
 INFO = KpiInfo(
@@ -42,7 +45,15 @@ INFO = KpiInfo(
     unit="%",
     direction="higher",
     kind="rate",
-    columns=("resolved_at", "resolution_seconds", "agent_replies", "reopens", "customer_contacts"),
+    columns=(
+        "resolved_at",
+        "resolution_seconds",
+        "resolved",
+        "status",
+        "agent_replies",
+        "reopens",
+        "customer_contacts",
+    ),
     test="proportion",
 )
 
@@ -91,4 +102,7 @@ def measure(ctx: Context, **params: Any) -> Measure:
         f"lacks {' or '.join(columns)}": is_resolved & ~counted,
         **{k: is_resolved & v for k, v in ctx.unparseable(*columns).items()},
     }
-    return Measure(value=value, n=n, excluded=excluded, variant=p.definition)
+    derived = note(ctx)
+    return Measure(
+        value=value, n=n, excluded=excluded, variant=f"{p.definition}; {derived}" if derived else p.definition
+    )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._resolved import resolved
+from supportkpi.metrics._resolved import note, resolved
 
 INFO = KpiInfo(
     id="reopen_rate",
@@ -29,7 +29,7 @@ INFO = KpiInfo(
     unit="%",
     direction="lower",
     kind="rate",
-    columns=("resolved_at", "resolution_seconds", "reopens"),
+    columns=("resolved_at", "resolution_seconds", "resolved", "status", "reopens"),
     test="proportion",
 )
 
@@ -44,4 +44,4 @@ def measure(ctx: Context) -> Measure:
         "no reopens value": is_resolved & ctx.missing("reopens"),
         **{k: is_resolved & v for k, v in ctx.unparseable("reopens").items()},
     }
-    return Measure(value=value, n=n, excluded=excluded)
+    return Measure(value=value, n=n, excluded=excluded, variant=note(ctx))

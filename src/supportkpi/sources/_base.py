@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from supportkpi.schema import invalid_flag, left_out_flag
+from supportkpi.words import word_key, word_key_expr
 
 Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
 
@@ -167,9 +168,10 @@ def _text(raw: pl.Expr) -> pl.Expr:
 
 
 def vocabulary(mapping: Mapping[str, Any]) -> Converter:
-    """Map known values (case and surrounding spaces ignored); a value mapped to None is known
-    but empty (e.g. Zendesk's "offered": a survey sent, no answer). Unknown values are flagged."""
-    lowered = {str(k).lower(): v for k, v in mapping.items()}
+    """Map known values, compared as :func:`supportkpi.words.word_key` does (case, spaces and
+    punctuation ignored: ``In Progress`` = ``in_progress``); a value mapped to None is known but
+    empty (e.g. Zendesk's "offered": a survey sent, no answer). Unknown values are flagged."""
+    lowered = {word_key(str(k)): v for k, v in mapping.items()}
     values = [v for v in lowered.values() if v is not None]
     dtype = (
         pl.String
@@ -178,9 +180,10 @@ def vocabulary(mapping: Mapping[str, Any]) -> Converter:
     )
 
     def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-        key = _text(raw).str.to_lowercase()
+        text = _text(raw)
+        key = word_key_expr(text)
         value = key.replace_strict(lowered, default=None, return_dtype=dtype)
-        return value, key.is_null() | key.is_in(list(lowered))
+        return value, text.is_null() | key.is_in(list(lowered))
 
     return convert
 
@@ -293,7 +296,7 @@ def apply(
         table = (values or {}).get(canonical)
         if table:
             # the user's words win; the column stays text for the loader's typing to read
-            key = _text(raw).str.to_lowercase()
+            key = word_key_expr(_text(raw))
             hit = key.is_in(list(table))
             mapped = key.replace_strict(dict(table), default=None, return_dtype=pl.String)
             value = pl.when(hit).then(mapped).otherwise(value.cast(pl.String))
