@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from supportkpi.loading import datetimes
 from supportkpi.results import Finding, Group
 from supportkpi.schema import COLUMNS, DUPLICATE, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 
@@ -61,6 +62,7 @@ def counts(columns: frozenset[str]) -> list[pl.Expr]:
             # disagreement
             differs = (elapsed - pl.col(seconds)).abs() >= 60
             counted.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
+    counted += datetimes.note_counts(columns, TIMESTAMPS)
     stamps = [c for c in TIMESTAMPS if c in columns]
     if stamps:
         counted.append(pl.max_horizontal(pl.col(c).max() for c in stamps).alias("as_of"))
@@ -110,6 +112,7 @@ def report(
     counts_frame, examples, per_source = collected
     counts = counts_frame.row(0, named=True)
     findings = _value_findings(counts, examples, paths) + _row_findings(counts, examples, paths)
+    findings += datetimes.note_findings(counts, TIMESTAMPS)  # ambiguous and date-only timestamps
     as_of = counts.get("as_of")
     rows_per_source = dict(per_source.iter_rows()) if SOURCE in per_source.columns else {}
     return findings, as_of, rows_per_source

@@ -23,7 +23,8 @@ import polars as pl
 
 from supportkpi import sources as presets
 from supportkpi.errors import DataError, UsageError, first_line
-from supportkpi.loading import parse, readers
+from supportkpi.loading import durations, mapped, parse, readers
+from supportkpi.loading.datetimes import note_flag
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 from supportkpi.sources._base import Derived, apply
@@ -61,7 +62,7 @@ def load(
     *,
     mapping: Mapping[str, str] | None = None,
     timezone: str = "UTC",
-    datetime_format: str | None = None,
+    datetime_format: str | Sequence[str] | None = None,
     input_format: str | None = None,
     source: str | None = None,
     sources_by_path: Mapping[str, str] | None = None,
@@ -71,6 +72,7 @@ def load(
     group_by: Sequence[str] = (),
     values: Mapping[str, Mapping[str, object]] | None = None,
     vendors_by_path: Mapping[str, Sequence[str]] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -82,6 +84,12 @@ def load(
     canonical values per column (kpi.yaml ``values``), before typing. ``vendors_by_path`` maps
     a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
     contacts get that ``vendor``.
+
+    ``datetime_format``: one or several strftime formats tried before the layouts read without
+    one (:mod:`supportkpi.loading.datetimes`). ``units`` maps a duration column (``*_seconds``)
+    to the unit its plain numbers are in (``{"first_response_seconds": "h"}``; s, ms, min, h,
+    d); a ``Header:unit`` in ``mapping`` adds to it (:mod:`supportkpi.loading.mapped`). A
+    preset's converted columns keep the unit their converter declares.
     """
     mapping = dict(mapping or {})
     frames = []
@@ -103,7 +111,16 @@ def load(
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame, chosen, confidence = _canonical(
-            raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
+            raw,
+            path,
+            index,
+            mapping,
+            timezone,
+            parse.formats_of(datetime_format),
+            name,
+            comma,
+            values or {},
+            units or {},
         )
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -213,10 +230,11 @@ def _canonical(
     index: int,
     mapping: Mapping[str, str],
     timezone: str,
-    datetime_format: str | None,
+    datetime_format: tuple[str, ...],
     source_name: str | None,
     decimal_comma: bool,
     values: Mapping[str, Mapping[str, object]],
+    units: Mapping[str, str],
 ) -> tuple[pl.LazyFrame, str, float | None]:
     try:
         schema = raw.collect_schema()
@@ -240,6 +258,8 @@ def _canonical(
         detection = presets.detect(names, path)
         preset, confidence = detection.source, detection.confidence
         detection_candidates = detection.candidates
+    resolved = mapped.resolve(frame, names, mapping, units, path)
+    frame, names, mapping, units = resolved.frame, resolved.names, resolved.mapping, resolved.units
     for canonical, header in mapping.items():
         if header not in names and header != canonical:
             raise DataError(
@@ -297,8 +317,9 @@ def _canonical(
         # the preset's converters applied the value maps of their columns already
         converted = {c for c, f in preset.fields.items() if getattr(f, "convert", None) and c not in overrides}
         values = {c: t for c, t in values.items() if c not in converted}
+        units = {c: u for c, u in units.items() if c not in converted}  # the converter's unit holds
     frame = _map_values(frame, names, values)
-    return _typed(frame, path, timezone, datetime_format, decimal_comma), chosen, confidence
+    return _typed(frame, timezone, datetime_format, decimal_comma, units), chosen, confidence
 
 
 def _map_values(frame: pl.LazyFrame, names: list[str], values: Mapping[str, Mapping[str, object]]) -> pl.LazyFrame:
@@ -340,7 +361,11 @@ def preset_columns(frame: pl.LazyFrame) -> list[str]:
 
 
 def _typed(
-    frame: pl.LazyFrame, path: str, timezone: str, datetime_format: str | None, decimal_comma: bool
+    frame: pl.LazyFrame,
+    timezone: str,
+    datetime_format: tuple[str, ...],
+    decimal_comma: bool,
+    units: Mapping[str, str],
 ) -> pl.LazyFrame:
     schema = frame.collect_schema()
     dtypes = {n: d for n, d in schema.items() if not n.startswith("_")}
@@ -349,7 +374,9 @@ def _typed(
     # the fast timestamp parse, then the typed values, then the flags comparing them to the text.
     # Values a typed format (Parquet, JSON numbers) already holds in the canonical type cannot
     # be unparseable: they are only cast, with no parsing and no flag column.
-    ready = {n for n, d in dtypes.items() if n in COLUMNS and _already_typed(d, COLUMNS[n].kind)}
+    ready = {
+        n for n, d in dtypes.items() if n in COLUMNS and _already_typed(d, COLUMNS[n].kind) and units.get(n, "s") == "s"
+    }
     parsed = {n: COLUMNS[n] for n in dtypes if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING and n not in ready}
     text = [n for n, c in parsed.items() if dtypes[n] == pl.String]
     # Text is parsed as it is: the parsers trim and retry only the values that do not read
@@ -365,19 +392,22 @@ def _typed(
     frame = frame.with_columns(
         *commas, *(parse.vocabulary(pl.col(n), VOCABULARIES[n]).alias(_vocabulary(n)) for n in vocabularies)
     )
-    fast = [n for n in text if parsed[n].kind is Kind.DATETIME and datetime_format is None]
+    fast = [n for n in text if parsed[n].kind is Kind.DATETIME and not datetime_format]
     frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
-    frame = frame.with_columns(
-        parse.parse(
-            column.kind,
-            pl.col(name),
-            dtypes[name],
-            timezone,
-            datetime_format,
-            fast=pl.col(_fast(name)) if name in fast else None,
-        ).alias(_typed_name(name))
-        for name, column in parsed.items()
-    )
+    typed: list[pl.Expr] = []
+    notes: list[pl.Expr] = []
+    for name, column in parsed.items():
+        if column.kind is Kind.DATETIME:
+            fast_value = pl.col(_fast(name)) if name in fast else None
+            value, note = parse.timestamp_noted(pl.col(name), dtypes[name], timezone, datetime_format, fast_value)
+            if note is not None:
+                notes.append(note.alias(note_flag(name)))
+        elif durations.is_duration(name):
+            value = durations.seconds(pl.col(name), dtypes[name], units.get(name, "s"))
+        else:
+            value = parse.parse(column.kind, pl.col(name), dtypes[name], timezone, datetime_format)
+        typed.append(value.alias(_typed_name(name)))
+    frame = frame.with_columns(*typed, *notes)
     columns: list[pl.Expr] = []
     flags: list[pl.Expr] = []
     for name, dtype in dtypes.items():
@@ -411,7 +441,8 @@ def _typed(
         name = flag.meta.output_name()
         merged.append(pl.coalesce(pl.col(name), flag).alias(name) if name in earlier_flags else flag)
     merged += [pl.col(n) for n in earlier_flags if n not in {f.meta.output_name() for f in flags}]
-    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged)
+    kept_notes = [pl.col(n.meta.output_name()) for n in notes]
+    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged, *kept_notes)
 
 
 def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:
