@@ -396,8 +396,8 @@ def _typed(
     frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
     typed: list[pl.Expr] = []
     notes: list[pl.Expr] = []
-    for name, column in parsed.items():
-        if column.kind is Kind.DATETIME:
+    for name, kind in ((n, c.kind) for n, c in parsed.items()):
+        if kind is Kind.DATETIME:
             fast_value = pl.col(_fast(name)) if name in fast else None
             value, note = parse.timestamp_noted(pl.col(name), dtypes[name], timezone, datetime_format, fast_value)
             if note is not None:
@@ -405,7 +405,7 @@ def _typed(
         elif durations.is_duration(name):
             value = durations.seconds(pl.col(name), dtypes[name], units.get(name, "s"))
         else:
-            value = parse.parse(column.kind, pl.col(name), dtypes[name], timezone, datetime_format)
+            value = parse.parse(kind, pl.col(name), dtypes[name], timezone, datetime_format)
         typed.append(value.alias(_typed_name(name)))
     frame = frame.with_columns(*typed, *notes)
     columns: list[pl.Expr] = []
