@@ -62,10 +62,9 @@ def read(text: pl.Expr, timezone: str, formats: Sequence[str] = ()) -> tuple[pl.
     >>> [(str(t), n) for t, n in frame.select(value, note.alias("n")).rows()]
     [('2021-01-02 09:12:58+00:00', None), ('2021-01-13 17:00:00+00:00', None), ('2021-01-05 00:00:00+00:00', 1), ('None', None)]
     """
-    given = pl.lit(None, pl.Datetime("us", "UTC"))
-    for fmt in formats:
-        rest = pl.when(given.is_null()).then(text)
-        given = pl.coalesce(given, _with_format(rest, fmt, timezone))
+    # each format reads the text on its own: chaining them (only the rest to the next) made
+    # polars' planner hang on two formats
+    given = pl.coalesce(pl.lit(None, pl.Datetime("us", "UTC")), *(_with_format(text, f, timezone) for f in formats))
     if formats:
         text = pl.when(given.is_null()).then(text)
     value, note = _inferred(text, timezone)
