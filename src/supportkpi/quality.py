@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from supportkpi.loading import datetimes
 from supportkpi.results import Finding, Group, InputInfo
 from supportkpi.schema import (
     COLUMNS,
@@ -73,6 +74,7 @@ def counts(columns: frozenset[str]) -> list[pl.Expr]:
             # disagreement
             differs = (elapsed - pl.col(seconds)).abs() >= 60
             counted.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
+    counted += datetimes.note_counts(columns, TIMESTAMPS)
     stamps = [c for c in TIMESTAMPS if c in columns]
     if stamps:
         counted.append(pl.max_horizontal(pl.col(c).max() for c in stamps).alias("as_of"))
@@ -134,6 +136,7 @@ def report(
     counts_frame, examples, per_source = collected
     counts = counts_frame.row(0, named=True)
     findings = _left_out(counts) + _value_findings(counts, examples, paths) + _row_findings(counts, examples, paths)
+    findings += datetimes.note_findings(counts, TIMESTAMPS)  # ambiguous and date-only timestamps
     as_of = counts.get("as_of")
     rows_per_source = dict(per_source.iter_rows()) if SOURCE in per_source.columns else {}
     return findings, as_of, rows_per_source

@@ -29,7 +29,9 @@ class InputSpec:
     files: tuple[str, ...]
     source: str | None = None
     mapping: tuple[str, ...] = ()
-    datetime_format: str | None = None
+    datetime_format: str | tuple[str, ...] | None = None
+    """One or several strftime formats (``--datetime-format``, repeatable), tried before the
+    layouts read without one."""
     input_format: str | None = None
     encoding: str | None = None
     separator: str | None = None
@@ -39,6 +41,14 @@ class InputSpec:
     def delimiter(self) -> str | None:
         """``--separator`` with escapes such as ``\\t`` read."""
         return self.separator.encode().decode("unicode_escape") if self.separator else None
+
+    def formats(self, settings: Config) -> tuple[str, ...]:
+        """The timestamp formats of these inputs: ``--datetime-format``, then kpi.yaml's
+        ``datetime_format``."""
+        given = (self.datetime_format,) if isinstance(self.datetime_format, str) else self.datetime_format or ()
+        setting = settings.datetime_format
+        configured = (setting,) if isinstance(setting, str) else tuple(setting or ())
+        return tuple(dict.fromkeys([*given, *configured]))
 
     def check(self) -> None:
         """The reading options as usage errors, before anything is read."""
@@ -72,7 +82,7 @@ class InputSpec:
                 list(self.files),
                 mapping=column_mapping(settings, self.mapping, intervals=True),
                 timezone=timezone,
-                datetime_format=self.datetime_format,
+                datetime_format=self.formats(settings),
                 input_format=self.input_format,
                 encoding=self.encoding,
                 separator=self.delimiter,
@@ -83,7 +93,7 @@ class InputSpec:
             list(self.files),
             mapping=column_mapping(settings, self.mapping),
             timezone=timezone,
-            datetime_format=self.datetime_format,
+            datetime_format=self.formats(settings),
             input_format=self.input_format,
             source=self.source,
             sources_by_path=settings.sources,
@@ -100,7 +110,10 @@ class InputSpec:
 def column_mapping(config: Config, pairs: Sequence[str], intervals: bool = False) -> dict[str, str]:
     """kpi.yaml ``columns`` overridden by ``--map canonical=Header`` pairs (the interval
     report's columns when ``intervals``). ``canonical=!Header`` reads a yes/no column as the
-    opposite of its header (``abandoned=!Answered``), kept in the header for the loader."""
+    opposite of its header (``abandoned=!Answered``), kept in the header for the loader. A header
+    may end in ``:unit`` (s, ms, min, h, d) for a duration column, and a timestamp may join two
+    columns (``created_at=Date+Time``): the loader reads both once it knows the file's headers
+    (:mod:`supportkpi.loading.mapped`)."""
     from supportkpi.intervals import INTERVAL_SCHEMA
 
     columns = INTERVAL_SCHEMA if intervals else COLUMNS

@@ -301,7 +301,7 @@ def clv(
             after_contact=after_contact,
             min_customers=min_customers,
             timezone=run.timezone,
-            datetime_format=spec.datetime_format,
+            datetime_format=spec.formats(settings),
             decimal_comma=comma,
         )
     except pl.exceptions.PolarsError as exc:

@@ -105,7 +105,7 @@ class Run:
         files: Sequence[str | Path],
         source: str | None = None,
         mapping: Sequence[str] = (),
-        datetime_format: str | None = None,
+        datetime_format: str | Sequence[str] | None = None,
         input_format: str | None = None,
         encoding: str | None = None,
         separator: str | None = None,
@@ -119,7 +119,9 @@ class Run:
                 tuple(map(str, files)),
                 source,
                 tuple(mapping),
-                datetime_format,
+                datetime_format
+                if datetime_format is None or isinstance(datetime_format, str)
+                else tuple(datetime_format),
                 input_format,
                 encoding,
                 separator,

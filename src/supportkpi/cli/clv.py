@@ -39,7 +39,7 @@ EXAMPLES = examples(
         None,
         "--datetime-format",
         metavar="PATTERN",
-        help="strftime format of timestamps, contacts and orders (ISO 8601 is always read).",
+        help="strftime format of timestamps, contacts and orders (repeatable; other layouts are still read).",
     ),
     encoding=typer.Option(
         None, "--encoding", metavar="ENCODING", help="Text encoding of the exports and the orders, e.g. windows-1252."

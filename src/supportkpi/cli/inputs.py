@@ -34,7 +34,7 @@ class Inputs:
     source: str | None = None
     mapping: list[str] | None = None
     tz: str | None = None
-    datetime_format: str | None = None
+    datetime_format: list[str] | None = None
     input_format: str | None = None
     encoding: str | None = None
     separator: str | None = None
@@ -56,7 +56,7 @@ class Inputs:
                 self.files,
                 source=self.source,
                 mapping=self.mapping or (),
-                datetime_format=self.datetime_format,
+                datetime_format=tuple(self.datetime_format or ()),
                 input_format=self.input_format,
                 encoding=self.encoding,
                 separator=self.separator,
@@ -90,7 +90,10 @@ OPTIONS: dict[str, Any] = {
     ),
     "tz": typer.Option(None, "--tz", metavar="ZONE", help="Time zone of timestamps without an offset (default UTC)."),
     "datetime_format": typer.Option(
-        None, "--datetime-format", metavar="PATTERN", help="strftime format of timestamps."
+        None,
+        "--datetime-format",
+        metavar="PATTERN",
+        help="strftime format of timestamps, e.g. '%m/%d/%Y' (repeatable; other layouts are still read).",
     ),
     "input_format": typer.Option(None, "--input-format", metavar="FORMAT", help="csv, tsv, json, jsonl or parquet."),
     "encoding": typer.Option(
@@ -140,6 +143,7 @@ _TYPES: dict[str, Any] = {
     "files": list[str],
     "config": Path,
     "mapping": list[str],
+    "datetime_format": list[str],
     "decimal_comma": bool,
     "strict": bool,
     "quiet": bool,

@@ -4,6 +4,7 @@ orders and exposure, and the figures of each segment (definitions in :mod:`suppo
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
 
 import polars as pl
@@ -61,7 +62,7 @@ def clv(
     after_contact: bool = False,
     min_customers: int = DEFAULT_MIN_CUSTOMERS,
     timezone: str = "UTC",
-    datetime_format: str | None = None,
+    datetime_format: str | Sequence[str] | None = None,
     decimal_comma: bool = False,
 ) -> ClvResult:
     """CLV and repeat purchase rate per segment of support experience (see the module's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -32,7 +33,7 @@ def prepare_orders(
     orders: pl.LazyFrame | pl.DataFrame,
     *,
     timezone: str = "UTC",
-    datetime_format: str | None = None,
+    datetime_format: str | Sequence[str] | None = None,
     decimal_comma: bool = False,
 ) -> pl.LazyFrame:
     """The orders typed (``customer_id`` text, ``ordered_at`` UTC, ``order_value`` float), with

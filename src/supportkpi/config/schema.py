@@ -226,6 +226,10 @@ class Config(StrictModel):
     version: Literal[1] = 1
     timezone: str = "UTC"
     columns: dict[CanonicalName, str] = Field(default_factory=dict)
+    """Canonical column -> header; ``Header:unit`` gives a duration's unit (s, ms, min, h, d),
+    ``Date+Time`` joins a date and a time column into a timestamp."""
+    datetime_format: str | list[str] | None = None
+    """strftime format(s) of timestamps, tried before the layouts read without one."""
     sources: dict[str, str] = Field(default_factory=dict)
     """Source preset per input: a glob of file paths -> preset name (or "canonical")."""
     values: dict[CanonicalName, dict[str, str | float | bool | None]] = Field(default_factory=dict)

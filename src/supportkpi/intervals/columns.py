@@ -4,7 +4,7 @@ its columns as the loader types contact columns."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import polars as pl
 
@@ -96,7 +96,7 @@ def conform(
     frame: pl.LazyFrame | pl.DataFrame,
     *,
     timezone: str = "UTC",
-    datetime_format: str | None = None,
+    datetime_format: str | Sequence[str] | None = None,
     decimal_comma: bool = False,
 ) -> pl.LazyFrame:
     """The interval columns in their canonical dtypes, as the loader types contact columns.

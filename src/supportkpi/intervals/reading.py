@@ -19,7 +19,7 @@ def load_intervals(
     *,
     mapping: Mapping[str, str] | None = None,
     timezone: str = "UTC",
-    datetime_format: str | None = None,
+    datetime_format: str | Sequence[str] | None = None,
     input_format: str | None = None,
     encoding: str | None = None,
     separator: str | None = None,

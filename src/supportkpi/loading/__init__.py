@@ -25,9 +25,10 @@ from supportkpi import dedupe as versions
 from supportkpi import sources as presets
 from supportkpi import words
 from supportkpi.errors import DataError, UsageError, first_line
-from supportkpi.loading import naming, parse, readers, tables
+from supportkpi.loading import mapped, naming, parse, readers, tables
+from supportkpi.loading.typed import typed
 from supportkpi.results import InputInfo
-from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag, left_out_flags
+from supportkpi.schema import REQUIRED, ROW, SOURCE, invalid_flag, left_out_flags
 from supportkpi.sources._base import Derived, apply
 from supportkpi.suggest import suggest
 
@@ -63,7 +64,7 @@ def load(
     *,
     mapping: Mapping[str, str] | None = None,
     timezone: str = "UTC",
-    datetime_format: str | None = None,
+    datetime_format: str | Sequence[str] | None = None,
     input_format: str | None = None,
     source: str | None = None,
     sources_by_path: Mapping[str, str] | None = None,
@@ -86,10 +87,15 @@ def load(
     canonical values per column (kpi.yaml ``values``), before typing. ``vendors_by_path`` maps
     a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
     contacts get that ``vendor``. ``dedupe`` is kpi.yaml's ``(keep, by)``: which version of a
-    record delivered again to keep (:func:`supportkpi.dedupe.update_field`). ``units`` gives the unit of a duration column (``s``, ``ms``,
-    ``min``, ``h``, ``d``; canonical name -> unit); without one, a duration whose header states
-    its unit (``Resolution_Time_Hours``) is read in that unit, else in seconds. A mapped header
-    written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``).
+    record delivered again to keep (:func:`supportkpi.dedupe.update_field`).
+
+    ``datetime_format``: one or several strftime formats tried before the layouts read without
+    one (:mod:`supportkpi.loading.datetimes`). ``units`` maps a duration column (``*_seconds``)
+    to the unit its plain numbers are in (``{"first_response_seconds": "h"}``; s, ms, min, h,
+    d); a ``Header:unit`` in ``mapping`` adds to it (:mod:`supportkpi.loading.mapped`); without
+    one, a duration whose header states its unit (``Resolution_Time_Hours``) is read in that
+    unit, else in seconds. A preset's converted columns keep the unit their converter declares.
+    A mapped header written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``).
     """
     mapping = dict(mapping or {})
     frames = []
@@ -114,7 +120,7 @@ def load(
         if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
             sep = readers.sniff_separator(path, path)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
-        reading = naming.Reading(path, index, timezone, datetime_format, comma, dict(units or {}))
+        reading = naming.Reading(path, index, timezone, parse.formats_of(datetime_format), comma, dict(units or {}))
         frame, chosen, confidence = _canonical(raw, reading, mapping, name, values or {}, joined.notes, dedupe)
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -259,7 +265,10 @@ def _canonical(
         detection = presets.detect(names, path)
         preset, confidence = detection.source, detection.confidence
         detection_candidates = detection.candidates
-    mapping = naming.resolve_headers(naming.split_inverted(mapping, names, reading), names)
+    mapping = naming.split_inverted(mapping, names, reading)
+    resolved = mapped.resolve(frame, names, mapping, reading.units, path)
+    frame, names, reading.units = resolved.frame, resolved.names, resolved.units
+    mapping = naming.resolve_headers(resolved.mapping, names)
     naming.contradictions(mapping, reading)
     for canonical, header in mapping.items():
         if header not in names and header != canonical:
@@ -336,8 +345,9 @@ def _canonical(
         # the preset's converters applied the value maps of their columns already
         converted = {c for c, f in preset.fields.items() if getattr(f, "convert", None) and c not in overrides}
         values = {c: t for c, t in values.items() if c not in converted}
+        reading.units = {c: u for c, u in reading.units.items() if c not in converted}  # the converter's unit holds
     frame = _map_values(frame, names, values)
-    return _answered_as_abandoned(_typed(frame, reading)), chosen, confidence
+    return _answered_as_abandoned(typed(frame, reading)), chosen, confidence
 
 
 def _answered_as_abandoned(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -386,125 +396,3 @@ def _field_name(preset, canonical: str) -> str:
 
 def preset_columns(frame: pl.LazyFrame) -> list[str]:
     return [n for n in frame.collect_schema().names() if not n.startswith("_")]
-
-
-def _typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
-    timezone, datetime_format, decimal_comma = reading.timezone, reading.datetime_format, reading.decimal_comma
-    schema = frame.collect_schema()
-    dtypes = {n: d for n, d in schema.items() if not n.startswith("_")}
-    earlier_flags = {n for n in schema.names() if n.startswith("_invalid_")}
-    # Typing runs in steps so that each costly expression is evaluated once: trimmed text, then
-    # the fast timestamp parse, then the typed values, then the flags comparing them to the text.
-    # Values a typed format (Parquet, JSON numbers) already holds in the canonical type cannot
-    # be unparseable: they are only cast, with no parsing and no flag column.
-    ready = {n for n, d in dtypes.items() if n in COLUMNS and _already_typed(d, COLUMNS[n].kind)}
-    parsed = {n: COLUMNS[n] for n in dtypes if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING and n not in ready}
-    text = [n for n, c in parsed.items() if dtypes[n] == pl.String]
-    # Text is parsed as it is: the parsers trim and retry only the values that do not read
-    # directly (trimming every value of every column would cost more than the parsing).
-    commas = []
-    if decimal_comma:
-        commas = [
-            pl.col(n).str.replace(",", ".", literal=True).alias(n)
-            for n in text
-            if parsed[n].kind in (Kind.FLOAT, Kind.INT)
-        ]
-    vocabularies = [n for n in dtypes if n in VOCABULARIES and n in COLUMNS]
-    frame = frame.with_columns(
-        *commas, *(parse.vocabulary(pl.col(n), words.lookup(n)).alias(_vocabulary(n)) for n in vocabularies)
-    )
-    fast = [n for n in text if parsed[n].kind is Kind.DATETIME and datetime_format is None]
-    frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
-    frame = frame.with_columns(
-        parse.parse(
-            column.kind,
-            pl.col(name),
-            dtypes[name],
-            timezone,
-            datetime_format,
-            fast=pl.col(_fast(name)) if name in fast else None,
-        ).alias(_typed_name(name))
-        for name, column in parsed.items()
-    )
-    columns: list[pl.Expr] = []
-    flags: list[pl.Expr] = []
-    for name, dtype in dtypes.items():
-        column = COLUMNS.get(name)
-        if column is None:
-            columns.append(pl.col(name))  # a dimension passed through under its own name
-        elif name in ready:
-            value = pl.col(name)
-            if column.kind is Kind.DATETIME:
-                value = value.dt.convert_time_zone("UTC")
-            columns.append(value.cast(column.dtype).alias(name))
-        elif name in vocabularies:
-            # a value outside the canonical vocabulary is reported (as written), not kept as an
-            # "other"
-            columns.append(pl.col(_vocabulary(name)).struct.field("value").alias(name))
-            flags.append(pl.col(_vocabulary(name)).struct.field("invalid").alias(invalid_flag(name)))
-        elif column.kind is Kind.STRING:
-            columns.append(parse.string(pl.col(name), dtype).alias(name))
-        else:
-            columns.append(pl.col(_typed_name(name)).alias(name))
-            # the raw value of each value that did not parse; blanks are missing values, not errors
-            failed = pl.when(pl.col(_typed_name(name)).is_null())
-            if name in text:
-                given = parse.blank_to_null(failed.then(pl.col(name)))
-            else:
-                given = failed.then(parse.raw_text(pl.col(name), dtype))
-            flags.append(given.alias(invalid_flag(name)))
-    columns = [_in_unit(_inverted(c, reading), reading) for c in columns]
-    # a preset's own flag (a value it did not understand) wins over the typing's
-    merged = []
-    for flag in flags:
-        name = flag.meta.output_name()
-        merged.append(pl.coalesce(pl.col(name), flag).alias(name) if name in earlier_flags else flag)
-    merged += [pl.col(n) for n in earlier_flags if n not in {f.meta.output_name() for f in flags}]
-    left_out = [pl.col(n) for n in left_out_flags(schema.names())]
-    return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged, *left_out)
-
-
-def _inverted(value: pl.Expr, reading: naming.Reading) -> pl.Expr:
-    """A yes/no mapped with ``!``: the opposite of its header's value."""
-    name = value.meta.output_name()
-    if name in reading.inverted and name in COLUMNS and COLUMNS[name].kind is Kind.BOOL:
-        return (~value).alias(name)
-    return value
-
-
-def _in_unit(value: pl.Expr, reading: naming.Reading) -> pl.Expr:
-    """A duration given in another unit than seconds, in seconds."""
-    name = value.meta.output_name()
-    unit = reading.units.get(name)
-    if unit is None or not name.endswith("_seconds") or name not in COLUMNS:
-        return value
-    if unit not in naming.SECONDS_PER_UNIT:
-        raise UsageError(f"unit '{unit}' of {name}: expected one of {', '.join(naming.SECONDS_PER_UNIT)}")
-    factor = naming.SECONDS_PER_UNIT[unit]
-    return value if factor == 1.0 else (value * factor).alias(name)
-
-
-def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:
-    """Whether a column of this dtype holds the canonical kind already (casting cannot fail or
-    lose anything; naive datetimes still need their time zone, so they are not)."""
-    if kind is Kind.DATETIME:
-        return isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
-    if kind is Kind.FLOAT:
-        return dtype.is_numeric()
-    if kind is Kind.INT:
-        return dtype.is_integer()
-    if kind is Kind.BOOL:
-        return dtype == pl.Boolean
-    return False
-
-
-def _vocabulary(name: str) -> str:
-    return f"__vocabulary_{name}"
-
-
-def _fast(name: str) -> str:
-    return f"__fast_{name}"
-
-
-def _typed_name(name: str) -> str:
-    return f"__typed_{name}"

@@ -15,9 +15,6 @@ from supportkpi.errors import UsageError
 from supportkpi.results import Finding
 from supportkpi.schema import COLUMNS, Kind
 
-SECONDS_PER_UNIT: dict[str, float] = {"s": 1.0, "ms": 0.001, "min": 60.0, "h": 3600.0, "d": 86400.0}
-"""A duration's unit -> seconds per unit (the canonical ``*_seconds`` columns hold seconds)."""
-
 INVERT = "!"
 
 
@@ -28,7 +25,7 @@ class Reading:
     path: str
     index: int
     timezone: str
-    datetime_format: str | None
+    datetime_format: tuple[str, ...]
     decimal_comma: bool
     units: dict[str, str] = field(default_factory=dict)
     """canonical duration column -> unit (``load(units=...)``, else its header's)."""

@@ -7,18 +7,14 @@ the report: polars' own ``strict=False`` would turn bad cells into nulls silentl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from supportkpi.loading import datetimes
 from supportkpi.schema import Kind
 from supportkpi.words import word_key_expr
 
-# An ISO 8601 date, optional time (T or space), optional fraction, optional zone designator.
-_ISO = (
-    r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2}(?:[.,]\d{1,9})?))?)?"
-    r"\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*$"
-)
 _FAST_UTC = "%Y-%m-%dT%H:%M:%SZ"
 _FAST = "%Y-%m-%dT%H:%M:%S%.f%#z"
 _TRUE = ["true", "t", "yes", "y", "1", "1.0"]
@@ -31,38 +27,58 @@ def blank_to_null(raw: pl.Expr) -> pl.Expr:
     return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
 
 
+def formats_of(fmt: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``--datetime-format`` as a tuple of formats: one, several, or none."""
+    if fmt is None:
+        return ()
+    return (fmt,) if isinstance(fmt, str) else tuple(fmt)
+
+
 def timestamp(
     raw: pl.Expr,
     dtype: pl.DataType,
     timezone: str,
-    fmt: str | None,
+    fmt: str | Sequence[str] | None,
     fast: pl.Expr | None = None,
 ) -> pl.Expr:
-    """A UTC timestamp from ISO 8601 text (``Z``, offsets and naive values mixed in one
-    column; naive ones are wall-clock times in ``timezone``) or from ``fmt``.
+    """A UTC timestamp from text in any layout :mod:`supportkpi.loading.datetimes` reads (ISO
+    8601 with ``Z``, offsets and naive values mixed in one column, day-first or month-first
+    dates; naive values are wall-clock times in ``timezone``), the given formats (``fmt``: one or
+    several strftime formats, tried first) included.
 
     ``fast`` is :func:`fast_timestamp` of the same text, when the caller has computed it in an
     earlier step (so that polars evaluates it once)."""
+    return timestamp_noted(raw, dtype, timezone, fmt, fast)[0]
+
+
+def timestamp_noted(
+    raw: pl.Expr,
+    dtype: pl.DataType,
+    timezone: str,
+    fmt: str | Sequence[str] | None,
+    fast: pl.Expr | None = None,
+    steps: tuple[pl.Expr, pl.Expr, pl.Expr] | None = None,
+) -> tuple[pl.Expr, pl.Expr | None]:
+    """:func:`timestamp` and the notes of its values (:func:`supportkpi.loading.datetimes.read`;
+    None for columns that are typed already). ``steps``: the first steps of reading the values
+    ``fast`` did not read, kept as columns by the caller (:func:`datetimes.read`)."""
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is None:
-            return _localize(raw, timezone)
-        return raw.dt.convert_time_zone("UTC")
+            return datetimes.localize(raw, timezone), None
+        return raw.dt.convert_time_zone("UTC"), None
     if isinstance(dtype, pl.Date):
-        return _localize(raw.cast(pl.Datetime("us")), timezone)
+        return datetimes.localize(raw.cast(pl.Datetime("us")), timezone), None
     text = blank_to_null(raw.cast(pl.String)) if fast is None else raw
-    if fmt is not None:
-        # the given format first; ISO 8601 values in the same column are still understood
-        parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
-        if "%z" in fmt or "%:z" in fmt or "%#z" in fmt:
-            parsed = parsed.dt.convert_time_zone("UTC")
-        else:
-            parsed = _localize(parsed, timezone)
-        return pl.coalesce(parsed, timestamp(pl.when(parsed.is_null()).then(text), dtype, timezone, None))
-    # Only the values the fast path could not read go through the general pattern; the others
+    formats = formats_of(fmt)
+    if formats:
+        # the given formats first; values in other layouts in the same column are still read
+        return datetimes.read(text, timezone, formats)
+    # Only the values the fast path could not read go through the general layouts; the others
     # are null there, and nulls cost next to nothing.
     if fast is None:
         fast = fast_timestamp(text)
-    return pl.coalesce(fast, _general(pl.when(fast.is_null()).then(text), timezone))
+    value, note = datetimes.read(pl.when(fast.is_null()).then(text), timezone, steps=steps)
+    return pl.coalesce(fast, value), note
 
 
 def fast_timestamp(text: pl.Expr) -> pl.Expr:
@@ -72,37 +88,6 @@ def fast_timestamp(text: pl.Expr) -> pl.Expr:
     utc = text.str.to_datetime(_FAST_UTC, time_zone="UTC", strict=False, time_unit="us")
     rest = pl.when(utc.is_null()).then(text)
     return pl.coalesce(utc, rest.str.to_datetime(_FAST, time_zone="UTC", strict=False, time_unit="us"))
-
-
-def _general(text: pl.Expr, timezone: str) -> pl.Expr:
-    """Any ISO 8601 form: date only, minutes only, space or T, fraction with . or ,, zone or
-    none (then a wall-clock time in ``timezone``)."""
-    parts = text.str.extract_groups(_ISO)
-    date, hour_minute, second, zone = (parts.struct.field(str(i)) for i in range(1, 5))
-    wall = pl.concat_str(
-        date,
-        pl.lit(" "),
-        hour_minute.fill_null("00:00"),
-        pl.lit(":"),
-        second.fill_null("00").str.replace(",", ".", literal=True),
-    ).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us")
-    offset = _offset_minutes(zone)
-    aware = wall.dt.replace_time_zone("UTC") - pl.duration(minutes=offset)
-    return pl.when(zone.is_not_null()).then(aware).otherwise(_localize(wall, timezone))
-
-
-def _offset_minutes(zone: pl.Expr) -> pl.Expr:
-    digits = zone.str.replace_all(":", "", literal=True)
-    sign = pl.when(digits.str.starts_with("-")).then(-1).otherwise(1)
-    hours = digits.str.slice(1, 2).cast(pl.Int32, strict=False).fill_null(0)
-    minutes = digits.str.slice(3, 2).cast(pl.Int32, strict=False).fill_null(0)
-    return sign * (hours * 60 + minutes)
-
-
-def _localize(naive: pl.Expr, timezone: str) -> pl.Expr:
-    # A wall-clock time that does not exist (skipped by a daylight-saving change) is null and so
-    # reported as unparseable; an ambiguous one (the repeated hour) is read as the earlier.
-    return naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
 
 
 def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -178,7 +163,7 @@ def parse(
     raw: pl.Expr,
     dtype: pl.DataType,
     timezone: str,
-    datetime_format: str | None,
+    datetime_format: str | Sequence[str] | None,
     fast: pl.Expr | None = None,
 ) -> pl.Expr:
     if kind is Kind.DATETIME:

@@ -246,14 +246,44 @@ epoch_millis = _epoch("ms")
 
 
 def timestamp(fmt: str) -> Converter:
-    """Text in a fixed strftime format; without %z it is local time (the loader's --tz)."""
+    """Text in a fixed strftime format, rewritten as naive ISO 8601 text for the loader's typing
+    (local time, the loader's --tz; an offset when the format has %z). A value the format does
+    not read goes through as it is: the loader reads it in any layout it knows, with the user's
+    --datetime-format first, and reports it with its text if it cannot."""
 
     def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         text = _text(raw)
+        aware = "%z" in fmt or "%:z" in fmt or "%#z" in fmt
         value = text.str.to_datetime(fmt, strict=False, time_unit="us")
-        return value, text.is_null() | value.is_not_null()
+        iso = value.dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z" if aware else "%Y-%m-%dT%H:%M:%S%.f")
+        return pl.coalesce(iso, text), pl.lit(True)
 
     return convert
+
+
+_DAY_ZERO = r"^(?:1899-12-3[01]|1900-01-0[01])[ T]"
+
+
+def time_of_day_text(raw: pl.Expr) -> pl.Expr:
+    """A time-of-day column as text the loader's timestamp parser reads after a date: an Excel
+    day fraction (``0.38400462962963`` -> ``9:12:58``) or a time on Excel's day 0 as pandas
+    writes it (``1900-01-01 09:12:58`` -> ``09:12:58``); other text as it is.
+
+    >>> s = pl.Series(["0.38400462962963", "1900-01-01 09:12:58", "9.12.58", "", None])
+    >>> pl.select(time_of_day_text(pl.lit(s))).to_series().to_list()
+    ['9:12:58', '09:12:58', '9.12.58', None, None]
+    """
+    text = _text(raw)
+    fraction = text.cast(pl.Float64, strict=False)
+    seconds = (fraction * 86400).round(0).cast(pl.Int64)
+    clock = pl.format(
+        "{}:{}:{}",
+        seconds // 3600,
+        (seconds % 3600 // 60).cast(pl.String).str.zfill(2),
+        (seconds % 60).cast(pl.String).str.zfill(2),
+    )
+    in_day = (fraction >= 0) & (fraction < 1)
+    return pl.when(in_day).then(clock).otherwise(text.str.replace(_DAY_ZERO, ""))
 
 
 def apply(

@@ -3,10 +3,20 @@
 ``Call Id, Agent, Date, Time, Topic, Answered (Y/N), Resolved, Speed of answer in seconds,
 AvgTalkDuration, Satisfaction rating``
 
-* ``created_at`` is ``Date`` + ``Time`` (local time: pass ``--tz``); ``channel`` is phone.
-* ``Answered (Y/N)`` = N is an abandoned call; an answered call's ``answered_at`` is
-  ``created_at + Speed of answer``.
-* ``AvgTalkDuration`` is the call's talk time as ``H:MM:SS``.
+Both public spellings are read: the original PwC dataset and its copies re-saved by Excel,
+pandas or a US-locale tool (``Call id``, ``Talk Duration`` in seconds), and generated copies of
+the layout.
+
+* ``created_at`` is ``Date`` + ``Time`` as text, typed by the loader like any timestamp (so
+  ``--datetime-format`` applies, the day/month order is inferred from the column, and a value
+  that does not read is reported with its text); local time: pass ``--tz``. ``Time`` may be
+  ``9:12:58``, ``9.12.58``, an Excel day fraction (``0.384004...``) or a pandas time on
+  Excel's day 0 (``1900-01-01 09:12:58``); a ``Date`` that holds a time already is read alone.
+  ``channel`` is phone.
+* ``Answered (Y/N)`` = N is an abandoned call, Y an answered one (the layout has no answer
+  time stamp, so ``answered_at`` is not given).
+* ``AvgTalkDuration`` (or ``Talk Duration``) is the call's talk time: ``H:MM:SS``, seconds, or
+  whatever duration the loader reads (:mod:`supportkpi.loading.durations`).
 * ``Resolved`` (Y/N) gives ``status`` solved/open. The layout has no resolution timestamp, so
   resolution time and backlog are not available; hold and after-call work are absent, so AHT is
   not available either (talk time, ASA, service level and abandonment are).
@@ -16,20 +26,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.sources._base import Derived, Field, Source, clock_duration, vocabulary
-
-_YES_NO = {"y": True, "yes": True, "n": False, "no": False}
+from supportkpi.sources._base import Derived, Field, Source, time_of_day_text, vocabulary
 
 
 def _created(col) -> pl.Expr:
-    stamp = pl.concat_str(col("Date"), pl.lit(" "), col("Time"))
-    return stamp.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
-
-
-def _answered_at(col) -> pl.Expr:
-    answered = col("Answered (Y/N)").str.strip_chars().str.to_uppercase().is_in(["Y", "YES"])
-    wait = col("Speed of answer in seconds").cast(pl.Float64, strict=False)
-    return pl.when(answered).then(_created(col) + pl.duration(seconds=wait.fill_null(0)))
+    date = col("Date").cast(pl.String).str.strip_chars()
+    time = time_of_day_text(col("Time"))
+    # a Date that holds the time already ("2023-07-30 10:23:09"): its Time column is something else
+    holds_time = date.str.contains(r"\s\d{1,2}[:.]\d{2}")
+    joined = pl.concat_str(date, time, separator=" ", ignore_nulls=True)
+    return pl.when(holds_time).then(date).otherwise(joined)
 
 
 SOURCE = Source(
@@ -43,10 +49,9 @@ SOURCE = Source(
         "agent": Field("Agent"),
         "topic": Field("Topic"),
         "abandoned": Field("Answered (Y/N)", vocabulary({"y": False, "yes": False, "n": True, "no": True})),
-        "answered_at": Derived(("Answered (Y/N)", "Speed of answer in seconds"), _answered_at),
         "status": Field("Resolved", vocabulary({"y": "solved", "yes": "solved", "n": "open", "no": "open"})),
         "wait_seconds": Field("Speed of answer in seconds"),
-        "talk_seconds": Field("AvgTalkDuration", clock_duration),
+        "talk_seconds": Field(("AvgTalkDuration", "Talk Duration")),
         "csat": Field("Satisfaction rating"),
     },
     signature=frozenset(
