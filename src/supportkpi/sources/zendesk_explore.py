@@ -38,8 +38,8 @@ SOURCE = Source(
     name="zendesk_explore",
     title="Zendesk Explore report CSV (Ticket ID, Ticket status, Ticket created - Timestamp, ...)",
     docs=(
-        "https://support.zendesk.com/hc/en-us/articles/4408821589530 (Metrics and attributes for "
-        "Zendesk Support) ; attribute names and value formats as in a real Explore export"
+        "Zendesk Explore's metrics and attributes for the Support datasets (help center; not "
+        "readable from here) ; attribute names and value formats as in a real Explore export"
     ),
     fields={
         "ticket_id": Field("Ticket ID"),
