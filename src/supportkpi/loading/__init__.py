@@ -24,6 +24,7 @@ import polars as pl
 from supportkpi import sources as presets
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import parse, readers
+from supportkpi.loading.probe import Probe, probe
 from supportkpi.results import InputInfo
 from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag
 from supportkpi.sources._base import Derived, apply
@@ -71,6 +72,7 @@ def load(
     group_by: Sequence[str] = (),
     values: Mapping[str, Mapping[str, object]] | None = None,
     vendors_by_path: Mapping[str, Sequence[str]] | None = None,
+    probes: Mapping[str, Probe] | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -81,26 +83,22 @@ def load(
     wins over data errors found while reading). ``values`` maps an export's own words onto
     canonical values per column (kpi.yaml ``values``), before typing. ``vendors_by_path`` maps
     a vendor to the file patterns of its exports (kpi.yaml ``vendors.<name>.match``): those
-    contacts get that ``vendor``.
+    contacts get that ``vendor``. ``probes``: what earlier steps found out about a path
+    (:mod:`.probe`), reused instead of looking at the file again.
     """
     mapping = dict(mapping or {})
     frames = []
     inputs = []
+    looks: list[Probe] = []
     for index, path in enumerate(expand(paths)):
         name = source or _source_for(path, sources_by_path or {})
         if name is not None:
             presets.get(name)  # an unknown name is a usage error before anything is read
-        options = readers.Options(encoding=encoding, separator=separator, source=name)
-        fmt = input_format or readers.detect_format(path)
-        if path == readers.STDIN and input_format is None:
-            data = readers.read_bytes(path)
-            fmt = readers.detect_format(path, data)
-            raw = read_stdin(data, fmt, options)
-        else:
-            raw = read_path(path, fmt, options)
-        sep = separator
-        if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
-            sep = readers.sniff_separator(path, path)
+        look = (probes or {}).get(path) or probe(path, input_format, encoding, separator)
+        looks.append(look)
+        raw = read_probed(look, name)
+        # the decimal comma follows a given separator, or one sniffed from a plain CSV file
+        sep = separator if separator is not None else look.separator if look.sniffed else None
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame, chosen, confidence = _canonical(
             raw, path, index, mapping, timezone, datetime_format, name, comma, values or {}
@@ -110,11 +108,11 @@ def load(
         inputs.append(
             InputInfo(
                 path=path,
-                format=fmt,
+                format=look.format,
                 rows=0,
                 source=chosen,
                 confidence=confidence,
-                estimated_rows=readers.estimate_rows(path, fmt),
+                estimated_rows=look.estimated_rows,
             )
         )
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
@@ -122,18 +120,27 @@ def load(
     for key in group_by:  # noqa: B007
         if key not in names and key != "period":
             raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
-    for item in inputs:
-        readers.check_field_counts(item.path, item.format, separator, encoding)
+    for look in looks:
+        readers.check_field_counts(look.path, look.format, look.separator, encoding)
     return Loaded(frame=frame, inputs=inputs)
 
 
-def headers(path: str, input_format: str | None, encoding: str | None, separator: str | None) -> list[str]:
-    """The column names of a file (stdin is not peeked at: empty)."""
-    if path == readers.STDIN:
+def headers(look: Probe) -> list[str]:
+    """The column names of a probed file (stdin is not peeked at: empty)."""
+    if look.path == readers.STDIN:
         return []
-    fmt = input_format or readers.detect_format(path)
-    options = readers.Options(encoding=encoding, separator=separator, source="canonical")
-    return read_path(path, fmt, options).collect_schema().names()
+    if look.header is not None:
+        return list(look.header)
+    return read_probed(look, "canonical").collect_schema().names()
+
+
+def read_probed(look: Probe, source: str | None) -> pl.LazyFrame:
+    """The raw rows of a probed input, read with what the probe found (``source``: the preset
+    that reads a JSON document, as in :class:`readers.Options`)."""
+    options = readers.Options(encoding=look.encoding, separator=look.separator, source=source)
+    if look.data is not None:
+        return read_stdin(look.data, look.format, options)
+    return read_path(look.path, look.format, options)
 
 
 def with_vendor(frame: pl.LazyFrame, path: str, vendors_by_path: Mapping[str, Sequence[str]] | None) -> pl.LazyFrame:
