@@ -87,10 +87,11 @@ def warning(left_out: LeftOut, threshold: float) -> Finding | None:
 
 def judge(
     listener, inputs, left_out: LeftOut, threshold: float, strict: bool, consequence: str, findings: list | None = None
-) -> None:
+) -> Finding | None:
     """Tell ``listener`` the ``findings``, with the warning of :func:`warning` added (so that
     every view shows it); no usable row is a data error naming the reasons, and so is the
-    warning under ``strict`` (``consequence``: what is not done, "no report written")."""
+    warning under ``strict`` (``consequence``: what is not done, "no report written"). Returns
+    the warning, for views that show no findings."""
     findings = [] if findings is None else findings
     warned = warning(left_out, threshold)
     if warned is not None:
@@ -101,10 +102,13 @@ def judge(
         raise DataError(message)
     if strict and warned is not None:
         raise DataError(f"{warned.message()}; --strict is set, {consequence}")
+    return warned
 
 
-def unused_sides(comparison) -> None:
-    """``compare``: a side none of whose rows could be used is a data error, like a run's."""
+def judge_sides(comparison) -> None:
+    """``compare``: a side none of whose rows could be used is a data error, like a run's; the
+    run's left-out warning joins the comparison's notes, which every view of it shows."""
+    comparison.notes += [f"Warning: {f.message()}" for f in comparison.base.findings if f.kind == LEFT_OUT_WARNING]
     column = comparison.side_column
     present = {g.keys.get(column) for g in comparison.base.groups}
     for side in comparison.sides:

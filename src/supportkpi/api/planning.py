@@ -130,7 +130,9 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
         raise DataError(reading.read_failure(loaded.inputs, exc)) from None
     run.listener.read(loaded.inputs)
     run.listener.left_out("staffing", left_out)
-    run.judge_left_out(loaded.inputs, run.guarded(loaded.inputs, lambda: rows_left_out(loaded)), "nothing staffed")
+    warned = run.judge_left_out(
+        loaded.inputs, run.guarded(loaded.inputs, lambda: rows_left_out(loaded)), "nothing staffed"
+    )
     if aht is None and demand.height and demand["aht_seconds"].null_count() == demand.height:
         names = loaded.frame.collect_schema().names()
         lacking = [p for p in HANDLE_PARTS if p not in names]
@@ -144,6 +146,8 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
     )
     if aht is None and demand.height and demand["aht_seconds"].null_count():
         method += " Slots without a measured AHT (no answered call with talk, hold and acw) are not staffed (—)."
+    if warned is not None:
+        method += f" Warning: {warned.message()}."
     parameters = _parameters(interval_seconds, plan, timezone=timezone, aht_seconds=aht)
     return StaffingReport(plan=table, method=method, parameters=parameters, by=tuple(by))
 

@@ -20,7 +20,7 @@ from supportkpi.api import planning
 from supportkpi.api.inputs import InputSpec
 from supportkpi.api.listener import Listener
 from supportkpi.errors import DataError, UsageError
-from supportkpi.left_out import DEFAULT_MAX_LEFT_OUT, judge, parse_share, unused_sides
+from supportkpi.left_out import DEFAULT_MAX_LEFT_OUT, judge, judge_sides, parse_share
 
 if TYPE_CHECKING:
     from supportkpi.config import Config
@@ -184,9 +184,9 @@ class Run:
         if self.strict and data_errors:
             raise DataError(f"{data_errors} data error(s) and --strict is set; {consequence}")
 
-    def judge_left_out(self, inputs, left_out, consequence: str, findings: list | None = None) -> None:
+    def judge_left_out(self, inputs, left_out, consequence: str, findings: list | None = None):
         """:func:`supportkpi.left_out.judge` with this run's threshold, listener and strictness."""
-        judge(self.listener, inputs, left_out, self.left_out_threshold, self.strict, consequence, findings)
+        return judge(self.listener, inputs, left_out, self.left_out_threshold, self.strict, consequence, findings)
 
     def bounded(self, memory: str, inputs) -> None:
         from supportkpi.engine import bounded
@@ -418,7 +418,7 @@ class Run:
         self.report(
             loaded.inputs, result.base.findings, result.base.data_errors, "no report written", result.base.left_out
         )
-        unused_sides(result)
+        judge_sides(result)
         if figures is not None:
             result.benchmark = figures
         return result
