@@ -84,13 +84,16 @@ def test_a_target_the_exports_cannot_measure_is_an_error_by_default(export, tmp_
     assert run("check", export, "--config", config, "--missing", "warn", cwd=tmp_path).returncode == 0
 
 
-@pytest.mark.parametrize("body", ["", "1,garbage,A,5\n"])
-def test_an_export_with_nothing_to_judge_fails_the_gate(tmp_path, body):
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [("", "no rows to read"), ("1,garbage,A,5\n", "none of the 1 rows of")],
+)
+def test_an_export_with_nothing_to_judge_fails_the_gate(tmp_path, body, why):
     path = tmp_path / "empty.csv"
     path.write_text("ticket_id,created_at,vendor,csat\n" + body)
     config = write_config(tmp_path, PASSING)
     result = run("check", path, "--config", config, cwd=tmp_path)
-    assert result.returncode == 3 and "no contacts to judge" in result.stderr
+    assert result.returncode == 3 and why in result.stderr
 
 
 def test_usage_errors_win_over_data_errors(tmp_path):

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from supportkpi.loading import datetimes
-from supportkpi.results import Finding, Group, InputInfo
+from supportkpi.results import Finding, Group, InputInfo, LeftOut
 from supportkpi.schema import (
     COLUMNS,
     DUPLICATE,
@@ -51,6 +51,37 @@ _MISSING = {
 }
 
 
+_RULE = "rule:"
+"""Prefix of the counts of rows a preset's rule left out (``rule:deleted ticket``)."""
+LEFT_OUT = "left_out:"
+"""Prefix of the counts of rows left out of every KPI, one per reason (``left_out:no
+created_at``); ``left_out`` alone counts the rows with any reason, each once. A reason is
+phrased to follow "rows that have": ``200 have no created_at``."""
+UNREADABLE_CREATED = "an unreadable created_at"
+REPEATED_ID = "a repeated ticket_id"
+_REASON_FINDINGS = {
+    UNREADABLE_CREATED: ("created_at", ("unparseable value", "unknown value")),
+    REPEATED_ID: ("ticket_id", ("duplicate ticket_id",)),
+}
+"""The findings that hold a reason's examples (else: the finding of the reason's own kind)."""
+
+
+def left_out_reasons(columns: frozenset[str]) -> dict[str, pl.Expr]:
+    """Per reason, the rows that no KPI counts (a row may have several reasons). A new reason
+    (a preset leaving rows out) is one more entry here: the run's left-out share and its
+    "no usable row" error read them all from the counts."""
+    reasons: dict[str, pl.Expr] = {}
+    if "created_at" in columns:
+        unreadable = pl.col(invalid_flag("created_at")).is_not_null() if invalid_flag("created_at") in columns else None
+        if unreadable is not None:
+            reasons[UNREADABLE_CREATED] = unreadable
+        missing = pl.col("created_at").is_null()
+        reasons["no created_at"] = missing & ~unreadable if unreadable is not None else missing
+    if DUPLICATE in columns:
+        reasons[REPEATED_ID] = pl.col(DUPLICATE).fill_null(False)
+    return reasons
+
+
 def counts(columns: frozenset[str]) -> list[pl.Expr]:
     """The report's counts, as aggregations that add up over groups (sums, and a max for the
     latest timestamp): the engine evaluates them in its KPI pass and adds them up with
@@ -60,7 +91,11 @@ def counts(columns: frozenset[str]) -> list[pl.Expr]:
     counted += [(pl.len() - pl.col(invalid_flag(c)).null_count()).alias(f"invalid:{c}") for c in flags]
     if DUPLICATE in columns:
         counted.append(pl.col(DUPLICATE).sum().alias("duplicates"))
-    counted += [pl.col(flag).sum().alias(flag.removeprefix("_")) for flag in left_out_flags(sorted(columns))]
+    # a preset's rules are counted apart from the reasons of :func:`left_out_reasons`: what an
+    # export itself says to leave out (a deleted ticket) is no data error and no share to warn of
+    counted += [
+        pl.col(flag).sum().alias(_RULE + flag.removeprefix(LEFT_OUT_PREFIX)) for flag in left_out_flags(sorted(columns))
+    ]
     for column in ("ticket_id", "created_at"):
         if column in columns:
             missing = pl.col(column).is_null()
@@ -75,6 +110,10 @@ def counts(columns: frozenset[str]) -> list[pl.Expr]:
             differs = (elapsed - pl.col(seconds)).abs() >= 60
             counted.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
     counted += datetimes.note_counts(columns, TIMESTAMPS)
+    reasons = left_out_reasons(columns)
+    counted += [expr.sum().alias(LEFT_OUT + reason) for reason, expr in reasons.items()]
+    every = pl.any_horizontal(reasons.values()).sum() if reasons else pl.lit(0, pl.UInt32)
+    counted.append(every.alias(LEFT_OUT.rstrip(":")))
     stamps = [c for c in TIMESTAMPS if c in columns]
     if stamps:
         counted.append(pl.max_horizontal(pl.col(c).max() for c in stamps).alias("as_of"))
@@ -122,6 +161,33 @@ def input_findings(inputs: Sequence[InputInfo], rows_per_source: Mapping[int, in
     return found
 
 
+def left_out(counts_frame: pl.DataFrame, findings: Sequence[Finding]) -> LeftOut:
+    """The rows read and those left out of every KPI, per reason with the first examples (from
+    the findings about the same rows), from the counts of :func:`counts`."""
+    row = counts_frame.row(0, named=True) if counts_frame.height else {}
+    reasons = {k.removeprefix(LEFT_OUT): int(v) for k, v in row.items() if k.startswith(LEFT_OUT) and v}
+    examples = {}
+    for reason in reasons:
+        finding = next((f for f in findings if _about(f, reason) and f.examples), None)
+        if finding is not None:
+            examples[reason] = finding.examples[:EXAMPLES]
+    return LeftOut(
+        rows=int(row.get("rows") or 0),
+        left_out=int(row.get(LEFT_OUT.rstrip(":")) or 0),
+        reasons=reasons,
+        examples=examples,
+    )
+
+
+def _about(finding: Finding, reason: str) -> bool:
+    """Whether a finding tells of the rows of a left-out reason (its kind, or an unreadable
+    value of the reason's column)."""
+    if reason in _REASON_FINDINGS:
+        column, kinds = _REASON_FINDINGS[reason]
+        return finding.column == column and finding.kind in kinds
+    return finding.kind == reason
+
+
 def has_problems(counts: pl.DataFrame) -> bool:
     """Whether the counts query of :func:`plan` found rows its examples query would list."""
     row = counts.row(0, named=True)
@@ -144,11 +210,10 @@ def report(
 
 def _left_out(counts: dict[str, Any]) -> list[Finding]:
     """Rows a preset's rule (or kpi.yaml ``dedupe``) left out, per reason: a note, not an error."""
-    prefix = LEFT_OUT_PREFIX.removeprefix("_")
     return [
-        Finding(kind="note", count=n, effect=f"left out of every KPI: {name.removeprefix(prefix)}")
+        Finding(kind="note", count=n, effect=f"left out of every KPI: {name.removeprefix(_RULE)}")
         for name, n in counts.items()
-        if name.startswith(prefix) and n
+        if name.startswith(_RULE) and n
     ]
 
 

@@ -79,6 +79,33 @@ class InputInfo:
 
 
 @dataclass
+class LeftOut:
+    """The rows read and those no KPI could use ("left out of every KPI": an unreadable or
+    missing ``created_at``, a repeated ``ticket_id``, ...), per reason. A row with several
+    reasons is counted once in ``left_out`` and under each of its reasons."""
+
+    rows: int
+    left_out: int
+    reasons: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per reason, the first rows (file, row, value) where the findings name them."""
+
+    @property
+    def used(self) -> int:
+        return self.rows - self.left_out
+
+    @property
+    def share(self) -> float:
+        """The share of the rows read that was left out (0 when nothing was read)."""
+        return self.left_out / self.rows if self.rows else 0.0
+
+
+LEFT_OUT_WARNING = "most rows left out of every KPI"
+"""The kind of the finding that warns of a left-out share above the run's threshold: a warning
+about the run, not one more data error (its rows are counted by the findings of their reasons)."""
+
+
+@dataclass
 class Finding:
     """A data-quality finding: what is wrong, where, how often, and what was expected."""
 
@@ -91,7 +118,7 @@ class Finding:
 
     @property
     def is_error(self) -> bool:
-        return self.kind != "note"
+        return self.kind not in ("note", LEFT_OUT_WARNING)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])}
@@ -117,6 +144,8 @@ class ComputeResult:
     inputs: list[InputInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     kpi_ids: list[str] = field(default_factory=list)
+    left_out: LeftOut | None = None
+    """The rows read and those left out of every KPI (None when not counted)."""
 
     @property
     def data_errors(self) -> int:

@@ -6,7 +6,8 @@
 [('tickets.csv',)]
 """
 
+from supportkpi.api.listener import Listener
 from supportkpi.api.planning import staffing_from_numbers
-from supportkpi.api.run import CheckReport, Listener, Run
+from supportkpi.api.run import CheckReport, Run
 
 __all__ = ["CheckReport", "Listener", "Run", "staffing_from_numbers"]

@@ -5,7 +5,7 @@ reading failures explained, compare's sides)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from supportkpi.suggest import suggest
 if TYPE_CHECKING:  # loading imports polars, which `supportkpi --help` does without
     from supportkpi.config import Config
     from supportkpi.loading import Loaded
+    from supportkpi.loading.probe import Probe
     from supportkpi.results import InputInfo
 
 SIDE_COLUMN = "side"
@@ -36,6 +37,8 @@ class InputSpec:
     encoding: str | None = None
     separator: str | None = None
     decimal_comma: bool | None = None
+    looked: dict[str, Probe] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Each file's probe, made once (:mod:`supportkpi.loading.probe`) and shared by the steps."""
 
     @property
     def delimiter(self) -> str | None:
@@ -59,16 +62,25 @@ class InputSpec:
         if self.separator is not None and len(self.delimiter or "") != 1:
             raise UsageError(f"--separator '{self.separator}': expected one character, e.g. ';' or '\\t'")
 
+    def probes(self) -> dict[str, Probe]:
+        """Each file (globs expanded) looked at once; standard input is left for the reader,
+        which takes it whole."""
+        from supportkpi.loading import expand, readers
+        from supportkpi.loading.probe import probe
+
+        for path in expand(self.files):
+            if path not in self.looked and path != readers.STDIN:
+                self.looked[path] = probe(path, self.input_format, self.encoding, self.delimiter)
+        return self.looked
+
     def interval_kinds(self) -> set[bool]:
         """For each file, whether it is an interval report (read from its header)."""
         from supportkpi.intervals import is_interval_table
         from supportkpi.loading import expand, headers
 
         self.check()  # the header is read with these options: a bad one is a usage error, not a crash
-        return {
-            is_interval_table(headers(path, self.input_format, self.encoding, self.delimiter))
-            for path in expand(self.files)
-        }
+        looked = self.probes()
+        return {is_interval_table(headers(looked[path]) if path in looked else []) for path in expand(self.files)}
 
     def load(self, settings: Config, timezone: str, *, group_by: Sequence[str] = (), intervals: bool = False) -> Loaded:
         """The files as one lazy frame in canonical columns (:class:`supportkpi.loading.Loaded`);
@@ -104,6 +116,7 @@ class InputSpec:
             values=settings.values,
             vendors_by_path=vendors,
             dedupe=(settings.dedupe.keep, settings.dedupe.by),
+            probes=self.probes(),
         )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from supportkpi.api import inputs as reading
 from supportkpi.errors import DataError, UsageError, first_line
+from supportkpi.left_out import nothing_used, warning
 from supportkpi.schema import COLUMNS
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def forecast(
         return result, loaded.frame.lazy().select(day).collect().item()
 
     result, data_end = run.guarded(loaded.inputs, computed)
-    run.report(loaded.inputs, result.findings, result.data_errors, "no report written")
+    run.report(loaded.inputs, result.findings, result.data_errors, "no report written", result.left_out)
     if result.groups and not result.groups[0].kpis[kpi_id].available:
         needs = ", ".join(result.groups[0].kpis[kpi_id].needs)
         raise DataError(f"{kpi_id} cannot be computed from these inputs: needs {needs}")
@@ -129,6 +130,9 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
         raise DataError(reading.read_failure(loaded.inputs, exc)) from None
     run.listener.read(loaded.inputs)
     run.listener.left_out("staffing", left_out)
+    warned = run.judge_left_out(
+        loaded.inputs, run.guarded(loaded.inputs, lambda: rows_left_out(loaded)), "nothing staffed"
+    )
     if aht is None and demand.height and demand["aht_seconds"].null_count() == demand.height:
         names = loaded.frame.collect_schema().names()
         lacking = [p for p in HANDLE_PARTS if p not in names]
@@ -142,6 +146,8 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
     )
     if aht is None and demand.height and demand["aht_seconds"].null_count():
         method += " Slots without a measured AHT (no answered call with talk, hold and acw) are not staffed (—)."
+    if warned is not None:
+        method += f" Warning: {warned.message()}."
     parameters = _parameters(interval_seconds, plan, timezone=timezone, aht_seconds=aht)
     return StaffingReport(plan=table, method=method, parameters=parameters, by=tuple(by))
 
@@ -311,6 +317,7 @@ def clv(
         raise DataError(found or reading.read_failure(loaded.inputs, exc)) from None
     run.listener.read(loaded.inputs)
     run.listener.orders(result, orders)
+    run.judge_left_out(loaded.inputs, run.guarded(loaded.inputs, lambda: rows_left_out(loaded)), "no report written")
     if run.strict and result.data_errors:
         raise DataError(f"{orders}: {result.data_errors} data error(s) and --strict is set; no report written")
     return result
@@ -336,6 +343,13 @@ def validate(run: Run, examples: int) -> dict:
     found, _, rows = quality.report(collected[:3], columns, paths)
     found += validation.findings(active, collected[3], collected[4], paths)
     found += quality.input_findings(loaded.inputs, rows)
+    rows_read = quality.left_out(collected[0], found)
+    warned = warning(rows_read, run.left_out_threshold)
+    if warned is not None:
+        found.append(warned)
+    message = nothing_used(rows_read, paths)
+    if message is not None:
+        raise DataError(message)
     for finding in found:
         finding.examples = finding.examples[:examples]
     available = available_kpis(columns)
@@ -358,6 +372,21 @@ def validate(run: Run, examples: int) -> dict:
         "kpis_not_available": [k for k in REGISTRY if k not in available],
         "findings": [f.to_dict() for f in found],
     }
+
+
+def rows_left_out(loaded):
+    """The rows read and left out of every KPI (:class:`supportkpi.results.LeftOut`), with the
+    first examples, for the verbs whose own pass does not count them (staffing, clv)."""
+    import polars as pl
+
+    from supportkpi import quality
+    from supportkpi.engine import with_duplicate_flag
+
+    frame = with_duplicate_flag(loaded.frame)
+    columns = frozenset(frame.collect_schema().names())
+    collected = pl.collect_all(quality.plan(frame, columns))
+    found, _, _ = quality.report(collected, columns, [i.path for i in loaded.inputs])
+    return quality.left_out(collected[0], found)
 
 
 def available_kpis(columns: frozenset[str]) -> list[str]:

@@ -11,7 +11,6 @@ errors come in the same order as on the command line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,43 +18,12 @@ from typing import TYPE_CHECKING, Any
 from supportkpi.api import inputs as reading
 from supportkpi.api import planning
 from supportkpi.api.inputs import InputSpec
+from supportkpi.api.listener import Listener
 from supportkpi.errors import DataError, UsageError
+from supportkpi.left_out import DEFAULT_MAX_LEFT_OUT, judge, judge_sides, parse_share
 
 if TYPE_CHECKING:
     from supportkpi.config import Config
-
-
-class Listener:
-    """What a run tells as it goes. This one is silent; the command line prints (``quiet``:
-    whether it would print nothing, so that a run need not collect what nobody reads)."""
-
-    quiet = True
-
-    def working(self, what: str, inputs: Sequence[Any]) -> AbstractContextManager[Any]:
-        """Around a long computation; the context's value takes the engine's steps (``.step``)."""
-        return nullcontext(_NoSteps())
-
-    def bounded(self, inputs: Sequence[Any]) -> None:
-        """Before a bounded (out-of-core) pass over ``inputs``. polars reads its memory budget
-        (``POLARS_OOC_MEMORY_BUDGET_MB``) once, when imported: the CLI restarts itself here
-        with it set; a program that runs large inputs sets it before importing polars."""
-
-    def read(self, inputs: Sequence[Any]) -> None:
-        """The inputs as read (path, format, source preset and how sure its detection was)."""
-
-    def findings(self, findings: Sequence[Any]) -> None:
-        """Data-quality findings of a computation."""
-
-    def left_out(self, what: str, counts: dict[str, int]) -> None:
-        """Contacts ``what`` left out, per reason."""
-
-    def orders(self, result: Any, path: str) -> None:
-        """Orders and contacts :meth:`Run.clv` left out."""
-
-
-class _NoSteps:
-    def step(self, doing: str) -> None:
-        pass
 
 
 @dataclass
@@ -81,8 +49,11 @@ class Run:
         hours: str | None = None,
         strict: bool = False,
         listener: Listener | None = None,
+        max_left_out: str | float | None = None,
     ):
         self.config_path, self.tz, self.hours, self.strict = config, tz, hours, strict
+        # checked now: a bad value is a usage error before anything is read
+        self.max_left_out = None if max_left_out is None else parse_share(max_left_out)
         self.listener = listener or Listener()
         self.specs: list[InputSpec] = []
         self._settings: Config | None = None
@@ -96,9 +67,12 @@ class Run:
         hours: str | None = None,
         strict: bool = False,
         listener: Listener | None = None,
+        max_left_out: str | float | None = None,
     ) -> Run:
-        """A run with kpi.yaml at ``path`` (read when first needed)."""
-        return cls(path, tz=tz, hours=hours, strict=strict, listener=listener)
+        """A run with kpi.yaml at ``path`` (read when first needed). ``max_left_out``: the
+        share of rows (``"50%"`` or 0.5) that may be left out of every KPI before the run warns
+        (and, ``strict``, fails); default kpi.yaml's ``max_left_out``, else 50 %."""
+        return cls(path, tz=tz, hours=hours, strict=strict, listener=listener, max_left_out=max_left_out)
 
     def add_inputs(
         self,
@@ -191,12 +165,30 @@ class Run:
         except pl.exceptions.PolarsError as exc:
             raise DataError(reading.read_failure(inputs, exc)) from None
 
-    def report(self, inputs, findings, data_errors: int, consequence: str) -> None:
-        """Tell the listener what was read and found; ``strict`` stops at a data error."""
+    @property
+    def left_out_threshold(self) -> float:
+        """The share of rows that may be left out of every KPI before the run warns."""
+        if self.max_left_out is not None:
+            return self.max_left_out
+        configured = self.settings.max_left_out
+        return DEFAULT_MAX_LEFT_OUT if configured is None else configured
+
+    def report(self, inputs, findings, data_errors: int, consequence: str, left_out=None) -> None:
+        """Tell the listener what was read and found; ``strict`` stops at a data error.
+        ``left_out`` (:class:`supportkpi.results.LeftOut`): the rows read and left out of every
+        KPI, judged by :meth:`judge_left_out` (its warning joins ``findings``, so that every
+        view shows it)."""
         self.listener.read(inputs)
-        self.listener.findings(findings)
+        if left_out is None:
+            self.listener.findings(findings)
+        else:
+            self.judge_left_out(inputs, left_out, consequence, findings)
         if self.strict and data_errors:
             raise DataError(f"{data_errors} data error(s) and --strict is set; {consequence}")
+
+    def judge_left_out(self, inputs, left_out, consequence: str, findings: list | None = None):
+        """:func:`supportkpi.left_out.judge` with this run's threshold, listener and strictness."""
+        return judge(self.listener, inputs, left_out, self.left_out_threshold, self.strict, consequence, findings)
 
     def bounded(self, memory: str, inputs) -> None:
         from supportkpi.engine import bounded
@@ -264,7 +256,7 @@ class Run:
                 )
 
         result = self.guarded(loaded.inputs, computed)
-        self.report(loaded.inputs, result.findings, result.data_errors, "no report written")
+        self.report(loaded.inputs, result.findings, result.data_errors, "no report written", result.left_out)
         return result
 
     def breaches(self, *, as_of: str | None = None, memory: str = "auto"):
@@ -330,7 +322,7 @@ class Run:
                 )
 
         card = self.guarded(loaded.inputs, judged)
-        self.report(loaded.inputs, card.base.findings, card.base.data_errors, "nothing judged")
+        self.report(loaded.inputs, card.base.findings, card.base.data_errors, "nothing judged", card.base.left_out)
         card.benchmark = figures
         return card
 
@@ -425,7 +417,10 @@ class Run:
                 )
 
         result = self.guarded(loaded.inputs, compared)
-        self.report(loaded.inputs, result.base.findings, result.base.data_errors, "no report written")
+        self.report(
+            loaded.inputs, result.base.findings, result.base.data_errors, "no report written", result.base.left_out
+        )
+        judge_sides(result)
         if figures is not None:
             result.benchmark = figures
         return result

@@ -39,6 +39,7 @@ class Inputs:
     encoding: str | None = None
     separator: str | None = None
     decimal_comma: bool | None = None
+    max_left_out: str | None = None
     hours: str | None = None
     as_of: str | None = None
     strict: bool = False
@@ -49,7 +50,12 @@ class Inputs:
     def run(self) -> Run:
         """A library run with these options, telling on stderr what it reads and finds."""
         run = Run.from_config(
-            self.config, tz=self.tz, hours=self.hours, strict=self.strict, listener=Speaker(self.quiet, self.strict)
+            self.config,
+            tz=self.tz,
+            hours=self.hours,
+            strict=self.strict,
+            listener=Speaker(self.quiet, self.strict),
+            max_left_out=self.max_left_out,
         )
         if self.files:
             run.add_inputs(
@@ -103,6 +109,13 @@ OPTIONS: dict[str, Any] = {
     "decimal_comma": typer.Option(
         None, "--decimal-comma/--decimal-point", help="Numbers written 4,5 (default: on for ;-separated files)."
     ),
+    "max_left_out": typer.Option(
+        None,
+        "--max-left-out",
+        metavar="SHARE",
+        help="Warn (and fail under --strict) when more rows than this are left out of every KPI, "
+        "e.g. 20% (default: kpi.yaml max_left_out, else 50%).",
+    ),
     "hours": typer.Option(
         None, "--hours", metavar="CLOCK", help="calendar or business: how ticket durations count (default: kpi.yaml)."
     ),
@@ -134,6 +147,7 @@ READING = (
     "encoding",
     "separator",
     "decimal_comma",
+    "max_left_out",
 )
 """The options every command that reads exports takes; ``input_options`` adds the others named."""
 READING_PANEL = "Reading the exports"

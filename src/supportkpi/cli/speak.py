@@ -8,6 +8,7 @@ import sys
 
 from supportkpi.api import Listener
 from supportkpi.cli.options import working
+from supportkpi.results import LEFT_OUT_WARNING
 
 OUT_OF_CORE_BUDGET = "POLARS_OOC_MEMORY_BUDGET_MB"
 BOUNDED_BUDGET_MB = "1024"
@@ -62,7 +63,8 @@ def report_sources(inputs) -> None:
 def report_findings(findings) -> None:
     """Data-quality findings on stderr, each with its first examples (file, row, value)."""
     for finding in findings:
-        print(f"supportkpi: data: {finding.message()}", file=sys.stderr)
+        label = "warning" if finding.kind == LEFT_OUT_WARNING else "data"
+        print(f"supportkpi: {label}: {finding.message()}", file=sys.stderr)
         for example in finding.examples[:3]:
             where = ", ".join(f"{k} {v!r}" if k == "value" else f"{k} {v}" for k, v in example.items())
             print(f"    {where}", file=sys.stderr)

@@ -22,6 +22,8 @@ from pydantic import (
 
 from supportkpi.config.kpis import KpiParams
 from supportkpi.config.yaml_nodes import line_of
+from supportkpi.errors import UsageError
+from supportkpi.left_out import parse_share
 from supportkpi.metrics import REGISTRY
 from supportkpi.metrics.cost_per_contact import Pricing
 from supportkpi.params import Statistic, StrictModel
@@ -244,6 +246,9 @@ class Config(StrictModel):
     sla: list[SlaPolicy] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     """What is expected of each KPI: judged by `scorecard` and `check`."""
+    max_left_out: float | None = None
+    """The share of rows that may be left out of every KPI (``50%`` or 0.5) before a run warns,
+    and fails under ``--strict``; None: 50 % (``--max-left-out`` wins)."""
 
     def kpi_parameters(self) -> dict[str, dict[str, Any]]:
         """Keyword parameters of each KPI: the ``kpis`` section, and the vendors' pricing for
@@ -260,6 +265,16 @@ class Config(StrictModel):
     def line_of(self, loc: tuple) -> int | None:
         """1-based line in kpi.yaml of the setting at ``loc`` (None for defaults)."""
         return line_of(self._root, loc) if self._root is not None else None
+
+    @field_validator("max_left_out", mode="before")
+    @classmethod
+    def _share(cls, value: Any) -> Any:
+        if value is None or isinstance(value, bool):
+            return value
+        try:
+            return parse_share(value, "max_left_out")
+        except UsageError as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("timezone")
     @classmethod

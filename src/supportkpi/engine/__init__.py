@@ -239,6 +239,7 @@ def _results(
         inputs=inputs,
         findings=findings,
         kpi_ids=plan.kpi_ids,
+        left_out=quality.left_out(collected[0], findings),
     )
 
 

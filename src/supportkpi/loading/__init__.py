@@ -26,6 +26,7 @@ from supportkpi import sources as presets
 from supportkpi import words
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import mapped, naming, parse, readers, tables
+from supportkpi.loading.probe import Probe, probe
 from supportkpi.loading.typed import typed
 from supportkpi.results import InputInfo
 from supportkpi.schema import REQUIRED, ROW, SOURCE, invalid_flag, left_out_flags
@@ -76,6 +77,7 @@ def load(
     vendors_by_path: Mapping[str, Sequence[str]] | None = None,
     dedupe: tuple[str | None, str | None] = (None, None),
     units: Mapping[str, str] | None = None,
+    probes: Mapping[str, Probe] | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -95,30 +97,25 @@ def load(
     d); a ``Header:unit`` in ``mapping`` adds to it (:mod:`supportkpi.loading.mapped`); without
     one, a duration whose header states its unit (``Resolution_Time_Hours``) is read in that
     unit, else in seconds. A preset's converted columns keep the unit their converter declares.
-    A mapped header written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``).
+    A mapped header written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``). ``probes``: what earlier steps found out about a path
+    (:mod:`.probe`), reused instead of looking at the file again.
     """
     mapping = dict(mapping or {})
     frames = []
     inputs = []
+    looks: dict[str, Probe] = {}
     read_in = []
     for path in expand(paths):
         name = source or _source_for(path, sources_by_path or {})
         if name is not None:
             presets.get(name)  # an unknown name is a usage error before anything is read
-        options = readers.Options(encoding=encoding, separator=separator, source=name)
-        fmt = input_format or readers.detect_format(path)
-        if path == readers.STDIN and input_format is None:
-            data = readers.read_bytes(path)
-            fmt = readers.detect_format(path, data)
-            read_in.append(tables.Input(path, fmt, name, read_stdin_tables(data, fmt, options)))
-        else:
-            read_in.append(tables.Input(path, fmt, name, read_tables(path, fmt, options)))
+        look = looks[path] = (probes or {}).get(path) or probe(path, input_format, encoding, separator)
+        read_in.append(tables.Input(path, look.format, name, read_probed_tables(look, name)))
     # a source's companion tables (ticket metrics, ratings) joined onto its tickets
     for index, joined in enumerate(tables.join(read_in)):
-        path, fmt, name, raw = joined.path, joined.fmt, joined.source, joined.frame
-        sep = separator
-        if fmt == "csv" and sep is None and path != readers.STDIN and not path.endswith(".gz"):
-            sep = readers.sniff_separator(path, path)
+        path, name, raw, look = joined.path, joined.source, joined.frame, looks[joined.path]
+        # the decimal comma follows a given separator, or one sniffed from a plain CSV file
+        sep = separator if separator is not None else look.separator if look.sniffed else None
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         reading = naming.Reading(path, index, timezone, parse.formats_of(datetime_format), comma, dict(units or {}))
         frame, chosen, confidence = _canonical(raw, reading, mapping, name, values or {}, joined.notes, dedupe)
@@ -127,11 +124,11 @@ def load(
         inputs.append(
             InputInfo(
                 path=path,
-                format=fmt,
+                format=look.format,
                 rows=0,
                 source=chosen,
                 confidence=confidence,
-                estimated_rows=readers.estimate_rows(path, fmt),
+                estimated_rows=look.estimated_rows,
                 notes=joined.notes or None,
                 findings=reading.notes or None,
             )
@@ -141,8 +138,8 @@ def load(
     for key in group_by:  # noqa: B007
         if key not in names and key != "period":
             raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
-    for item in read_in:  # companion tables' files too
-        readers.check_field_counts(item.path, item.fmt, separator, encoding)
+    for look in looks.values():  # companion tables' files too
+        readers.check_field_counts(look.path, look.format, look.separator, encoding)
     return Loaded(frame=frame, inputs=inputs)
 
 
@@ -156,13 +153,28 @@ def stack(frames: Sequence[pl.LazyFrame]) -> pl.LazyFrame:
     return frame.with_columns(pl.col(f).fill_null(False) for f in flags) if flags else frame
 
 
-def headers(path: str, input_format: str | None, encoding: str | None, separator: str | None) -> list[str]:
-    """The column names of a file (stdin is not peeked at: empty)."""
-    if path == readers.STDIN:
+def headers(look: Probe) -> list[str]:
+    """The column names of a probed file (stdin is not peeked at: empty)."""
+    if look.path == readers.STDIN:
         return []
-    fmt = input_format or readers.detect_format(path)
-    options = readers.Options(encoding=encoding, separator=separator, source="canonical")
-    return read_path(path, fmt, options).collect_schema().names()
+    if look.header is not None:
+        return list(look.header)
+    return read_probed(look, "canonical").collect_schema().names()
+
+
+def read_probed(look: Probe, source: str | None) -> pl.LazyFrame:
+    """The raw rows of a probed input, read with what the probe found (``source``: the preset
+    that reads a JSON document, as in :class:`readers.Options`); of a sync tool's file of
+    several streams, the first."""
+    return read_probed_tables(look, source)[0].frame
+
+
+def read_probed_tables(look: Probe, source: str | None) -> list[tables.Table]:
+    """The tables of a probed input (several for a sync tool's file of several streams)."""
+    options = readers.Options(encoding=look.encoding, separator=look.separator, source=source)
+    if look.data is not None:
+        return read_stdin_tables(look.data, look.format, options)
+    return read_tables(look.path, look.format, options)
 
 
 def with_vendor(frame: pl.LazyFrame, path: str, vendors_by_path: Mapping[str, Sequence[str]] | None) -> pl.LazyFrame:

@@ -1,0 +1,146 @@
+"""One look at an input file before it is read: its format, encoding, separator, quoting, header
+and size, found once and handed to every later step (interval-report detection, reading, the
+decimal comma, the field-count check, the input's row estimate), so that no step opens and
+sniffs the file again for what another already knows.
+
+Standard input is read whole here (it cannot be read twice); a file is opened once for its
+first ``HEAD_BYTES`` (decompressed for ``.gz``). Parquet's header and row count come from its
+footer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from supportkpi.loading import readers
+
+HEAD_BYTES = 65536
+"""How much of a file the probe reads: enough for the header and a row-length estimate."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one look at an input told (None where the probe cannot tell without reading more)."""
+
+    path: str
+    format: str
+    encoding: str | None = None
+    """As given (``--encoding``); None is UTF-8."""
+    separator: str | None = None
+    """The field separator of CSV/TSV: given, else sniffed from the header line."""
+    sniffed: bool = False
+    """Whether ``separator`` was sniffed (not given) from a plain file's header line; the
+    decimal comma defaults on only then (for a ``;`` separator)."""
+    quoting: bool = False
+    """Whether the first ``HEAD_BYTES`` hold a quote character (fields may hold separators)."""
+    header: tuple[str, ...] | None = None
+    """The column names as the reader will see them (CSV/TSV from the head, Parquet from its
+    footer; JSON: None, known only once the document is read)."""
+    estimated_rows: int | None = None
+    """Rows the file holds before reading it (see :func:`estimate_rows`)."""
+    envelope: str | None = None
+    """The sync tool's envelope a JSON Lines file is wrapped in, when one is recognised."""
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    """The whole input when probing had to read it (standard input), for the reader."""
+
+
+def probe(
+    path: str, input_format: str | None = None, encoding: str | None = None, separator: str | None = None
+) -> Probe:
+    """Look at ``path`` once (``-``: standard input, read whole). ``separator`` is the
+    ``--separator`` character (escapes already read)."""
+    data = None
+    if path == readers.STDIN:
+        data = readers.read_bytes(path)
+        fmt = input_format or readers.detect_format(path, data)
+        head, size = data[:HEAD_BYTES], None
+    else:
+        fmt = input_format or readers.detect_format(path)
+        head, size = _head(path) if fmt != "parquet" else (b"", None)
+    sep = _separator(fmt, head, separator)
+    sniffed = fmt == "csv" and separator is None and path != readers.STDIN and not _compressed(path)
+    header, rows = None, None
+    if fmt == "parquet":
+        header, rows = _parquet(path)
+    elif fmt in ("csv", "tsv") and sep is not None:
+        header = _text_header(head, sep, encoding, complete=size is not None and size <= len(head))
+        if size is not None and not _compressed(path):
+            rows = estimate_rows(head, size)
+    return Probe(
+        path=path,
+        format=fmt,
+        encoding=encoding,
+        separator=sep,
+        sniffed=sniffed,
+        quoting=b'"' in head,
+        header=header,
+        estimated_rows=rows,
+        data=data,
+    )
+
+
+def estimate_rows(head: bytes, size: int) -> int:
+    """Rows of a text file of ``size`` bytes from the mean length of the lines in its head.
+
+    >>> estimate_rows(b"a,b\\n1,2\\n", 8000)
+    2000
+    """
+    lines = head.count(b"\n")
+    return size // max(len(head) // lines, 1) if lines else 1
+
+
+def _compressed(path: str) -> bool:
+    return path != readers.STDIN and path.lower().endswith(".gz")
+
+
+def _head(path: str) -> tuple[bytes, int | None]:
+    """The first bytes of a file (decompressed for .gz) and its size on disk (None for .gz).
+    A file that cannot be read gives no head: the reader reports why, with its own message."""
+    try:
+        if _compressed(path):
+            with gzip.open(path, "rb") as stream:
+                return stream.read(HEAD_BYTES), None
+        with open(path, "rb") as handle:
+            return handle.read(HEAD_BYTES), os.fstat(handle.fileno()).st_size
+    except (OSError, EOFError):
+        return b"", None
+
+
+def _separator(fmt: str, head: bytes, given: str | None) -> str | None:
+    if fmt == "tsv":
+        return "\t"
+    if fmt != "csv":
+        return None
+    return given or readers.sniff_separator("", io.BytesIO(head))
+
+
+def _text_header(head: bytes, separator: str, encoding: str | None, complete: bool) -> tuple[str, ...] | None:
+    """The header of CSV/TSV as polars reads it, from the head's complete lines."""
+    if not complete:
+        end = head.rfind(b"\n")
+        if end < 0:
+            return None  # a header longer than the head: the reader will tell
+        head = head[: end + 1]
+    if encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8":
+        try:
+            head = head.decode(encoding, errors="ignore").encode("utf-8")
+        except LookupError:
+            return None  # an unknown encoding is the reader's usage error
+    try:
+        frame = pl.read_csv(io.BytesIO(head), n_rows=0, infer_schema=False, separator=separator)
+    except (pl.exceptions.PolarsError, UnicodeDecodeError):
+        return None
+    return tuple(frame.columns)
+
+
+def _parquet(path: str) -> tuple[tuple[str, ...] | None, int | None]:
+    try:
+        scan = pl.scan_parquet(path)
+        return tuple(scan.collect_schema().names()), int(scan.select(pl.len()).collect().item())
+    except (OSError, pl.exceptions.PolarsError):
+        return None, None
