@@ -49,17 +49,21 @@ def _print(report: dict, no_color: bool) -> None:
     console = Console(
         markup=False, no_color=options.use_color(no_color) is False
     )  # names and values from the data are not Rich markup
+
+    def show(item) -> None:  # nor control characters sent to the terminal
+        console.print(options.Printable(item))
+
     for item in report["inputs"]:
         how = f"detected, {item['confidence']:.0%} of its fields" if item["confidence"] is not None else "given"
-        console.print(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")
-    console.print("Columns found: " + ", ".join(report["columns_found"]))
-    console.print("Columns missing: " + (", ".join(report["columns_missing"]) or "none"))
+        show(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")
+    show("Columns found: " + ", ".join(report["columns_found"]))
+    show("Columns missing: " + (", ".join(report["columns_missing"]) or "none"))
     if report["extra_columns"]:
-        console.print("Other columns (usable in --by): " + ", ".join(report["extra_columns"]))
-    console.print("KPIs available: " + ", ".join(report["kpis_available"]))
-    console.print("KPIs not available: " + (", ".join(report["kpis_not_available"]) or "none"))
+        show("Other columns (usable in --by): " + ", ".join(report["extra_columns"]))
+    show("KPIs available: " + ", ".join(report["kpis_available"]))
+    show("KPIs not available: " + (", ".join(report["kpis_not_available"]) or "none"))
     if not report["findings"]:
-        console.print("No data-quality findings: CLEAN")
+        show("No data-quality findings: CLEAN")
         return
     table = Table("finding", "column", "rows", "expected", "examples (file:row value)")
     table.columns[4].overflow = "fold"
@@ -68,5 +72,5 @@ def _print(report: dict, no_color: bool) -> None:
             f"{e.get('file', '')}:{e.get('row', '')} {e.get('value')!r}" for e in f.get("examples", [])
         )
         table.add_row(f["kind"], f.get("column", ""), f"{f['count']:,}", f.get("expected", ""), examples)
-    console.print(table)
-    console.print(f"FINDINGS: {len(report['findings'])} kind(s)")
+    show(table)
+    show(f"FINDINGS: {len(report['findings'])} kind(s)")
