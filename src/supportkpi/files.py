@@ -6,9 +6,9 @@ midway (disk full, a file-size limit, an interrupt) leaves the previous file as 
 temporary file behind. :func:`refuse_clobbering` stops a run, before it reads anything, whose
 output would land on one of its inputs, its kpi.yaml or another of its outputs.
 
-A failed write is one line and an exit code (docs/cli-conventions.md): a path that cannot be
-used as given (its directory missing, a directory itself) is a usage error, exit 2; a file
-that cannot be written there (permission, disk full, size limit) exit 3.
+A failed write is one line and an exit code (docs/cli-conventions.md): a report that cannot be
+written (its directory missing, permission denied, disk full, a file-size limit) is exit 3;
+``init``, whose only job is its file, makes it a usage error (exit 2).
 """
 
 from __future__ import annotations
@@ -20,24 +20,27 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from supportkpi.errors import DataError, UsageError
+from supportkpi.errors import DataError, SupportKpiError, UsageError
 
 CHUNK = 1 << 20
 """Bytes per write call: a large report is written in pieces, so a full disk stops it early."""
 
-UNUSABLE_PATH = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.ELOOP}
-"""Errors that say the path itself is wrong (a usage error), not that writing there failed."""
 
-
-def write_atomically(path: str | os.PathLike[str], content: str | bytes, *, overwrite: bool = True) -> None:
+def write_atomically(
+    path: str | os.PathLike[str],
+    content: str | bytes,
+    *,
+    overwrite: bool = True,
+    failure: type[SupportKpiError] = DataError,
+) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` all at once or not at all.
 
     An existing file keeps its permissions and stays untouched until the new content is
     complete on disk; a symbolic link keeps pointing where it did (its target is replaced).
     A file that is not a regular one (``/dev/null``, a named pipe) is written to directly.
     ``overwrite=False`` raises :class:`FileExistsError` when ``path`` exists, atomically too.
-    Failures are a :class:`~supportkpi.errors.UsageError` or :class:`~supportkpi.errors.DataError`
-    naming the path.
+    Any other failure is a ``failure`` (default :class:`~supportkpi.errors.DataError`, exit 3)
+    naming the path and the reason.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -55,18 +58,18 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes, *, over
     except FileNotFoundError:
         existing = None
     except OSError as exc:
-        raise _failure(shown, exc, None) from None
+        raise _failure(shown, exc, None, failure) from None
     if existing is not None:
         if not overwrite:
             raise FileExistsError(errno.EEXIST, "File exists", shown)
         if stat.S_ISDIR(existing.st_mode):
-            raise UsageError(f"{shown}: is a directory; give a file name")
+            raise failure(f"{shown}: cannot write it (a directory; give a file name)")
         if not stat.S_ISREG(existing.st_mode):
-            _write_in_place(shown, target, data)
+            _write_in_place(shown, target, data, failure)
             return
         if not os.access(target, os.W_OK):
             # rename would replace a read-only file; open() would refuse, and so do we
-            raise _failure(shown, PermissionError(errno.EACCES, os.strerror(errno.EACCES)), existing)
+            raise _failure(shown, PermissionError(errno.EACCES, os.strerror(errno.EACCES)), existing, failure)
     temporary = _temporary_name(target)
     try:
         _write_file(temporary, data, None if existing is None else stat.S_IMODE(existing.st_mode))
@@ -79,7 +82,7 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes, *, over
         if isinstance(exc, FileExistsError) and not overwrite:
             raise FileExistsError(errno.EEXIST, "File exists", shown) from None
         if isinstance(exc, OSError):
-            raise _failure(shown, exc, existing) from None
+            raise _failure(shown, exc, existing, failure) from None
         raise
     _sync_directory(os.path.dirname(target))
 
@@ -125,13 +128,13 @@ def _link_new(temporary: str, target: str) -> None:
     _remove(temporary)
 
 
-def _write_in_place(shown: str, target: str, data: bytes) -> None:
+def _write_in_place(shown: str, target: str, data: bytes, failure: type[SupportKpiError]) -> None:
     """A device or a pipe (``-o /dev/null``): nothing to rename over, written as it is."""
     try:
         with open(target, "wb") as handle:
             handle.write(data)
     except OSError as exc:
-        raise _failure(shown, exc, None) from None
+        raise _failure(shown, exc, None, failure) from None
 
 
 def _sync_directory(folder: str) -> None:
@@ -155,17 +158,17 @@ def _remove(path: str) -> None:
         pass
 
 
-def _failure(shown: str, exc: OSError, existing: os.stat_result | None) -> UsageError | DataError:
+def _failure(
+    shown: str, exc: OSError, existing: os.stat_result | None, failure: type[SupportKpiError]
+) -> SupportKpiError:
     reason = exc.strerror or str(exc)
     if exc.errno == errno.EFBIG:
         reason += ": the file-size limit (ulimit -f) is lower than the report"
-    if exc.errno in UNUSABLE_PATH:
-        folder = os.path.dirname(shown) or "."
-        if exc.errno == errno.ENOENT and not os.path.isdir(folder):
-            reason += f": there is no directory {folder}"
-        return UsageError(f"{shown}: cannot write here ({reason})")
+    folder = os.path.dirname(shown) or "."
+    if exc.errno == errno.ENOENT and not os.path.isdir(folder):
+        reason += f": there is no directory {folder}"
     kept = "; the previous file is unchanged" if existing is not None else ""
-    return DataError(f"{shown}: cannot write it ({reason}){kept}")
+    return failure(f"{shown}: cannot write it ({reason}){kept}")
 
 
 # -- outputs that would overwrite what a run reads ---------------------------------------

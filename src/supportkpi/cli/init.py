@@ -62,7 +62,7 @@ def init_command(
     text = starter_text(timezone, country)
     try:
         # all at once: without --force only where no file is, with it in place of the old one
-        write_atomically(path, text, overwrite=force)
+        write_atomically(path, text, overwrite=force, failure=UsageError)
     except FileExistsError:
         raise UsageError(f"{path} already exists; pass --force to overwrite it") from None
     typer.echo(

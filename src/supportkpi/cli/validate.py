@@ -46,6 +46,8 @@ def _print(report: dict, no_color: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from supportkpi.render.formatting import printable
+
     console = Console(
         markup=False, no_color=options.use_color(no_color) is False
     )  # names and values from the data are not Rich markup
@@ -71,6 +73,7 @@ def _print(report: dict, no_color: bool) -> None:
         examples = "; ".join(
             f"{e.get('file', '')}:{e.get('row', '')} {e.get('value')!r}" for e in f.get("examples", [])
         )
-        table.add_row(f["kind"], f.get("column", ""), f"{f['count']:,}", f.get("expected", ""), examples)
+        cells = (f["kind"], f.get("column", ""), f"{f['count']:,}", f.get("expected", ""), examples)
+        table.add_row(*(printable(cell, one_line=True) for cell in cells))  # escaped before the layout
     show(table)
     show(f"FINDINGS: {len(report['findings'])} kind(s)")
