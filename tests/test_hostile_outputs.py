@@ -16,6 +16,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -364,3 +365,49 @@ def test_printable_leaves_no_control_character(text):
     assert not RAW_CONTROL.search(shown) and "\n" not in shown
     if not RAW_CONTROL.search(text) and "\n" not in text and "\r" not in text and "\u2028" not in text:
         assert shown == text or any(c in text for c in "\u061c\u200e\u200f\u2029\ufeff")
+
+
+@given(st.binary(max_size=3000), st.binary(max_size=3000), st.integers(min_value=0, max_value=3000))
+def test_a_write_failing_anywhere_keeps_the_previous_file(previous, new, fail_at):
+    """Whatever the content and wherever the disk fills up, the old file stays whole and no
+    temporary file is left; a write that does not fail leaves exactly the new content."""
+    real_write = os.write
+    written = [0]
+
+    def filling(fd, data):
+        room = fail_at - written[0]
+        if room <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        n = real_write(fd, bytes(data)[:room])
+        written[0] += n
+        return n
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        target = Path(folder) / "report.bin"
+        target.write_bytes(previous)
+        patch.setattr(files.os, "write", filling)
+        try:
+            files.write_atomically(target, new)
+            failed = False
+        except DataError as error:
+            failed = True
+            assert "No space left on device" in str(error)
+        patch.undo()
+        assert target.read_bytes() == (previous if failed else new)
+        assert failed == (len(new) > fail_at)
+        assert [p.name for p in Path(folder).iterdir()] == ["report.bin"]
+
+
+def test_no_overwrite_without_hard_links(tmp_path, monkeypatch):
+    """A file system without hard links: the file is created exclusively, then filled."""
+
+    def no_links(source, target):
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(files.os, "link", no_links)
+    files.write_atomically(tmp_path / "kpi.yaml", "version: 1\n", overwrite=False)
+    assert (tmp_path / "kpi.yaml").read_text(encoding="utf-8") == "version: 1\n"
+    with pytest.raises(FileExistsError):
+        files.write_atomically(tmp_path / "kpi.yaml", "other\n", overwrite=False)
+    assert (tmp_path / "kpi.yaml").read_text(encoding="utf-8") == "version: 1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kpi.yaml"]
