@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import run
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from supportkpi import files
@@ -367,6 +367,7 @@ def test_printable_leaves_no_control_character(text):
         assert shown == text or any(c in text for c in "\u061c\u200e\u200f\u2029\ufeff")
 
 
+@settings(max_examples=50, deadline=None)  # each example syncs a file to disk: its time is the disk's
 @given(st.binary(max_size=3000), st.binary(max_size=3000), st.integers(min_value=0, max_value=3000))
 def test_a_write_failing_anywhere_keeps_the_previous_file(previous, new, fail_at):
     """Whatever the content and wherever the disk fills up, the old file stays whole and no
