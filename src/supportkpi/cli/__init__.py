@@ -108,6 +108,11 @@ def program_flags_first(args: list[str]) -> list[str]:
 
 
 def _fail(message: str, exc: BaseException) -> None:
+    """One line on stderr; what came from the data (a value, a header, a file name, binary
+    junk) with its control characters escaped and, when very long, cut."""
+    # deferred: the views load polars, which a run that fails on its options never needs
+    from supportkpi.render.formatting import LIMIT, printable
+
     if _state["debug"]:
         traceback.print_exception(exc)
-    print(f"supportkpi: error: {message}", file=sys.stderr)
+    print(f"supportkpi: error: {printable(message, one_line=True, limit=LIMIT)}", file=sys.stderr)

@@ -7,6 +7,7 @@ under ``--insufficient error``), 4 only warnings under ``--fail-on warn``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -61,6 +62,9 @@ def check_command(
     """Judge every target of kpi.yaml; the exit code says whether any failed (for CI)."""
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "github" else None
+    written = {"--output": output, "--junit": junit, "$GITHUB_STEP_SUMMARY": summary or None}
+    options.refuse_overwriting(inputs.files, inputs.config, written)
     run = inputs.run()
     checked = run.check(
         by=split_list(by),

@@ -90,6 +90,7 @@ def clv_command(
     # Usage errors first (exit 2 wins over a data error found while reading)
     if fmt not in view.FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(view.FORMATS)}")
+    options.refuse_overwriting(inputs.files, inputs.config, {"--output": output}, {"--orders": orders})
     result = inputs.run().clv(
         orders,
         orders_format=orders_format,

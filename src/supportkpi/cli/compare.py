@@ -89,6 +89,7 @@ def compare_command(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    options.refuse_overwriting(inputs.files, inputs.config, {"--output": output}, {"--benchmark": benchmark})
     result = inputs.run().compare(
         split_list(kpi),
         by=split_list(by),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -10,6 +9,7 @@ import typer
 from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.options import split_list, write_output
+from supportkpi.cli.speak import say
 from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
@@ -45,6 +45,7 @@ def compute_command(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    options.refuse_overwriting(inputs.files, inputs.config, {"--output": output})
     run = inputs.run()
     if breaches:
         _write_breaches(run, split_list(kpi), period, inputs, fmt, output)
@@ -70,7 +71,7 @@ def _write_breaches(run, kpi_ids, period, inputs, fmt, output) -> None:
     check_period(period)
     frame, skipped = run.breaches(as_of=inputs.as_of, memory=inputs.memory)
     for name, needs in skipped.items():
-        print(f"supportkpi: SLA policy {name} not judged: needs {', '.join(needs)}", file=sys.stderr)
+        say(f"supportkpi: SLA policy {name} not judged: needs {', '.join(needs)}")
     if fmt == "table":
         options.print_renderables(breaches_renderables(frame), output, False)
     else:

@@ -58,6 +58,7 @@ def forecast_command(
 
     if fmt not in view.FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(view.FORMATS)}")
+    options.refuse_overwriting(inputs.files, inputs.config, {"--output": output})
     report, result = inputs.run().forecast(
         kpi,
         by=split_list(by),

@@ -12,6 +12,7 @@ import typer
 from supportkpi.cli import app
 from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
+from supportkpi.files import write_atomically
 
 
 def starter_text(timezone: str = "UTC", country: str = "US") -> str:
@@ -60,13 +61,10 @@ def init_command(
         path = path / "kpi.yaml"
     text = starter_text(timezone, country)
     try:
-        # "x" refuses an existing file atomically; --force truncates it
-        with path.open("w" if force else "x", encoding="utf-8") as handle:
-            handle.write(text)
+        # all at once: without --force only where no file is, with it in place of the old one
+        write_atomically(path, text, overwrite=force, failure=UsageError)
     except FileExistsError:
         raise UsageError(f"{path} already exists; pass --force to overwrite it") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write it ({exc.strerror or exc})") from None
     typer.echo(
         f"supportkpi: wrote {path} (edit the targets, then: supportkpi check EXPORT --config {shlex.quote(str(path))})",
         err=True,

@@ -6,12 +6,14 @@ import io
 import os
 import sys
 import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from supportkpi.errors import DataError
+from supportkpi.errors import SupportKpiError
+from supportkpi.files import existing_files, refuse_clobbering, write_atomically
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -26,31 +28,86 @@ def split_list(values: list[str] | None) -> list[str]:
 
 
 def write_output(text: str, output: Path | None) -> None:
+    """A report to stdout, or to the file ``output`` all at once (:mod:`supportkpi.files`)."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise DataError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
+    write_atomically(output, text)
+
+
+def refuse_overwriting(
+    files: Sequence[str] | None,
+    config: Path | str | None,
+    outputs: Mapping[str, Path | str | None],
+    reads: Mapping[str, str | None] | None = None,
+) -> None:
+    """Before a run reads anything: a usage error (exit 2) when a file it would write, given as
+    ``{"--output": path, "--junit": path}``, is one of its exports (globs expanded, compare's
+    ``name=path`` sides), the kpi.yaml it uses (``config``, else the one it would find), a file
+    in ``reads`` (``{"--orders": path}``) or another of its outputs. Through symbolic and hard
+    links too: the check compares files, not spellings."""
+    written = [(what, str(path)) for what, path in outputs.items() if path is not None and str(path) != "-"]
+    if not written:
+        return
+    # deferred: configuration and loading bring pydantic and polars, which the check above spares
+    from supportkpi.config import find_config
+    from supportkpi.loading import expand
+
+    read: list[tuple[str, str]] = []
+    for argument in files or []:
+        spellings = {argument, argument.partition("=")[2] or argument}
+        for spelling in spellings - {"-"}:
+            try:
+                expanded = expand([spelling])
+            except (SupportKpiError, OSError):  # not there: the run reports it; nothing to overwrite
+                expanded = []
+            read += [("the input", p) for p in existing_files({spelling, *expanded})]
+    kpi_yaml = config if config is not None else find_config()
+    if kpi_yaml is not None:
+        read += [("the configuration", p) for p in existing_files([str(kpi_yaml)])]
+    for what, path in (reads or {}).items():
+        if path is not None:
+            read += [(f"the {what} file", p) for p in existing_files([path])]
+    refuse_clobbering(written, read)
 
 
 def print_renderables(renderables: list, output: Path | None, no_color: bool) -> None:
-    """Rich tables and text to the terminal (colour as Rich decides), or plain to a file."""
+    """Rich tables and text to the terminal (colour as Rich decides), or plain to a file.
+    Control characters that reached them from the data are shown escaped, never sent raw."""
     from rich.console import Console
 
     if output is None:
         console = Console(no_color=use_color(no_color) is False)
         for item in renderables:
-            console.print(item)
+            console.print(Printable(item))
         return
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, no_color=True, color_system=None)
     for item in renderables:
-        console.print(item)
+        console.print(Printable(item))
     write_output(buffer.getvalue(), output)
+
+
+class Printable:
+    """A Rich renderable whose text is shown with control characters escaped: the views
+    escape the names they know are data, this catches what they miss (a terminal would act on
+    an escape sequence in a vendor name). Rich's own styling is no text and stays as it is."""
+
+    def __init__(self, renderable: object):
+        self.renderable = renderable
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        from supportkpi.render.formatting import printable
+
+        for segment in console.render(self.renderable, options):
+            if segment.control or segment.text == "\n":
+                yield segment
+            else:
+                yield Segment(printable(segment.text), segment.style)
 
 
 class working:  # noqa: N801 (used as a context manager: `with working(...)`)

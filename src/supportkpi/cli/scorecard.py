@@ -43,6 +43,7 @@ def scorecard_command(
     """Scorecard per vendor: each target's value, status and distance, and an overall score."""
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    options.refuse_overwriting(inputs.files, inputs.config, {"--output": output}, {"--benchmark": benchmark})
     card = inputs.run().scorecard(by=split_list(by), period=period, as_of=inputs.as_of, benchmark=benchmark)
     if fmt == "table":
         from supportkpi.render.scorecard import tables

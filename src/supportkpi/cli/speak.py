@@ -39,7 +39,7 @@ class Speaker(Listener):
     def left_out(self, what: str, counts: dict[str, int]) -> None:
         if not self.quiet:
             for reason, count in counts.items():
-                print(f"supportkpi: {what}: left out {count:,} contact(s): {reason}", file=sys.stderr)
+                say(f"supportkpi: {what}: left out {count:,} contact(s): {reason}")
 
     def orders(self, result, path: str) -> None:
         if not self.quiet or self.strict:
@@ -51,10 +51,9 @@ def report_sources(inputs) -> None:
     loader did to read it (an envelope unwrapped, tables joined)."""
     for item in inputs:
         if item.confidence is not None and item.source != "canonical":
-            print(
+            say(
                 f"supportkpi: {item.path}: read as {item.source} (detected, "
                 f"{item.confidence:.0%} of its fields found; --source to choose)",
-                file=sys.stderr,
             )
         for note in item.notes or ():
             print(f"supportkpi: {item.path}: {note}", file=sys.stderr)
@@ -64,38 +63,35 @@ def report_findings(findings) -> None:
     """Data-quality findings on stderr, each with its first examples (file, row, value)."""
     for finding in findings:
         label = "warning" if finding.kind == LEFT_OUT_WARNING else "data"
-        print(f"supportkpi: {label}: {finding.message()}", file=sys.stderr)
+        say(f"supportkpi: {label}: {finding.message()}")
         for example in finding.examples[:3]:
             where = ", ".join(f"{k} {v!r}" if k == "value" else f"{k} {v}" for k, v in example.items())
-            print(f"    {where}", file=sys.stderr)
+            say(f"    {where}")
 
 
 def report_exclusions(result, path: str) -> None:
     """What clv left out, on stderr, with the first rows of each reason."""
     for reason, n in result.orders_excluded.items():
-        print(f"supportkpi: orders: {n} left out: {reason}", file=sys.stderr)
+        say(f"supportkpi: orders: {n} left out: {reason}")
         for example in result.examples.get(reason, [])[:3]:
             value = f", value {example['value']!r}" if example["value"] is not None else ""
-            print(f"    file {path}, row {example['row']}{value}", file=sys.stderr)
+            say(f"    file {path}, row {example['row']}{value}")
     if result.orders_before_contact:
-        print(
+        say(
             f"supportkpi: orders: {result.orders_before_contact} placed before the customer's first contact "
             "(--after-contact)",
-            file=sys.stderr,
         )
     if result.customers_contact_after_orders:
-        print(
+        say(
             f"supportkpi: contacts: {result.customers_contact_after_orders} customer(s) left out: first contact at or "
             "after the last order of the table (--after-contact)",
-            file=sys.stderr,
         )
     for reason, n in result.contacts_excluded.items():
-        print(f"supportkpi: contacts: {n} left out: {reason}", file=sys.stderr)
+        say(f"supportkpi: contacts: {n} left out: {reason}")
     if result.contacted_without_orders:
-        print(
+        say(
             f"supportkpi: contacts: {result.contacted_without_orders} contacted customer(s) have no order in the "
             "orders table (not in any segment)",
-            file=sys.stderr,
         )
 
 
@@ -113,3 +109,12 @@ def restart_with_memory_budget(inputs) -> None:
         [sys.executable, "-m", "supportkpi", *sys.argv[1:]],
         {**os.environ, OUT_OF_CORE_BUDGET: BOUNDED_BUDGET_MB},
     )
+
+
+def say(line: str) -> None:
+    """One line on stderr, with what came from the data (file names, values, headers, names)
+    shown with its control characters escaped, never sent raw to the terminal."""
+    # deferred: the views load polars, which `supportkpi --help` does without
+    from supportkpi.render.formatting import LIMIT, printable
+
+    print(printable(line, one_line=True, limit=LIMIT), file=sys.stderr)

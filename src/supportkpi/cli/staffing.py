@@ -91,6 +91,7 @@ def staffing_command(
     # Usage errors first (exit 2 wins over a data error found while loading)
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    options.refuse_overwriting(inputs.files, inputs.config, {"--output": output})
     _, plan = check_plan(
         interval,
         volume=volume,

@@ -46,22 +46,28 @@ def _print(report: dict, no_color: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from supportkpi.render.formatting import printable
+
     console = Console(
         markup=False, no_color=options.use_color(no_color) is False
     )  # names and values from the data are not Rich markup
+
+    def show(item) -> None:  # nor control characters sent to the terminal
+        console.print(options.Printable(item))
+
     for item in report["inputs"]:
         how = f"detected, {item['confidence']:.0%} of its fields" if item["confidence"] is not None else "given"
-        console.print(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")
+        show(f"{item['path']}: {item['rows']:,} rows, {item['format']}, source {item['source']} ({how})")
         for note in item.get("notes", ()):
-            console.print(f"  {note}")
-    console.print("Columns found: " + ", ".join(report["columns_found"]))
-    console.print("Columns missing: " + (", ".join(report["columns_missing"]) or "none"))
+            show(f"  {note}")
+    show("Columns found: " + ", ".join(report["columns_found"]))
+    show("Columns missing: " + (", ".join(report["columns_missing"]) or "none"))
     if report["extra_columns"]:
-        console.print("Other columns (usable in --by): " + ", ".join(report["extra_columns"]))
-    console.print("KPIs available: " + ", ".join(report["kpis_available"]))
-    console.print("KPIs not available: " + (", ".join(report["kpis_not_available"]) or "none"))
+        show("Other columns (usable in --by): " + ", ".join(report["extra_columns"]))
+    show("KPIs available: " + ", ".join(report["kpis_available"]))
+    show("KPIs not available: " + (", ".join(report["kpis_not_available"]) or "none"))
     if not report["findings"]:
-        console.print("No data-quality findings: CLEAN")
+        show("No data-quality findings: CLEAN")
         return
     table = Table("finding", "column", "rows", "expected", "examples (file:row value)")
     table.columns[4].overflow = "fold"
@@ -71,7 +77,8 @@ def _print(report: dict, no_color: bool) -> None:
         )
         # a note has no examples: its effect (why the rows were left out) is what to show
         shown = examples or f.get("effect", "")
-        table.add_row(f["kind"], f.get("column", ""), f"{f['count']:,}", f.get("expected", ""), shown)
-    console.print(table)
+        cells = (f["kind"], f.get("column", ""), f"{f['count']:,}", f.get("expected", ""), shown)
+        table.add_row(*(printable(cell, one_line=True) for cell in cells))  # escaped before the layout
+    show(table)
     errors = [f for f in report["findings"] if f["kind"] != "note"]
-    console.print(f"FINDINGS: {len(errors)} kind(s)" if errors else "No data-quality errors: CLEAN (notes above)")
+    show(f"FINDINGS: {len(errors)} kind(s)" if errors else "No data-quality errors: CLEAN (notes above)")

@@ -41,6 +41,8 @@ Scores, counts, percentages and plain numbers::
 
 from __future__ import annotations
 
+import re
+
 NONE = "—"
 """What a missing number reads as."""
 
@@ -220,3 +222,45 @@ def clock(hours: float) -> str:
     """
     seconds = round(hours * 3600)
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+# -- text from the data on a terminal ------------------------------------------------------
+
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+"""What a terminal would act on rather than show: C0 controls (ESC starts a colour, a cursor
+move, a window title) but the line break, DEL, C1 controls (U+009B is a CSI of its own), and
+the bidirectional overrides and marks that show text in another order than it is stored."""
+_CONTROL_AND_NEWLINE = re.compile(_CONTROL.pattern[:-1] + "\n\r]")
+_REPEATED = re.compile(r"((\\x[0-9a-f]{2}|\\u[0-9a-f]{4})\2{4,})")
+
+LIMIT = 2000
+"""Characters of a message from the data shown at most (a file of binary junk echoed whole
+would bury the message)."""
+
+
+def printable(text: object, *, one_line: bool = False, limit: int | None = None) -> str:
+    r"""Text from the data made safe to show on a terminal: control characters written as
+    visible escapes (``\x1b``, ``\u202e``), a run of one escape shortened, and with ``limit``
+    the text cut to that many characters, saying how many more there were. ``one_line``
+    escapes line breaks too (a name in a table must not start a new line of output).
+
+    >>> printable("Acme\x1b[31m BPO"), printable("a\u202eb"), printable("two\nlines", one_line=True)
+    ('Acme\\x1b[31m BPO', 'a\\u202eb', 'two\\nlines')
+    >>> printable("\x00" * 600 + "ok")
+    '\\x00 (600 times)ok'
+    >>> printable("x" * 30, limit=10)
+    'xxxxxxxxxx… (20 more characters)'
+    """
+    text = str(text)
+    pattern = _CONTROL_AND_NEWLINE if one_line else _CONTROL
+    if pattern.search(text):
+        text = pattern.sub(_escape, text)
+        text = _REPEATED.sub(lambda m: f"{m.group(2)} ({len(m.group(1)) // len(m.group(2))} times)", text)
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+    return text
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return {10: "\\n", 13: "\\r", 9: "\\t"}.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from supportkpi.render.formatting import count
+from supportkpi.render.formatting import count, printable
 from supportkpi.render.text import excluded_text, format_value, group_title, notes
 from supportkpi.results import ComputeResult, Group
 
@@ -23,7 +23,7 @@ def tables(result: ComputeResult) -> list:
         if missing:
             out.append(Text("Not available: " + "; ".join(missing), style="dim"))
     if result.findings:
-        lines = "\n".join(f"  {f.message()}" for f in result.findings)
+        lines = "\n".join(f"  {printable(f.message(), one_line=True)}" for f in result.findings)
         out.append(Text("Data quality:\n" + lines))
     else:
         out.append(Text("Data quality: no findings", style="dim"))

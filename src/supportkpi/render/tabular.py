@@ -10,6 +10,11 @@ cell::
     '=HYPERLINK(),1.5
     ,2
 
+The header too, since a group-by column is named by the data::
+
+    >>> print(csv_text(["=HYPERLINK('http://x')", "kpi"], []), end="")
+    '=HYPERLINK('http://x'),kpi
+
 A Markdown cell cannot break the table or carry HTML from the data (it would render in a GitHub
 summary or a wiki): pipes and backslashes are escaped, ``&``, ``<`` and ``>`` written as
 entities, line breaks as spaces. Columns given as ``right`` are right-aligned::
@@ -26,6 +31,8 @@ import csv
 import io
 from collections.abc import Callable, Collection, Iterable, Sequence
 
+from supportkpi.render.formatting import printable
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -40,19 +47,20 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """Header and rows as spreadsheet-safe CSV text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(h) for h in header])  # a group-by column is named by the data
     writer.writerows(["" if v is None else neutralise(v) for v in row] for row in rows)
     return out.getvalue()
 
 
 def markdown_cell(value: object) -> str:
     """Text for a Markdown table cell: pipes and backslashes escaped, HTML from the data kept
-    out, line breaks as spaces.
+    out, line breaks as spaces, other control characters visible (a Markdown file is read in
+    a terminal too).
 
-    >>> print(markdown_cell("A|B <b>&"), markdown_cell("two\\nlines"))
-    A\\|B &lt;b&gt;&amp; two lines
+    >>> print(markdown_cell("A|B <b>&"), markdown_cell("two\\nlines"), markdown_cell("x\\x1b[31m"))
+    A\\|B &lt;b&gt;&amp; two lines x\\\\x1b[31m
     """
-    text = "" if value is None else str(value)
+    text = "" if value is None else printable(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\\\\")
     text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
     return text.replace("|", "\\|")

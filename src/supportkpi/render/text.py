@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from supportkpi.metrics import signed
-from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, format_number, percent
+from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, format_number, percent, printable
 from supportkpi.results import ComputeResult, Group, KpiResult
 
 
@@ -42,9 +42,15 @@ def excluded_text(result: KpiResult) -> str:
 
 
 def group_title(group: Group) -> str:
+    """The group's columns and values, on one line and safe on a terminal (names come from
+    the data).
+
+    >>> print(group_title(Group(keys={"vendor": "Acme\\x1b[2J"}, kpis={})))
+    vendor Acme\\x1b[2J
+    """
     if not group.keys:
         return "All contacts"
-    return one_line(" · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items()))
+    return printable(one_line(" · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items())))
 
 
 def one_line(text: str) -> str:
