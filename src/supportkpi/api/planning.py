@@ -144,7 +144,9 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
     except BeyondCap as exc:
         given = f"with --aht {aht:g}, " if aht is not None else ""
         error = UsageError if aht is not None else DataError
-        raise error(f"staffing: {given}a slot of the exports: {exc} (check --aht, --growth and the handle times)") from None
+        raise error(
+            f"staffing: {given}a slot of the exports: {exc} (check --aht, --growth and the handle times)"
+        ) from None
     # "weeks" counts the weekday in its group's window (Int64; never null: the slot is in it)
     weeks = (cast(int, demand["weeks"].min()), cast(int, demand["weeks"].max())) if demand.height else None
     method = describe_method(
@@ -215,7 +217,9 @@ def check_plan(
     if aht is not None and not 0 < aht < math.inf:
         raise UsageError(f"--aht {aht:g}: expected a finite number of seconds > 0")
     if volume is not None and aht is not None:
-        given = f"--volume {volume:g} with --aht {aht:g}" + (f" and --max-occupancy {max_occupancy:g}" if max_occupancy else "")
+        given = f"--volume {volume:g} with --aht {aht:g}" + (
+            f" and --max-occupancy {max_occupancy:g}" if max_occupancy else ""
+        )
         _check_traffic(volume * growth * aht / interval_seconds, max_occupancy, given)
     plan = {
         "target": target,
