@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 MAX_THRESHOLD = 86_400
 """The longest answer threshold of a staffing target, in seconds (a day)."""
 
+MAX_HORIZON = 1000
+"""The most periods a forecast looks ahead (a trend line says nothing that far out anyway)."""
+MAX_EXAMPLES = 1000
+"""The most example rows ``validate`` shows per finding."""
+
 FORECAST_KINDS = ("duration", "mean")
 """KPI kinds a trend forecast fits: averages per contact (rates, counts and scores do not)."""
 
@@ -47,6 +52,8 @@ def check_tests(
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
     if min_n < 1:
         raise UsageError(f"--min-n {min_n}: expected 1 or more")
+    if seed < 0:  # numpy's generators take no negative seed
+        raise UsageError(f"--seed {seed}: expected a whole number ≥ 0")
     if not 100 <= resamples <= 1_000_000:
         raise UsageError(f"--resamples {resamples}: expected 100 to 1000000")
     if 1 / resamples >= round(1 - confidence, 10):
@@ -76,8 +83,8 @@ def forecast(
         usable = ", ".join(k for k, m in REGISTRY.items() if m.INFO.kind in FORECAST_KINDS)
         raise UsageError(f"--kpi '{kpi_id}': forecast works on duration and mean KPIs ({usable})")
     check_period(period)
-    if horizon < 1:
-        raise UsageError(f"--horizon {horizon}: expected 1 or more")
+    if not 1 <= horizon <= MAX_HORIZON:
+        raise UsageError(f"--horizon {horizon}: expected 1 to {MAX_HORIZON:,} periods")
     if not 0.5 <= confidence < 1:
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
     params = run.params()
@@ -143,7 +150,8 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
         table = staff_intervals(demand, interval_seconds, aht_seconds=aht, **plan)
     except BeyondCap as exc:
         given = f"with --aht {aht:g}, " if aht is not None else ""
-        error = UsageError if aht is not None else DataError
+        # an option that multiplied the traffic is the likelier mistake than the data
+        error = UsageError if aht is not None or plan["growth"] > 1 else DataError
         raise error(
             f"staffing: {given}a slot of the exports: {exc} (check --aht, --growth and the handle times)"
         ) from None
@@ -353,6 +361,8 @@ def validate(run: Run, examples: int) -> dict:
     """:meth:`supportkpi.api.Run.validate`."""
     import polars as pl
 
+    if not 0 <= examples <= MAX_EXAMPLES:
+        raise UsageError(f"--examples {examples}: expected 0 to {MAX_EXAMPLES:,} rows per finding")
     from supportkpi import quality, validation
     from supportkpi.engine import with_duplicate_flag
     from supportkpi.metrics import REGISTRY
