@@ -3,9 +3,12 @@ stays small; everything it does is available from the Python API too."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 import traceback
+from typing import NoReturn
 
 import typer
 
@@ -62,21 +65,21 @@ def main() -> None:
     """Console entry point: runs the app and turns errors into one line and an exit code.
 
     Typer (click) handles usage errors itself (exit 2); our errors carry their exit code. A
-    termination signal (a CI job's timeout) ends the run like Ctrl-C, so that temporary files
-    (the typed copy of a large input) are removed."""
-
-    def terminated(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminated)
+    termination signal (a CI job's timeout) ends the run like Ctrl-C, as promptly, so that
+    temporary files (the typed copy of a large input) are removed; both exit 130."""
+    _terminate_like_interrupt()
     try:
         app(args=program_flags_first(sys.argv[1:]))
     except SupportKpiError as exc:
         _fail(str(exc), exc)
         sys.exit(exc.exit_code)
+    except SystemExit as exit_:
+        # typer ends a command that a KeyboardInterrupt stopped with exit 130 and no word
+        if exit_.code == EXIT_INTERRUPTED:
+            _interrupted()
+        raise
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     except Exception as exc:  # a bug or an unexpected library error: still one clear line
         _fail(
             f"unexpected error: {type(exc).__name__}: {first_line(exc)} "
@@ -84,6 +87,68 @@ def main() -> None:
             exc,
         )
         sys.exit(EXIT_INTERNAL)
+    finally:
+        _ending.set()  # the watcher stops sending SIGINT: the run is over
+
+
+def _interrupted() -> NoReturn:
+    _ending.set()
+    if _terminated.is_set():
+        print("supportkpi: terminated (SIGTERM)", file=sys.stderr)
+    else:
+        print("supportkpi: interrupted", file=sys.stderr)
+    sys.exit(EXIT_INTERRUPTED)  # 130 for both, as documented: the run was stopped from outside
+
+
+_terminated = threading.Event()
+_ending = threading.Event()
+"""Set once the run handles its KeyboardInterrupt: a later signal raises no second one."""
+
+
+def _terminate_like_interrupt() -> None:
+    """SIGTERM ends the run as SIGINT does. A Python handler alone runs only once the current
+    polars query returns (seconds, even minutes), while polars stops a query at SIGINT: so the
+    signal's arrival is written to a pipe at once (``signal.set_wakeup_fd``, from C), and a
+    thread reading it sends this process a SIGINT."""
+    _terminated.clear()
+    _ending.clear()
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals belong to the main thread: a caller's thread leaves them alone
+    if not _watcher:
+        previous = signal.set_wakeup_fd(-1)
+        if previous != -1:  # an event loop's pipe: keep it, and end at the next Python step
+            signal.set_wakeup_fd(previous)
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+            return
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        _watcher.append(write_end)
+        threading.Thread(target=_forward_terminations, args=(read_end,), name="sigterm", daemon=True).start()
+    signal.set_wakeup_fd(_watcher[0], warn_on_full_buffer=False)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+_watcher: list[int] = []
+"""The write end of the pipe that SIGTERM's arrival is written to (once per process)."""
+
+
+def _forward_terminations(read_end: int) -> None:
+    while True:
+        if signal.SIGTERM in os.read(read_end, 64):
+            _terminated.set()
+            # again while the run goes on: a SIGINT that came before polars began listening
+            # (Python ignores SIGINT in a background job) is lost
+            os.kill(os.getpid(), signal.SIGINT)
+            while not _ending.wait(0.5):
+                os.kill(os.getpid(), signal.SIGINT)
+
+
+def _raise_interrupt(signum, frame):
+    """SIGTERM's Python handler: the run ends at the next step of Python (the watcher's SIGINT
+    stops a polars query in between); once it is ending, nothing more."""
+    _terminated.set()
+    if not _ending.is_set():
+        raise KeyboardInterrupt
 
 
 PROGRAM_FLAGS = ("--debug", "--version")
