@@ -101,17 +101,22 @@ def _interrupted() -> NoReturn:
 
 
 _terminated = threading.Event()
+"""Set when SIGTERM arrived (the message says so)."""
+_raised = threading.Event()
+"""Set once a KeyboardInterrupt is on its way for it: exactly one is raised, never a second one
+while the first unwinds (and removes temporary files)."""
 _ending = threading.Event()
-"""Set once the run handles its KeyboardInterrupt: a later signal raises no second one."""
+"""Set once the run handles its interruption, or is over: the watcher stops."""
 
 
 def _terminate_like_interrupt() -> None:
-    """SIGTERM ends the run as SIGINT does. A Python handler alone runs only once the current
-    polars query returns (seconds, even minutes), while polars stops a query at SIGINT: so the
-    signal's arrival is written to a pipe at once (``signal.set_wakeup_fd``, from C), and a
-    thread reading it sends this process a SIGINT."""
-    _terminated.clear()
-    _ending.clear()
+    """SIGTERM ends the run as SIGINT does, as promptly. Its Python handler runs only when
+    Python has control, not during a polars query (seconds, even minutes), while polars stops a
+    query at SIGINT: so the signal's arrival is also written to a pipe at once
+    (``signal.set_wakeup_fd``, from C), and a thread reading it sends this process a SIGINT
+    when the Python handler has not acted within a moment."""
+    for event in (_terminated, _raised, _ending):
+        event.clear()
     if threading.current_thread() is not threading.main_thread():
         return  # signals belong to the main thread: a caller's thread leaves them alone
     if not _watcher:
@@ -130,24 +135,31 @@ def _terminate_like_interrupt() -> None:
 
 _watcher: list[int] = []
 """The write end of the pipe that SIGTERM's arrival is written to (once per process)."""
+_GRACE = 0.2
+"""Seconds the Python handler has to act before the watcher sends SIGINT."""
+_RETRY = 2.0
+"""Seconds after which a SIGINT is sent again, when the first was lost (a background job
+ignores SIGINT until polars listens for it)."""
 
 
 def _forward_terminations(read_end: int) -> None:
     while True:
-        if signal.SIGTERM in os.read(read_end, 64):
-            _terminated.set()
-            # again while the run goes on: a SIGINT that came before polars began listening
-            # (Python ignores SIGINT in a background job) is lost
+        if signal.SIGTERM not in os.read(read_end, 64):
+            continue
+        _terminated.set()
+        if _raised.wait(_GRACE):
+            continue
+        _raised.set()
+        os.kill(os.getpid(), signal.SIGINT)
+        while not _ending.wait(_RETRY):
             os.kill(os.getpid(), signal.SIGINT)
-            while not _ending.wait(0.5):
-                os.kill(os.getpid(), signal.SIGINT)
 
 
 def _raise_interrupt(signum, frame):
-    """SIGTERM's Python handler: the run ends at the next step of Python (the watcher's SIGINT
-    stops a polars query in between); once it is ending, nothing more."""
+    """SIGTERM's Python handler: a KeyboardInterrupt, unless one is on its way already."""
     _terminated.set()
-    if not _ending.is_set():
+    if not _raised.is_set():
+        _raised.set()
         raise KeyboardInterrupt
 
 
