@@ -44,14 +44,20 @@ class BeyondCap(ValueError):
 
 
 def traffic_intensity(volume: float, interval_seconds: float, aht_seconds: float) -> float:
-    """Offered traffic in erlangs: ``A = λ·AHT = volume / interval · AHT``.
+    """Offered traffic in erlangs: ``A = λ·AHT = volume / interval · AHT``; :class:`BeyondCap`
+    from :data:`MAX_AGENTS` erlangs (no queue that large is computed).
 
     >>> traffic_intensity(100, 1800, 180)
     10.0
     """
     if not (0 <= volume < math.inf and 0 < interval_seconds < math.inf and 0 < aht_seconds < math.inf):
         raise ValueError("volume must be a finite number ≥ 0, interval and AHT finite and > 0")
-    return volume * aht_seconds / interval_seconds
+    traffic = volume * aht_seconds / interval_seconds
+    if traffic >= MAX_AGENTS:  # infinite too, when the product of finite inputs overflows
+        raise BeyondCap(
+            f"{traffic:.6g} erlangs need more than {MAX_AGENTS:,} agents: beyond what one queue is computed for"
+        )
+    return traffic
 
 
 def erlang_b(traffic: float, agents: int) -> float:
