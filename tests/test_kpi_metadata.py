@@ -75,12 +75,15 @@ def test_choose_test_by_kpi_metadata(kpi_id, statistic, open_tickets, test):
 
 def test_survey_scales_come_from_the_kpi_modules():
     assert survey_scales({}) == [
-        ("csat", (1, 5), False),
+        ("csat", (1, 5), True),
         ("nps", (0, 10), True),
-        ("ces", (1, 7), False),
+        ("ces", (1, 7), True),
         ("qa_score", (0, 100), False),
     ]
-    assert survey_scales({"ces": {"scale": (1, 5)}})[2] == ("ces", (1.0, 5.0), False)
+    assert survey_scales({"ces": {"scale": (1, 5)}})[2] == ("ces", (1.0, 5.0), True)
+    # issue 17: fractions only where kpi.yaml says the ratings are averages, or the scale has them
+    assert survey_scales({"ces": {"fractions": True}})[2] == ("ces", (1, 7), False)
+    assert survey_scales({"csat": {"scale": (0.5, 5)}})[0] == ("csat", (0.5, 5.0), False)
 
 
 def test_only_nps_is_signed():

@@ -495,12 +495,13 @@ def test_mapping_renames_headers_to_canonical_names(tmp_path):
     assert "Created time" not in frame.columns
 
 
-def test_mapped_header_absent_from_file_is_a_data_error_with_suggestion(tmp_path):
+def test_mapped_header_absent_from_file_is_a_usage_error_with_suggestion(tmp_path):
+    # issue 17: a --map naming no header of the file is the user's mistake (2), not the data's (3)
     path = write(tmp_path, "t.csv", "ticket_id,Created time\nT1,2025-01-15\n")
-    with pytest.raises(DataError) as info:
+    with pytest.raises(UsageError) as info:
         supportkpi.load([path], mapping={"created_at": "Created Time"})  # capital T: a typo
     message = str(info.value)
-    assert info.value.exit_code == 3
+    assert info.value.exit_code == 2
     assert path in message
     assert "'Created Time'" in message
     assert "did you mean 'Created time'" in message

@@ -184,7 +184,8 @@ def test_cp1252_names_reach_the_report(tmp_path):
 #
 # Default (decimal comma on for ;-files):
 #   first_response_time: 30, 90.5, 120 s -> median 90.5 s = 90.5/3600 h = 0.0251389 h, n 3
-#   csat top-box (>= 4): 4.5 and 5 satisfied, 3 not: 2 of 3 = 66.67 %
+#   csat top-box (>= 4): 4.5 is a fraction on the whole-number 1-5 scale, off-scale (issue 17);
+#   5 satisfied, 3 not: 1 of 2 = 50 % (with kpis.csat.fractions: true, 2 of 3 = 66.67 %)
 # With --decimal-point: "90,5" and "4,5" are unparseable, row 1 leaves both KPIs:
 #   first_response_time: 30, 120 -> median 75 s = 75/3600 h = 0.0208333 h, n 2
 #   csat: 3, 5 -> 1 of 2 = 50 %
@@ -207,7 +208,8 @@ def test_european_export_separator_and_decimal_comma(tmp_path):
     kpis = kpis_of(loaded)
     assert kpis["first_response_time"].value == pytest.approx(90.5 / 3600)
     assert kpis["first_response_time"].n == 3
-    assert kpis["csat"].value == pytest.approx(200 / 3)
+    assert kpis["csat"].value == pytest.approx(50.0)
+    assert kpis["csat"].excluded["off-scale value"] == 1
 
 
 def test_european_export_with_decimal_point_leaves_4_5_unparseable(tmp_path):
@@ -224,6 +226,8 @@ def test_european_export_with_decimal_point_leaves_4_5_unparseable(tmp_path):
 
 
 def test_european_export_validates_clean(tmp_path):
+    # its ratings are averages (4,5): said so in kpi.yaml, a 4.5 is no finding
+    (tmp_path / "kpi.yaml").write_text("kpis:\n  csat:\n    fractions: true\n", encoding="utf-8")
     proc, report = validate(write(tmp_path, "eu.csv", EUROPEAN))
     assert proc.returncode == 0, proc.stderr
     assert {"channel", "first_response_seconds", "csat"} <= set(report["columns_found"])

@@ -40,6 +40,7 @@ Example: two Mondays of data; the 08:00 slot had 3 calls the first week and 1 th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import cast
@@ -204,7 +205,8 @@ def staff_intervals(
     ``volume`` (offered per week × growth), ``traffic``, ``agents``, ``probability_of_waiting``,
     ``service_level``, ``asa_seconds`` (``inf`` when unstable), ``occupancy``, ``headcount``
     and ``stable``. ``aht_seconds`` given replaces the measured AHT of every slot; a slot
-    without AHT gets nulls.
+    without a finite AHT gets nulls. A slot needing more than
+    :data:`supportkpi.erlang.MAX_AGENTS` agents raises :class:`supportkpi.erlang.BeyondCap`.
 
     >>> demand = pl.DataFrame({"weekday": [1], "time": ["08:00"], "weeks": [2],
     ...                        "offered_per_week": [100.0], "aht_seconds": [180.0], "calls": [200]})
@@ -214,7 +216,7 @@ def staff_intervals(
     rows = []
     for row in demand.iter_rows(named=True):
         aht = aht_seconds if aht_seconds is not None else row["aht_seconds"]
-        if aht is None or not aht > 0:
+        if aht is None or not 0 < aht < math.inf:  # NaN or infinite: no usable handle time
             rows.append(dict.fromkeys(_STAFFING_COLUMNS) | {"aht_seconds": aht})
             continue
         result = staff(

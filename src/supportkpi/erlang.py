@@ -11,6 +11,11 @@ with mean AHT, N agents serve one queue, nobody abandons. With traffic ``A = λ�
 * average speed of answer ``ASA = P_wait · AHT / (N − A)``;
 * occupancy ``A / N``; headcount to schedule ``⌈N / (1 − shrinkage)⌉``.
 
+Bounded work: every function here costs at most :data:`MAX_AGENTS` steps of the recurrence.
+A queue needing more agents than that (or offered more erlangs) raises :class:`BeyondCap`, a
+``ValueError``, instead of computing for hours: no single queue is staffed with a hundred
+thousand agents, and such a number comes from a mistyped volume or handle time.
+
 With ``N ≤ A`` the queue is unstable (it grows without end): every contact waits
 (``P_wait = 1``), the service level is 0 and the ASA is infinite (``math.inf``). Zero traffic
 is never unstable: nobody arrives, so nobody waits.
@@ -30,17 +35,29 @@ import numbers
 from dataclasses import dataclass
 
 UNSTABLE = "unstable: agents ≤ traffic"
+MAX_AGENTS = 100_000
+"""The most agents one queue is computed for (each step of the recurrence is one agent)."""
+
+
+class BeyondCap(ValueError):
+    """The queue needs (or names) more than :data:`MAX_AGENTS` agents: not computed."""
 
 
 def traffic_intensity(volume: float, interval_seconds: float, aht_seconds: float) -> float:
-    """Offered traffic in erlangs: ``A = λ·AHT = volume / interval · AHT``.
+    """Offered traffic in erlangs: ``A = λ·AHT = volume / interval · AHT``; :class:`BeyondCap`
+    from :data:`MAX_AGENTS` erlangs (no queue that large is computed).
 
     >>> traffic_intensity(100, 1800, 180)
     10.0
     """
-    if volume < 0 or interval_seconds <= 0 or aht_seconds <= 0:
-        raise ValueError("volume must be ≥ 0, interval and AHT > 0")
-    return volume * aht_seconds / interval_seconds
+    if not (0 <= volume < math.inf and 0 < interval_seconds < math.inf and 0 < aht_seconds < math.inf):
+        raise ValueError("volume must be a finite number ≥ 0, interval and AHT finite and > 0")
+    traffic = volume * aht_seconds / interval_seconds
+    if traffic >= MAX_AGENTS:  # infinite too, when the product of finite inputs overflows
+        raise BeyondCap(
+            f"{traffic:.6g} erlangs need more than {MAX_AGENTS:,} agents: beyond what one queue is computed for"
+        )
+    return traffic
 
 
 def erlang_b(traffic: float, agents: int) -> float:
@@ -135,7 +152,8 @@ def agents_needed(
     """The smallest N with ``SL(T) ≥ target`` (and ``A/N ≤ max_occupancy`` when given); 0 for
     zero traffic.
 
-    One pass of the Erlang B recurrence up to the answer: O(N) whatever the traffic.
+    One pass of the Erlang B recurrence up to the answer: O(N) whatever the traffic, and never
+    more than :data:`MAX_AGENTS` steps (:class:`BeyondCap` beyond).
 
     >>> agents_needed(10, 180, 20, 0.80), agents_needed(10, 180, 20, 0.80, max_occupancy=0.70)
     (14, 15)
@@ -148,8 +166,9 @@ def agents_needed(
         raise ValueError(f"max occupancy {max_occupancy!r} must be in (0, 1]")
     if traffic == 0:
         return 0
+    _check_cap(traffic, max_occupancy)
     blocking, agents = 1.0, 0
-    while True:
+    while agents < MAX_AGENTS:
         agents += 1
         blocking = traffic * blocking / (agents + traffic * blocking)
         if agents <= traffic:
@@ -159,6 +178,20 @@ def agents_needed(
         waiting = _erlang_c_from_b(traffic, agents, blocking)
         if _service_level(traffic, agents, aht_seconds, threshold_seconds, waiting) >= target_service_level:
             return agents
+    raise BeyondCap(
+        f"{traffic:.6g} erlangs need more than {MAX_AGENTS:,} agents for this target: "
+        "beyond what one queue is computed for"
+    )
+
+
+def _check_cap(traffic: float, max_occupancy: float | None) -> None:
+    """Fail at once when even the fewest agents that could do (more than the traffic, and
+    enough for the occupancy cap) exceed the cap, rather than after the whole search."""
+    fewest = traffic / max_occupancy if max_occupancy else traffic
+    if fewest >= MAX_AGENTS:
+        raise BeyondCap(
+            f"{traffic:.6g} erlangs need more than {MAX_AGENTS:,} agents: beyond what one queue is computed for"
+        )
 
 
 def scheduled_headcount(agents: int, shrinkage: float) -> int:
@@ -250,10 +283,12 @@ def _check(traffic: float, agents: int) -> None:
         raise ValueError(f"traffic {traffic!r} must be a finite number ≥ 0")
     if isinstance(agents, bool) or not isinstance(agents, numbers.Integral) or agents < 0:
         raise ValueError(f"agents {agents!r} must be a whole number ≥ 0")
+    if agents > MAX_AGENTS:
+        raise BeyondCap(f"{agents:,} agents: more than {MAX_AGENTS:,}, the most one queue is computed for")
 
 
 def _check_times(aht_seconds: float, threshold_seconds: float) -> None:
-    if not aht_seconds > 0:
-        raise ValueError(f"AHT {aht_seconds!r} must be > 0 seconds")
-    if not threshold_seconds >= 0:
-        raise ValueError(f"threshold {threshold_seconds!r} must be ≥ 0 seconds")
+    if not 0 < aht_seconds < math.inf:
+        raise ValueError(f"AHT {aht_seconds!r} must be finite and > 0 seconds")
+    if not 0 <= threshold_seconds < math.inf:
+        raise ValueError(f"threshold {threshold_seconds!r} must be finite and ≥ 0 seconds")

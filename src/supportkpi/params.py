@@ -16,7 +16,8 @@ Statistic = Literal["median", "mean", "p90"]
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan: "1e999999" (a string to YAML, infinity to a float field) is no setting
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class KpiParameters(StrictModel):

@@ -44,11 +44,19 @@ def rules(params: dict[str, dict[str, Any]], now: datetime | None = None) -> lis
             return bad | (value != value.round(0)) if whole else bad
 
         what = f"a {'whole number' if whole else 'value'} from {low:g} to {high:g}"
+        if whole and column in fractional:
+            what += f" (kpis.{column}.fractions: true if the ratings are averages)"
         return Rule("off-scale value", column, (column,), what, build)
 
     def negative(column: str) -> Rule:
         return Rule("negative duration", column, (column,), "0 or more seconds", lambda: pl.col(column) < 0)
 
+    # the scores whose kpi.yaml can accept fractions (their KPI id is their column)
+    fractional = {
+        m.INFO.columns[0]
+        for m in REGISTRY.values()
+        if "fractions" in getattr(getattr(m, "Params", None), "model_fields", {})
+    }
     out = [before_created(c) for c in ("first_response_at", "resolved_at", "answered_at")]
     out += [
         Rule(
@@ -83,17 +91,21 @@ def survey_scales(params: dict[str, dict[str, Any]]) -> list[tuple[str, tuple[fl
     whose ``Params`` has one) and whether only whole numbers are answers, in catalog order.
 
     >>> survey_scales({"csat": {"scale": (0, 10)}})[:2]
-    [('csat', (0.0, 10.0), False), ('nps', (0, 10), True)]
+    [('csat', (0.0, 10.0), True), ('nps', (0, 10), True)]
+    >>> survey_scales({"csat": {"fractions": True}})[0]
+    ('csat', (1, 5), False)
     """
     out = []
     for kpi_id, module in REGISTRY.items():
         info = module.INFO
         if info.scale is None:
             continue
-        scale = info.scale
+        scale, whole = info.scale, info.whole
         if hasattr(module, "Params"):
-            scale = getattr(module.Params(**params.get(kpi_id, {})), "scale", scale)
-        out.append((info.columns[0], scale, info.whole))
+            settings = module.Params(**params.get(kpi_id, {}))
+            scale = getattr(settings, "scale", scale)
+            whole = getattr(settings, "whole", info.whole)
+        out.append((info.columns[0], scale, whole))
     return out
 
 

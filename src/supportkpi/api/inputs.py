@@ -59,8 +59,16 @@ class InputSpec:
 
         if self.input_format is not None and self.input_format not in readers.FORMATS:
             raise UsageError(f"--input-format '{self.input_format}': expected one of {', '.join(readers.FORMATS)}")
-        if self.separator is not None and len(self.delimiter or "") != 1:
-            raise UsageError(f"--separator '{self.separator}': expected one character, e.g. ';' or '\\t'")
+        if self.separator is not None:
+            try:
+                delimiter = self.delimiter or ""
+            except UnicodeDecodeError:  # a lone backslash: an escape cut short
+                delimiter = ""
+            if len(delimiter) != 1 or not delimiter.isascii() or delimiter in '"\r\n':
+                raise UsageError(
+                    f"--separator {self.separator!r}: expected one ASCII character other than a quote or a line "
+                    "break, e.g. ';' or '\\t'"
+                )
 
     def probes(self) -> dict[str, Probe]:
         """Each file (globs expanded) looked at once; standard input is left for the reader,
@@ -199,7 +207,10 @@ def parse_as_of(text: str | None, timezone: str):
 
     from supportkpi.loading import parse
 
-    value = pl.select(parse.timestamp(pl.lit(text), pl.String(), timezone, None).alias("t")).item()
+    try:
+        value = pl.select(parse.timestamp(pl.lit(text), pl.String(), timezone, None).alias("t")).item()
+    except (ValueError, OverflowError):  # parsed, but outside Python's years 1 to 9999 (year 0000)
+        value = None
     if value is None:
         raise UsageError(f"--as-of '{text}': expected an ISO 8601 time such as 2025-06-30T23:59:59Z")
     return value

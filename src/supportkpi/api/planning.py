@@ -3,18 +3,28 @@ validation. Each takes the run (its kpi.yaml, time zone, inputs and listener).""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from supportkpi.api import inputs as reading
+from supportkpi.erlang import MAX_AGENTS, BeyondCap
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.left_out import nothing_used, warning
 from supportkpi.schema import COLUMNS
 
 if TYPE_CHECKING:
     from supportkpi.api.run import Run
+
+MAX_THRESHOLD = 86_400
+"""The longest answer threshold of a staffing target, in seconds (a day)."""
+
+MAX_HORIZON = 1000
+"""The most periods a forecast looks ahead (a trend line says nothing that far out anyway)."""
+MAX_EXAMPLES = 1000
+"""The most example rows ``validate`` shows per finding."""
 
 FORECAST_KINDS = ("duration", "mean")
 """KPI kinds a trend forecast fits: averages per contact (rates, counts and scores do not)."""
@@ -43,6 +53,8 @@ def check_tests(
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
     if min_n < 1:
         raise UsageError(f"--min-n {min_n}: expected 1 or more")
+    if seed < 0:  # numpy's generators take no negative seed
+        raise UsageError(f"--seed {seed}: expected a whole number ≥ 0")
     if not 100 <= resamples <= 1_000_000:
         raise UsageError(f"--resamples {resamples}: expected 100 to 1000000")
     if 1 / resamples >= round(1 - confidence, 10):
@@ -72,8 +84,8 @@ def forecast(
         usable = ", ".join(k for k, m in REGISTRY.items() if m.INFO.kind in FORECAST_KINDS)
         raise UsageError(f"--kpi '{kpi_id}': forecast works on duration and mean KPIs ({usable})")
     check_period(period)
-    if horizon < 1:
-        raise UsageError(f"--horizon {horizon}: expected 1 or more")
+    if not 1 <= horizon <= MAX_HORIZON:
+        raise UsageError(f"--horizon {horizon}: expected 1 to {MAX_HORIZON:,} periods")
     if not 0.5 <= confidence < 1:
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
     params = run.params()
@@ -138,7 +150,15 @@ def staffing(run: Run, interval: str, *, by: Sequence[str], aht: float | None, *
         lacking = [p for p in HANDLE_PARTS if p not in names]
         why = f"the exports lack {', '.join(lacking)}" if lacking else "no answered call has all of talk, hold and acw"
         raise DataError(f"staffing needs the handle time of answered calls: {why} (or give --aht SECONDS)")
-    table = staff_intervals(demand, interval_seconds, aht_seconds=aht, **plan)
+    try:
+        table = staff_intervals(demand, interval_seconds, aht_seconds=aht, **plan)
+    except BeyondCap as exc:
+        given = f"with --aht {aht:g}, " if aht is not None else ""
+        # an option that multiplied the traffic is the likelier mistake than the data
+        error = UsageError if aht is not None or plan["growth"] > 1 else DataError
+        raise error(
+            f"staffing: {given}a slot of the exports: {exc} (check --aht, --growth and the handle times)"
+        ) from None
     # "weeks" counts the weekday in its group's window (Int64; never null: the slot is in it)
     weeks = (cast(int, demand["weeks"].min()), cast(int, demand["weeks"].max())) if demand.height else None
     method = describe_method(
@@ -162,7 +182,10 @@ def staffing_from_numbers(volume: float, interval: str, aht: float, **plan: Any)
 
     interval_seconds, plan = check_plan(interval, volume=volume, aht=aht, **plan)
     one = pl.DataFrame({"offered_per_week": [float(volume)], "aht_seconds": [float(aht)]})
-    table = staff_intervals(one, interval_seconds, **plan).drop("offered_per_week")
+    try:
+        table = staff_intervals(one, interval_seconds, **plan).drop("offered_per_week")
+    except BeyondCap as exc:
+        raise UsageError(f"--volume {volume:g} with --aht {aht:g}: {exc}") from None
     method = describe_method(interval_seconds=interval_seconds, **plan)
     return StaffingReport(plan=table, method=method, parameters=_parameters(interval_seconds, plan, volume=volume))
 
@@ -189,7 +212,7 @@ def check_plan(
 
     if isinstance(target, str):
         target = parse_target(target)
-    elif not 0 < target[0] < 1 or not target[1] >= 0:
+    elif not 0 < target[0] < 1 or not 0 <= target[1] < math.inf:
         raise UsageError(f"target {target}: expected (share answered, seconds), the share above 0 and below 1")
     try:
         interval_seconds = parse_interval(interval)
@@ -197,16 +220,21 @@ def check_plan(
         raise UsageError(f"--interval: {exc}") from None
     if not 0 <= shrinkage < 1:
         raise UsageError(f"--shrinkage {shrinkage:g}: expected a share in [0, 1), e.g. 0.3 for 30 %")
-    if agents is not None and agents < 1:
-        raise UsageError(f"--agents {agents}: expected a whole number ≥ 1")
-    if not growth > 0:
-        raise UsageError(f"--growth {growth:g}: expected a multiplier > 0, e.g. 1.4 for 40 % more contacts")
+    if agents is not None and not 1 <= agents <= MAX_AGENTS:
+        raise UsageError(f"--agents {agents}: expected a whole number from 1 to {MAX_AGENTS:,}")
+    if not 0 < growth < math.inf:
+        raise UsageError(f"--growth {growth:g}: expected a finite multiplier > 0, e.g. 1.4 for 40 % more contacts")
     if max_occupancy is not None and not 0 < max_occupancy <= 1:
         raise UsageError(f"--max-occupancy {max_occupancy:g}: expected a share in (0, 1], e.g. 0.85")
-    if volume is not None and not volume >= 0:
-        raise UsageError(f"--volume {volume:g}: expected a number of contacts ≥ 0")
-    if aht is not None and not aht > 0:
-        raise UsageError(f"--aht {aht:g}: expected seconds > 0")
+    if volume is not None and not 0 <= volume < math.inf:
+        raise UsageError(f"--volume {volume:g}: expected a finite number of contacts ≥ 0")
+    if aht is not None and not 0 < aht < math.inf:
+        raise UsageError(f"--aht {aht:g}: expected a finite number of seconds > 0")
+    if volume is not None and aht is not None:
+        given = f"--volume {volume:g} with --aht {aht:g}" + (
+            f" and --max-occupancy {max_occupancy:g}" if max_occupancy else ""
+        )
+        _check_traffic(volume * growth * aht / interval_seconds, max_occupancy, given)
     plan = {
         "target": target,
         "shrinkage": shrinkage,
@@ -215,6 +243,17 @@ def check_plan(
         "max_occupancy": max_occupancy,
     }
     return interval_seconds, plan
+
+
+def _check_traffic(traffic: float, max_occupancy: float | None, given: str) -> None:
+    """A usage error when the traffic asked for needs more agents than one queue is computed
+    for (:data:`supportkpi.erlang.MAX_AGENTS`): a mistyped volume or AHT, never a plan."""
+    fewest = traffic / max_occupancy if max_occupancy else traffic
+    if not fewest < MAX_AGENTS:
+        raise UsageError(
+            f"{given}: {traffic:.4g} erlangs (volume × growth × AHT / interval) need more than "
+            f"{MAX_AGENTS:,} agents, the most one queue is computed for; expected a traffic below {MAX_AGENTS:,} erlangs"
+        )
 
 
 def parse_target(text: str) -> tuple[float, float]:
@@ -229,6 +268,8 @@ def parse_target(text: str) -> tuple[float, float]:
     percent, seconds = float(match.group(1)), float(match.group(2))
     if not 0 < percent < 100:
         raise UsageError(f"--target '{text}': the percentage must be above 0 and below 100, e.g. 80/20")
+    if not seconds <= MAX_THRESHOLD:
+        raise UsageError(f"--target '{text}': the seconds must be from 0 to {MAX_THRESHOLD:,} (a day)")
     return percent / 100, seconds
 
 
@@ -327,6 +368,8 @@ def validate(run: Run, examples: int) -> dict:
     """:meth:`supportkpi.api.Run.validate`."""
     import polars as pl
 
+    if not 0 <= examples <= MAX_EXAMPLES:
+        raise UsageError(f"--examples {examples}: expected 0 to {MAX_EXAMPLES:,} rows per finding")
     from supportkpi import quality, validation
     from supportkpi.engine import with_duplicate_flag
     from supportkpi.metrics import REGISTRY

@@ -3,9 +3,12 @@ stays small; everything it does is available from the Python API too."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 import traceback
+from typing import NoReturn
 
 import typer
 
@@ -62,21 +65,21 @@ def main() -> None:
     """Console entry point: runs the app and turns errors into one line and an exit code.
 
     Typer (click) handles usage errors itself (exit 2); our errors carry their exit code. A
-    termination signal (a CI job's timeout) ends the run like Ctrl-C, so that temporary files
-    (the typed copy of a large input) are removed."""
-
-    def terminated(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminated)
+    termination signal (a CI job's timeout) ends the run like Ctrl-C, as promptly, so that
+    temporary files (the typed copy of a large input) are removed; both exit 130."""
+    _terminate_like_interrupt()
     try:
         app(args=program_flags_first(sys.argv[1:]))
     except SupportKpiError as exc:
         _fail(str(exc), exc)
         sys.exit(exc.exit_code)
+    except SystemExit as exit_:
+        # typer ends a command that a KeyboardInterrupt stopped with exit 130 and no word
+        if exit_.code == EXIT_INTERRUPTED:
+            _interrupted()
+        raise
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     except Exception as exc:  # a bug or an unexpected library error: still one clear line
         _fail(
             f"unexpected error: {type(exc).__name__}: {first_line(exc)} "
@@ -84,6 +87,80 @@ def main() -> None:
             exc,
         )
         sys.exit(EXIT_INTERNAL)
+    finally:
+        _ending.set()  # the watcher stops sending SIGINT: the run is over
+
+
+def _interrupted() -> NoReturn:
+    _ending.set()
+    if _terminated.is_set():
+        print("supportkpi: terminated (SIGTERM)", file=sys.stderr)
+    else:
+        print("supportkpi: interrupted", file=sys.stderr)
+    sys.exit(EXIT_INTERRUPTED)  # 130 for both, as documented: the run was stopped from outside
+
+
+_terminated = threading.Event()
+"""Set when SIGTERM arrived (the message says so)."""
+_raised = threading.Event()
+"""Set once a KeyboardInterrupt is on its way for it: exactly one is raised, never a second one
+while the first unwinds (and removes temporary files)."""
+_ending = threading.Event()
+"""Set once the run handles its interruption, or is over: the watcher stops."""
+
+
+def _terminate_like_interrupt() -> None:
+    """SIGTERM ends the run as SIGINT does, as promptly. Its Python handler runs only when
+    Python has control, not during a polars query (seconds, even minutes), while polars stops a
+    query at SIGINT: so the signal's arrival is also written to a pipe at once
+    (``signal.set_wakeup_fd``, from C), and a thread reading it sends this process a SIGINT
+    when the Python handler has not acted within a moment."""
+    for event in (_terminated, _raised, _ending):
+        event.clear()
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals belong to the main thread: a caller's thread leaves them alone
+    if not _watcher:
+        previous = signal.set_wakeup_fd(-1)
+        if previous != -1:  # an event loop's pipe: keep it, and end at the next Python step
+            signal.set_wakeup_fd(previous)
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+            return
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        _watcher.append(write_end)
+        threading.Thread(target=_forward_terminations, args=(read_end,), name="sigterm", daemon=True).start()
+    signal.set_wakeup_fd(_watcher[0], warn_on_full_buffer=False)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+_watcher: list[int] = []
+"""The write end of the pipe that SIGTERM's arrival is written to (once per process)."""
+_GRACE = 0.2
+"""Seconds the Python handler has to act before the watcher sends SIGINT."""
+_RETRY = 2.0
+"""Seconds after which a SIGINT is sent again, when the first was lost (a background job
+ignores SIGINT until polars listens for it)."""
+
+
+def _forward_terminations(read_end: int) -> None:
+    while True:
+        if signal.SIGTERM not in os.read(read_end, 64):
+            continue
+        _terminated.set()
+        if _raised.wait(_GRACE):
+            continue
+        _raised.set()
+        os.kill(os.getpid(), signal.SIGINT)
+        while not _ending.wait(_RETRY):
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def _raise_interrupt(signum, frame):
+    """SIGTERM's Python handler: a KeyboardInterrupt, unless one is on its way already."""
+    _terminated.set()
+    if not _raised.is_set():
+        _raised.set()
+        raise KeyboardInterrupt
 
 
 PROGRAM_FLAGS = ("--debug", "--version")

@@ -12,7 +12,15 @@ from pydantic import BaseModel, ValidationError
 
 from supportkpi.config.references import cross_reference_errors
 from supportkpi.config.schema import Config
-from supportkpi.config.yaml_nodes import duplicate_key, line_of
+from supportkpi.config.yaml_nodes import (
+    MAX_DEPTH,
+    MAX_VALUES,
+    duplicate_key,
+    expanded_size,
+    line_of,
+    non_finite,
+    too_deep,
+)
 from supportkpi.errors import ConfigError
 from supportkpi.schedules import build
 from supportkpi.schema import COLUMNS
@@ -68,8 +76,17 @@ def parse_config(text: str, path: str = FILE_NAME) -> Config:
     """kpi.yaml's text as a :class:`Config`; a :class:`ConfigError` names ``path`` and the line
     of the first mistake."""
     try:
+        deep = too_deep(text)
+        if deep:
+            raise ConfigError(f"nested more than {MAX_DEPTH} levels deep (kpi.yaml needs a few)", path, deep)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if expanded_size(root) > MAX_VALUES:
+            raise ConfigError(
+                f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded, or an alias inside "
+                "its own anchor: refused",
+                path,
+            )
         data = yaml.safe_load(text)
-        root = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -84,6 +101,11 @@ def parse_config(text: str, path: str = FILE_NAME) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of sections (version, timezone, columns, kpis)", path, 1)
+    infinite = non_finite(data)
+    if infinite:
+        loc, value = infinite
+        where = ".".join(str(p) for p in loc)
+        raise ConfigError(f"{where}: {value} is not a finite number", path, line_of(root, loc))
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:

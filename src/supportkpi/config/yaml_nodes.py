@@ -1,11 +1,87 @@
 """Where things are in a YAML file: the line of a setting, and keys written twice (YAML keeps
-the last silently). Works on the node tree of ``yaml.compose``."""
+the last silently). Works on the node tree of ``yaml.compose``. Also the limits that keep a
+hostile file cheap: nesting depth, the size of the tree once aliases are expanded, and numbers
+that are not finite."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
+
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists accepted (kpi.yaml needs about six levels)."""
+MAX_VALUES = 100_000
+"""The most values (keys, scalars, lists, mappings) accepted once aliases are expanded: an
+alias bomb ("billion laughs") expands a few lines into billions."""
+
+
+def too_deep(text: str) -> int | None:
+    """The line where the YAML nests deeper than :data:`MAX_DEPTH`, else None. Reads the
+    parser's events one by one (no recursion, so any depth is cheap to refuse).
+
+    >>> too_deep("a: [1, 2]"), too_deep("[" * 65 + "]" * 65)
+    (None, 1)
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1 if event.start_mark else 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def expanded_size(root: Any) -> float:
+    """How many nodes the tree has once every alias is expanded, counted once per node (so a
+    bomb is measured in linear time, not expanded); infinite when an alias sits inside its own
+    anchor. Call on a tree no deeper than MAX_DEPTH.
+
+    >>> expanded_size(yaml.compose("a: &x [1, 2]\\nb: [*x, *x]")), expanded_size(yaml.compose("a: &x [*x]"))
+    (13, inf)
+    """
+    sizes: dict[int, float] = {}
+
+    def size(node: Any) -> float:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = math.inf  # until known: met again below itself, the alias is recursive
+        total = 1 + sum(size(child) for child in _children(node))
+        sizes[id(node)] = total
+        return total
+
+    return size(root) if root is not None else 0
+
+
+def _children(node: Any) -> Iterator[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        yield from node.value
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+
+
+def non_finite(data: Any, loc: tuple = ()) -> tuple[tuple, float] | None:
+    """The location and value of the first number that is not finite (``.nan``, ``.inf``,
+    ``1e999999``, which YAML reads as infinity), else None.
+
+    >>> non_finite({"kpis": {"service_level": {"threshold_seconds": float("inf")}}})
+    (('kpis', 'service_level', 'threshold_seconds'), inf)
+    """
+    if isinstance(data, float) and not math.isfinite(data):
+        return loc, data
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = non_finite(value, (*loc, key))
+        if found:
+            return found
+    return None
 
 
 def duplicate_key(node: Any) -> tuple[str, int] | None:

@@ -284,7 +284,8 @@ def _canonical(
     naming.contradictions(mapping, reading)
     for canonical, header in mapping.items():
         if header not in names and header != canonical:
-            raise DataError(
+            # a mapping (--map, kpi.yaml columns) naming no header is a usage mistake: exit 2
+            raise UsageError(
                 f"{path}: no column '{header}' to map onto '{canonical}' "
                 f"({suggest(header, names, 'columns in the file')})"
             )

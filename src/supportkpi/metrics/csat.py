@@ -6,13 +6,15 @@ Variant ``exclude_neutral``: ``100 × satisfied / (satisfied + dissatisfied)`` w
 is ``≤ dissatisfied_max`` (default 2); neutral answers (3 of 5) are left out, as Zendesk counts
 good/bad ratings.
 Parameters (``kpis.csat`` in kpi.yaml): ``scale`` [1, 5], ``satisfied_min`` 4,
-``dissatisfied_max`` 2, ``variant``.
-Exclusions: no answer; unparseable answers; answers off the declared scale (a data error); under
-``exclude_neutral`` the neutral answers.
+``dissatisfied_max`` 2, ``variant``, ``fractions`` false.
+Exclusions: no answer; unparseable answers; answers off the declared scale (a data error),
+fractions included (4.5 on a 1–5 scale) unless ``fractions: true`` (ratings that are averages)
+or the scale is declared with fractions; under ``exclude_neutral`` the neutral answers.
 Unit: %. Better: higher.
 
 Example: answers 5, 4, 3, 2, 1 and one 7 (off the scale): top-2-box is 2 of 5; without the
-neutral 3 it is 2 of 4.
+neutral 3 it is 2 of 4. A 4.5 is off the whole-number scale too, unless ``fractions: true``:
+then 4.5 and 3.7 are answers and 4.5 is satisfied (1 of 2).
 
 >>> import polars as pl
 >>> from supportkpi import kpi
@@ -21,6 +23,9 @@ neutral 3 it is 2 of 4.
 (40.0, 50.0)
 >>> kpi(frame, "csat").excluded["off-scale value"]
 1
+>>> averages = pl.DataFrame({"csat": [4.5, 3.7]})
+>>> kpi(averages, "csat").excluded["off-scale value"], kpi(averages, "csat", fractions=True).value
+(2, 50.0)
 """
 
 from __future__ import annotations
@@ -28,10 +33,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import polars as pl
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._survey import fits_scale, on_scale
+from supportkpi.metrics._survey import FRACTIONS_HELP, fits_scale, on_scale, whole_only
 from supportkpi.params import KpiParameters
 
 SCALE: tuple[float, float] = (1, 5)
@@ -55,9 +60,15 @@ class Params(KpiParameters):
     dissatisfied answer, and the variant of the formula."""
 
     scale: tuple[float, float] = SCALE
+    fractions: bool = Field(False, description=FRACTIONS_HELP)
     satisfied_min: float = 4
     dissatisfied_max: float = 2
     variant: Literal["top_box", "exclude_neutral"] = "top_box"
+
+    @property
+    def whole(self) -> bool:
+        """Whether only whole numbers are answers (see :mod:`supportkpi.metrics._survey`)."""
+        return whole_only(self.scale, self.fractions)
 
     @model_validator(mode="after")
     def _check(self) -> Params:
@@ -76,7 +87,7 @@ class Params(KpiParameters):
 def answered(params: Params) -> pl.Expr:
     """Whether a row holds a CSAT answer: a value on ``params.scale`` (an unparseable value or
     one off the scale is no answer)."""
-    return pl.col("csat").is_not_null() & fits_scale("csat", *params.scale)
+    return pl.col("csat").is_not_null() & fits_scale("csat", *params.scale, whole=params.whole)
 
 
 def satisfied(params: Params) -> pl.Expr:
@@ -86,7 +97,7 @@ def satisfied(params: Params) -> pl.Expr:
 
 def measure(ctx: Context, **params: Any) -> Measure:
     p = Params(**params)
-    answers, excluded = on_scale(ctx, "csat", p.scale[0], p.scale[1])
+    answers, excluded = on_scale(ctx, "csat", p.scale[0], p.scale[1], whole=p.whole)
     is_satisfied = satisfied(p)
     if p.variant == "exclude_neutral":
         neutral = (pl.col("csat") > p.dissatisfied_max) & ~is_satisfied
@@ -94,4 +105,6 @@ def measure(ctx: Context, **params: Any) -> Measure:
         answers = answers & ~neutral
     value, n = rate(is_satisfied, answers)
     label = f"{p.variant}, satisfied >= {p.satisfied_min:g} on {p.scale[0]:g}-{p.scale[1]:g}"
+    if not p.whole:
+        label += ", fractions accepted"
     return Measure(value=value, n=n, excluded=excluded, variant=label)

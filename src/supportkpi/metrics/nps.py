@@ -2,7 +2,8 @@
 
 Formula: ``100 × (promoters − detractors) / all answers``, promoters answering 9–10 and
 detractors 0–6 on the 0–10 "how likely are you to recommend" question.
-Exclusions: no answer; unparseable answers; answers outside 0–10 or not whole numbers.
+Exclusions: no answer; unparseable answers; answers outside 0–10 or not whole numbers (the
+question allows 0, 1, … 10: 7.5 is an off-scale value, as 4.5 is for CSAT on 1–5).
 Unit: points, −100…100. Better: higher.
 
 Example: 10, 9, 8, 7, 6, 0 → 2 promoters, 2 detractors of 6: NPS 0; drop the two detractors
@@ -14,6 +15,8 @@ and it is 50.
 0.0
 >>> kpi(pl.DataFrame({"nps": [10, 9, 8, 7, 11]}), "nps").value
 50.0
+>>> kpi(pl.DataFrame({"nps": [10.0, 7.5]}), "nps").excluded["off-scale value"]
+1
 """
 
 from __future__ import annotations
