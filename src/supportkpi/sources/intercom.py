@@ -87,18 +87,20 @@ _AUTOMATED = ("automated", "campaigns_initiated", "operator_initiated")
 
 
 def _delivered_as(col) -> pl.Expr:
-    return _text(col("source.delivered_as")).str.to_lowercase()
+    # API 2.x: source.delivered_as; API 1.x: conversation_message.delivered_as
+    written = pl.coalesce(col("source.delivered_as"), col("conversation_message.delivered_as"))
+    return _text(written).str.to_lowercase()
 
 
 LEAVE_OUT = (
     LeaveOut(
         "outbound conversation (started by a teammate)",
-        ("source.delivered_as",),
+        ("source.delivered_as", "conversation_message.delivered_as"),
         lambda col: _delivered_as(col) == "admin_initiated",
     ),
     LeaveOut(
         "automated conversation (outbound message or bot)",
-        ("source.delivered_as",),
+        ("source.delivered_as", "conversation_message.delivered_as"),
         lambda col: _delivered_as(col).is_in(list(_AUTOMATED)),
     ),
 )
@@ -141,10 +143,11 @@ SOURCE = Source(
         "ticket_id": Field("id"),
         "created_at": Field("created_at", epoch_or_text),
         "channel": Field("source.type", vocabulary(CHANNEL)),
-        "agent": Field("admin_assignee_id"),
+        "agent": Field(("admin_assignee_id", "assignee.id")),
         "team": Field("team_assignee_id"),
         "priority": Field("priority", vocabulary(PRIORITY)),
-        "status": Field("state", vocabulary(STATUS)),
+        # API 1.x has no state, only "open": true/false
+        "status": Field(("state", "open"), vocabulary({**STATUS, "true": "open", "false": "closed"})),
         "customer_id": Derived(("contacts.contacts", "contacts"), _customer),
         "first_response_at": Field("statistics.first_admin_reply_at", epoch_or_text),
         "resolved_at": Derived(("state", "statistics.last_close_at"), _resolved_at),
@@ -161,6 +164,11 @@ SOURCE = Source(
             "statistics.first_admin_reply_at",
             "statistics.count_reopens",
         }
+    ),
+    variants=(
+        # REST API 1.x conversation lists: open true/false, assignee and user objects, the first
+        # message's delivered_as; no statistics, so only volume, status and backlog
+        frozenset({"waiting_since", "conversation_message.delivered_as", "assignee.type", "user.id", "open", "read"}),
     ),
     leave_out=LEAVE_OUT,
     notes=(
