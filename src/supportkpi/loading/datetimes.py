@@ -50,31 +50,35 @@ def note_flag(column: str) -> str:
     return NOTE_PREFIX + column
 
 
-def read(
-    text: pl.Expr, timezone: str, formats: Sequence[str] = (), steps: tuple[pl.Expr, pl.Expr, pl.Expr] | None = None
-) -> tuple[pl.Expr, pl.Expr]:
+def read(text: pl.Expr, timezone: str, formats: Sequence[str] = ()) -> tuple[pl.Expr, pl.Expr]:
     """The UTC timestamp of trimmed text (null: empty or unparseable) and its note bits.
 
     ``formats`` (strftime) are tried first, in order; a format with no time directive is the
     date's layout and a time after it is still read. Values that no format reads are read as
-    any supported layout, with the day/month order inferred from the column. ``steps`` are
-    :func:`layout` and :func:`candidates` of the text left to infer, when the caller has them as
-    columns already.
+    any supported layout, with the day/month order inferred from the column.
+    (A loader reading many rows runs the same steps as columns: :func:`with_formats`,
+    :func:`layout`, :func:`candidates`, :func:`inferred`.)
 
     >>> frame = pl.DataFrame({"t": ["02/01/2021 9:12:58", "13/01/2021 5:00 PM", "2021-01-05", "1/13/2021"]})
     >>> value, note = read(pl.col("t"), "UTC")
     >>> [(str(t), n) for t, n in frame.select(value, note.alias("n")).rows()]
     [('2021-01-02 09:12:58+00:00', None), ('2021-01-13 17:00:00+00:00', None), ('2021-01-05 00:00:00+00:00', 1), ('None', None)]
     """
-    # each format reads the text on its own: chaining them (only the rest to the next) made
-    # polars' planner hang on two formats
-    given = pl.coalesce(pl.lit(None, pl.Datetime("us", "UTC")), *(_with_format(text, f, timezone) for f in formats))
+    given = with_formats(text, timezone, formats)
     if formats:
         text = pl.when(given.is_null()).then(text)
-    value, note = _inferred(text, timezone) if steps is None else inferred(*steps, timezone)
+    value, note = _inferred(text, timezone)
     if formats:
         return pl.coalesce(given, value), pl.when(given.is_null()).then(note)
     return value, note
+
+
+def with_formats(text: pl.Expr, timezone: str, formats: Sequence[str]) -> pl.Expr:
+    """The timestamps that one of ``formats`` (strftime) reads, the first that does; null for the
+    others (and for every value when there is no format)."""
+    # each format reads the text on its own: chaining them (only the rest to the next) made
+    # polars' planner hang on two formats
+    return pl.coalesce(pl.lit(None, pl.Datetime("us", "UTC")), *(_with_format(text, f, timezone) for f in formats))
 
 
 def _with_format(text: pl.Expr, fmt: str, timezone: str) -> pl.Expr:

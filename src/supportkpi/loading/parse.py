@@ -57,11 +57,9 @@ def timestamp_noted(
     timezone: str,
     fmt: str | Sequence[str] | None,
     fast: pl.Expr | None = None,
-    steps: tuple[pl.Expr, pl.Expr, pl.Expr] | None = None,
 ) -> tuple[pl.Expr, pl.Expr | None]:
     """:func:`timestamp` and the notes of its values (:func:`supportkpi.loading.datetimes.read`;
-    None for columns that are typed already). ``steps``: the first steps of reading the values
-    ``fast`` did not read, kept as columns by the caller (:func:`datetimes.read`)."""
+    None for columns that are typed already)."""
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is None:
             return datetimes.localize(raw, timezone), None
@@ -77,7 +75,7 @@ def timestamp_noted(
     # are null there, and nulls cost next to nothing.
     if fast is None:
         fast = fast_timestamp(text)
-    value, note = datetimes.read(pl.when(fast.is_null()).then(text), timezone, steps=steps)
+    value, note = datetimes.read(pl.when(fast.is_null()).then(text), timezone)
     return pl.coalesce(fast, value), note
 
 

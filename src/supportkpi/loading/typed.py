@@ -42,17 +42,24 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
     frame = frame.with_columns(
         *commas, *(parse.vocabulary(pl.col(n), words.lookup(n)).alias(_vocabulary(n)) for n in vocabularies)
     )
-    fast = [n for n in text if parsed[n].kind is Kind.DATETIME and not datetime_format]
-    frame = frame.with_columns(parse.fast_timestamp(pl.col(n)).alias(_fast(n)) for n in fast)
-    # the values the fast path did not read go through the general layouts in steps, each kept
-    # as a column: written as one expression, its parts repeat and polars' plan grows to
-    # megabytes (a second of planning for a few thousand rows)
+    # Timestamps written as text: the fast ISO reading (or, with --datetime-format, the given
+    # formats) first, then the values it did not read through the general layouts, in steps,
+    # each kept as a column: written as one expression, its parts repeat and polars' plan grows
+    # to megabytes (seconds of planning for a few thousand rows)
+    stamps = [n for n in text if parsed[n].kind is Kind.DATETIME]
+    first = {
+        n: datetimes.with_formats(parse.blank_to_null(pl.col(n)), timezone, datetime_format)
+        if datetime_format
+        else parse.fast_timestamp(pl.col(n))
+        for n in stamps
+    }
+    frame = frame.with_columns(expr.alias(_fast(n)) for n, expr in first.items())
     frame = frame.with_columns(
-        datetimes.layout(pl.when(pl.col(_fast(n)).is_null()).then(pl.col(n))).alias(_step(n, "layout")) for n in fast
+        datetimes.layout(pl.when(pl.col(_fast(n)).is_null()).then(pl.col(n))).alias(_step(n, "layout")) for n in stamps
     )
     frame = frame.with_columns(
         expr.alias(_step(n, kind))
-        for n in fast
+        for n in stamps
         for kind, expr in zip(("day", "month"), datetimes.candidates(pl.col(_step(n, "layout"))), strict=True)
     )
     # durations written as text likewise: plain numbers, and the text of the others
@@ -65,17 +72,14 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
     typed: list[pl.Expr] = []
     notes: list[pl.Expr] = []
     for name, kind in ((n, c.kind) for n, c in parsed.items()):
-        if kind is Kind.DATETIME:
-            fast_value = pl.col(_fast(name)) if name in fast else None
-            steps = tuple(pl.col(_step(name, k)) for k in ("layout", "day", "month")) if name in fast else None
-            value, note = parse.timestamp_noted(
-                pl.col(name),
-                dtypes[name],
-                timezone,
-                datetime_format,
-                fast_value,
-                steps,  # type: ignore[arg-type]
-            )
+        if kind is Kind.DATETIME and name in stamps:
+            layout, day, month = (pl.col(_step(name, k)) for k in ("layout", "day", "month"))
+            inferred, inferred_note = datetimes.inferred(layout, day, month, timezone)
+            read_first = pl.col(_fast(name))
+            value = pl.coalesce(read_first, inferred)
+            notes.append(pl.when(read_first.is_null()).then(inferred_note).alias(note_flag(name)))
+        elif kind is Kind.DATETIME:
+            value, note = parse.timestamp_noted(pl.col(name), dtypes[name], timezone, datetime_format)
             if note is not None:
                 notes.append(note.alias(note_flag(name)))
         elif name in spans:
