@@ -73,7 +73,9 @@ def _print(report: dict, no_color: bool) -> None:
     table.columns[4].overflow = "fold"
     for f in report["findings"]:
         examples = "; ".join(
-            f"{e.get('file', '')}:{e.get('row', '')} {e.get('value')!r}" for e in f.get("examples", [])
+            f"{e.get('file', '')}:{e.get('row', '')} {e.get('value')!r}"
+            for e in f.get("examples", [])
+            if "row" in e  # a note about a whole file names no row: its effect says it
         )
         # a note has no examples: its effect (why the rows were left out) is what to show
         shown = examples or f.get("effect", "")

@@ -28,8 +28,8 @@ from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import mapped, naming, parse, readers, tables
 from supportkpi.loading.probe import Probe, probe
 from supportkpi.loading.typed import typed
-from supportkpi.results import InputInfo
-from supportkpi.schema import REQUIRED, ROW, SOURCE, invalid_flag, left_out_flags
+from supportkpi.results import Finding, InputInfo
+from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, invalid_flag, left_out_flags
 from supportkpi.sources._base import Derived, apply
 from supportkpi.suggest import suggest
 
@@ -46,7 +46,7 @@ def expand(paths: Sequence[str]) -> list[str]:
     for path in paths:
         if path == readers.STDIN:
             out.append(path)
-        elif glob.has_magic(path):
+        elif glob.has_magic(path) and not Path(path).is_file():  # "export[1].csv" is a file
             matches = sorted(glob.glob(path, recursive=True))
             if not matches:
                 raise UsageError(f"{path}: no file matches this pattern")
@@ -245,6 +245,41 @@ def clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, 
     return frame, [renames.get(n, n) for n in keep]
 
 
+_REPEATED = re.compile(r"^(.+)_duplicated_(\d+)$")
+
+
+def _repeated_headers(
+    frame: pl.LazyFrame, names: list[str], mapping: Mapping[str, str], reading: naming.Reading
+) -> tuple[pl.LazyFrame, list[str]]:
+    """A header written twice (the reader renames the second ``X_duplicated_0``): for a column
+    the run reads, which of the two is meant cannot be told, so it is an error; any other is
+    read once, the first, with a note."""
+    repeated: dict[str, int] = {}
+    for name in names:
+        match = _REPEATED.match(name)
+        if match and match.group(1) in names:
+            repeated[match.group(1)] = repeated.get(match.group(1), 1) + 1
+    if not repeated:
+        return frame, names
+    used = set(COLUMNS) | set(mapping.values())
+    for header, times in repeated.items():
+        if header in used or re.sub(r"[\s\-]+", "_", header.strip().lower()) in COLUMNS:
+            raise DataError(
+                f"{reading.path}: the header '{header}' appears {times} times; which column is "
+                "meant cannot be told: rename all but one (or --map the column to another header)"
+            )
+        reading.notes.append(
+            Finding(
+                kind="note",
+                column=header,
+                count=0,  # counted as the file's rows by quality.input_findings
+                effect=f"the header appears {times} times: only its first column is read",
+            )
+        )
+    drop = [n for n in names if (m := _REPEATED.match(n)) and m.group(1) in repeated]
+    return frame.drop(drop), [n for n in names if n not in drop]
+
+
 def _canonical(
     raw: pl.LazyFrame,
     reading: naming.Reading,
@@ -260,6 +295,7 @@ def _canonical(
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"{path}: cannot read: {first_line(exc)}") from None
     frame, names = clean_headers(raw, list(schema.names()))
+    frame, names = _repeated_headers(frame, names, mapping, reading)
     # names starting with "_" are the loader's own (row numbers, flags): an export's such fields
     # (HAL's "_links", "_embedded") pass through as "x_links" etc.
     internal = {n: "x" + n for n in names if n.startswith("_")}

@@ -140,7 +140,7 @@ def _text_header(head: bytes, separator: str, encoding: str | None, complete: bo
 
 def _parquet(path: str) -> tuple[tuple[str, ...] | None, int | None]:
     try:
-        scan = pl.scan_parquet(path)
+        scan = pl.scan_parquet(path, glob=False)
         return tuple(scan.collect_schema().names()), int(scan.select(pl.len()).collect().item())
     except (OSError, pl.exceptions.PolarsError):
         return None, None

@@ -102,14 +102,14 @@ def read_tables(path: str, fmt: str, options: Options = Options()) -> list[Table
         if isinstance(source, io.BytesIO):
             frame = pl.read_csv(source, infer_schema=False, separator=separator).lazy()
         else:
-            frame = pl.scan_csv(source, infer_schema=False, separator=separator)
+            frame = pl.scan_csv(source, infer_schema=False, separator=separator, glob=False)
         if envelopes.RAW_DATA in frame.collect_schema().names():
             return [documents.raw_table(path, frame.select(envelopes.RAW_DATA).collect().to_series().to_list())]
         return [Table(frame)]
     if fmt == "parquet":
         if isinstance(source, io.BytesIO):
             return [Table(pl.read_parquet(source).lazy())]
-        return [Table(pl.scan_parquet(source))]
+        return [Table(pl.scan_parquet(source, glob=False))]
     text = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
     if fmt == "jsonl":
         return documents.json_lines_tables(path, text, options.source)
@@ -122,7 +122,7 @@ def estimate_rows(path: str, fmt: str) -> int | None:
     files and standard input: None). The engine uses it to pick memory-bounded methods."""
     try:
         if fmt == "parquet" and path != STDIN:
-            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+            return int(pl.scan_parquet(path, glob=False).select(pl.len()).collect().item())
         if fmt in ("csv", "tsv") and path != STDIN and not path.endswith(".gz"):
             size = os.path.getsize(path)
             with open(path, "rb") as fh:
@@ -193,7 +193,7 @@ def check_field_counts(path: str, fmt: str, separator: str | None = None, encodi
         return
     delimiter = delimiter or sniff_separator(path, path)
     lines = pl.scan_csv(
-        path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}
+        path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}, glob=False
     ).with_row_index("line", offset=1)
     if _holds_quote(path):
         if Path(path).stat().st_size <= EXACT_CHECK_BYTES:

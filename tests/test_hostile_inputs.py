@@ -1,0 +1,48 @@
+"""Hostile and awkward input files (issue 17, the readers' side): file names that look like
+globs, headers written twice."""
+
+from __future__ import annotations
+
+import json
+
+from cli_support import run
+
+ROWS = "T1,2025-01-01T09:00:00Z,a,b\nT2,2025-01-02T09:00:00Z,c,d\n"
+
+
+def test_a_file_named_like_a_glob_is_read_as_that_file(tmp_path):
+    (tmp_path / "export[1].csv").write_text("ticket_id,created_at,Tags,Note\n" + ROWS)
+    (tmp_path / "export1.csv").write_text("ticket_id,created_at\nX1,2025-01-01T09:00:00Z\n")  # what the glob matches
+    result = run("compute", "export[1].csv", "-k", "ticket_volume", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [i["path"] for i in report["inputs"]] == ["export[1].csv"]
+    assert report["groups"][0]["kpis"]["ticket_volume"]["value"] == 2
+
+
+def test_a_pattern_that_is_no_file_is_still_a_glob(tmp_path):
+    (tmp_path / "export1.csv").write_text("ticket_id,created_at\nX1,2025-01-01T09:00:00Z\n")
+    result = run("compute", "export[0-9].csv", "-k", "ticket_volume", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [i["path"] for i in json.loads(result.stdout)["inputs"]] == ["export1.csv"]
+
+
+def test_a_column_the_run_reads_written_twice_is_an_error(tmp_path):
+    text = "ticket_id,created_at,created_at\nT1,2025-01-01T09:00:00Z,2025-02-01T09:00:00Z\n"
+    (tmp_path / "t.csv").write_text(text)
+    for command in ("compute", "validate"):
+        result = run(command, "t.csv", cwd=tmp_path)
+        assert result.returncode == 3
+        assert "t.csv: the header 'created_at' appears 2 times" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert (tmp_path / "t.csv").read_text() == text
+
+
+def test_another_header_written_twice_is_read_once_with_a_note(tmp_path):
+    (tmp_path / "t.csv").write_text("ticket_id,created_at,Tags,Tags\n" + ROWS)
+    result = run("validate", "t.csv", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # a note is no data error
+    (note,) = [f for f in json.loads(result.stdout)["findings"] if f["column"] == "Tags"]
+    assert note["kind"] == "note" and "appears 2 times" in note["effect"]
+    report = json.loads(run("compute", "t.csv", "--format", "json", cwd=tmp_path).stdout)
+    assert report["groups"][0]["kpis"]["ticket_volume"]["value"] == 2
