@@ -46,3 +46,18 @@ def test_another_header_written_twice_is_read_once_with_a_note(tmp_path):
     assert note["kind"] == "note" and "appears 2 times" in note["effect"]
     report = json.loads(run("compute", "t.csv", "--format", "json", cwd=tmp_path).stdout)
     assert report["groups"][0]["kpis"]["ticket_volume"]["value"] == 2
+
+
+def test_utf16_and_utf32_text_is_recognised_by_its_byte_order_mark(tmp_path):
+    text = "ticket_id,created_at,vendor\nT1,2025-01-01T09:00:00Z,Ünïcode BPO\nT2,2025-01-02T09:00:00Z,Ünïcode BPO\n"
+    for encoding in ("utf-16", "utf-32", "utf-16-be"):
+        path = tmp_path / f"{encoding}.csv"
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data  # the explicit codecs write no mark
+        path.write_bytes(data)
+        result = run("compute", path.name, "--by", "vendor", "--format", "json", cwd=tmp_path)
+        assert result.returncode == 0, (encoding, result.stderr)
+        (group,) = json.loads(result.stdout)["groups"]
+        assert group["keys"]["vendor"] == "Ünïcode BPO" and group["kpis"]["ticket_volume"]["value"] == 2
+        assert path.read_bytes() == data

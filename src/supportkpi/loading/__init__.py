@@ -139,7 +139,7 @@ def load(
         if key not in names and key != "period":
             raise UsageError(f"cannot group by '{key}': no such column ({suggest(key, names)})")
     for look in looks.values():  # companion tables' files too
-        readers.check_field_counts(look.path, look.format, look.separator, encoding)
+        readers.check_field_counts(look.path, look.format, look.separator, look.encoding)
     return Loaded(frame=frame, inputs=inputs)
 
 

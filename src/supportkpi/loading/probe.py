@@ -62,13 +62,23 @@ def probe(
     else:
         fmt = input_format or readers.detect_format(path)
         head, size = _head(path) if fmt != "parquet" else (b"", None)
+    if encoding is None:
+        encoding = bom_encoding(head)  # UTF-16/32 as Excel and Windows tools save "Unicode text"
+    if encoding is not None and readers.recodes(encoding):
+        head = head.decode(encoding, errors="ignore").encode("utf-8")
+        encoding_known = True
+    else:
+        encoding_known = False
     sep = _separator(fmt, head, separator)
     sniffed = fmt == "csv" and separator is None and path != readers.STDIN and not _compressed(path)
     header, rows = None, None
     if fmt == "parquet":
         header, rows = _parquet(path)
     elif fmt in ("csv", "tsv") and sep is not None:
-        header = _text_header(head, sep, encoding, complete=size is not None and size <= len(head))
+        # the head is UTF-8 by now when the encoding is known
+        header = _text_header(
+            head, sep, None if encoding_known else encoding, complete=size is not None and size <= len(head)
+        )
         if size is not None and not _compressed(path):
             rows = estimate_rows(head, size)
     return Probe(
@@ -82,6 +92,23 @@ def probe(
         estimated_rows=rows,
         data=data,
     )
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark names (UTF-16 or UTF-32), or None.
+
+    >>> bom_encoding("a,b".encode("utf-16")), bom_encoding(b"a,b")
+    ('utf-16-le', None)
+    """
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
 
 
 def estimate_rows(head: bytes, size: int) -> int:

@@ -185,10 +185,10 @@ def check_field_counts(path: str, fmt: str, separator: str | None = None, encodi
     if fmt not in ("csv", "tsv") or path == STDIN:
         return
     delimiter = "\t" if fmt == "tsv" else separator
-    if path.lower().endswith(".gz") or _recodes(encoding):
+    if path.lower().endswith(".gz") or recodes(encoding):
         if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
             data = read_bytes(path)
-            text = data.decode(encoding) if _recodes(encoding) else _utf8(path, data)
+            text = data.decode(encoding) if recodes(encoding) else _utf8(path, data)
             _raise_first_bad_row(path, text, delimiter or sniff_separator(path, io.BytesIO(data)))
         return
     delimiter = delimiter or sniff_separator(path, path)
@@ -231,7 +231,7 @@ def _holds_quote(path: str) -> bool:
     return False
 
 
-def _recodes(encoding: str | None) -> TypeGuard[str]:
+def recodes(encoding: str | None) -> TypeGuard[str]:
     return encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8"
 
 
