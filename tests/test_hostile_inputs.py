@@ -61,3 +61,13 @@ def test_utf16_and_utf32_text_is_recognised_by_its_byte_order_mark(tmp_path):
         (group,) = json.loads(result.stdout)["groups"]
         assert group["keys"]["vendor"] == "Ünïcode BPO" and group["kpis"]["ticket_volume"]["value"] == 2
         assert path.read_bytes() == data
+
+
+def test_json_nested_beyond_reason_is_a_data_error(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    for name in ("deep.json", "deep.jsonl"):
+        (tmp_path / name).write_text(deep)
+        for command in ("compute", "validate"):
+            result = run(command, name, cwd=tmp_path)
+            assert result.returncode == 3, result.stderr
+            assert f"{name}: nested too deeply" in result.stderr and "Traceback" not in result.stderr

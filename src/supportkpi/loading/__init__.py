@@ -216,6 +216,8 @@ def read_tables(path: str, fmt: str, options: readers.Options) -> list[tables.Ta
     """The tables of a file (several for a sync tool's file of several streams)."""
     try:
         return readers.read_tables(path, fmt, options)
+    except RecursionError:
+        raise DataError(f"{path}: nested too deeply to be an export (arrays or objects inside each other)") from None
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         raise DataError(
             readers.diagnose_text(path, fmt) or f"{path}: cannot read as {fmt}: {first_line(exc)}"
