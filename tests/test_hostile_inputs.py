@@ -71,3 +71,12 @@ def test_json_nested_beyond_reason_is_a_data_error(tmp_path):
             result = run(command, name, cwd=tmp_path)
             assert result.returncode == 3, result.stderr
             assert f"{name}: nested too deeply" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_quoted_body_of_several_megabytes_is_read(tmp_path):
+    body = "line of a long e-mail, with commas\\n" * 100_000  # 3.6 MB in one quoted field
+    text = f'ticket_id,created_at,description\nT1,2025-01-01T09:00:00Z,"{body}"\nT2,2025-01-02T09:00:00Z,short\n'
+    (tmp_path / "mail.csv").write_text(text)
+    result = run("compute", "mail.csv", "-k", "ticket_volume", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["groups"][0]["kpis"]["ticket_volume"]["value"] == 2

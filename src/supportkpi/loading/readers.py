@@ -246,7 +246,13 @@ def _utf8(path: str, data: bytes) -> str:
         ) from None
 
 
+FIELD_LIMIT = 256 * 1024 * 1024
+"""The largest field the row check reads (Python's csv module stops at 128 KiB by default, which
+a quoted e-mail body in a real export passes): as large as a field polars reads."""
+
+
 def _first_bad_row(text: str, delimiter: str) -> str | None:
+    csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
