@@ -39,6 +39,9 @@ def test_explore_export_detected_and_counted(tmp_path):
     # brackets are not durations: no response or resolution time is made up from them
     assert kpis["first_response_time"]["value"] is None
     assert kpis["resolution_time"]["value"] is None
+    # no resolution time either: resolved taken from the status, 189 of 189 solved or closed
+    assert kpis["resolution_rate"]["value"] == 100.0 and kpis["resolution_rate"]["n"] == 189
+    assert kpis["resolution_rate"]["variant"] == "resolved taken from status (solved/closed)"
 
 
 def test_duplicates_reported_with_rows(tmp_path):
