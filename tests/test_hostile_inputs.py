@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_support import run
 
 ROWS = "T1,2025-01-01T09:00:00Z,a,b\nT2,2025-01-02T09:00:00Z,c,d\n"
@@ -80,3 +81,28 @@ def test_a_quoted_body_of_several_megabytes_is_read(tmp_path):
     result = run("compute", "mail.csv", "-k", "ticket_volume", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["groups"][0]["kpis"]["ticket_volume"]["value"] == 2
+
+
+def test_timestamps_and_durations_out_of_any_plausible_range_are_reported_not_used(tmp_path):
+    (tmp_path / "t.csv").write_text(
+        "ticket_id,created_at,resolved_at,talk_seconds,answered_at\n"
+        "T1,2025-01-01T09:00:00Z,2025-01-01T10:00:00Z,60,2025-01-01T09:00:10Z\n"
+        "T2,0000-01-01T00:00:00Z,2025-01-01T10:00:00Z,60,2025-01-01T09:00:10Z\n"  # year 0000
+        "T3,2025-01-01T09:00:00Z,10000-01-01T00:00:00+02:00,60,2025-01-01T09:00:10Z\n"  # after 9999
+        "T4,2025-01-01T09:00:00Z,2025-01-01T11:00:00Z,1e308,2025-01-01T09:00:10Z\n"
+        "T5,2025-01-01T09:00:00Z,2025-01-01T11:00:00Z,NaN,2025-01-01T09:00:10Z\n"
+    )
+    for command in ("compute", "validate"):
+        result = run(command, "t.csv", cwd=tmp_path)
+        assert result.returncode in (0, 1), (command, result.stderr)
+        assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    report = json.loads(run("validate", "t.csv", "--format", "json", cwd=tmp_path).stdout)
+    found = {f["column"]: sorted(e["value"] for e in f["examples"]) for f in report["findings"]}
+    assert found["created_at"] == ["0000-01-01T00:00:00Z"]
+    assert found["resolved_at"] == ["10000-01-01T00:00:00+02:00"]
+    assert found["talk_seconds"] == ["1e308", "NaN"]
+    kpis = json.loads(run("compute", "t.csv", "--format", "json", cwd=tmp_path).stdout)["groups"][0]["kpis"]
+    # resolution: T1 1 h, T4 2 h, T5 2 h (median 2 h); T3's is unusable, T2 has no creation time
+    assert kpis["resolution_time"]["n"] == 3 and kpis["resolution_time"]["value"] == pytest.approx(2.0)
+    # talk: T1 and T3 (60 s each); T2 is left out of every KPI, T4's and T5's are unusable
+    assert kpis["talk_time"]["n"] == 2 and kpis["talk_time"]["value"] == 60

@@ -32,13 +32,21 @@ from supportkpi.schema import (
 EXAMPLES = 5
 _EXPECTED = {
     Kind.DATETIME: (
-        "an ISO 8601 timestamp such as 2025-01-31T14:05:00Z, or a local time that exists in "
-        "the time zone (else pass --datetime-format)"
+        "an ISO 8601 timestamp such as 2025-01-31T14:05:00Z (years 1970-2099), or a local time "
+        "that exists in the time zone (else pass --datetime-format)"
     ),
     Kind.FLOAT: "a number",
     Kind.INT: "a whole number",
     Kind.BOOL: "true/false, yes/no, y/n or 1/0",
 }
+_DURATION = "a duration under a century: seconds, h:mm:ss, ISO 8601 (PT1H2M) or with a unit (15 min)"
+
+
+def _expected(column: str) -> str | None:
+    """What a column's values should look like, for the report of those that do not."""
+    return _DURATION if column.endswith("_seconds") else _EXPECTED.get(COLUMNS[column].kind)
+
+
 TIMESTAMPS = ("created_at", "first_response_at", "resolved_at", "answered_at")
 _DISAGREEMENTS = (
     ("first_response_at", "first_response_seconds"),
@@ -230,7 +238,7 @@ def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Seque
                     kind="unknown value" if vocabulary else "unparseable value",
                     column=column,
                     count=bad,
-                    expected="one of " + ", ".join(vocabulary) if vocabulary else _EXPECTED.get(COLUMNS[column].kind),
+                    expected="one of " + ", ".join(vocabulary) if vocabulary else _expected(column),
                     effect="left out of every KPI" if column == "created_at" else "left out of the KPIs that need it",
                     examples=_examples(rows, invalid_flag(column), paths),
                 )
