@@ -106,3 +106,14 @@ def test_timestamps_and_durations_out_of_any_plausible_range_are_reported_not_us
     assert kpis["resolution_time"]["n"] == 3 and kpis["resolution_time"]["value"] == pytest.approx(2.0)
     # talk: T1 and T3 (60 s each); T2 is left out of every KPI, T4's and T5's are unusable
     assert kpis["talk_time"]["n"] == 2 and kpis["talk_time"]["value"] == 60
+
+
+def test_a_file_of_nul_bytes_after_its_header_is_a_clear_data_error(tmp_path):
+    data = b"ticket_id,created_at\n" + b"\x00" * 200_000
+    (tmp_path / "nul.csv").write_bytes(data)
+    for command in ("compute", "validate"):
+        result = run(command, "nul.csv", cwd=tmp_path)
+        assert result.returncode == 3
+        assert "nul.csv: not a text export: it holds NUL bytes (the first at byte 21)" in result.stderr
+        assert "\x00" not in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "nul.csv").read_bytes() == data

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from supportkpi.errors import DataError
 from supportkpi.loading import readers
 
 HEAD_BYTES = 65536
@@ -69,6 +70,13 @@ def probe(
         encoding_known = True
     else:
         encoding_known = False
+    nul = head.find(b"\x00") if fmt != "parquet" else -1
+    if nul >= 0:
+        # text exports hold no NUL byte: a binary file, or a damaged one (polars would abort)
+        raise DataError(
+            f"{path}: not a text export: it holds NUL bytes (the first at byte {nul}); "
+            "a binary or damaged file? (UTF-16 text needs its byte-order mark, or --encoding utf-16)"
+        )
     sep = _separator(fmt, head, separator)
     sniffed = fmt == "csv" and separator is None and path != readers.STDIN and not _compressed(path)
     header, rows = None, None
