@@ -17,6 +17,7 @@ underscore so they can never clash with an export's own header:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -113,6 +114,16 @@ ROW = "_row"
 DUPLICATE = "_duplicate"
 INVALID_PREFIX = "_invalid_"
 LEFT_OUT_PREFIX = "_left_out:"
+
+
+def column_spelling(header: str) -> str:
+    """A header as a column name, but for case, spaces and hyphens: how a header that names a
+    canonical column is recognised (``Ticket ID`` -> ``ticket_id``).
+
+    >>> column_spelling(" Ticket ID "), column_spelling("first-response-at")
+    ('ticket_id', 'first_response_at')
+    """
+    return re.sub(r"[\s\-]+", "_", str(header).strip().lower())
 
 
 def invalid_flag(column: str) -> str:

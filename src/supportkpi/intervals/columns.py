@@ -3,13 +3,12 @@ its columns as the loader types contact columns."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import polars as pl
 
 from supportkpi.loading import parse
-from supportkpi.schema import ROW, Column, Kind, invalid_flag
+from supportkpi.schema import ROW, Column, Kind, column_spelling, invalid_flag
 
 INTERVAL_COLUMNS: tuple[Column, ...] = (
     Column(
@@ -89,7 +88,7 @@ def is_interval_table(columns: Iterable[str]) -> bool:
 
 def normalized_name(name: str) -> str:
     """A header as an interval column name: lower case, spaces and hyphens as underscores."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+    return column_spelling(name)
 
 
 def conform(

@@ -29,7 +29,7 @@ from supportkpi.loading import mapped, naming, parse, readers, tables
 from supportkpi.loading.probe import Probe, probe
 from supportkpi.loading.typed import typed
 from supportkpi.results import Finding, InputInfo
-from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, invalid_flag, left_out_flags
+from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, column_spelling, invalid_flag, left_out_flags
 from supportkpi.sources._base import Derived, apply
 from supportkpi.suggest import suggest
 
@@ -265,7 +265,7 @@ def _repeated_headers(
         return frame, names
     used = set(COLUMNS) | set(mapping.values())
     for header, times in repeated.items():
-        if header in used or re.sub(r"[\s\-]+", "_", header.strip().lower()) in COLUMNS:
+        if header in used or column_spelling(header) in COLUMNS:
             raise DataError(
                 f"{reading.path}: the header '{header}' appears {times} times; which column is "
                 "meant cannot be told: rename all but one (or --map the column to another header)"

@@ -6,14 +6,13 @@ decide is noted for the data-quality report, never guessed."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from supportkpi import words
 from supportkpi.errors import UsageError
 from supportkpi.results import Finding
-from supportkpi.schema import COLUMNS, Kind
+from supportkpi.schema import COLUMNS, Kind, column_spelling
 
 INVERT = "!"
 
@@ -76,7 +75,7 @@ def canonical_names(names: list[str], mapping: Mapping[str, str], reading: Readi
     renames = {header: canonical for canonical, header in mapping.items() if header in names}
     taken = set(renames.values()) | set(names)
     for name in names:
-        key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+        key = column_spelling(name)
         if name not in renames and key in COLUMNS and key != name and key not in taken:
             renames[name] = key
             taken.add(key)

@@ -4,7 +4,6 @@ order_value (and order_id if present); :mod:`supportkpi.clv` types and checks th
 from __future__ import annotations
 
 import io
-import re
 import sys
 from collections.abc import Sequence
 
@@ -13,6 +12,7 @@ import polars as pl
 from supportkpi.clv import ORDER_COLUMNS
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import readers
+from supportkpi.schema import column_spelling
 
 OPTIONAL_COLUMNS = ("order_id",)
 
@@ -73,7 +73,7 @@ def read_orders(
                 f"{path}: no column '{header}' to map onto '{canonical}' (columns in the file: {', '.join(names)})"
             )
     for name in names:
-        key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+        key = column_spelling(name)
         if key in wanted and key not in chosen and name not in chosen.values():
             chosen[key] = name
     missing = [c for c in ORDER_COLUMNS if c not in chosen]

@@ -9,11 +9,10 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import pkgutil
-import re
 from functools import cache
 
 from supportkpi.errors import DataError, UsageError
-from supportkpi.schema import REQUIRED
+from supportkpi.schema import REQUIRED, column_spelling
 from supportkpi.sources._base import Derived, Detection, Field, LeaveOut, Source
 from supportkpi.suggest import suggest
 
@@ -54,7 +53,7 @@ def get(name: str) -> Source | None:
 def detect(columns: list[str], path: str) -> Detection:
     """The preset whose signature best matches ``columns``; canonical exports need none."""
     names = set(columns)
-    normalized = {re.sub(r"[\s\-]+", "_", c.strip().lower()) for c in columns}
+    normalized = {column_spelling(c) for c in columns}
     scored = sorted(((s.score(names), s.name) for s in sources().values()), key=lambda t: (-t[0], t[1]))
     candidates = [(name, round(score, 2)) for score, name in scored if score > 0]
     canonical = all(r in normalized for r in REQUIRED)
