@@ -20,7 +20,8 @@ import polars as pl
 
 from supportkpi import sources as presets
 from supportkpi.errors import DataError
-from supportkpi.sources._base import Companion, Derived, Headers, Source, header_key
+from supportkpi.sources._base import Companion, Derived, Headers, Source
+from supportkpi.words import word_key
 
 _KEY = "__join_key"
 _COMPANION = "__companion_"
@@ -111,7 +112,7 @@ def _companions(table: Table, item: Input, names: list[str]) -> list[tuple[Sourc
     if item.source == presets.CANONICAL:
         return []
     headers = Headers(names)
-    label = header_key(table.name or Path(item.path).name.split(".", 1)[0])
+    label = word_key(table.name or Path(item.path).name.split(".", 1)[0])
     named = presets.get(item.source) if item.source else None
     candidates = [named] if named is not None else list(presets.sources().values())
     found = []
@@ -120,8 +121,8 @@ def _companions(table: Table, item: Input, names: list[str]) -> list[tuple[Sourc
             if headers.find(spec.key) is None:
                 continue
             present = [s for s in spec.signature if headers.find(s) is not None]
-            others = [s for s in present if header_key(s) != header_key(spec.key)]
-            by_name = any(label.startswith(header_key(n)) for n in (name, *spec.aliases))
+            others = [s for s in present if word_key(s) != word_key(spec.key)]
+            by_name = any(label.startswith(word_key(n)) for n in (name, *spec.aliases))
             if len(present) == len(spec.signature) or (by_name and others):
                 found.append((source, name, spec))
     return found
@@ -134,8 +135,8 @@ def _mains(item: Input, candidates: list[_Entry], tables: int) -> list[_Entry]:
     if tables == 1 or len(candidates) <= 1:
         return candidates
     named = [presets.get(item.source)] if item.source else list(presets.sources().values())
-    wanted = {header_key(s.table) for s in named if s is not None and s.table}
-    chosen = [e for e in candidates if any(header_key(e.label).startswith(w) for w in wanted)]
+    wanted = {word_key(s.table) for s in named if s is not None and s.table}
+    chosen = [e for e in candidates if any(word_key(e.label).startswith(w) for w in wanted)]
     chosen = chosen or [e for e in candidates if _owner(e) is not None]
     if not chosen and tables > len(candidates):
         return []  # companion streams without their tickets: the join names the missing table

@@ -9,7 +9,6 @@ understood; the loader then reports it (file, row, column, value) instead of dro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,33 +21,28 @@ from supportkpi.words import word_key, word_key_expr
 Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
 
 
-def header_key(name: str) -> str:
-    """A header as presets match it: case, spaces, underscores, dots and other punctuation
-    ignored, so ``Call id``, ``call_id`` and ``Call Id`` are one header, and so are a nested
-    ``via.channel`` and the ``via_channel`` a sync tool flattens it to.
-
-    >>> header_key("Answered (Y/N)"), header_key("via.channel") == header_key("via_channel")
-    ('answeredyn', True)
-    """
-    return re.sub(r"[^0-9a-z]+", "", name.casefold())
-
-
 class Headers:
-    """The headers of one file, looked up by their :func:`header_key` (an exact match wins
-    over a near one; of two near ones, the first in the file)."""
+    """The headers of one file, looked up by their :func:`supportkpi.words.word_key` (case,
+    spaces, underscores, dots and other punctuation ignored: ``Call id`` is ``Call Id``, and a
+    nested ``via.channel`` is the ``via_channel`` a sync tool flattens it to). An exact match
+    wins over a near one; of two near ones, the first in the file.
+
+    >>> Headers(["Call id", "via_channel"]).find("Call Id"), Headers(["via_channel"]).find("via.channel")
+    ('Call id', 'via_channel')
+    """
 
     def __init__(self, columns: list[str]) -> None:
         self.exact = set(columns)
         self.by_key: dict[str, str] = {}
         for column in columns:
-            self.by_key.setdefault(header_key(column), column)
+            self.by_key.setdefault(word_key(column), column)
 
     def find(self, *names: str) -> str | None:
         """The file's header for the first of ``names`` it has, or None."""
         for name in names:
             if name in self.exact:
                 return name
-            found = self.by_key.get(header_key(name))
+            found = self.by_key.get(word_key(name))
             if found is not None:
                 return found
         return None
@@ -150,12 +144,12 @@ class Source:
         return tuple(self.fields)
 
     def score(self, columns: set[str]) -> float:
-        """Share of the signature fields present (headers matched as :func:`header_key` says),
+        """Share of the signature fields present (headers matched as :func:`supportkpi.words.word_key` says),
         the best of the signature and its variants: 1.0 is a sure match."""
-        keys = {header_key(c) for c in columns}
-        if self.needs_one_of and not keys & {header_key(n) for n in self.needs_one_of}:
+        keys = {word_key(c) for c in columns}
+        if self.needs_one_of and not keys & {word_key(n) for n in self.needs_one_of}:
             return 0.0
-        shares = [sum(header_key(s) in keys for s in sig) / len(sig) for sig in (self.signature, *self.variants) if sig]
+        shares = [sum(word_key(s) in keys for s in sig) / len(sig) for sig in (self.signature, *self.variants) if sig]
         return max(shares, default=0.0)
 
 
