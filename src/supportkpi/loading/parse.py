@@ -39,16 +39,13 @@ def timestamp(
     dtype: pl.DataType,
     timezone: str,
     fmt: str | Sequence[str] | None,
-    fast: pl.Expr | None = None,
 ) -> pl.Expr:
     """A UTC timestamp from text in any layout :mod:`supportkpi.loading.datetimes` reads (ISO
     8601 with ``Z``, offsets and naive values mixed in one column, day-first or month-first
     dates; naive values are wall-clock times in ``timezone``), the given formats (``fmt``: one or
-    several strftime formats, tried first) included.
-
-    ``fast`` is :func:`fast_timestamp` of the same text, when the caller has computed it in an
-    earlier step (so that polars evaluates it once)."""
-    return timestamp_noted(raw, dtype, timezone, fmt, fast)[0]
+    several strftime formats, tried first) included. (The loader runs the same reading in
+    steps, :mod:`supportkpi.loading.typed`.)"""
+    return timestamp_noted(raw, dtype, timezone, fmt)[0]
 
 
 def timestamp_noted(
@@ -56,7 +53,6 @@ def timestamp_noted(
     dtype: pl.DataType,
     timezone: str,
     fmt: str | Sequence[str] | None,
-    fast: pl.Expr | None = None,
 ) -> tuple[pl.Expr, pl.Expr | None]:
     """:func:`timestamp` and the notes of its values (:func:`supportkpi.loading.datetimes.read`;
     None for columns that are typed already)."""
@@ -66,15 +62,14 @@ def timestamp_noted(
         return raw.dt.convert_time_zone("UTC"), None
     if isinstance(dtype, pl.Date):
         return datetimes.localize(raw.cast(pl.Datetime("us")), timezone), None
-    text = blank_to_null(raw.cast(pl.String)) if fast is None else raw
+    text = blank_to_null(raw.cast(pl.String))
     formats = formats_of(fmt)
     if formats:
         # the given formats first; values in other layouts in the same column are still read
         return datetimes.read(text, timezone, formats)
     # Only the values the fast path could not read go through the general layouts; the others
     # are null there, and nulls cost next to nothing.
-    if fast is None:
-        fast = fast_timestamp(text)
+    fast = fast_timestamp(text)
     value, note = datetimes.read(pl.when(fast.is_null()).then(text), timezone)
     return pl.coalesce(fast, value), note
 
@@ -162,10 +157,9 @@ def parse(
     dtype: pl.DataType,
     timezone: str,
     datetime_format: str | Sequence[str] | None,
-    fast: pl.Expr | None = None,
 ) -> pl.Expr:
     if kind is Kind.DATETIME:
-        return timestamp(raw, dtype, timezone, datetime_format, fast)
+        return timestamp(raw, dtype, timezone, datetime_format)
     if kind is Kind.FLOAT:
         return number(raw, dtype)
     if kind is Kind.INT:
