@@ -55,9 +55,10 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
         else parse.fast_timestamp(pl.col(n))
         for n in stamps
     }
-    frame = frame.with_columns(expr.alias(_fast(n)) for n, expr in first.items())
+    frame = frame.with_columns(expr.alias(_step(n, "first")) for n, expr in first.items())
     frame = frame.with_columns(
-        datetimes.layout(pl.when(pl.col(_fast(n)).is_null()).then(pl.col(n))).alias(_step(n, "layout")) for n in stamps
+        datetimes.layout(pl.when(pl.col(_step(n, "first")).is_null()).then(pl.col(n))).alias(_step(n, "layout"))
+        for n in stamps
     )
     frame = frame.with_columns(
         expr.alias(_step(n, kind))
@@ -77,7 +78,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
         if kind is Kind.DATETIME and name in stamps:
             layout, day, month = (pl.col(_step(name, k)) for k in ("layout", "day", "month"))
             inferred, inferred_note = datetimes.inferred(layout, day, month, timezone)
-            read_first = pl.col(_fast(name))
+            read_first = pl.col(_step(name, "first"))
             value = pl.coalesce(read_first, inferred)
             notes.append(pl.when(read_first.is_null()).then(inferred_note).alias(note_flag(name)))
         elif kind is Kind.DATETIME:
@@ -175,10 +176,6 @@ def _vocabulary(name: str) -> str:
 
 def _step(name: str, kind: str) -> str:
     return f"__{kind}_{name}"
-
-
-def _fast(name: str) -> str:
-    return f"__fast_{name}"
 
 
 def _typed_name(name: str) -> str:
