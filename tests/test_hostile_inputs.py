@@ -117,3 +117,10 @@ def test_a_file_of_nul_bytes_after_its_header_is_a_clear_data_error(tmp_path):
         assert "nul.csv: not a text export: it holds NUL bytes (the first at byte 21)" in result.stderr
         assert "\x00" not in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "nul.csv").read_bytes() == data
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path):
+    (tmp_path / "t.csv").write_text("ticket_id,created_at\nT1,2025-01-01T09:00:00Z\n")
+    result = run("compute", "t.csv", "--encoding", "nope", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--encoding 'nope': unknown encoding" in result.stderr and "unexpected error" not in result.stderr

@@ -65,28 +65,22 @@ def probe(
         head, size = _head(path) if fmt != "parquet" else (b"", None)
     if encoding is None:
         encoding = bom_encoding(head)  # UTF-16/32 as Excel and Windows tools save "Unicode text"
-    if encoding is not None and readers.recodes(encoding):
-        head = head.decode(encoding, errors="ignore").encode("utf-8")
-        encoding_known = True
-    else:
-        encoding_known = False
-    nul = head.find(b"\x00") if fmt != "parquet" else -1
+    text = _as_utf8(head, encoding)
+    nul = text.find(b"\x00") if text is not None and fmt != "parquet" else -1
     if nul >= 0:
         # text exports hold no NUL byte: a binary file, or a damaged one (polars would abort)
         raise DataError(
             f"{path}: not a text export: it holds NUL bytes (the first at byte {nul}); "
             "a binary or damaged file? (UTF-16 text needs its byte-order mark, or --encoding utf-16)"
         )
-    sep = _separator(fmt, head, separator)
+    sep = _separator(fmt, text if text is not None else head, separator)
     sniffed = fmt == "csv" and separator is None and path != readers.STDIN and not _compressed(path)
     header, rows = None, None
     if fmt == "parquet":
         header, rows = _parquet(path)
     elif fmt in ("csv", "tsv") and sep is not None:
-        # the head is UTF-8 by now when the encoding is known
-        header = _text_header(
-            head, sep, None if encoding_known else encoding, complete=size is not None and size <= len(head)
-        )
+        if text is not None:
+            header = _text_header(text, sep, complete=size is not None and size <= len(head))
         if size is not None and not _compressed(path):
             rows = estimate_rows(head, size)
     return Probe(
@@ -154,18 +148,24 @@ def _separator(fmt: str, head: bytes, given: str | None) -> str | None:
     return given or readers.sniff_separator("", io.BytesIO(head))
 
 
-def _text_header(head: bytes, separator: str, encoding: str | None, complete: bool) -> tuple[str, ...] | None:
-    """The header of CSV/TSV as polars reads it, from the head's complete lines."""
+def _as_utf8(head: bytes, encoding: str | None) -> bytes | None:
+    """The head as UTF-8 (cut characters at its end dropped); None for an unknown encoding,
+    which the reader reports as a usage error."""
+    if not readers.recodes(encoding):
+        return head
+    try:
+        return head.decode(encoding, errors="ignore").encode("utf-8")
+    except LookupError:
+        return None
+
+
+def _text_header(head: bytes, separator: str, complete: bool) -> tuple[str, ...] | None:
+    """The header of CSV/TSV as polars reads it, from the head's complete lines (UTF-8)."""
     if not complete:
         end = head.rfind(b"\n")
         if end < 0:
             return None  # a header longer than the head: the reader will tell
         head = head[: end + 1]
-    if encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8":
-        try:
-            head = head.decode(encoding, errors="ignore").encode("utf-8")
-        except LookupError:
-            return None  # an unknown encoding is the reader's usage error
     try:
         frame = pl.read_csv(io.BytesIO(head), n_rows=0, infer_schema=False, separator=separator)
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
