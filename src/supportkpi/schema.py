@@ -1,4 +1,5 @@
-"""The canonical data model in code: one definition of every contact column.
+"""The canonical data model in code: one definition of every column of the two canonical
+tables, ``contacts`` (tickets, chats, calls) and ``mentions`` (public posts, comments and reviews).
 
 Loaders map exports onto these names and types; the metrics core reads only these names. The
 contract is ``docs/data-model.md``.
@@ -94,10 +95,40 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
 # ``nps`` is read as a float so that an off-scale 7.5 is reported as off-scale rather than as an
 # unparseable value; the NPS KPI only accepts whole numbers 0-10.
 
+MENTION_COLUMNS: tuple[Column, ...] = (
+    Column("mention_id", Kind.STRING, "unique id of the post, comment or review within the source", required=True),
+    Column("posted_at", Kind.DATETIME, "when it was posted", required=True),
+    Column("vendor", Kind.STRING, "the team responsible for answering"),
+    Column("network", Kind.STRING, "x, facebook, instagram, tiktok, youtube, linkedin, reddit, trustpilot, ..."),
+    Column("author", Kind.STRING, "the public author"),
+    Column("language", Kind.STRING, "language of the post, as the source writes it"),
+    Column("sentiment", Kind.STRING, "positive, neutral, negative (a score in [-1, 1] is read as one of them)"),
+    Column("rating", Kind.FLOAT, "stars of a review, 1-5"),
+    Column("is_complaint", Kind.BOOL, "the post is a complaint"),
+    Column("needs_reply", Kind.BOOL, "the post calls for an answer; unknown: negative or a complaint"),
+    Column("replied_at", Kind.DATETIME, "first public or private answer by the brand"),
+    Column("reach", Kind.INT, "followers or impressions, for weighting"),
+)
+
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "channel": ("email", "chat", "phone", "web", "social", "messaging", "sms", "other"),
     "priority": ("low", "normal", "high", "urgent"),
     "status": ("new", "open", "pending", "on_hold", "solved", "closed"),
+    "network": (
+        "x",
+        "facebook",
+        "instagram",
+        "tiktok",
+        "youtube",
+        "linkedin",
+        "reddit",
+        "trustpilot",
+        "google",
+        "app_store",
+        "play_store",
+        "other",
+    ),
+    "sentiment": ("positive", "neutral", "negative"),
 }
 """Normalized values of the vocabulary columns; anything else is a data-quality finding. The other
 words exports use for them (``In Progress``, ``Medium``, ``Web Portal``) are in
@@ -106,8 +137,51 @@ words exports use for them (``In Progress``, ``Medium``, ``Web Portal``) are in
 RESOLVED_STATUSES: tuple[str, ...] = ("solved", "closed")
 """The statuses of a resolved contact, when an export has no resolution time."""
 
-COLUMNS: dict[str, Column] = {c.name: c for c in CONTACT_COLUMNS}
+SENTIMENT_THRESHOLD = 0.05
+"""A sentiment score in [-1, 1] below ``-SENTIMENT_THRESHOLD`` is negative, above it positive,
+and neutral in between (both ends included)."""
+
+COLUMNS: dict[str, Column] = {c.name: c for c in (*CONTACT_COLUMNS, *MENTION_COLUMNS)}
+# a column of both tables (vendor) has one definition: the same name, type and kind
+"""Every canonical column of either table, by name: what the loader types and ``--map`` accepts."""
 REQUIRED: tuple[str, ...] = tuple(c.name for c in CONTACT_COLUMNS if c.required)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A canonical table: its name, the column that identifies a row (repeats are duplicates),
+    the timestamp that places a row in a period, and the noun of its rows."""
+
+    name: str
+    id: str
+    time: str
+    columns: tuple[Column, ...]
+    noun: str
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
+
+
+CONTACTS = Table("contacts", "ticket_id", "created_at", CONTACT_COLUMNS, "contacts")
+MENTIONS = Table("mentions", "mention_id", "posted_at", MENTION_COLUMNS, "mentions")
+TABLES: dict[str, Table] = {t.name: t for t in (CONTACTS, MENTIONS)}
+
+
+def table_of(columns) -> Table:
+    """The canonical table a file's (canonical) columns belong to: mentions when it carries
+    both ``mention_id`` and ``posted_at``, else contacts.
+
+    >>> table_of(["mention_id", "posted_at", "rating"]).name, table_of(["ticket_id", "created_at"]).name
+    ('mentions', 'contacts')
+    """
+    names = set(columns)
+    return MENTIONS if set(MENTIONS.required) <= names else CONTACTS
+
 
 SOURCE = "_source"
 ROW = "_row"

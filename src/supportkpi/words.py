@@ -80,6 +80,25 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "sms": ("text", "text message", "sms text"),
         "other": (),
     },
+    "network": {
+        "x": ("twitter", "x twitter", "twitter x", "x com", "twitter com"),
+        "facebook": ("fb", "facebook com", "meta"),
+        "instagram": ("ig", "insta", "instagram com"),
+        "tiktok": ("tik tok",),
+        "youtube": ("yt", "youtube com"),
+        "linkedin": ("linkedin com",),
+        "reddit": ("reddit com",),
+        "trustpilot": ("trustpilot com",),
+        "google": ("google reviews", "google business profile", "google my business", "gmb", "google maps"),
+        "app_store": ("apple app store", "ios", "itunes", "apple"),
+        "play_store": ("google play", "google play store", "android"),
+        "other": (),
+    },
+    "sentiment": {
+        "positive": ("pos", "good"),
+        "neutral": ("neu",),
+        "negative": ("neg", "bad"),
+    },
 }
 """Per vocabulary column, canonical word -> the other words exports write for it."""
 

@@ -25,11 +25,11 @@ from supportkpi import dedupe as versions
 from supportkpi import sources as presets
 from supportkpi import words
 from supportkpi.errors import DataError, UsageError, first_line
-from supportkpi.loading import mapped, naming, parse, readers, tables
+from supportkpi.loading import mapped, naming, parse, readers, sentiment, tables
 from supportkpi.loading.probe import Probe, probe
 from supportkpi.loading.typed import typed
 from supportkpi.results import Finding, InputInfo
-from supportkpi.schema import COLUMNS, REQUIRED, ROW, SOURCE, column_spelling, invalid_flag, left_out_flags
+from supportkpi.schema import COLUMNS, ROW, SOURCE, TABLES, column_spelling, invalid_flag, left_out_flags, table_of
 from supportkpi.sources._base import Derived, apply
 from supportkpi.suggest import suggest
 
@@ -362,14 +362,15 @@ def _canonical(
         frame = frame.rename(renames) if renames else frame
         names = [renames.get(n, n) for n in names]
         chosen = presets.CANONICAL
-    for required in REQUIRED:
+    table = TABLES[preset.canonical_table] if preset is not None else table_of(names)
+    for required in table.required:
         if required == "created_at" and preset is None and required not in names:
             # a file with no creation time at all is read without one (counts, surveys and
             # statuses need none); a file that has the column still needs its values
             reading.notes.append(naming.no_created_at(names))
             continue
         if required not in names:
-            if preset is not None and required in preset.optional and "ticket_id" in names:
+            if preset is not None and required in preset.optional and table.id in names:
                 notes.append(
                     f"no {required} ({_field_name(preset, required)}) in this {preset.name} file: "
                     "only the KPIs that need no time can be computed"
@@ -397,8 +398,8 @@ def _canonical(
         converted = {c for c, f in preset.fields.items() if getattr(f, "convert", None) and c not in overrides}
         values = {c: t for c, t in values.items() if c not in converted}
         reading.units = {c: u for c, u in reading.units.items() if c not in converted}  # the converter's unit holds
-    frame = _map_values(frame, names, values)
-    return _answered_as_abandoned(typed(frame, reading)), chosen, confidence
+    frame = sentiment.as_words(_map_values(frame, names, values), names)
+    return _answered_as_abandoned(typed(frame, reading, table)), chosen, confidence
 
 
 def _answered_as_abandoned(frame: pl.LazyFrame) -> pl.LazyFrame:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from supportkpi import words
 from supportkpi.errors import UsageError
 from supportkpi.results import Finding
-from supportkpi.schema import COLUMNS, Kind, column_spelling
+from supportkpi.schema import COLUMNS, Kind, column_spelling, table_of
 
 INVERT = "!"
 
@@ -74,9 +74,12 @@ def canonical_names(names: list[str], mapping: Mapping[str, str], reading: Readi
     """
     renames = {header: canonical for canonical, header in mapping.items() if header in names}
     taken = set(renames.values()) | set(names)
+    # only the columns of the file's table: a "Language" of a ticket export stays a dimension
+    spelled = {column_spelling(n) for n in names} | set(renames.values())
+    own = table_of(spelled).by_name
     for name in names:
         key = column_spelling(name)
-        if name not in renames and key in COLUMNS and key != name and key not in taken:
+        if name not in renames and key in own and key != name and key not in taken:
             renames[name] = key
             taken.add(key)
     candidates: dict[str, list[tuple[str, str | None]]] = {}

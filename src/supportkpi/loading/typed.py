@@ -10,13 +10,16 @@ import polars as pl
 from supportkpi import words
 from supportkpi.loading import datetimes, durations, naming, parse
 from supportkpi.loading.datetimes import note_flag
-from supportkpi.schema import COLUMNS, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag, left_out_flags
+from supportkpi.schema import COLUMNS, CONTACTS, ROW, SOURCE, VOCABULARIES, Kind, Table, invalid_flag, left_out_flags
 
 
-def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
+def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS) -> pl.LazyFrame:
     """The canonical columns of a translated frame in their canonical types, with the raw text
     of each value that did not parse in ``_invalid_<column>`` and the notes of timestamps in
-    ``_note_<column>`` (:mod:`supportkpi.loading.datetimes`)."""
+    ``_note_<column>`` (:mod:`supportkpi.loading.datetimes`). Only the columns of the file's
+    ``table`` are typed: another table's column name (a ``Sentiment`` in a ticket export) passes
+    through as a dimension."""
+    canonical = table.by_name
     timezone, datetime_format, units = reading.timezone, reading.datetime_format, reading.units
     decimal_comma = reading.decimal_comma
     schema = frame.collect_schema()
@@ -27,9 +30,13 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
     # Values a typed format (Parquet, JSON numbers) already holds in the canonical type cannot
     # be unparseable: they are only cast, with no parsing and no flag column.
     ready = {
-        n for n, d in dtypes.items() if n in COLUMNS and _already_typed(d, COLUMNS[n].kind) and units.get(n, "s") == "s"
+        n
+        for n, d in dtypes.items()
+        if n in canonical and _already_typed(d, canonical[n].kind) and units.get(n, "s") == "s"
     }
-    parsed = {n: COLUMNS[n] for n in dtypes if n in COLUMNS and COLUMNS[n].kind is not Kind.STRING and n not in ready}
+    parsed = {
+        n: canonical[n] for n in dtypes if n in canonical and canonical[n].kind is not Kind.STRING and n not in ready
+    }
     text = [n for n, c in parsed.items() if dtypes[n] == pl.String]
     # Text is parsed as it is: the parsers trim and retry only the values that do not read
     # directly (trimming every value of every column would cost more than the parsing).
@@ -40,7 +47,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
             for n in text
             if parsed[n].kind in (Kind.FLOAT, Kind.INT)
         ]
-    vocabularies = [n for n in dtypes if n in VOCABULARIES and n in COLUMNS]
+    vocabularies = [n for n in dtypes if n in VOCABULARIES and n in canonical]
     frame = frame.with_columns(
         *commas, *(parse.vocabulary(pl.col(n), words.lookup(n)).alias(_vocabulary(n)) for n in vocabularies)
     )
@@ -96,7 +103,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
     columns: list[pl.Expr] = []
     flags: list[pl.Expr] = []
     for name, dtype in dtypes.items():
-        column = COLUMNS.get(name)
+        column = canonical.get(name)
         if column is None:
             columns.append(pl.col(name))  # a dimension passed through under its own name
         elif name in ready:

@@ -12,7 +12,7 @@ import pkgutil
 from functools import cache
 
 from supportkpi.errors import DataError, UsageError
-from supportkpi.schema import REQUIRED, column_spelling
+from supportkpi.schema import TABLES, column_spelling
 from supportkpi.sources._base import Derived, Detection, Field, LeaveOut, Source
 from supportkpi.suggest import suggest
 
@@ -56,7 +56,7 @@ def detect(columns: list[str], path: str) -> Detection:
     normalized = {column_spelling(c) for c in columns}
     scored = sorted(((s.score(names), s.name) for s in sources().values()), key=lambda t: (-t[0], t[1]))
     candidates = [(name, round(score, 2)) for score, name in scored if score > 0]
-    canonical = all(r in normalized for r in REQUIRED)
+    canonical = any(all(r in normalized for r in t.required) for t in TABLES.values())
     if not scored or scored[0][0] < MIN_CONFIDENCE:
         return Detection(None, 1.0 if canonical else 0.0, candidates)
     best_score, best = scored[0]

@@ -138,6 +138,9 @@ class Source:
     """The name of the tickets table, as sync tools name its stream (``tickets``)."""
     tables: Mapping[str, Companion] = field(default_factory=dict)
     """Companion tables by name, joined onto the tickets by the loader (``loading.tables``)."""
+    canonical_table: str = "contacts"
+    """The canonical table the export's rows become (``schema.TABLES``): ``contacts``, or
+    ``mentions`` for review and social listening exports."""
 
     @property
     def provides(self) -> tuple[str, ...]:
