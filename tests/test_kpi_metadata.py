@@ -79,6 +79,7 @@ def test_survey_scales_come_from_the_kpi_modules():
         ("nps", (0, 10), True),
         ("ces", (1, 7), True),
         ("qa_score", (0, 100), False),
+        ("rating", (1, 5), True),
     ]
     assert survey_scales({"ces": {"scale": (1, 5)}})[2] == ("ces", (1.0, 5.0), True)
     # issue 17: fractions only where kpi.yaml says the ratings are averages, or the scale has them
@@ -87,7 +88,7 @@ def test_survey_scales_come_from_the_kpi_modules():
 
 
 def test_only_nps_is_signed():
-    assert [k for k in REGISTRY if signed(k)] == ["nps"]
+    assert [k for k in REGISTRY if signed(k)] == ["nps", "net_sentiment"]
     assert not signed("sla_compliance.p1")
 
 

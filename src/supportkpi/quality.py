@@ -23,10 +23,13 @@ from supportkpi.schema import (
     LEFT_OUT_PREFIX,
     ROW,
     SOURCE,
+    TABLES,
     VOCABULARIES,
     Kind,
+    Table,
     invalid_flag,
     left_out_flags,
+    table_of,
 )
 
 EXAMPLES = 5
@@ -47,16 +50,14 @@ def _expected(column: str) -> str | None:
     return _DURATION if column.endswith("_seconds") else _EXPECTED.get(COLUMNS[column].kind)
 
 
-TIMESTAMPS = ("created_at", "first_response_at", "resolved_at", "answered_at")
+TIMESTAMPS = ("created_at", "first_response_at", "resolved_at", "answered_at", "posted_at", "replied_at")
 _DISAGREEMENTS = (
     ("first_response_at", "first_response_seconds"),
     ("resolved_at", "resolution_seconds"),
 )
 DATA_ERROR_REASONS = ("negative duration", "off-scale value")
-_MISSING = {
-    "created_at": ("a timestamp (required)", "left out of every KPI"),
-    "ticket_id": ("an id (required)", "counted, but cannot be checked for duplicates"),
-}
+_MISSING_TIME = ("a timestamp (required)", "left out of every KPI")
+_MISSING_ID = ("an id (required)", "counted, but cannot be checked for duplicates")
 
 
 _RULE = "rule:"
@@ -67,30 +68,38 @@ created_at``); ``left_out`` alone counts the rows with any reason, each once. A 
 phrased to follow "rows that have": ``200 have no created_at``."""
 UNREADABLE_CREATED = "an unreadable created_at"
 REPEATED_ID = "a repeated ticket_id"
+# the same reasons of each canonical table, named by its id and time columns (mentions:
+# "an unreadable posted_at", "a repeated mention_id")
 _REASON_FINDINGS = {
-    UNREADABLE_CREATED: ("created_at", ("unparseable value", "unknown value")),
-    REPEATED_ID: ("ticket_id", ("duplicate ticket_id",)),
+    reason: finding
+    for t in TABLES.values()
+    for reason, finding in (
+        (f"an unreadable {t.time}", (t.time, ("unparseable value", "unknown value"))),
+        (f"a repeated {t.id}", (t.id, (f"duplicate {t.id}",))),
+    )
 }
 """The findings that hold a reason's examples (else: the finding of the reason's own kind)."""
 
 
-def left_out_reasons(columns: frozenset[str]) -> dict[str, pl.Expr]:
+def left_out_reasons(columns: frozenset[str], table: Table | None = None) -> dict[str, pl.Expr]:
     """Per reason, the rows that no KPI counts (a row may have several reasons). A new reason
     (a preset leaving rows out) is one more entry here: the run's left-out share and its
     "no usable row" error read them all from the counts."""
     reasons: dict[str, pl.Expr] = {}
-    if "created_at" in columns:
-        unreadable = pl.col(invalid_flag("created_at")).is_not_null() if invalid_flag("created_at") in columns else None
+    table = table or table_of(columns)
+    time = table.time
+    if time in columns:
+        unreadable = pl.col(invalid_flag(time)).is_not_null() if invalid_flag(time) in columns else None
         if unreadable is not None:
-            reasons[UNREADABLE_CREATED] = unreadable
-        missing = pl.col("created_at").is_null()
-        reasons["no created_at"] = missing & ~unreadable if unreadable is not None else missing
+            reasons[f"an unreadable {time}"] = unreadable
+        missing = pl.col(time).is_null()
+        reasons[f"no {time}"] = missing & ~unreadable if unreadable is not None else missing
     if DUPLICATE in columns:
-        reasons[REPEATED_ID] = pl.col(DUPLICATE).fill_null(False)
+        reasons[f"a repeated {table.id}"] = pl.col(DUPLICATE).fill_null(False)
     return reasons
 
 
-def counts(columns: frozenset[str]) -> list[pl.Expr]:
+def counts(columns: frozenset[str], table: Table | None = None) -> list[pl.Expr]:
     """The report's counts, as aggregations that add up over groups (sums, and a max for the
     latest timestamp): the engine evaluates them in its KPI pass and adds them up with
     :func:`totals`."""
@@ -104,7 +113,8 @@ def counts(columns: frozenset[str]) -> list[pl.Expr]:
     counted += [
         pl.col(flag).sum().alias(_RULE + flag.removeprefix(LEFT_OUT_PREFIX)) for flag in left_out_flags(sorted(columns))
     ]
-    for column in ("ticket_id", "created_at"):
+    table = table or table_of(columns)
+    for column in (table.id, table.time):
         if column in columns:
             missing = pl.col(column).is_null()
             if invalid_flag(column) in columns:
@@ -118,7 +128,7 @@ def counts(columns: frozenset[str]) -> list[pl.Expr]:
             differs = (elapsed - pl.col(seconds)).abs() >= 60
             counted.append(differs.fill_null(False).sum().alias(f"disagree:{stamp}"))
     counted += datetimes.note_counts(columns, TIMESTAMPS)
-    reasons = left_out_reasons(columns)
+    reasons = left_out_reasons(columns, table)
     counted += [expr.sum().alias(LEFT_OUT + reason) for reason, expr in reasons.items()]
     every = pl.any_horizontal(reasons.values()).sum() if reasons else pl.lit(0, pl.UInt32)
     counted.append(every.alias(LEFT_OUT.rstrip(":")))
@@ -133,7 +143,7 @@ def totals(table: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     return table.select(pl.col(n).max() if n == "as_of" else pl.col(n).sum() for n in names)
 
 
-def examples(frame: pl.LazyFrame, columns: frozenset[str]) -> pl.LazyFrame:
+def examples(frame: pl.LazyFrame, columns: frozenset[str], table: Table | None = None) -> pl.LazyFrame:
     """The first rows with a problem (unparseable value, repeated id), for the report's examples."""
     flags = [c for c in COLUMNS if invalid_flag(c) in columns]
     problem = [pl.col(invalid_flag(c)).is_not_null() for c in flags]
@@ -142,19 +152,20 @@ def examples(frame: pl.LazyFrame, columns: frozenset[str]) -> pl.LazyFrame:
     where = [c for c in (SOURCE, ROW) if c in columns]
     detail = [invalid_flag(c) for c in flags]
     if DUPLICATE in columns:
-        detail += [DUPLICATE, *(["ticket_id"] if "ticket_id" in columns else [])]
+        id_column = (table or table_of(columns)).id
+        detail += [DUPLICATE, *([id_column] if id_column in columns else [])]
     if problem:
         return frame.filter(pl.any_horizontal(problem)).select(*where, *detail).head(1000)
     return pl.LazyFrame()
 
 
-def plan(frame: pl.LazyFrame, columns: frozenset[str]) -> list[pl.LazyFrame]:
+def plan(frame: pl.LazyFrame, columns: frozenset[str], table: Table | None = None) -> list[pl.LazyFrame]:
     """The report's queries on their own (``validate``): counts, examples, rows per source."""
     if SOURCE in columns:
         per_source = frame.group_by(SOURCE).agg(pl.len().alias("rows"))
     else:
         per_source = pl.LazyFrame({SOURCE: [0], "rows": [0]}).head(0)
-    return [frame.select(counts(columns)), examples(frame, columns), per_source]
+    return [frame.select(counts(columns, table)), examples(frame, columns, table), per_source]
 
 
 def input_findings(inputs: Sequence[InputInfo], rows_per_source: Mapping[int, int]) -> list[Finding]:
@@ -203,13 +214,15 @@ def has_problems(counts: pl.DataFrame) -> bool:
 
 
 def report(
-    collected: Sequence[pl.DataFrame], columns: frozenset[str], paths: Sequence[str]
+    collected: Sequence[pl.DataFrame], columns: frozenset[str], paths: Sequence[str], table: Table | None = None
 ) -> tuple[list[Finding], datetime | None, dict[int, int]]:
     """The findings from the collected queries of :func:`plan` (or their equivalents from the
     KPI pass), the latest timestamp, and the rows per input file."""
     counts_frame, examples, per_source = collected
     counts = counts_frame.row(0, named=True)
-    findings = _left_out(counts) + _value_findings(counts, examples, paths) + _row_findings(counts, examples, paths)
+    table = table or table_of(columns)
+    findings = _left_out(counts) + _value_findings(counts, examples, paths, table.time)
+    findings += _row_findings(counts, examples, paths, table)
     findings += datetimes.note_findings(counts, TIMESTAMPS)  # ambiguous and date-only timestamps
     as_of = counts.get("as_of")
     rows_per_source = dict(per_source.iter_rows()) if SOURCE in per_source.columns else {}
@@ -225,7 +238,7 @@ def _left_out(counts: dict[str, Any]) -> list[Finding]:
     ]
 
 
-def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]) -> list[Finding]:
+def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str], time: str) -> list[Finding]:
     """Values that could not be parsed, or are outside their column's vocabulary."""
     findings: list[Finding] = []
     for column in COLUMNS:
@@ -239,28 +252,28 @@ def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Seque
                     column=column,
                     count=bad,
                     expected="one of " + ", ".join(vocabulary) if vocabulary else _expected(column),
-                    effect="left out of every KPI" if column == "created_at" else "left out of the KPIs that need it",
+                    effect="left out of every KPI" if column == time else "left out of the KPIs that need it",
                     examples=_examples(rows, invalid_flag(column), paths),
                 )
             )
     return findings
 
 
-def _row_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str]) -> list[Finding]:
+def _row_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Sequence[str], table: Table) -> list[Finding]:
     """Repeated ids, missing required values, timestamps that disagree with given durations."""
     findings: list[Finding] = []
     if counts.get("duplicates"):
         rows = examples.filter(pl.col(DUPLICATE)).head(EXAMPLES)
         findings.append(
             Finding(
-                kind="duplicate ticket_id",
-                column="ticket_id",
+                kind=f"duplicate {table.id}",
+                column=table.id,
                 count=counts["duplicates"],
                 effect="the first row of each id is kept, the others are left out of every KPI",
-                examples=_examples(rows, "ticket_id", paths),
+                examples=_examples(rows, table.id, paths),
             )
         )
-    for column, (expected, effect) in _MISSING.items():
+    for column, (expected, effect) in ((table.time, _MISSING_TIME), (table.id, _MISSING_ID)):
         if counts.get(f"missing:{column}"):
             findings.append(
                 Finding(

@@ -146,6 +146,11 @@ class ComputeResult:
     kpi_ids: list[str] = field(default_factory=list)
     left_out: LeftOut | None = None
     """The rows read and those left out of every KPI (None when not counted)."""
+    table: str = "contacts"
+    """The canonical table these KPIs were computed over (``contacts`` or ``mentions``)."""
+    mentions: ComputeResult | None = None
+    """A run that read contact and mentions exports: the mentions section (its own groups,
+    inputs and findings)."""
 
     @property
     def data_errors(self) -> int:
@@ -169,4 +174,7 @@ class ComputeResult:
                 "errors": self.data_errors,
                 "findings": [f.to_dict() for f in self.findings],
             },
+            # only where mentions are involved: a contacts-only document is as it always was
+            **({"table": self.table} if self.table != "contacts" else {}),
+            **({"mentions": self.mentions.to_dict()} if self.mentions is not None else {}),
         }

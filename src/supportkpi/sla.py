@@ -42,11 +42,13 @@ def info(policy: SlaPolicy) -> KpiInfo:
     return KpiInfo(kpi_id(policy), f"SLA {policy.name}", base.unit, base.direction, base.kind, base.columns)
 
 
-def business_elapsed(calendars: Calendars, stop: pl.Expr, calendar: str | None, columns: frozenset[str]) -> pl.Expr:
-    """Business seconds from created_at to ``stop`` in each contact's calendar. An end before
-    the start keeps its (negative) calendar length, so that it is left out as a data error
-    rather than counted as 0 h."""
-    start = pl.col("created_at")
+def business_elapsed(
+    calendars: Calendars, stop: pl.Expr, calendar: str | None, columns: frozenset[str], start_column: str = "created_at"
+) -> pl.Expr:
+    """Business seconds from ``start_column`` (created_at; a mention's posted_at) to ``stop`` in
+    each row's calendar. An end before the start keeps its (negative) calendar length, so that
+    it is left out as a data error rather than counted as 0 h."""
+    start = pl.col(start_column)
     open_time = calendars.per_contact(
         lambda s: business_seconds(start, stop, s), calendar, "vendor" in columns, "team" in columns
     )

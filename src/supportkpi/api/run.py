@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supportkpi.api import inputs as reading
-from supportkpi.api import planning
+from supportkpi.api import planning, sections
 from supportkpi.api.inputs import InputSpec
 from supportkpi.api.listener import Listener
 from supportkpi.errors import DataError, UsageError
@@ -142,11 +142,15 @@ class Run:
         (:class:`supportkpi.loading.Loaded`)."""
         if not self.specs:
             raise UsageError("no inputs: add exports to read (Run.add_inputs)")
-        for spec in self.specs:
+        return self.load_specs(self.specs, group_by, intervals=intervals)
+
+    def load_specs(self, specs: Sequence[InputSpec], group_by: Sequence[str] = (), *, intervals: bool = False):
+        """Some of the inputs (one canonical table's, :mod:`supportkpi.api.sections`) as one frame."""
+        for spec in specs:
             spec.check()
         settings, timezone = self.settings, self.timezone
         return reading.stacked(
-            [(None, spec.load(settings, timezone, group_by=group_by, intervals=intervals)) for spec in self.specs]
+            [(None, spec.load(settings, timezone, group_by=group_by, intervals=intervals)) for spec in specs]
         )
 
     def interval_report(self) -> bool:
@@ -208,8 +212,11 @@ class Run:
         memory: str = "auto",
     ):
         """Every KPI (or ``kpis``) per group of ``by`` and ``period``: a
-        :class:`supportkpi.results.Result`. Interval reports are measured as such."""
-        from supportkpi.engine import check_kpis, check_memory, check_period, compute
+        :class:`supportkpi.results.Result`. Interval reports are measured as such. Contact and
+        mentions exports may be given together: each table's KPIs are computed over its own
+        inputs, and the mentions section is the result's ``mentions``
+        (:mod:`supportkpi.api.sections`)."""
+        from supportkpi.engine import check_kpis, check_memory, check_period
 
         kpi_ids = check_kpis(list(kpis or []))
         check_period(period)
@@ -234,30 +241,10 @@ class Run:
             )
             self.report(loaded.inputs, result.findings, result.data_errors, "no report written")
             return result
-        loaded = self.load(by)
-        self.bounded(memory, loaded.inputs)
-        calendars = self.calendars()
-
-        def computed():
-            with self.listener.working("Reading and computing", loaded.inputs) as progress:
-                return compute(
-                    loaded.frame,
-                    kpi_ids,
-                    by=list(by),
-                    period=period,
-                    timezone=self.timezone,
-                    params=params,
-                    inputs=loaded.inputs,
-                    calendars=calendars,
-                    sla=self.settings.sla,
-                    as_of=end,
-                    memory=memory,
-                    on_step=progress.step,
-                )
-
-        result = self.guarded(loaded.inputs, computed)
-        self.report(loaded.inputs, result.findings, result.data_errors, "no report written", result.left_out)
-        return result
+        if not self.specs:
+            raise UsageError("no inputs: add exports to read (Run.add_inputs)")
+        options = {"period": period, "as_of": end, "memory": memory, "params": params}
+        return sections.compute(self, kpi_ids, bool(kpis), list(by), **options)
 
     def breaches(self, *, as_of: str | None = None, memory: str = "auto"):
         """The contacts that missed an SLA policy of kpi.yaml: (one row per contact and policy,
@@ -379,6 +366,7 @@ class Run:
         kpi_ids = check_kpis(list(kpis or []))
         check_period(period)
         grouping = list(by)
+        table, kpi_ids = sections.one_table(self, kpi_ids, bool(kpis))
         files = [f for spec in self.specs for f in spec.files]
         if len(files) == 1:
             if not grouping or "=" in files[0]:
@@ -413,6 +401,7 @@ class Run:
                     as_of=reading.parse_as_of(as_of, self.timezone),
                     inputs=loaded.inputs,
                     checks=build_checks(self.settings),
+                    table=table,
                     **tests,
                 )
 

@@ -52,10 +52,9 @@ def compute_command(
         return
     result = run.compute(split_list(kpi), by=split_list(by), period=period, as_of=inputs.as_of, memory=inputs.memory)
     if fmt == "table":
-        from supportkpi.render.table import tables
+        from supportkpi.render.sections import table_renderables
 
-        shown = tables(result) if result.groups else ["No contacts.", *tables(result)]
-        options.print_renderables(shown, output, inputs.no_color)
+        options.print_renderables(table_renderables(result), output, inputs.no_color)
     else:
         from supportkpi.render import render_text
 

@@ -46,11 +46,16 @@ def _successes(result: KpiResult) -> int:
     return round(result.value * result.n / 100) if result.value is not None else 0
 
 
+NET_SHARES = (("promoters_pct", "detractors_pct"), ("positive_pct", "negative_pct"))
+"""The shares a net score (NPS; net sentiment of mentions) reports of its two ends."""
+
+
 def _nps_counts(result: KpiResult) -> tuple[int, int]:
     n = result.n
     # the shares are null only where the NPS is (no answers); pair_result counts NPSs with a value
-    promoters = cast(float, result.stats.get("promoters_pct", 0))
-    detractors = cast(float, result.stats.get("detractors_pct", 0))
+    up, down = next((pair for pair in NET_SHARES if pair[0] in result.stats), NET_SHARES[0])
+    promoters = cast(float, result.stats.get(up, 0))
+    detractors = cast(float, result.stats.get(down, 0))
     return round(promoters * n / 100), round(detractors * n / 100)
 
 

@@ -53,6 +53,7 @@ def compare(
     seed: int = 0,
     checks: Sequence[Any] = (),
     adjust: str = "kpi",
+    table: str | None = None,
 ) -> Comparison:
     """Compare the sides (values of column ``side``, in the order of ``sides``; default: sorted)
     on each KPI, per stratum of ``by`` and per ``period``.
@@ -60,6 +61,8 @@ def compare(
     ``baseline`` is ``first`` (the first side) or ``best`` (the side with the best value of each
     KPI). ``open_tickets`` is ``exclude`` (resolution time over resolved tickets, the catalog's
     formula) or ``censor`` (Kaplan-Meier: open tickets count as "not resolved after this long").
+    ``table``: the canonical table the frame is (contacts or mentions), as for
+    :func:`supportkpi.engine.compute`.
     """
     if baseline not in ("first", "best"):
         raise ValueError(f"baseline must be first or best, got {baseline!r}")
@@ -82,6 +85,7 @@ def compare(
         sla=sla,
         as_of=as_of,
         samples=True,
+        table=table,
     )
     if sides is None:
         sides = sorted({g.keys[side] for g in result.groups if g.keys[side] is not None})

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     SlaMetric: TypeAlias = str
 else:
     CanonicalName = Literal[tuple(COLUMNS)]
-    SlaMetric = Literal[tuple(k for k, m in REGISTRY.items() if m.INFO.business_clock)]
+    SlaMetric = Literal[tuple(k for k, m in REGISTRY.items() if m.INFO.business_clock and m.INFO.table == "contacts")]
     """The KPIs an SLA policy may measure: the ticket durations with a business clock."""
 
 

@@ -50,6 +50,8 @@ from supportkpi.engine.request import (
     check_by,
     check_kpis,
     check_period,
+    kpi_table,
+    of_table,
     period_label,
     period_of,
 )
@@ -58,7 +60,7 @@ from supportkpi.metrics import Context
 from supportkpi.metrics._base import RunEnv
 from supportkpi.results import ComputeResult, InputInfo, KpiResult
 from supportkpi.schedules import Calendars
-from supportkpi.schema import SOURCE
+from supportkpi.schema import CONTACTS, SOURCE, TABLES, Table
 from supportkpi.sla import SLA_COMPLIANCE
 
 Params = Mapping[str, Mapping[str, Any]]
@@ -80,6 +82,7 @@ def compute(
     samples: bool = False,
     memory: str = "auto",
     on_step: Callable[[str], None] | None = None,
+    table: str | None = None,
 ) -> ComputeResult:
     """Compute KPIs per group of ``by`` (and ``period`` of ``created_at`` in ``timezone``).
 
@@ -96,23 +99,28 @@ def compute(
     percentiles in two passes (:mod:`supportkpi.quantiles`) and duplicate ids found per hash
     partition (:mod:`supportkpi.dedupe`). ``"auto"``: bounded when the inputs hold more than
     ``IN_MEMORY_ROWS`` rows by their ``estimated_rows``. ``on_step`` is told what the run is
-    doing as it goes (a progress display shows it).
+    doing as it goes (a progress display shows it). ``table`` names the canonical table the
+    frame is (``contacts``, ``mentions``; default: the one of the KPIs asked for, else the one
+    its columns are): its id column is checked for repeats, its timestamp places rows in
+    periods, and without ``kpis`` its KPIs are computed.
     """
     step = on_step or (lambda _: None)
     is_bounded = bounded(memory, inputs)
+    conformed = conform(frame.lazy())
+    read = TABLES[table] if table else kpi_table(kpis or (), frozenset(conformed.collect_schema().names()))
     with contextlib.ExitStack() as stack:
         if is_bounded:
 
             def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
                 step("reading and typing into a temporary Parquet copy")
                 typed = stack.enter_context(spill.on_disk(lazy))
-                step("looking for repeated ticket ids")
-                return deduplicated(typed, inputs)
+                step(f"looking for repeated {read.id.replace('_', ' ')}s")
+                return deduplicated(typed, inputs, read.id)
         else:
 
             def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
                 step("reading and typing")
-                return in_memory(with_duplicate_flag(lazy))
+                return in_memory(with_duplicate_flag(lazy, read.id))
 
         run = _Run(
             by=list(by),
@@ -124,8 +132,9 @@ def compute(
             samples=samples,
             bounded=is_bounded,
             step=step,
+            table=read,
         )
-        return _compute(conform(frame.lazy()), kpis, run, sla, as_of, keep)
+        return _compute(conformed, kpis, run, sla if read is CONTACTS else (), as_of, keep)
 
 
 @dataclasses.dataclass
@@ -141,6 +150,8 @@ class _Run:
     samples: bool
     bounded: bool
     step: Callable[[str], None]
+    table: Table = CONTACTS
+    """The canonical table the frame is (contacts or mentions): its id, its time, its KPIs."""
 
 
 def _compute(
@@ -155,12 +166,13 @@ def _compute(
     temporary file) with the duplicate flag, once the per-row columns are added."""
     columns = frozenset(conformed.collect_schema().names())
     kpi_ids, sla = _requested(kpis, sla)
+    if not kpis:
+        kpi_ids = of_table(kpi_ids, run.table)
     run.by = check_by(run.by, columns)
     check_period(run.period)
-    if run.period is not None and "created_at" not in columns:
-        raise UsageError(
-            "--period needs a `created_at` column, and the input has none (map one with --map created_at=HEADER)"
-        )
+    time = run.table.time
+    if run.period is not None and time not in columns:
+        raise UsageError(f"--period needs a `{time}` column, and the input has none (map one with --map {time}=HEADER)")
     env = _environment(run, columns)
     extra = prepared_columns(kpi_ids, run.params, Context(columns=columns), env)
     # every query below reads the input from where keep() stored it, typed and flagged once
@@ -189,7 +201,7 @@ def _environment(run: _Run, columns: frozenset[str]) -> RunEnv:
     return RunEnv(
         period=run.period,
         timezone=run.timezone,
-        business_seconds=lambda stop: sla_rules.business_elapsed(calendars, stop, None, columns),
+        business_seconds=lambda stop: sla_rules.business_elapsed(calendars, stop, None, columns, run.table.time),
         calendars=calendars.describe(),
     )
 
@@ -204,7 +216,7 @@ def _results(
     """The pass over ``lazy`` (``stored`` with the policies' columns), with the data-quality
     report over ``stored``."""
     columns = frozenset(stored.collect_schema().names())
-    report_counts = quality.counts(columns)
+    report_counts = quality.counts(columns, run.table)
     sources = range(len(run.inputs)) if SOURCE in columns else range(0)
     # The data-quality counts add up over groups: in memory they are aggregations of the same
     # pass, over every row (dated or not), and so are the rows per input file. In bounded runs
@@ -212,8 +224,8 @@ def _results(
     # per group raised its peak at 100M rows from 4.8 to 6.6 GiB (before polars' memory budget).
     in_pass = [] if run.bounded else [e.alias(out.quality(e.meta.output_name())) for e in report_counts]
     in_pass += [(pl.col(SOURCE) == i).sum().alias(out.source_rows(i)) for i in sources]
-    examples = quality.examples(stored, columns)
-    grouping = grouppass.Grouping(run.by, run.period, run.timezone, "created_at")
+    examples = quality.examples(stored, columns, run.table)
+    grouping = grouppass.Grouping(run.by, run.period, run.timezone, run.table.time)
     result = grouppass.run(
         lazy,
         plan,
@@ -225,7 +237,7 @@ def _results(
         step=run.step,
     )
     collected = _quality_tables(stored, examples, report_counts, result, sources, run.bounded)
-    findings, latest, rows_per_source = quality.report(collected, columns, [i.path for i in run.inputs])
+    findings, latest, rows_per_source = quality.report(collected, columns, [i.path for i in run.inputs], run.table)
     groups = assemble_groups(result.table, run.by, run.period, plan)
     findings += quality.input_findings(run.inputs, rows_per_source)
     findings += quality.kpi_findings(groups)
@@ -240,6 +252,7 @@ def _results(
         findings=findings,
         kpi_ids=plan.kpi_ids,
         left_out=quality.left_out(collected[0], findings),
+        table=run.table.name,
     )
 
 

@@ -28,19 +28,20 @@ def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.with_columns(casts) if casts else frame
 
 
-def with_duplicate_flag(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Flag repeats of a ``ticket_id``: the first row is kept, the rest are left out of every
-    KPI and counted. Ids are unique within one input file. Without ids every row counts. Rows
-    already left out by a rule (``_left_out:<reason>``) are not compared."""
+def with_duplicate_flag(frame: pl.LazyFrame, id_column: str = "ticket_id") -> pl.LazyFrame:
+    """Flag repeats of an ``id_column`` (the table's id: ``ticket_id``, ``mention_id``): the
+    first row is kept, the rest are left out of every KPI and counted. Ids are unique within
+    one input file. Without ids every row counts. Rows already left out by a rule
+    (``_left_out:<reason>``) are not compared."""
     names = frame.collect_schema().names()
     if DUPLICATE in names:
         return frame
-    if "ticket_id" in names:
+    if id_column in names:
         # ids are unique within a source: the same id in two vendors' files is two contacts;
         # rows a rule left out (an earlier version of a record) repeat no id of a kept row
         kept = dedupe.kept(names)
-        key = pl.struct(*([SOURCE] if SOURCE in names else []), "ticket_id", kept.alias("_kept"))
-        repeat = ~key.is_first_distinct() & pl.col("ticket_id").is_not_null() & kept
+        key = pl.struct(*([SOURCE] if SOURCE in names else []), id_column, kept.alias("_kept"))
+        repeat = ~key.is_first_distinct() & pl.col(id_column).is_not_null() & kept
     else:
         repeat = pl.repeat(False, pl.len())
     return frame.with_columns(repeat.alias(DUPLICATE))
@@ -51,11 +52,12 @@ def in_memory(lazy: pl.LazyFrame) -> pl.LazyFrame:
     return lazy.collect().lazy()
 
 
-def deduplicated(typed: pl.LazyFrame, inputs: Sequence[InputInfo]) -> pl.LazyFrame:
-    """The duplicate flag of a bounded run: repeated ids found per hash partition."""
+def deduplicated(typed: pl.LazyFrame, inputs: Sequence[InputInfo], id_column: str = "ticket_id") -> pl.LazyFrame:
+    """The duplicate flag of a bounded run: repeated ids found per hash partition (of mentions,
+    whose files are small, in one query)."""
     columns = typed.collect_schema().names()
-    if DUPLICATE in columns or not dedupe.applies(set(columns)):
-        return with_duplicate_flag(typed)
+    if DUPLICATE in columns or id_column != "ticket_id" or not dedupe.applies(set(columns)):
+        return with_duplicate_flag(typed, id_column)
     return dedupe.with_duplicate_flag(typed, estimated_rows(inputs))
 
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY
-from supportkpi.schema import is_internal
+from supportkpi.schema import TABLES, Table, is_internal, table_of
 from supportkpi.sla import SLA_COMPLIANCE
 from supportkpi.suggest import suggest
 
@@ -33,6 +33,23 @@ def check_kpis(kpis: Sequence[str] | None) -> list[str]:
             choices = [*REGISTRY, SLA_COMPLIANCE]
             raise UsageError(f"unknown KPI '{kpi_id}' ({suggest(kpi_id, choices)})")
     return list(dict.fromkeys(kpis))
+
+
+def kpi_table(kpis: Sequence[str], columns: frozenset[str]) -> Table:
+    """The canonical table a run reads: the one of the KPIs asked for (all of one table), else
+    the one the input's columns are (:func:`supportkpi.schema.table_of`)."""
+    tables = {REGISTRY[k].INFO.table for k in kpis if k in REGISTRY}
+    if len(tables) > 1:
+        raise UsageError(
+            f"KPIs of the {' and the '.join(sorted(tables))} tables cannot be computed over one frame: "
+            "compute each from its own input"
+        )
+    return TABLES[tables.pop()] if tables else table_of(columns)
+
+
+def of_table(kpi_ids: Sequence[str], table: Table) -> list[str]:
+    """The KPIs among ``kpi_ids`` that read ``table`` (SLA compliance reads contacts)."""
+    return [k for k in kpi_ids if (REGISTRY[k].INFO.table if k in REGISTRY else "contacts") == table.name]
 
 
 def check_by(by: Iterable[str], columns: frozenset[str]) -> list[str]:

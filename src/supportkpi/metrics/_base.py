@@ -51,6 +51,9 @@ class KpiInfo:
     policy may name it as its metric."""
     censor_open: bool = False
     """``compare --open censor`` compares its median by Kaplan-Meier, open tickets censored."""
+    table: Literal["contacts", "mentions"] = "contacts"
+    """The canonical table it reads (``schema.TABLES``): a run computes each table's KPIs over
+    the inputs of that table, and reports them in that table's section."""
 
 
 class NotAvailable(Exception):
@@ -222,7 +225,8 @@ class RunEnv:
     period: str | None = None
     timezone: str = "UTC"
     business_seconds: Callable[[pl.Expr], pl.Expr] | None = None
-    """Business seconds from ``created_at`` to a per-row end, on each contact's calendar."""
+    """Business seconds from the row's start (a contact's ``created_at``, a mention's
+    ``posted_at``) to a per-row end, on each row's calendar."""
     calendars: str = ""
     """The calendars a business clock runs on, as the output names them."""
 

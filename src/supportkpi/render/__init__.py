@@ -6,7 +6,7 @@ Numbers are written by :mod:`supportkpi.render.formatting`, CSV and Markdown tab
 
 from __future__ import annotations
 
-from supportkpi.render import csv, json, markdown
+from supportkpi.render import csv, json, markdown, sections
 from supportkpi.render.text import format_value
 
 TEXT_FORMATS = ("json", "csv", "markdown")
@@ -14,11 +14,17 @@ FORMATS = ("table", *TEXT_FORMATS)
 
 
 def render_text(result, fmt: str) -> str:
-    """The result as JSON, CSV or Markdown text."""
-    views = {"json": json.render, "csv": csv.render, "markdown": markdown.render}
-    if fmt not in views:
+    """The result as JSON, CSV or Markdown text (with its mentions section, if any)."""
+    if fmt not in VIEWS:
         raise ValueError(fmt)
-    return views[fmt](result)
+    return sections.render_text(result, fmt, _one_section)
+
+
+def _one_section(result, fmt: str) -> str:
+    return VIEWS[fmt](result)
+
+
+VIEWS = {"json": json.render, "csv": csv.render, "markdown": markdown.render}
 
 
 __all__ = ["FORMATS", "TEXT_FORMATS", "format_value", "render_text"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supportkpi.metrics import signed
+from supportkpi.metrics import REGISTRY, signed
 from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, format_number, percent, printable
 from supportkpi.results import ComputeResult, Group, KpiResult
 
@@ -33,6 +33,13 @@ def notes(result: KpiResult) -> str:
         parts.append(
             f"promoters {percent(result.stats['promoters_pct'])}, detractors {percent(result.stats['detractors_pct'])}"
         )
+    if "positive_pct" in result.stats and result.value is not None:
+        parts.append(
+            f"positive {percent(result.stats['positive_pct'])}, negative {percent(result.stats['negative_pct'])}"
+        )
+    stars = sorted((k for k in result.stats if k.startswith("stars_")), reverse=True)
+    if stars and result.value is not None:
+        parts.append(", ".join(f"{k.split('_')[1]}★ {percent(result.stats[k])}" for k in stars))
     return "; ".join(parts)
 
 
@@ -49,8 +56,14 @@ def group_title(group: Group) -> str:
     vendor Acme\\x1b[2J
     """
     if not group.keys:
-        return "All contacts"
+        return f"All {_noun(group)}"
     return printable(one_line(" · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items())))
+
+
+def _noun(group: Group) -> str:
+    """What a group's rows are: mentions when its KPIs read the mentions table."""
+    modules = [REGISTRY[k] for k in group.kpis if k in REGISTRY]
+    return "mentions" if modules and modules[0].INFO.table == "mentions" else "contacts"
 
 
 def one_line(text: str) -> str:
