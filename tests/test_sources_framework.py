@@ -468,9 +468,16 @@ def test_sources_command_lists_every_preset_with_columns_and_kpis(tmp_path):
     assert set(rows) == set(sources())
     for name, row in rows.items():
         assert row["columns"] == list(sources()[name].provides), name
-        assert "ticket_id" in row["columns"] and "created_at" in row["columns"], name
-        assert "ticket_volume" in row["kpis"], name
+        # a preset reads contacts or (reviews, social posts) mentions: its table's KPIs only
+        if sources()[name].canonical_table == "mentions":
+            assert "mention_id" in row["columns"] and "posted_at" in row["columns"], name
+            assert "mention_volume" in row["kpis"] and "ticket_volume" not in row["not_available"], name
+        else:
+            assert "ticket_id" in row["columns"] and "created_at" in row["columns"], name
+            assert "ticket_volume" in row["kpis"] and "mention_volume" not in row["not_available"], name
         assert not set(row["kpis"]) & set(row["not_available"]), name
+    assert "review_rating" in rows["trustpilot"]["kpis"]
+    assert "negative_share" in rows["trustpilot"]["not_available"]
     # Zendesk tickets have no handle-time fields: no AHT (nor its parts)
     assert "aht" not in rows["zendesk"]["kpis"]
     assert "aht" in rows["zendesk"]["not_available"]

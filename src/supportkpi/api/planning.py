@@ -13,7 +13,7 @@ from supportkpi.api import inputs as reading
 from supportkpi.erlang import MAX_AGENTS, BeyondCap
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.left_out import nothing_used, warning
-from supportkpi.schema import COLUMNS
+from supportkpi.schema import table_of
 
 if TYPE_CHECKING:
     from supportkpi.api.run import Run
@@ -372,7 +372,6 @@ def validate(run: Run, examples: int) -> dict:
         raise UsageError(f"--examples {examples}: expected 0 to {MAX_EXAMPLES:,} rows per finding")
     from supportkpi import quality, validation
     from supportkpi.engine import with_duplicate_flag
-    from supportkpi.metrics import REGISTRY
 
     loaded = run.load()
     frame = with_duplicate_flag(loaded.frame)
@@ -396,6 +395,7 @@ def validate(run: Run, examples: int) -> dict:
     for finding in found:
         finding.examples = finding.examples[:examples]
     available = available_kpis(columns)
+    own = table_of(columns).by_name
     return {
         "inputs": [
             {
@@ -408,11 +408,11 @@ def validate(run: Run, examples: int) -> dict:
             }
             for n, i in enumerate(loaded.inputs)
         ],
-        "columns_found": [c for c in COLUMNS if c in columns],
-        "columns_missing": [c for c in COLUMNS if c not in columns],
-        "extra_columns": sorted(c for c in columns if c not in COLUMNS and not c.startswith("_")),
+        "columns_found": [c for c in own if c in columns],
+        "columns_missing": [c for c in own if c not in columns],
+        "extra_columns": sorted(c for c in columns if c not in own and not c.startswith("_")),
         "kpis_available": available,
-        "kpis_not_available": [k for k in REGISTRY if k not in available],
+        "kpis_not_available": [k for k in table_kpis(columns) if k not in available],
         "findings": [f.to_dict() for f in found],
     }
 
@@ -432,13 +432,23 @@ def rows_left_out(loaded):
     return quality.left_out(collected[0], found)
 
 
+def table_kpis(columns: frozenset[str]) -> list[str]:
+    """The KPIs of the canonical table these columns are (contacts or mentions), in the
+    registry's order."""
+    from supportkpi.metrics import REGISTRY
+
+    table = table_of(columns).name
+    return [k for k, m in REGISTRY.items() if m.INFO.table == table]
+
+
 def available_kpis(columns: frozenset[str]) -> list[str]:
-    """The KPIs that can be measured from these columns, in the registry's order."""
+    """The KPIs of the columns' table that can be measured from them, in the registry's order."""
     from supportkpi.metrics import REGISTRY, Context, NotAvailable
 
     ctx = Context(columns=columns)
     available = []
-    for kpi_id, module in REGISTRY.items():
+    for kpi_id in table_kpis(columns):
+        module = REGISTRY[kpi_id]
         try:
             module.measure(ctx)
             available.append(kpi_id)

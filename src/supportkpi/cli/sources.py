@@ -7,13 +7,12 @@ import json
 
 import typer
 
-from supportkpi.api.planning import available_kpis
+from supportkpi.api.planning import available_kpis, table_kpis
 from supportkpi.cli import app, options
 from supportkpi.cli.usage import Command, examples
 
 
 def describe() -> list[dict]:
-    from supportkpi.metrics import REGISTRY
     from supportkpi.sources import sources
 
     rows = []
@@ -25,7 +24,7 @@ def describe() -> list[dict]:
                 "title": source.title,
                 "columns": list(source.provides),
                 "kpis": available,
-                "not_available": [k for k in REGISTRY if k not in available],
+                "not_available": [k for k in table_kpis(frozenset(source.provides)) if k not in available],
                 "docs": source.docs,
             }
         )

@@ -37,9 +37,19 @@ def is_sentiment(word: str) -> pl.Expr:
     return (pl.col("sentiment") == word).fill_null(False)
 
 
-def needing_reply(ctx: Context) -> pl.Expr:
-    """Whether each mention calls for a reply: ``needs_reply`` where given, else negative or a
-    complaint. Not available when the input has none of the three columns."""
+REPLY_TO_HELP = (
+    "which mentions need a reply: 'needing' (needs_reply where the source says, else negative ones and "
+    "complaints) or 'all' (every mention: review sites' usual reply rate, for exports that say nothing "
+    "of sentiment)"
+)
+
+
+def needing_reply(ctx: Context, reply_to: str = "needing") -> pl.Expr:
+    """Whether each mention calls for a reply: with ``reply_to="all"`` every one; else
+    ``needs_reply`` where given, else negative or a complaint. Not available then when the
+    input has none of the three columns."""
+    if reply_to == "all":
+        return pl.lit(True)
     if not any(ctx.has(c) for c in NEEDS_REPLY_COLUMNS):
         raise NotAvailable([" or ".join(NEEDS_REPLY_COLUMNS)])
     negative = is_sentiment("negative") if ctx.has("sentiment") else pl.lit(False)

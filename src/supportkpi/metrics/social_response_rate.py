@@ -6,6 +6,8 @@ replied at most that many hours after ``posted_at``; a reply timed before the po
 count then).
 Denominator: mentions needing a reply: ``needs_reply`` where the source says, else negative
 mentions and complaints.
+Denominator with ``reply_to: all``: every mention (for exports that say nothing of sentiment,
+such as most review sites').
 Exclusions: mentions not needing a reply; unparseable ``replied_at`` (neither replied nor not).
 Unit: %. Better: higher.
 
@@ -28,16 +30,18 @@ answered, after 1 h and after 30 h. A positive post needs none.
 (66.67, 3, 1)
 >>> round(kpi(frame, "social_response_rate", within_hours=24).value, 2)
 33.33
+>>> kpi(frame, "social_response_rate", reply_to="all").value
+50.0
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, rate
-from supportkpi.metrics._mentions import needing_reply, reply_seconds
+from supportkpi.metrics._mentions import REPLY_TO_HELP, needing_reply, reply_seconds
 from supportkpi.params import KpiParameters
 
 INFO = KpiInfo(
@@ -59,12 +63,13 @@ class Params(KpiParameters):
     within_hours: float | None = Field(
         None, gt=0, description="count a reply only when it came at most this many hours after the post"
     )
+    reply_to: Literal["needing", "all"] = Field("needing", description=REPLY_TO_HELP)
 
 
 def measure(ctx: Context, **params: Any) -> Measure:
     p = Params(**params)
     ctx.need("replied_at")
-    needed = ctx.rows & needing_reply(ctx)
+    needed = ctx.rows & needing_reply(ctx, p.reply_to)
     bad = ctx.invalid("replied_at")
     replied = ctx.known("replied_at")
     variant = None
@@ -73,9 +78,11 @@ def measure(ctx: Context, **params: Any) -> Measure:
         seconds = reply_seconds()
         replied = replied & (seconds >= 0) & (seconds <= p.within_hours * 3600)
         variant = f"within {p.within_hours:g} h"
+    if p.reply_to == "all":
+        variant = ", ".join(v for v in (variant, "every mention needs a reply") if v)
     value, n = rate(replied, needed & ~bad)
     excluded = {
-        "no reply needed": ctx.rows & ~needing_reply(ctx).fill_null(False),
+        "no reply needed": ctx.rows & ~needing_reply(ctx, p.reply_to).fill_null(False),
         **{k: needed & v for k, v in ctx.unparseable("replied_at").items()},
     }
     return Measure(value=value, n=n, excluded=excluded, variant=variant)

@@ -4,6 +4,7 @@ Formula: ``replied_at − posted_at`` per mention that needs a reply and was rep
 Headline: the median (``statistic`` in kpi.yaml: median, mean or p90); mean, median and p90 are
 always reported. p90 is nearest-rank. With ``clock="business"`` (``--hours business``) only
 the open hours of the row's calendar count, as for first response time.
+With ``reply_to: all`` every mention needs a reply (exports that say nothing of sentiment).
 Exclusions: mentions not needing a reply; no reply yet; unparseable timestamps; negative
 durations (a reply timed before its post: a data error).
 Unit: hours. Better: lower.
@@ -30,13 +31,14 @@ positive post needs no reply.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
+from pydantic import Field
 
 from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, RunEnv, duration
 from supportkpi.metrics._durations import HOURS, TicketDurationParams, business_column, calendar_column, on_calendars
-from supportkpi.metrics._mentions import needing_reply, reply_seconds
+from supportkpi.metrics._mentions import REPLY_TO_HELP, needing_reply, reply_seconds
 
 INFO = KpiInfo(
     id="social_response_time",
@@ -55,7 +57,10 @@ _REPLY = "replied_at"
 
 
 class Params(TicketDurationParams):
-    """``kpis.social_response_time`` in kpi.yaml: the headline statistic (default the median) and the clock."""
+    """``kpis.social_response_time`` in kpi.yaml: the headline statistic (default the median), the
+    clock, and which mentions need a reply."""
+
+    reply_to: Literal["needing", "all"] = Field("needing", description=REPLY_TO_HELP)
 
 
 def measure(ctx: Context, **params: Any) -> Measure:
@@ -67,13 +72,13 @@ def measure(ctx: Context, **params: Any) -> Measure:
         seconds = pl.col(business_column(_REPLY))
     else:
         seconds = pl.col(calendar_column(_REPLY)) if ctx.has(calendar_column(_REPLY)) else reply_seconds()
-    needed = ctx.rows & needing_reply(ctx)
+    needed = ctx.rows & needing_reply(ctx, p.reply_to)
     has_value = seconds.is_not_null()
     negative = has_value & (seconds < 0)
     value, n, stats, sample = duration(seconds, needed & has_value & ~negative, p.statistic, HOURS)
     bad = ctx.invalid("posted_at") | ctx.invalid(_REPLY)
     excluded = {
-        "no reply needed": ctx.rows & ~needing_reply(ctx).fill_null(False),
+        "no reply needed": ctx.rows & ~needing_reply(ctx, p.reply_to).fill_null(False),
         "no reply yet": needed & ~has_value & ~bad,
         **{r: needed & ~has_value & mask for r, mask in ctx.unparseable("posted_at", _REPLY).items()},
         "negative duration": needed & negative,

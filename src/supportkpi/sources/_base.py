@@ -226,7 +226,7 @@ def _epoch(unit: str) -> Converter:
     def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         text = _text(raw)
         number = text.cast(pl.Float64, strict=False)
-        scale = {"s": 1_000_000, "ms": 1_000}[unit]
+        scale = {"s": 1_000_000, "ms": 1_000, "us": 1}[unit]
         value = (
             pl.when(number.is_finite())
             .then((number * scale).round(0).cast(pl.Int64))
@@ -240,6 +240,7 @@ def _epoch(unit: str) -> Converter:
 
 epoch_seconds = _epoch("s")
 epoch_millis = _epoch("ms")
+epoch_micros = _epoch("us")
 
 
 def timestamp(fmt: str) -> Converter:
