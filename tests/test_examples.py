@@ -23,6 +23,25 @@ def test_generate_example_rebuilds_the_contacts(tmp_path):
     assert (tmp_path / "contacts.csv").read_bytes() == CONTACTS.read_bytes()
 
 
+def test_generate_mentions_rebuilds_the_mentions(tmp_path):
+    generator = runpy.run_path(str(EXAMPLES / "generate_mentions.py"))
+    generator["write"](tmp_path / "mentions.csv")
+    assert (tmp_path / "mentions.csv").read_bytes() == (EXAMPLES / "mentions.csv").read_bytes()
+
+
+def test_the_mentions_example_reads_cleanly_beside_the_contacts(tmp_path):
+    # one run, two sections: the contacts' KPIs and the mentions' KPIs, each per vendor
+    done = run("compute", CONTACTS, EXAMPLES / "mentions.csv", "--by", "vendor", "-f", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "data:" not in done.stderr
+    report = json.loads(done.stdout)
+    assert "mention_volume" not in report["groups"][0]["kpis"]
+    mentions = report["mentions"]
+    assert mentions["table"] == "mentions"
+    assert [g["keys"]["vendor"] for g in mentions["groups"]] == ["Acme BPO", "Northwind Support"]
+    assert sum(g["kpis"]["mention_volume"]["value"] for g in mentions["groups"]) == 1282
+
+
 def test_generate_messy_rebuilds_the_messy_contacts(tmp_path):
     # in its own process: the script puts benchmarks/ on sys.path to import the big generator
     out = tmp_path / "contacts.csv"

@@ -73,6 +73,8 @@ class Scorecard:
     """The run without slices: inputs, data quality, and every SLA policy's compliance."""
     benchmark: Any = None
     """Industry figures shown beside the checks (:mod:`supportkpi.benchmark`)."""
+    mentions: Scorecard | None = None
+    """A run that read contact and mentions exports: the mentions targets' scorecard."""
 
     def benchmark_figures(self) -> list[dict[str, Any]]:
         """The benchmark's figure for each check (and each channel a check's override names)."""
@@ -111,8 +113,10 @@ class Scorecard:
         return dict(out)
 
     def outcomes(self, insufficient: str = "warn", missing: str = "error") -> list[tuple[CheckResult, str]]:
-        """Each result with what `check` makes of it (see :func:`supportkpi.targets.outcome`)."""
-        return [(r, outcome(r, insufficient, missing)) for r in self.results]
+        """Each result with what `check` makes of it (see :func:`supportkpi.targets.outcome`),
+        the mentions section's too."""
+        own = [(r, outcome(r, insufficient, missing)) for r in self.results]
+        return own + (self.mentions.outcomes(insufficient, missing) if self.mentions is not None else [])
 
     def group_results(self) -> list[tuple[GroupScore, list[CheckResult]]]:
         """Each group's score with its check results, in output order."""
@@ -169,6 +173,7 @@ class Scorecard:
                 else {}
             ),
             "data_quality": base["data_quality"],
+            **({"mentions": self.mentions.to_dict()} if self.mentions is not None else {}),
         }
 
 
@@ -183,9 +188,12 @@ def scorecard(
     calendars: Calendars | None = None,
     as_of: datetime | None = None,
     inputs: Sequence[InputInfo] = (),
+    table: str = "contacts",
 ) -> Scorecard:
-    """Judge every target of ``config`` per group of ``by`` (and ``period``)."""
-    checks = build_checks(config)
+    """Judge every target of ``config`` per group of ``by`` (and ``period``): the targets of
+    the KPIs of ``table`` (contacts, with the SLA policies; or mentions), over a frame of it."""
+    checks = [c for c in build_checks(config) if kpi_table(c.kpi) == table]
+    sla = config.sla if table == "contacts" else []
     timezone = timezone or config.timezone
     params = params if params is not None else config.kpi_parameters()
     if calendars is None:
@@ -210,13 +218,14 @@ def scorecard(
             params=params,
             inputs=inputs,
             calendars=calendars,
-            sla=config.sla,
+            sla=sla,
             as_of=as_of,
+            table=table,
         )
 
     # the base run carries every KPI of a target without overrides, and every SLA policy
     base_kpis = [c.kpi for c in checks if not c.overrides and not c.kpi.startswith(SLA_COMPLIANCE)]
-    runs = {"": run(frame, list(dict.fromkeys(base_kpis)) + ([SLA_COMPLIANCE] if config.sla else []), by)}
+    runs = {"": run(frame, list(dict.fromkeys(base_kpis)) + ([SLA_COMPLIANCE] if sla else []), by)}
     for check in sliced:
         kpi_id = SLA_COMPLIANCE if check.kpi.startswith(SLA_COMPLIANCE) else check.kpi
         labelled = frame.with_columns(check.slice_expression(columns).alias(SLICE))
@@ -230,6 +239,12 @@ def scorecard(
         period=period,
         base=runs[""],
     )
+
+
+def kpi_table(kpi_id: str) -> str:
+    """The canonical table a target's KPI reads (an SLA policy's compliance: contacts)."""
+    module = REGISTRY.get(kpi_id)
+    return module.INFO.table if module is not None else "contacts"
 
 
 def evaluate(checks: Sequence[Check], runs: Mapping[str, ComputeResult], by: Sequence[str]) -> list[CheckResult]:

@@ -277,7 +277,6 @@ class Run:
         contacts together. ``benchmark``: industry figures beside the checks (a name or a YAML
         file)."""
         from supportkpi.engine import check_period
-        from supportkpi.scorecard import scorecard
 
         figures = reading.load_benchmark_option(benchmark)
         check_period(period)
@@ -286,30 +285,7 @@ class Run:
         if not settings.targets:
             where = settings.path or "no kpi.yaml found"
             raise UsageError(f"{where}: no `targets:` to judge (add some, or write a starter with `supportkpi init`)")
-        params = self.params()
-        end = reading.parse_as_of(as_of, self.timezone)
-        loaded = self.load([g for g in grouping if g != "none"])
-        if not grouping:
-            grouping = ["vendor"] if "vendor" in loaded.frame.collect_schema().names() else []
-        elif grouping == ["none"]:
-            grouping = []
-
-        def judged():
-            with self.listener.working("Reading and judging", loaded.inputs):
-                return scorecard(
-                    loaded.frame,
-                    settings,
-                    by=grouping,
-                    period=period,
-                    timezone=self.timezone,
-                    params=params,
-                    calendars=self.calendars(),
-                    as_of=end,
-                    inputs=loaded.inputs,
-                )
-
-        card = self.guarded(loaded.inputs, judged)
-        self.report(loaded.inputs, card.base.findings, card.base.data_errors, "nothing judged", card.base.left_out)
+        card = sections.scorecard(self, grouping, period, reading.parse_as_of(as_of, self.timezone))
         card.benchmark = figures
         return card
 

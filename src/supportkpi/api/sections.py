@@ -160,3 +160,57 @@ def one_table(run: Run, kpi_ids: list[str], explicit: bool) -> tuple[str, list[s
     if explicit and not wanted:
         raise UsageError(f"none of the KPIs asked for reads {table}, which these inputs are")
     return table, wanted
+
+
+def scorecard(run: Run, grouping: list[str], period: str | None, end):
+    """:meth:`Run.scorecard` over each table's inputs: the targets of contact KPIs (and the SLA
+    policies) over the contact exports, those of mention KPIs over the mentions exports; the
+    mentions card is the first card's ``mentions``. A table with no target of its KPIs is not
+    judged when the other one is; alone, it is a usage error."""
+    from supportkpi.scorecard import kpi_table
+
+    settings = run.settings
+    split = by_table(run.specs, settings)
+    targeted = {kpi_table(t.kpi) for t in settings.targets}
+    tables = [t for t in split if t in targeted]
+    if not tables:
+        where = settings.path or "no kpi.yaml found"
+        raise UsageError(f"{where}: no target of a KPI of {' or '.join(split)} to judge in these inputs")
+    asked = [g for g in grouping if g != "none"]
+    loaded = {t: run.load_specs(split[t], asked if len(tables) == 1 else ()) for t in tables}
+    keys = keys_of(asked, {t: frozenset(part.frame.collect_schema().names()) for t, part in loaded.items()})
+    chosen = {t: keys[t] if asked else grouping for t in tables}
+    cards = [_table_scorecard(run, loaded[t], t, chosen[t], period, end) for t in tables]
+    if len(cards) > 1:
+        cards[0].mentions = cards[1]
+    return cards[0]
+
+
+def _table_scorecard(run: Run, loaded, table: str, grouping: list[str], period: str | None, end):
+    from supportkpi.scorecard import scorecard
+
+    columns = loaded.frame.collect_schema().names()
+    if not grouping:
+        grouping = ["vendor"] if "vendor" in columns else []
+    elif grouping == ["none"]:
+        grouping = []
+    params, calendars = run.params(), run.calendars()
+
+    def judged():
+        with run.listener.working("Reading and judging", loaded.inputs):
+            return scorecard(
+                loaded.frame,
+                run.settings,
+                by=grouping,
+                period=period,
+                timezone=run.timezone,
+                params=params,
+                calendars=calendars,
+                as_of=end,
+                inputs=loaded.inputs,
+                table=table,
+            )
+
+    card = run.guarded(loaded.inputs, judged)
+    run.report(loaded.inputs, card.base.findings, card.base.data_errors, "nothing judged", card.base.left_out)
+    return card

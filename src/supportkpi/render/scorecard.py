@@ -121,7 +121,14 @@ def tables(card: Scorecard) -> list:
             table.add_row(*row)
         out.append(table)
     out += [Text(line, style="dim") for line in notes(card)]
+    if card.mentions is not None:
+        out += [Text(MENTIONS_TITLE, style="bold underline"), *tables(card.mentions)]
     return out
+
+
+MENTIONS_TITLE = "Mentions (social posts, comments and reviews)"
+"""The heading of a scorecard's mentions section (the targets of mention KPIs, judged over the
+mentions exports of the run)."""
 
 
 def benchmark_lines(card: Scorecard) -> list[str]:
@@ -220,7 +227,18 @@ def rows(card: Scorecard) -> tuple[list[str], list[list[Any]]]:
 
 
 def render_csv(card: Scorecard) -> str:
-    return csv_text(*rows(card))
+    header, body = rows(card)
+    if card.mentions is None:
+        return csv_text(header, body)
+    # one table: a "table" column says which section a row is of, the group keys of both
+    more_header, more = rows(card.mentions)
+    columns = ["table", *dict.fromkeys([*header, *more_header])]
+    merged = [
+        [name, *(dict(zip(head, row, strict=True)).get(c) for c in columns[1:])]
+        for name, head, part in (("contacts", header, body), ("mentions", more_header, more))
+        for row in part
+    ]
+    return csv_text(columns, merged)
 
 
 def render_markdown(card: Scorecard) -> str:
@@ -245,6 +263,8 @@ def render_markdown(card: Scorecard) -> str:
         lines += markdown_table(header, rows, right={1, 5, 6, 7})
         lines.append("")
     lines += [f"- {markdown_cell(line)}" for line in notes(card)]
+    if card.mentions is not None:
+        lines += ["", f"## {MENTIONS_TITLE}", "", render_markdown(card.mentions)]
     return "\n".join(lines) + "\n"
 
 
