@@ -128,7 +128,8 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 def test_every_kpi_equals_the_reference(rows, params):
     result = compute(to_frame(rows), params=params)
     (group,) = result.groups
-    for kpi_id in REGISTRY:
+    # the contacts table's KPIs (the mentions' have their reference in test_metrics_mentions.py)
+    for kpi_id in (k for k, m in REGISTRY.items() if m.INFO.table == "contacts"):
         if kpi_id == "cost_per_contact":
             # needs a price list; its formulas are worked by hand in test_metrics_cost.py
             assert not group.kpis[kpi_id].available
