@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from supportkpi import languages
 from supportkpi.loading import datetimes
 from supportkpi.results import Finding, Group, InputInfo, LeftOut
 from supportkpi.schema import (
@@ -44,6 +45,8 @@ _DURATION = "a duration under a century: seconds, h:mm:ss, ISO 8601 (PT1H2M) or 
 
 def _expected(column: str) -> str | None:
     """What a column's values should look like, for the report of those that do not."""
+    if column == languages.COLUMN:
+        return languages.EXPECTED
     return _DURATION if column.endswith("_seconds") else _EXPECTED.get(COLUMNS[column].kind)
 
 
@@ -233,13 +236,18 @@ def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Seque
         if bad:
             rows = examples.filter(pl.col(invalid_flag(column)).is_not_null()).head(EXAMPLES)
             vocabulary = VOCABULARIES.get(column)
+            language = column == languages.COLUMN
             findings.append(
                 Finding(
-                    kind="unknown value" if vocabulary else "unparseable value",
+                    kind="unknown value" if vocabulary or language else "unparseable value",
                     column=column,
                     count=bad,
                     expected="one of " + ", ".join(vocabulary) if vocabulary else _expected(column),
-                    effect="left out of every KPI" if column == "created_at" else "left out of the KPIs that need it",
+                    effect="left out of every KPI"
+                    if column == "created_at"
+                    else languages.UNKNOWN_EFFECT
+                    if language
+                    else "left out of the KPIs that need it",
                     examples=_examples(rows, invalid_flag(column), paths),
                 )
             )

@@ -148,7 +148,7 @@ class Scorecard:
             "scoring": {
                 "points": POINTS,
                 "formula": "score = sum(weight x points) / sum(weight) over checks judged pass, "
-                "warn or fail; a check judged per channel/priority/vendor shares its weight",
+                "warn or fail; a check judged per channel/priority/language/vendor shares its weight",
             },
             "summary": self.counts(),
             "groups": [

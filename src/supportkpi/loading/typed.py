@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from supportkpi import words
+from supportkpi import languages, words
 from supportkpi.loading import datetimes, durations, naming, parse
 from supportkpi.loading.datetimes import note_flag
 from supportkpi.schema import COLUMNS, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag, left_out_flags
@@ -40,10 +40,8 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
             for n in text
             if parsed[n].kind in (Kind.FLOAT, Kind.INT)
         ]
-    vocabularies = [n for n in dtypes if n in VOCABULARIES and n in COLUMNS]
-    frame = frame.with_columns(
-        *commas, *(parse.vocabulary(pl.col(n), words.lookup(n)).alias(_vocabulary(n)) for n in vocabularies)
-    )
+    vocabularies = [n for n in dtypes if (n in VOCABULARIES or n == languages.COLUMN) and n in COLUMNS]
+    frame = frame.with_columns(*commas, *(_vocabulary_reading(n).alias(_vocabulary(n)) for n in vocabularies))
     # Timestamps written as text: the fast ISO reading (or, with --datetime-format, the given
     # formats) first, then the values it did not read through the general layouts, in steps,
     # each kept as a column: written as one expression, its parts repeat and polars' plan grows
@@ -168,6 +166,13 @@ def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:
     if kind is Kind.BOOL:
         return dtype == pl.Boolean
     return False
+
+
+def _vocabulary_reading(name: str) -> pl.Expr:
+    # the language has rules of its own (codes, locale tags, names); the others have word lists
+    if name == languages.COLUMN:
+        return languages.language_reading(pl.col(name))
+    return parse.vocabulary(pl.col(name), words.lookup(name))
 
 
 def _vocabulary(name: str) -> str:
