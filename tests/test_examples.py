@@ -55,3 +55,16 @@ def test_every_target_is_judged_per_vendor_and_month(tmp_path):
     assert min(scores["Acme BPO"] + scores["Fabrikam Helpdesk"]) >= 85
     northwind = scores["Northwind Support"]
     assert min(northwind[:2]) >= 90 and northwind[2] < 80 and max(northwind[3:]) < 50
+
+
+def test_each_vendor_answers_in_its_languages(tmp_path):
+    generator = runpy.run_path(str(EXAMPLES / "generate_example.py"))
+    done = run("compute", CONTACTS, "--by", "vendor,language", "-k", "ticket_volume", "-f", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    volumes = {
+        (g["keys"]["vendor"], g["keys"]["language"]): g["kpis"]["ticket_volume"]["value"]
+        for g in json.loads(done.stdout)["groups"]
+    }
+    # the pairs the generator draws from, and every contact in one of them
+    assert set(volumes) == {(v, lang) for v, shares in generator["LANGUAGES"].items() for lang in shares}
+    assert sum(volumes.values()) == 4340
