@@ -43,6 +43,15 @@ _EXPECTED = {
 _DURATION = "a duration under a century: seconds, h:mm:ss, ISO 8601 (PT1H2M) or with a unit (15 min)"
 
 
+def _unparsed_effect(column: str) -> str:
+    """What becomes of a row whose value of ``column`` could not be read."""
+    if column == "created_at":
+        return "left out of every KPI"
+    if column == languages.COLUMN:  # no KPI needs it: the row only loses its language
+        return languages.UNKNOWN_EFFECT
+    return "left out of the KPIs that need it"
+
+
 def _expected(column: str) -> str | None:
     """What a column's values should look like, for the report of those that do not."""
     if column == languages.COLUMN:
@@ -243,11 +252,7 @@ def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Seque
                     column=column,
                     count=bad,
                     expected="one of " + ", ".join(vocabulary) if vocabulary else _expected(column),
-                    effect="left out of every KPI"
-                    if column == "created_at"
-                    else languages.UNKNOWN_EFFECT
-                    if language
-                    else "left out of the KPIs that need it",
+                    effect=_unparsed_effect(column),
                     examples=_examples(rows, invalid_flag(column), paths),
                 )
             )
