@@ -1,0 +1,204 @@
+"""The row check of CSV/TSV: every row has as many fields as the header, no quoted field is
+left open at the end of the file, and the text is UTF-8.
+
+polars pads a short row with nulls, so without this a truncated export would be read as if its
+last fields were empty. The check reads the file once, in blocks of ``BLOCK_BYTES``, in constant
+memory whatever its size, quoted or not: per block, numpy finds the quotes, whether each
+separator and line break is inside a quoted field (the parity of the quotes before it, exact
+for CSV quoted as RFC 4180 and as every helpdesk writes it: a quote opens a field, is doubled
+inside one and closes it), and counts the separators of each row. A file quoted otherwise (a
+quote inside an unquoted field, text after a closing quote) is checked with Python's csv
+parser instead, streaming too. A field may be as large as ``FIELD_LIMIT`` (e-mail bodies of
+several MB are normal).
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+import numpy as np
+
+from supportkpi.errors import DataError
+
+BLOCK_BYTES = 8 << 20
+FIELD_LIMIT = 256 * 1024 * 1024
+"""The largest field the row check reads (Python's csv module stops at 128 KiB by default,
+which a quoted e-mail body in a real export passes): as large as a field polars reads."""
+
+_QUOTE, _NEWLINE, _RETURN = ord('"'), ord("\n"), ord("\r")
+_TRUNCATED = "as in the header (a truncated or damaged export?)"
+_OPEN_AT_END = "a quoted field is not closed before the end of the file (a truncated export?)"
+
+
+def check(path: str, plain: str, separator: str) -> None:
+    """Raise a DataError naming ``path`` and the first bad row of ``plain`` (the file's text as
+    UTF-8: the file itself or its copy, :mod:`.compressed`)."""
+    found = problem(plain, separator)
+    if found:
+        raise DataError(f"{path}: {found}")
+
+
+def problem(plain: str, separator: str) -> str | None:
+    """The first bad row of a CSV/TSV file as ``row N (line L): ...`` (rows counted from 1
+    after the header, lines from 1 with the header), or None."""
+    found, quoted = _blocks_problem(plain, ord(separator))
+    # A row found bad in a file with quotes is confirmed by the csv parser: a quote inside an
+    # unquoted field (12" screen) shifts the parity of every quote after it.
+    return _exact_problem(plain, separator) if found and quoted else found
+
+
+def _blocks_problem(plain: str, separator: int) -> tuple[str | None, bool]:
+    """The first bad row by the block check, and whether a quote was seen before it."""
+    expected: int | None = None  # separators in the header row
+    rows = lines = 0  # rows (the header is row 0) and line breaks before the current block
+    carry = b""
+    quoted = False
+    with open(plain, "rb") as handle:
+        while True:
+            data = handle.read(BLOCK_BYTES)
+            block = carry + data if carry else data
+            if not data:
+                if not block:
+                    return None, quoted
+                if block.count(b'"') % 2:
+                    where = f"row {rows} (line {lines + 1})" if rows else "the header"
+                    return f"{where}: {_OPEN_AT_END}", True
+                block += b"\n"  # the last row, without its line break
+            found = _rows(block, separator)
+            if found is None:  # no row ends in the block: a field longer than it
+                carry = block
+                continue
+            cut, breaks, ends, counts, quotes = found
+            quoted = quoted or quotes
+            if expected is None:
+                expected = int(counts[0])
+            text_problem = _utf8_problem(block[:cut], lines)
+            if text_problem:
+                return text_problem, quoted
+            bad = _first_bad(block, ends, counts, expected)
+            if bad is not None:
+                index, start, count = bad
+                line = lines + block.count(b"\n", 0, start) + 1
+                return (
+                    f"row {rows + index} (line {line}): {count + 1} fields, expected {expected + 1} {_TRUNCATED}",
+                    quoted,
+                )
+            rows += ends.size
+            lines += breaks
+            carry = block[cut:]
+            if not data:
+                return None, quoted
+
+
+def _rows(block: bytes, separator: int) -> tuple[int, int, np.ndarray, np.ndarray, bool] | None:
+    """The complete rows of a block (up to its last line break outside quotes, ``cut``): the
+    line breaks before ``cut``, those ending rows, the rows' separator counts and whether the
+    block holds a quote; None when no row ends in the block."""
+    a = np.frombuffer(block, np.uint8)
+    quote = a == _QUOTE
+    newline = a == _NEWLINE
+    sep = a == separator
+    quoted = bool(quote.any())
+    all_breaks = newline
+    if quoted:
+        # inside a quoted field: an odd number of quotes up to here ("" inside one flips twice)
+        outside = (np.cumsum(quote, dtype=np.uint8) & 1) == 0
+        newline = newline & outside
+        sep &= outside
+    ends = np.flatnonzero(newline)
+    if ends.size == 0:
+        return None
+    cut = int(ends[-1]) + 1
+    breaks = int(np.count_nonzero(all_breaks[:cut])) if quoted else ends.size
+    counts = np.diff(np.searchsorted(np.flatnonzero(sep[:cut]), ends), prepend=0)
+    return cut, breaks, ends, counts, quoted
+
+
+def _first_bad(block: bytes, ends: np.ndarray, counts: np.ndarray, expected: int) -> tuple[int, int, int] | None:
+    """The first row whose separators are not ``expected`` (blank lines aside): its index in
+    the block, its first byte and its count."""
+    bad = counts != expected
+    if not bad.any():
+        return None
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (np.frombuffer(block, np.uint8)[starts] == _RETURN))
+    bad &= ~blank
+    if not bad.any():
+        return None
+    index = int(np.argmax(bad))
+    return index, int(starts[index]), int(counts[index])
+
+
+def _utf8_problem(text: bytes, lines: int) -> str | None:
+    if text.isascii():  # most exports: no decoding needed
+        return None
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return not_utf8(lines + text.count(b"\n", 0, exc.start) + 1)
+    return None
+
+
+def _utf8_file_problem(plain: str) -> str | None:
+    """The first line of a file that is not UTF-8, read in blocks."""
+    lines, carry = 0, b""
+    with open(plain, "rb") as handle:
+        while data := handle.read(BLOCK_BYTES):
+            block = carry + data
+            cut = block.rfind(b"\n") + 1
+            found = _utf8_problem(block[:cut], lines)
+            if found:
+                return found
+            lines += block.count(b"\n", 0, cut)
+            carry = block[cut:]
+    return _utf8_problem(carry, lines)
+
+
+def not_utf8(line: int) -> str:
+    return (
+        f"line {line}: not UTF-8 text; pass --encoding with the export's encoding "
+        "(e.g. --encoding windows-1252) or save it as UTF-8"
+    )
+
+
+def _exact_problem(plain: str, separator: str) -> str | None:
+    """The row check by Python's csv parser, streaming: strict first (it tells a quoted field
+    left open at the end of the file), lenient where the file does not keep strict quoting."""
+    csv.field_size_limit(FIELD_LIMIT)
+    for strict in (True, False):
+        try:
+            with open(plain, encoding="utf-8", newline="") as handle:
+                return _csv_problem(handle, separator, strict)
+        except UnicodeDecodeError:
+            return _utf8_file_problem(plain)
+        except _NotStrict:
+            continue
+    return None
+
+
+class _NotStrict(Exception):
+    """The file breaks strict quoting somewhere (text after a closing quote)."""
+
+
+def _csv_problem(handle: TextIO, separator: str, strict: bool) -> str | None:
+    reader = csv.reader(handle, delimiter=separator, strict=strict)
+    number, first_line, header = 0, 1, None
+    try:
+        header = next(reader, None)
+        if header is None:
+            return None
+        first_line = reader.line_num + 1
+        for number, row in enumerate(reader, start=1):  # noqa: B007 (the row read when csv fails)
+            if row and len(row) != len(header):
+                return f"row {number} (line {first_line}): {len(row)} fields, expected {len(header)} {_TRUNCATED}"
+            first_line = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            where = f"row {number + 1} (line {first_line})" if header is not None else "the header"
+            return f"{where}: {_OPEN_AT_END}"
+        if strict:
+            raise _NotStrict from None
+        return f"line {reader.line_num}: {exc}"
+    return None
