@@ -61,7 +61,7 @@ def plain_file(path: str, encoding: str | None = None) -> str:
         raw, key = _stdin_copy(), ("stdin", id(sys.stdin))
     else:
         stat = os.stat(path)
-        raw, key = path, (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
+        raw, key = path, (os.path.realpath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     wanted = (*key, _encoding_key(encoding))
     if wanted in _copies and os.path.exists(_copies[wanted]):
         return _copies[wanted]
