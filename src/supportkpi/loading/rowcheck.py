@@ -27,6 +27,7 @@ FIELD_LIMIT = 256 * 1024 * 1024
 which a quoted e-mail body in a real export passes): as large as a field polars reads."""
 
 _QUOTE, _NEWLINE, _RETURN = ord('"'), ord("\n"), ord("\r")
+_BOM = b"\xef\xbb\xbf"
 _TRUNCATED = "as in the header (a truncated or damaged export?)"
 _OPEN_AT_END = "a quoted field is not closed before the end of the file (a truncated export?)"
 
@@ -43,13 +44,20 @@ def problem(plain: str, separator: str) -> str | None:
     """The first bad row of a CSV/TSV file as ``row N (line L): ...`` (rows counted from 1
     after the header, lines from 1 with the header), or None."""
     found, quoted = _blocks_problem(plain, ord(separator))
-    # A row found bad in a file with quotes is confirmed by the csv parser: a quote inside an
-    # unquoted field (12" screen) shifts the parity of every quote after it.
-    return _exact_problem(plain, separator) if found and quoted else found
+    if found and quoted:
+        # A quote inside an unquoted field (12" screen) shifts the parity of every quote after
+        # it: the row found is confirmed by a pass that checks the quoting, or by the csv parser.
+        again, _ = _blocks_problem(plain, ord(separator), quoting=True)
+        return _exact_problem(plain, separator) if again == _IRREGULAR else again
+    return found
 
 
-def _blocks_problem(plain: str, separator: int) -> tuple[str | None, bool]:
-    """The first bad row by the block check, and whether a quote was seen before it."""
+_IRREGULAR = "irregular quoting"
+
+
+def _blocks_problem(plain: str, separator: int, quoting: bool = False) -> tuple[str | None, bool]:
+    """The first bad row by the block check, and whether a quote was seen before it;
+    ``quoting``: _IRREGULAR at the first block whose quotes are not all at field edges."""
     expected: int | None = None  # separators in the header row
     rows = lines = 0  # rows (the header is row 0) and line breaks before the current block
     carry = b""
@@ -62,13 +70,18 @@ def _blocks_problem(plain: str, separator: int) -> tuple[str | None, bool]:
                 if not block:
                     return None, quoted
                 if block.count(b'"') % 2:
+                    if quoting and not _quotes_regular(block, separator, rows == 0 and block.startswith(_BOM)):
+                        return _IRREGULAR, True
                     where = f"row {rows} (line {lines + 1})" if rows else "the header"
                     return f"{where}: {_OPEN_AT_END}", True
                 block += b"\n"  # the last row, without its line break
-            found = _rows(block, separator)
+            found = _rows(block, separator, quoting, bom=rows == 0 and block.startswith(_BOM))
+            if found == _IRREGULAR:
+                return _IRREGULAR, True
             if found is None:  # no row ends in the block: a field longer than it
                 carry = block
                 continue
+            assert not isinstance(found, str)
             cut, breaks, ends, counts, quotes = found
             quoted = quoted or quotes
             if expected is None:
@@ -91,10 +104,12 @@ def _blocks_problem(plain: str, separator: int) -> tuple[str | None, bool]:
                 return None, quoted
 
 
-def _rows(block: bytes, separator: int) -> tuple[int, int, np.ndarray, np.ndarray, bool] | None:
+def _rows(
+    block: bytes, separator: int, quoting: bool, bom: bool
+) -> tuple[int, int, np.ndarray, np.ndarray, bool] | str | None:
     """The complete rows of a block (up to its last line break outside quotes, ``cut``): the
     line breaks before ``cut``, those ending rows, the rows' separator counts and whether the
-    block holds a quote; None when no row ends in the block."""
+    block holds a quote; None when no row ends in the block; _IRREGULAR (``quoting``)."""
     a = np.frombuffer(block, np.uint8)
     quote = a == _QUOTE
     newline = a == _NEWLINE
@@ -103,9 +118,11 @@ def _rows(block: bytes, separator: int) -> tuple[int, int, np.ndarray, np.ndarra
     all_breaks = newline
     if quoted:
         # inside a quoted field: an odd number of quotes up to here ("" inside one flips twice)
-        outside = (np.cumsum(quote, dtype=np.uint8) & 1) == 0
-        newline = newline & outside
-        sep &= outside
+        inside = (np.cumsum(quote, dtype=np.uint8) & 1).astype(bool)
+        if quoting and not _regular(a, quote, inside, separator, bom):
+            return _IRREGULAR
+        newline = newline & ~inside
+        sep &= ~inside
     ends = np.flatnonzero(newline)
     if ends.size == 0:
         return None
@@ -113,6 +130,26 @@ def _rows(block: bytes, separator: int) -> tuple[int, int, np.ndarray, np.ndarra
     breaks = int(np.count_nonzero(all_breaks[:cut])) if quoted else ends.size
     counts = np.diff(np.searchsorted(np.flatnonzero(sep[:cut]), ends), prepend=0)
     return cut, breaks, ends, counts, quoted
+
+
+def _quotes_regular(block: bytes, separator: int, bom: bool) -> bool:
+    a = np.frombuffer(block, np.uint8)
+    quote = a == _QUOTE
+    return _regular(a, quote, (np.cumsum(quote, dtype=np.uint8) & 1).astype(bool), separator, bom)
+
+
+def _regular(a: np.ndarray, quote: np.ndarray, inside: np.ndarray, separator: int, bom: bool) -> bool:
+    """Whether every quote opens a field (after a separator, a line break or the start), closes
+    one (before a separator, a line break) or is doubled inside one: whole-array comparisons
+    shifted by one byte."""
+    before, after = a[:-1], a[1:]
+    opens_well = (before == separator) | (before == _NEWLINE) | (before == _QUOTE)
+    if bom:  # a quoted first header after the UTF-8 byte-order mark
+        opens_well[len(_BOM) - 1] = True
+    if (quote[1:] & inside[1:] & ~opens_well).any():
+        return False
+    closes_well = (after == separator) | (after == _NEWLINE) | (after == _RETURN) | (after == _QUOTE)
+    return not (quote[:-1] & ~inside[:-1] & ~closes_well).any()  # a quote at the end: the block ends in it
 
 
 def _first_bad(block: bytes, ends: np.ndarray, counts: np.ndarray, expected: int) -> tuple[int, int, int] | None:
