@@ -220,3 +220,12 @@ def test_the_copies_of_a_run_are_removed_at_exit(tmp_path):
     script = "import supportkpi; supportkpi.load(['t.csv.gz']).frame.collect()"
     subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=environment, check=True, timeout=120)
     assert list(Path(spools).iterdir()) == []
+
+
+def test_a_truncated_row_in_an_interval_report_is_an_error(tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "intervals" / "acd_interval_report.csv"
+    lines = fixture.read_text().splitlines(keepends=True)
+    (tmp_path / "acd.csv").write_text("".join(lines[:3]) + lines[3][: len(lines[3]) // 2] + "\n")
+    result = run("compute", "acd.csv", cwd=tmp_path)
+    assert result.returncode == 3
+    assert "acd.csv: row 3 (line 4):" in result.stderr and "expected 15 as in the header" in result.stderr
