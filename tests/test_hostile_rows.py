@@ -188,7 +188,7 @@ def reference(text: str) -> str | None:
     return None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=1, max_value=4), ROWS, st.sampled_from(["\n", "\r\n"]), st.booleans(), st.integers(1, 40))
 def test_the_block_check_finds_the_row_the_csv_parser_finds(tmp_path_factory, columns, rows, newline, cut_short, block):
     header = ",".join(f"h{i}" for i in range(columns))

@@ -3,13 +3,15 @@ left open at the end of the file, and the text is UTF-8.
 
 polars pads a short row with nulls, so without this a truncated export would be read as if its
 last fields were empty. The check reads the file once, in blocks of ``BLOCK_BYTES``, in constant
-memory whatever its size, quoted or not: per block, numpy finds the quotes, whether each
-separator and line break is inside a quoted field (the parity of the quotes before it, exact
-for CSV quoted as RFC 4180 and as every helpdesk writes it: a quote opens a field, is doubled
-inside one and closes it), and counts the separators of each row. A file quoted otherwise (a
-quote inside an unquoted field, text after a closing quote) is checked with Python's csv
-parser instead, streaming too. A field may be as large as ``FIELD_LIMIT`` (e-mail bodies of
-several MB are normal).
+memory whatever its size, quoted or not: per block, numpy finds the line breaks and separators
+and, where the block holds quotes, which of them lie inside a quoted field (the parity of the
+quotes before them: exact for CSV quoted as RFC 4180 and as helpdesks write it, where a quote
+opens a field, is doubled inside one or closes it), then counts the separators of each row.
+
+A quote inside an unquoted field (``12" screen``) shifts that parity, so a bad row found in a
+file with quotes is confirmed by a second pass that also checks where every quote stands; a
+file quoted otherwise is judged by Python's csv parser, streaming too. A good file costs one
+pass. A field may be as large as ``FIELD_LIMIT`` (e-mail bodies of several MB are normal).
 """
 
 from __future__ import annotations
