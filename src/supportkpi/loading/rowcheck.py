@@ -119,11 +119,11 @@ def _rows(
     ends = breaks
     if quoted:
         quote = a == _QUOTE
-        inside = _inside(quote)
-        if quoting and not _regular(a, quote, inside, separator, bom):
+        packed = _inside_packed(quote)
+        if quoting and not _regular(a, quote, _unpacked(packed, a.size), separator, bom):
             return _IRREGULAR
-        ends = breaks[~inside[breaks]]
-        seps = seps[~inside[seps]]
+        ends = breaks[~_at(packed, breaks)]
+        seps = seps[~_at(packed, seps)]
     if ends.size == 0:
         return None
     cut = int(ends[-1]) + 1
@@ -134,21 +134,17 @@ def _rows(
 def _quotes_regular(block: bytes, separator: int, bom: bool) -> bool:
     a = np.frombuffer(block, np.uint8)
     quote = a == _QUOTE
-    return _regular(a, quote, _inside(quote), separator, bom)
+    return _regular(a, quote, _unpacked(_inside_packed(quote), a.size), separator, bom)
 
 
 _ALL_ONES = np.uint64(2**64 - 1)
 
 
-def _inside(quote: np.ndarray) -> np.ndarray:
-    """Whether an odd number of quotes stands at or before each byte: inside a quoted field (at
-    a quote: it opens one). The parity of the running count, computed 64 bytes at a time on
-    packed bits (prefix XOR within each word, then the carry of the words before), about 15
-    times faster than a running sum.
-
-    >>> _inside(np.array([0, 1, 0, 0, 1, 0, 1, 1, 0], bool)).astype(int).tolist()
-    [0, 1, 1, 1, 0, 0, 1, 0, 0]
-    """
+def _inside_packed(quote: np.ndarray) -> np.ndarray:
+    """Whether an odd number of quotes stands at or before each byte (inside a quoted field; at
+    a quote: it opens one), as packed bits in 64-bit words: the parity of the running count by a
+    prefix XOR within each word, then the carry of the words before; about 15 times faster than
+    a running sum, and never unpacked to a byte per byte of the block."""
     bits = np.packbits(quote, bitorder="little")
     bits = np.concatenate((bits, np.zeros(-bits.size % 8, np.uint8)))
     words = bits.view("<u8").copy()
@@ -156,7 +152,21 @@ def _inside(quote: np.ndarray) -> np.ndarray:
         words ^= words << np.uint64(shift)
     before = np.bitwise_xor.accumulate(words >> np.uint64(63))  # parity at the end of each word
     words ^= np.concatenate(([np.uint64(0)], before[:-1])).astype(np.uint64) * _ALL_ONES
-    return np.unpackbits(words.view(np.uint8), count=quote.size, bitorder="little").view(bool)
+    return words.view(np.uint8)
+
+
+def _at(packed: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The packed bits at some positions.
+
+    >>> quotes = np.array([0, 1, 0, 0, 1, 0, 1, 1, 0], bool)
+    >>> _at(_inside_packed(quotes), np.arange(9)).astype(int).tolist()
+    [0, 1, 1, 1, 0, 0, 1, 0, 0]
+    """
+    return ((packed[positions >> 3] >> (positions & 7).astype(np.uint8)) & 1).astype(bool)
+
+
+def _unpacked(packed: np.ndarray, size: int) -> np.ndarray:
+    return np.unpackbits(packed, count=size, bitorder="little").view(bool)
 
 
 def _regular(a: np.ndarray, quote: np.ndarray, inside: np.ndarray, separator: int, bom: bool) -> bool:
