@@ -172,8 +172,6 @@ def read_probed(look: Probe, source: str | None) -> pl.LazyFrame:
 def read_probed_tables(look: Probe, source: str | None) -> list[tables.Table]:
     """The tables of a probed input (several for a sync tool's file of several streams)."""
     options = readers.Options(encoding=look.encoding, separator=look.separator, source=source)
-    if look.data is not None:
-        return read_stdin_tables(look.data, look.format, options)
     return read_tables(look.path, look.format, options)
 
 
