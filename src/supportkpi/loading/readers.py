@@ -195,6 +195,8 @@ def check_field_counts(path: str, fmt: str, separator: str | None = None, encodi
     lines = pl.scan_csv(
         path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}, glob=False
     ).with_row_index("line", offset=1)
+    # quotes (a field may hold separators and line breaks) and the unit separator (the byte the
+    # lines are read with below) need the csv parser
     if _holds_quote(path):
         if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
             _raise_first_bad_row(path, _utf8(path, read_bytes(path)), delimiter)
@@ -221,12 +223,12 @@ def check_field_counts(path: str, fmt: str, separator: str | None = None, encodi
 
 
 def _holds_quote(path: str) -> bool:
-    """Whether the file has a quote character anywhere (a byte search, no parsing). Read in
+    """Whether the file has a quote character (or a unit separator) anywhere (a byte search, no parsing). Read in
     blocks: a memory map of the whole file counted every page of it in the peak RSS (17 GiB for
     a 100M-row export)."""
     with open(path, "rb") as handle:
         while block := handle.read(1 << 24):
-            if b'"' in block:
+            if b'"' in block or b"\x1f" in block:
                 return True
     return False
 
