@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from supportkpi import strftime
 from supportkpi.config.kpis import KpiParams
 from supportkpi.config.yaml_nodes import line_of
 from supportkpi.errors import UsageError
@@ -280,6 +281,15 @@ class Config(StrictModel):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         check_timezone(value)
+        return value
+
+    @field_validator("datetime_format")
+    @classmethod
+    def _known_directives(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for fmt in [value] if isinstance(value, str) else value or []:
+            wrong = strftime.problem(fmt)
+            if wrong:
+                raise ValueError(f"'{fmt}': {wrong}")
         return value
 
 

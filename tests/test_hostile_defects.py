@@ -1,0 +1,98 @@
+"""Smaller defects of issue 17: a timestamp format polars cannot use was accepted silently (every
+timestamp then unparseable); rows a preset's rule left out were counted as "duplicate ticket_id"
+by staffing and CLV."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from cli_support import run
+
+import supportkpi
+from supportkpi.clv.compute import clv
+from supportkpi.demand import demand_exclusions
+from supportkpi.schema import left_out_flag
+from supportkpi.strftime import problem
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+EXPORT = "ticket_id,created_at,vendor\nT1,06/01/2025 09:00,Acme\nT2,07/01/2025 10:30,Acme\n"
+
+
+# -- --datetime-format and kpi.yaml's datetime_format --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "why"),
+    [
+        ("%Q", "'%Q' is no strftime directive"),
+        ("%d/%m/%Y %Q", "'%Q' is no strftime directive"),
+        ("%d/%m/%Y %H:%", "a lone '%' at its end"),
+        ("%H:%M", "no year in it"),
+        ("hello", "no year in it"),
+    ],
+)
+def test_unusable_datetime_format_is_a_usage_error(tmp_path, fmt, why):
+    (tmp_path / "export.csv").write_text(EXPORT, encoding="utf-8")
+    for command in ("compute", "validate"):
+        ran = run(command, "export.csv", "--datetime-format", fmt, cwd=tmp_path)
+        assert ran.returncode == 2, (command, ran.stderr)
+        assert ran.stderr.startswith(f"supportkpi: error: --datetime-format '{fmt}': {why}"), ran.stderr
+        assert ran.stdout == ""
+
+
+def test_unusable_datetime_format_in_kpi_yaml_names_its_line(tmp_path):
+    (tmp_path / "export.csv").write_text(EXPORT, encoding="utf-8")
+    (tmp_path / "kpi.yaml").write_text("version: 1\ndatetime_format: ['%d/%m/%Y %H:%M', '%Q']\n", encoding="utf-8")
+    ran = run("compute", "export.csv", cwd=tmp_path)
+    assert ran.returncode == 2 and "kpi.yaml:2: datetime_format" in ran.stderr and "'%Q'" in ran.stderr
+
+
+def test_usable_datetime_formats_still_read(tmp_path):
+    (tmp_path / "export.csv").write_text(EXPORT, encoding="utf-8")
+    ran = run("compute", "export.csv", "--datetime-format", "%d/%m/%Y %H:%M", "-k", "ticket_volume", cwd=tmp_path)
+    assert ran.returncode == 0 and "no findings" in ran.stderr + ran.stdout, ran.stderr
+    for fmt in ("%Y-%m-%dT%H:%M:%S%.f%:z", "%-d.%-m.%Y", "%s", "%F %T", "%d %b %Y %I:%M %p", "100%% %Y"):
+        assert problem(fmt) is None, fmt
+
+
+# -- rows a preset leaves out, under their own reason in staffing and CLV --------------------------
+
+
+def test_staffing_counts_rule_rows_under_their_reason():
+    def at(hour):
+        return datetime(2025, 6, 2, hour, tzinfo=UTC)
+
+    calls = pl.DataFrame(
+        {
+            "ticket_id": ["1", "1", "2", "3"],
+            "created_at": [at(8), at(8), at(9), at(10)],
+            "abandoned": [False, False, False, True],
+            "talk_seconds": [60.0, 60.0, 90.0, None],
+            "hold_seconds": [0.0, 0.0, 0.0, None],
+            "acw_seconds": [10.0, 10.0, 5.0, None],
+            # the third call as a preset's rule marks an outbound one
+            left_out_flag("outbound call"): [False, False, True, False],
+        }
+    )
+    # before: {"duplicate ticket_id": 2}
+    assert demand_exclusions(calls) == {"duplicate ticket_id": 1, "outbound call": 1}
+
+
+def test_clv_counts_the_deleted_ticket_under_its_reason():
+    """The zendesk_csv fixture: nine tickets of seven customers, 48109 (customer 7008) deleted."""
+    loaded = supportkpi.load([str(FIXTURES / "zendesk_csv.csv")], timezone="Europe/Berlin")
+    orders = pl.DataFrame(
+        {
+            "order_id": ["O1", "O2"],
+            "customer_id": ["7001", "7008"],
+            "ordered_at": ["2024-06-01T10:00:00Z", "2024-06-02T10:00:00Z"],
+            "order_value": ["40.0", "25.0"],
+        }
+    )
+    result = clv(orders, loaded.frame, min_customers=1)
+    assert result.contacts_read == 9
+    # before: {"duplicate ticket_id": 1}
+    assert result.contacts_excluded == {"deleted ticket": 1}
