@@ -302,3 +302,16 @@ def test_lone_surrogate_escape_in_kpi_yaml_is_a_config_error(tmp_path):
     ran = run("compute", "export.csv", cwd=tmp_path)
     assert ran.returncode == 2, ran.stderr
     assert ran.stderr.startswith("supportkpi: error: kpi.yaml:2: a \\uD800-\\uDFFF escape"), ran.stderr
+
+
+def test_header_that_trims_to_another_is_a_repeated_header(tmp_path):
+    """``ticket_id`` and ``ticket_id\\r`` (a lone CR is no line break to the reader): trimmed
+    to the same name, polars refused the frame (DuplicateError, exit 70)."""
+    (tmp_path / "cr.csv").write_bytes(b"ticket_id,created_at,ticket_id\r,,\n")
+    ran = run("compute", "cr.csv", cwd=tmp_path)
+    assert ran.returncode == 3, ran.stderr
+    assert "cr.csv: the header 'ticket_id' appears 2 times" in ran.stderr
+    (tmp_path / "note.csv").write_bytes(b"ticket_id,created_at,region, region\nT1,2025-01-06T09:00:00Z,a,b\n")
+    ran = run("compute", "note.csv", "--by", "region", "-k", "ticket_volume", "-f", "json", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert [g["keys"] for g in json.loads(ran.stdout)["groups"]] == [{"region": "a"}]  # the first column

@@ -236,10 +236,25 @@ _EMPTY_HEADER = re.compile(r"^(|_duplicated_\d+)$")
 
 
 def clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, list[str]]:
-    """Headers trimmed; columns without a header (trailing separators) dropped."""
+    """Headers trimmed; columns without a header (trailing separators) dropped. A header that
+    trims to another one (``ticket_id`` and ``ticket_id\\r``) is that header written again, named
+    as the reader names a repeated header (``ticket_id_duplicated_0``).
+
+    >>> clean_headers(pl.LazyFrame(schema=["id", " id", "a ", ""]), ["id", " id", "a ", ""])[1]
+    ['id', 'id_duplicated_0', 'a']
+    """
     drop = [n for n in names if _EMPTY_HEADER.match(n.strip())]
     keep = [n for n in names if n not in drop]
-    renames = {n: n.strip() for n in keep if n != n.strip()}
+    renames = {}
+    taken = {n for n in keep if n == n.strip()}
+    for name in (n for n in keep if n != n.strip()):
+        trimmed = name.strip()
+        repeat = 0
+        while trimmed in taken:
+            trimmed = f"{name.strip()}_duplicated_{repeat}"
+            repeat += 1
+        renames[name] = trimmed
+        taken.add(trimmed)
     if drop:
         frame = frame.drop(drop)
     if renames:
