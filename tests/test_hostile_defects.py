@@ -1,9 +1,11 @@
 """Smaller defects of issue 17: a timestamp format polars cannot use was accepted silently (every
 timestamp then unparseable); rows a preset's rule left out were counted as "duplicate ticket_id"
-by staffing and CLV."""
+by staffing and CLV; the plausible range of timestamps and durations was fixed (now kpi.yaml's
+``plausible:``)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,3 +98,66 @@ def test_clv_counts_the_deleted_ticket_under_its_reason():
     assert result.contacts_read == 9
     # before: {"duplicate ticket_id": 1}
     assert result.contacts_excluded == {"deleted ticket": 1}
+
+
+# -- the plausible range, from kpi.yaml ------------------------------------------------------------
+
+OLD = (
+    "ticket_id,created_at,resolved_at,resolution_seconds\n"
+    "T1,1965-06-01T00:00:00Z,1965-06-02T00:00:00Z,\n"
+    "T2,2025-01-01T00:00:00Z,,7000000000\n"  # 7e9 s: 222 years
+    "T3,2025-01-01T00:00:00Z,2025-01-01T02:00:00Z,\n"
+)
+
+
+def _kpis(ran) -> dict:
+    assert ran.returncode == 0, ran.stderr
+    return json.loads(ran.stdout)["groups"][0]["kpis"]
+
+
+def test_plausible_range_by_default(tmp_path):
+    (tmp_path / "old.csv").write_text(OLD, encoding="utf-8")
+    kpis = _kpis(run("compute", "old.csv", "-k", "ticket_volume,resolution_time", "-f", "json", cwd=tmp_path))
+    # 1965 is before 1970: T1 is left out (no created_at); 7e9 s is over a century
+    assert kpis["ticket_volume"]["value"] == 2
+    assert kpis["resolution_time"]["n"] == 1 and kpis["resolution_time"]["value"] == 2.0
+    assert kpis["resolution_time"]["excluded"]["unparseable resolution_seconds"] == 1
+
+
+def test_plausible_range_from_kpi_yaml(tmp_path):
+    (tmp_path / "old.csv").write_text(OLD, encoding="utf-8")
+    (tmp_path / "kpi.yaml").write_text(
+        "version: 1\nplausible:\n  earliest: 1960-01-01\n  longest_days: 100000\n", encoding="utf-8"
+    )
+    kpis = _kpis(run("compute", "old.csv", "-k", "ticket_volume,resolution_time", "-f", "json", cwd=tmp_path))
+    # T1 counts (24 h), T2's 7e9 s = 81,018.5 days is under 100,000 days; T3 2 h
+    assert kpis["ticket_volume"]["value"] == 3
+    resolution = kpis["resolution_time"]
+    assert resolution["n"] == 3 and resolution["excluded"].get("unparseable resolution_seconds", 0) == 0
+    assert resolution["value"] == 24.0  # the median of 2 h, 24 h and 7e9 s
+    # and a latest before 2025 leaves the recent contacts out
+    (tmp_path / "kpi.yaml").write_text("version: 1\nplausible: {earliest: 1960-01-01, latest: 2000-01-01}\n")
+    assert (
+        _kpis(run("compute", "old.csv", "-k", "ticket_volume", "-f", "json", cwd=tmp_path))["ticket_volume"]["value"]
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ("{earliest: 2100-01-01}", "earliest (2100-01-01) must come before latest (2100-01-01)"),
+        ("{latest: 1969-12-31}", "must come before latest"),
+        ("{longest_days: 0}", "plausible.longest_days"),
+        ("{longest_days: .inf}", "plausible.longest_days: inf is not a finite number"),
+        ("{earliest: soon}", "plausible.earliest"),
+        ("{first: 1970-01-01}", "unknown key 'first'"),
+    ],
+)
+def test_invalid_plausible_range_is_a_config_error(tmp_path, section, message):
+    (tmp_path / "old.csv").write_text(OLD, encoding="utf-8")
+    (tmp_path / "kpi.yaml").write_text(f"version: 1\nplausible: {section}\n", encoding="utf-8")
+    for command in ("compute", "validate"):
+        ran = run(command, "old.csv", cwd=tmp_path)
+        assert ran.returncode == 2, ran.stderr
+        assert ran.stderr.startswith("supportkpi: error: kpi.yaml:2: ") and message in ran.stderr, ran.stderr

@@ -130,6 +130,7 @@ class InputSpec:
             vendors_by_path=vendors,
             dedupe=(settings.dedupe.keep, settings.dedupe.by),
             probes=self.probes(),
+            plausible=settings.plausible.bounds(),
         )
 
 
