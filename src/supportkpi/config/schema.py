@@ -9,7 +9,7 @@ run without any kpi.yaml uses those defaults.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, cast
 
 from pydantic import (
@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from supportkpi import plausible, strftime
 from supportkpi.config.kpis import KpiParams
 from supportkpi.config.yaml_nodes import line_of
 from supportkpi.errors import UsageError
@@ -232,6 +233,30 @@ def _check_vocabulary(model: Any) -> None:
             raise ValueError(f"{name} '{value}' is not a canonical {name} ({suggest(value, VOCABULARIES[name])})")
 
 
+class PlausibleConfig(StrictModel):
+    """The range of values a contact can hold (:mod:`supportkpi.plausible`): timestamps from
+    ``earliest`` up to, not including, ``latest`` (dates, UTC), durations up to
+    ``longest_days``. A value outside is reported as unparseable and left out."""
+
+    earliest: date = plausible.EARLIEST.date()
+    latest: date = plausible.LATEST.date()
+    longest_days: float = Field(plausible.LONGEST_DAYS, gt=0, le=1e6, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlausibleConfig:
+        if self.earliest >= self.latest:
+            raise ValueError(f"earliest ({self.earliest}) must come before latest ({self.latest})")
+        return self
+
+    def bounds(self) -> plausible.Plausible:
+        """The range as the loader takes it."""
+        return plausible.Plausible(
+            datetime.combine(self.earliest, time(), UTC),
+            datetime.combine(self.latest, time(), UTC),
+            self.longest_days * 86400,
+        )
+
+
 class DedupeConfig(StrictModel):
     """Which version of a record delivered again under the same id to keep: ``first`` (the
     first row; later ones are reported as duplicates) or ``latest`` (the latest by the
@@ -264,6 +289,8 @@ class Config(StrictModel):
     """Value maps per canonical column: an export's own words -> canonical values
     (``channel: {"E-Mail": email, Telefon: phone}``); case and spaces ignored."""
     dedupe: DedupeConfig = DedupeConfig()
+    plausible: PlausibleConfig = PlausibleConfig()
+    """The range of timestamps and durations read as values (default 1970 to 2100, a century)."""
     kpis: KpiParams = KpiParams()
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     vendors: dict[str, VendorConfig] = Field(default_factory=dict)
@@ -306,6 +333,15 @@ class Config(StrictModel):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         check_timezone(value)
+        return value
+
+    @field_validator("datetime_format")
+    @classmethod
+    def _known_directives(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for fmt in [value] if isinstance(value, str) else value or []:
+            wrong = strftime.problem(fmt)
+            if wrong:
+                raise ValueError(f"'{fmt}': {wrong}")
         return value
 
 

@@ -3,13 +3,12 @@ type) into the canonical dtype, with unparseable values flagged rather than sile
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import polars as pl
 
 from supportkpi import languages, words
 from supportkpi.loading import datetimes, durations, naming, parse
 from supportkpi.loading.datetimes import note_flag
+from supportkpi.plausible import Plausible
 from supportkpi.schema import COLUMNS, ROW, SOURCE, VOCABULARIES, Kind, invalid_flag, left_out_flags
 
 
@@ -89,7 +88,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
             value = durations.seconds(pl.col(name), dtypes[name], units.get(name, "s"))
         else:
             value = parse.parse(kind, pl.col(name), dtypes[name], timezone, datetime_format)
-        typed.append(_plausible(value, kind, name).alias(_typed_name(name)))
+        typed.append(_plausible(value, kind, name, reading.plausible).alias(_typed_name(name)))
     frame = frame.with_columns(*typed, *notes)
     columns: list[pl.Expr] = []
     flags: list[pl.Expr] = []
@@ -130,19 +129,15 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
     return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged, *left_out, *kept_notes)
 
 
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-"""Timestamps outside these years are typing accidents (a year 0000, a 10000), not contacts: they
-are reported as unparseable values, with their raw text, and left out."""
-LONGEST_SECONDS = 100 * 365.25 * 86400
-"""A duration beyond a century (1e308 seconds) is reported the same way."""
-
-
-def _plausible(value: pl.Expr, kind: Kind, name: str) -> pl.Expr:
+def _plausible(value: pl.Expr, kind: Kind, name: str, plausible: Plausible) -> pl.Expr:
+    """Timestamps and durations outside the plausible range (:mod:`supportkpi.plausible`) are
+    typing accidents, not contacts: null, so they are reported as unparseable values."""
     if kind is Kind.DATETIME:
-        return pl.when(value.is_between(pl.lit(EARLIEST), pl.lit(LATEST), closed="left")).then(value)
+        return pl.when(value.is_between(pl.lit(plausible.earliest), pl.lit(plausible.latest), closed="left")).then(
+            value
+        )
     if durations.is_duration(name):
-        return pl.when(value.abs() <= LONGEST_SECONDS).then(value)
+        return pl.when(value.abs() <= plausible.longest_seconds).then(value)
     return value
 
 

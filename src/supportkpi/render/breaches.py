@@ -9,6 +9,7 @@ import polars as pl
 from supportkpi.render.formatting import clock, rounded
 from supportkpi.render.json import dumps
 from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
+from supportkpi.render.text import shown_name
 
 SHOWN = ("ticket_id", "vendor", "policy", "state", "target_hours", "measured_hours", "over_by_hours")
 """The table's columns (the other views have every column)."""
@@ -49,7 +50,8 @@ def breaches_renderables(frame: pl.DataFrame) -> list:
             justify="right" if "hours" in c else "left",
         )
     for row in frame.select(shown).iter_rows():
-        table.add_row(*(clock(v) if isinstance(v, float) else Text(str(v)) for v in row))
+        # ids and vendor names from the data: escaped, on one line
+        table.add_row(*(clock(v) if isinstance(v, float) else Text(shown_name(v)) for v in row))
     return [table]
 
 

@@ -63,3 +63,13 @@ def kpi_rows(result: ComputeResult):
     for group in result.groups:
         for kpi_id in result.kpi_ids:
             yield group, group.kpis[kpi_id]
+
+
+def shown_name(text: object) -> str:
+    """A name from the data (a vendor, a channel, a side) as a table cell or title shows it: on
+    one line and with control characters written as visible escapes.
+
+    >>> shown_name("Evil\\x1b[31m\\nCo")
+    'Evil\\\\x1b[31m Co'
+    """
+    return printable(one_line(str(text)))
