@@ -125,8 +125,13 @@ def test_several_dimensions_are_the_column_headers(messy):
     assert len(result.groups) > side_by_side.MARKDOWN_COLUMNS
     assert markdown(result).startswith("| vendor | channel | kpi |")
     table = printed(tables(result, wide_width=1000), 1000)
-    header_lines = table.splitlines()[2:5]  # "Acme BPO" wrapped to its cells' width, then the channel
-    assert [line.split("┃")[2].strip() for line in header_lines] == ["Acme", "BPO", "chat"]
+    header_lines = table.splitlines()[2:4]  # a header of two lines: the vendor, then the channel
+    assert [line.split("┃")[2].strip() for line in header_lines] == ["Acme BPO", "chat"]
+    # where the width is short, a name is wrapped at its spaces to the width of its cells
+    result = compute(messy, ["vendor"], kpis=["csat"])
+    smallest = next(w for w in range(20, 200) if side_by_side.fits(result, w))
+    header_lines = printed(view(result, "auto", smallest), smallest).splitlines()[2:4]
+    assert [line.split("┃")[2].strip() for line in header_lines] == ["Acme", "BPO"]
 
 
 def test_periods_with_groups_give_one_table_per_period(messy):

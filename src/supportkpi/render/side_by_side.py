@@ -12,6 +12,7 @@ table fits the console's width, the Markdown view (:func:`markdown`) when a tabl
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -140,7 +141,7 @@ def fits(result: ComputeResult, width: int) -> bool:
     """Whether every side-by-side table fits ``width`` columns with no value cut and no word
     of a KPI's title broken."""
     kpi_ids = shown_kpis(result)
-    return all(_title_width(result, s, kpi_ids, width) is not None for s in sections(result))
+    return all(_fit(result, s, kpi_ids, width) is not None for s in sections(result))
 
 
 def _block(rows: list[tuple[str, list[str]]], style: str = ""):
@@ -154,44 +155,55 @@ def _block(rows: list[tuple[str, list[str]]], style: str = ""):
     )
 
 
-def _columns(section: Section, kpi_ids: list[str]) -> list[tuple[str, list[tuple[str, str | None]]]]:
-    """Per group: its header (wrapped at spaces to its widest cell) and its cells."""
+Columns = list[tuple[str, list[tuple[str, str | None]]]]
+"""Per group: its header and its cells (value, n)."""
+
+
+def _columns(section: Section, kpi_ids: list[str], *, wrap: bool) -> Columns:
+    """Per group: its header (with ``wrap``, wrapped at spaces to its widest cell) and its
+    cells."""
     from rich.cells import cell_len
 
     out = []
     for name, group in zip(section.names, section.groups):
         cells = [cell(group.kpis[k]) for k in kpi_ids]
         widest = max((cell_len(t) for value, n in cells for t in (value, n or "")), default=0)
-        out.append((_wrap(name, widest), cells))
+        out.append((_wrap(name, widest) if wrap else name, cells))
     return out
 
 
-def _title_width(result: ComputeResult, section: Section, kpi_ids: list[str], width: int) -> int | None:
-    """How wide the KPI column may be in ``width`` columns: its longest title, or less with
-    titles wrapped; None when not even the longest word of a title fits."""
+def _fit(result: ComputeResult, section: Section, kpi_ids: list[str], width: int) -> tuple[Columns, int] | None:
+    """The columns and the KPI titles' width that fit ``width``, in this order of preference:
+    nothing wrapped; the groups' names wrapped at their spaces; the KPI titles too. None when
+    not even the longest word of a title fits."""
     from rich.cells import cell_len
 
-    groups = sum(
-        max(cell_len(x) for x in [*header.splitlines(), *(t for v, n in cells for t in (v, n or ""))]) + _PER_COLUMN
-        for header, cells in _columns(section, kpi_ids)
-    )
     titles = [_title(result, k) for k in kpi_ids] or ["KPI"]
-    room = width - groups - _BORDERS
+    longest = max(cell_len(t) for t in titles)
     longest_word = max(cell_len(w) for t in titles for w in [*t.split(), "KPI"])
-    return min(room, max(cell_len(t) for t in titles)) if room >= longest_word else None
+    for wrap, least in ((False, longest), (True, longest), (True, longest_word)):
+        columns = _columns(section, kpi_ids, wrap=wrap)
+        used = sum(
+            max(cell_len(x) for x in [*header.splitlines(), *(t for v, n in cells for t in (v, n or ""))]) + _PER_COLUMN
+            for header, cells in columns
+        )
+        room = width - used - _BORDERS
+        if room >= least:
+            return columns, min(room, longest)
+    return None
 
 
 def _table(result: ComputeResult, section: Section, kpi_ids: list[str], width: int):
-    import textwrap
-
     from rich.table import Table
     from rich.text import Text
 
-    title_width = _title_width(result, section, kpi_ids, width) or max(len(_title(result, k)) for k in kpi_ids)
+    columns, title_width = _fit(result, section, kpi_ids, width) or (
+        _columns(section, kpi_ids, wrap=True),
+        max(len(_title(result, k)) for k in kpi_ids),
+    )
     title = section.title or "KPIs by " + (" · ".join(result.by) if result.by else PERIOD_COLUMN)
     table = Table(title=Text(printable(title)), title_justify="left", title_style="bold")
     table.add_column("KPI", no_wrap=True)
-    columns = _columns(section, kpi_ids)
     for header, _ in columns:
         table.add_column(Text(printable(header)), justify="right", no_wrap=True)
     for row, kpi_id in enumerate(kpi_ids):
@@ -209,8 +221,6 @@ def _table(result: ComputeResult, section: Section, kpi_ids: list[str], width: i
 def _wrap(name: str, width: int) -> str:
     """A column's header wrapped at its spaces to the width of its widest cell (a long vendor
     name must not widen the table); a word longer than that stays whole."""
-    import textwrap
-
     return "\n".join(
         "\n".join(textwrap.wrap(line, max(width, 1), break_long_words=False) or [line]) for line in name.splitlines()
     )
