@@ -42,6 +42,8 @@ CALLS = [
     (0.4, "0.4 s"),
     (0.6, "0:01"),
     (7.35, "0:07"),
+    (33.5, "0:34"),  # halves up, as people round them (Python's round() takes 58.5 to 58)
+    (58.5, "0:59"),
     (59.5, "1:00"),
     (511, "8:31"),
     (3599.4, "59:59"),
@@ -71,7 +73,7 @@ def test_signs_only_where_asked_and_never_on_zero():
     assert ticket_time(0.25, signed=True) == "+15 min"
     assert call_time(0.2, signed=True) == "+0.2 s"
     assert call_time(0.0, signed=True) == "0:00" and ticket_time(-0.0, signed=True) == "0 s"
-    assert call_time(0.5, signed=True) == "0:00"  # rounds to zero: no sign on a zero
+    assert call_time(0.5, signed=True) == "+0:01"  # half up, as people round
 
 
 def test_the_unit_of_the_catalog_picks_the_form_in_every_formatter():

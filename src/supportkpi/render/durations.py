@@ -75,11 +75,11 @@ def ticket_time(hours: float | int | None, *, signed: bool = False) -> str:
     if 0 < seconds < 1:
         text = f"{_small(seconds)} s"
     elif seconds < _SECONDS_UNTIL:
-        text = _parts(divmod(round(seconds), 60), ("min", "s")) or "0 s"
+        text = _parts(divmod(_half_up(seconds), 60), ("min", "s")) or "0 s"
     elif seconds >= _WHOLE_HOURS_FROM:
-        text = f"{round(seconds / 3600):,} h"
+        text = f"{_half_up(seconds / 3600):,} h"
     else:
-        text = _parts(divmod(round(seconds / 60), 60), ("h", "min"))
+        text = _parts(divmod(_half_up(seconds / 60), 60), ("h", "min"))
     return _sign(hours, text, signed, zero=text == "0 s")
 
 
@@ -91,7 +91,7 @@ def call_time(seconds: float | int | None, *, signed: bool = False) -> str:
     if 0 < size < 0.5:
         text = f"{_small(size)} s"
     else:
-        whole = round(size)
+        whole = _half_up(size)
         hours, rest = divmod(whole, 3600)
         text = f"{hours:,}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
     return _sign(seconds, text, signed, zero=text == "0:00")
@@ -114,6 +114,15 @@ def precision(value: float, unit: str) -> float:
     else:
         step = 60.0
     return step / 2 / (3600 if unit == "hours" else 1)
+
+
+def _half_up(size: float) -> int:
+    """A size rounded as people round, half up (Python's ``round`` takes 58.5 to 58).
+
+    >>> _half_up(58.5), _half_up(33.5), _half_up(2.49)
+    (59, 34, 2)
+    """
+    return math.floor(size + 0.5)
 
 
 def _parts(numbers: tuple[int, int], units: tuple[str, str]) -> str:
