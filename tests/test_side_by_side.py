@@ -119,7 +119,7 @@ def test_one_group_is_shown_long(messy):
 def test_several_dimensions_are_the_column_headers(messy):
     result = compute(messy, ["vendor", "channel"], kpis=["csat"])
     lines = markdown(result, "wide").splitlines()
-    header = pipe_table(lines, lines.index("### KPIs by vendor, channel") + 2)[0]
+    header = pipe_table(lines, lines.index("### KPIs by vendor · channel") + 2)[0]
     assert header[1:] == [f"{g.keys['vendor'] or '(none)'} · {g.keys['channel'] or '(none)'}" for g in result.groups]
     # more groups than a page holds: Markdown falls back to the long layout
     assert len(result.groups) > side_by_side.MARKDOWN_COLUMNS
@@ -153,6 +153,20 @@ def test_periods_alone_are_the_columns(messy):
     lines = markdown(result).splitlines()
     header = pipe_table(lines, lines.index("### KPIs by period") + 2)[0]
     assert header[1:] == [g.keys["period"] for g in result.groups]
+
+
+def test_one_series_over_periods_has_the_periods_across(tmp_path):
+    rows = ["ticket_id,created_at,vendor,csat", "1,2025-01-01T00:00:00Z,A,5", "2,2025-02-01T00:00:00Z,A,3"]
+    (tmp_path / "c.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    proc = run("compute", "c.csv", "--by", "vendor", "--period", "month", "-k", "csat", "-f", "markdown", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "### vendor A"
+    # one answer a month: 5 is satisfied (100 %), 3 is not (0 %)
+    assert pipe_table(lines, 2) == [
+        ["KPI", "2025-01", "2025-02"],
+        ["Customer satisfaction", "100.0 % (n 1)", "0.00 % (n 1)"],
+    ]
 
 
 def test_names_from_the_data_cannot_break_the_views(tmp_path):

@@ -21,7 +21,7 @@ from supportkpi.engine import PERIOD_COLUMN
 from supportkpi.metrics import REGISTRY
 from supportkpi.render.formatting import count, printable
 from supportkpi.render.tabular import markdown_cell, markdown_table
-from supportkpi.render.text import format_value, one_line
+from supportkpi.render.text import format_value, group_title, one_line
 from supportkpi.results import ComputeResult, Group, KpiResult
 
 MARKDOWN_COLUMNS = 8
@@ -31,9 +31,9 @@ width of columns), else the long layout is written."""
 
 @dataclass
 class Section:
-    """One side-by-side table: its title (the period, or none) and its columns (groups)."""
+    """One side-by-side table: its title and its columns (groups)."""
 
-    title: str | None
+    title: str
     groups: list[Group]
     names: list[str]
     """Each column's header: the values of the group's keys (its period aside when the tables
@@ -41,17 +41,23 @@ class Section:
 
 
 def sections(result: ComputeResult) -> list[Section]:
-    """The tables of the wide layout, in the order of the periods."""
-    split = bool(result.period and any(k != PERIOD_COLUMN for k in result.by))
-    tables: dict[str | None, list[Group]] = defaultdict(list)
-    for group in result.groups:
-        tables[str(group.keys.get(PERIOD_COLUMN)) if split else None].append(group)
-    out = []
-    for title in sorted(tables, key=str):
-        groups = tables[title]
-        names = [_column_name(g, leave_out=PERIOD_COLUMN if split else None) for g in groups]
-        out.append(Section(f"{PERIOD_COLUMN} {title}" if split else None, groups, names))
-    return out
+    """The tables of the wide layout: with periods and several series (groups but for their
+    period), one table per period, in their order; with periods and one series, the periods
+    across; else one table of every group."""
+    series = {tuple((k, v) for k, v in g.keys.items() if k != PERIOD_COLUMN) for g in result.groups}
+    if result.period and len(series) > 1 and any(k != PERIOD_COLUMN for k in result.by):
+        tables: dict[str, list[Group]] = defaultdict(list)
+        for group in result.groups:
+            tables[str(group.keys.get(PERIOD_COLUMN))].append(group)
+        return [
+            Section(f"{PERIOD_COLUMN} {period}", groups, [_column_name(g, leave_out=PERIOD_COLUMN) for g in groups])
+            for period, groups in sorted(tables.items())
+        ]
+    if result.period and len(series) == 1 and any(series):
+        title = group_title(Group(keys=dict(next(iter(series))), kpis={}))
+        return [Section(title, result.groups, [str(g.keys.get(PERIOD_COLUMN)) for g in result.groups])]
+    title = "KPIs by " + " · ".join(result.by or [PERIOD_COLUMN])
+    return [Section(title, result.groups, [_column_name(g, leave_out=None) for g in result.groups])]
 
 
 def layout(result: ComputeResult, asked: str, fits: bool) -> str:
@@ -201,8 +207,7 @@ def _table(result: ComputeResult, section: Section, kpi_ids: list[str], width: i
         _columns(section, kpi_ids, wrap=True),
         max(len(_title(result, k)) for k in kpi_ids),
     )
-    title = section.title or "KPIs by " + (" · ".join(result.by) if result.by else PERIOD_COLUMN)
-    table = Table(title=Text(printable(title)), title_justify="left", title_style="bold")
+    table = Table(title=Text(printable(section.title)), title_justify="left", title_style="bold")
     table.add_column("KPI", no_wrap=True)
     for header, _ in columns:
         table.add_column(Text(printable(header)), justify="right", no_wrap=True)
@@ -235,8 +240,7 @@ def markdown(result: ComputeResult) -> list[str]:
     kpi_ids = shown_kpis(result)
     lines: list[str] = []
     for section in sections(result):
-        title = section.title or "KPIs by " + (", ".join(result.by) if result.by else PERIOD_COLUMN)
-        lines += [f"### {markdown_cell(title)}", ""]
+        lines += [f"### {markdown_cell(section.title)}", ""]
         header = ["KPI", *(_flat(name) for name in section.names)]
         rows = []
         for kpi_id in kpi_ids:
