@@ -4,10 +4,10 @@ shows none). What varies between the KPIs but not between the columns (the stati
 and the rows left out, per reason and column, come in a short block under the table.
 
 With ``--period`` and ``--by``, one table per period with the groups across; with ``--period``
-alone, the periods are the columns. The terminal view (:func:`renderables`) is used when every
-table fits the console's width, the Markdown view (:func:`markdown`) when a table has at most
-:data:`MARKDOWN_COLUMNS` columns; otherwise the long layout (one table per group) is shown
-(:func:`layout`).
+alone (or a ``--by`` that finds one group), the periods are the columns (:func:`sections`). The
+terminal view (:func:`renderables`) is chosen when every table fits the console's width
+(:func:`fits`), the Markdown view (:func:`markdown`) when a table has at most
+:data:`MARKDOWN_COLUMNS` columns; otherwise the long layout (one table per group) is shown.
 """
 
 from __future__ import annotations
