@@ -104,7 +104,7 @@ COMMANDS = {
         "compute",
         "contacts.csv",
         "--by",
-        "vendor,channel",
+        "channel",
         "--period",
         "quarter",
         "-k",
