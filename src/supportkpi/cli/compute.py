@@ -13,6 +13,9 @@ from supportkpi.cli.speak import say
 from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
+LAYOUTS = ("auto", "wide", "long")
+"""``--layout`` (:mod:`supportkpi.render.side_by_side`)."""
+
 EXAMPLES = examples(
     ("Every KPI per vendor", "supportkpi compute examples/contacts.csv --config examples/kpi.yaml --by vendor"),
     (
@@ -39,12 +42,21 @@ def compute_command(
     fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
     breaches: bool = typer.Option(False, "--breaches", help="List the contacts that breached an SLA policy."),
+    layout: str = typer.Option(
+        "auto",
+        "--layout",
+        metavar="LAYOUT",
+        help="Table and Markdown: wide (groups side by side), long (one table per group), "
+        "or auto (wide when several groups fit the width).",
+    ),
 ) -> None:
     """Compute KPIs from exports (canonical columns or a source preset; see `supportkpi kpis`)."""
     from supportkpi.render import FORMATS
 
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    if layout not in LAYOUTS:
+        raise UsageError(f"--layout '{layout}': expected one of {', '.join(LAYOUTS)}")
     options.refuse_overwriting(inputs.files, inputs.config, {"--output": output})
     run = inputs.run()
     if breaches:
@@ -52,14 +64,24 @@ def compute_command(
         return
     result = run.compute(split_list(kpi), by=split_list(by), period=period, as_of=inputs.as_of, memory=inputs.memory)
     if fmt == "table":
-        from supportkpi.render.table import tables
+        from supportkpi.render.table import view
 
-        shown = tables(result) if result.groups else ["No contacts.", *tables(result)]
-        options.print_renderables(shown, output, inputs.no_color)
+        shown = view(result, layout, _width(output))
+        options.print_renderables(shown if result.groups else ["No contacts.", *shown], output, inputs.no_color)
     else:
         from supportkpi.render import render_text
 
-        write_output(render_text(result, fmt), output)
+        write_output(render_text(result, fmt, layout), output)
+
+
+def _width(output: Path | None) -> int:
+    """The width the tables are printed in: a file's fixed width, else the console's as Rich
+    sees it (the terminal's; without one, as in CI, $COLUMNS or Rich's fixed 80)."""
+    if output is not None:
+        return options.FILE_WIDTH
+    from rich.console import Console
+
+    return Console().width
 
 
 def _write_breaches(run, kpi_ids, period, inputs, fmt, output) -> None:

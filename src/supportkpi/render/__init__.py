@@ -13,9 +13,12 @@ TEXT_FORMATS = ("json", "csv", "markdown")
 FORMATS = ("table", *TEXT_FORMATS)
 
 
-def render_text(result, fmt: str) -> str:
-    """The result as JSON, CSV or Markdown text."""
-    views = {"json": json.render, "csv": csv.render, "markdown": markdown.render}
+def render_text(result, fmt: str, layout: str = "auto") -> str:
+    """The result as JSON, CSV or Markdown text; ``layout`` (``auto``, ``wide``, ``long``) is
+    the Markdown tables' (:mod:`supportkpi.render.side_by_side`)."""
+    if fmt == "markdown":
+        return markdown.render(result, layout)
+    views = {"json": json.render, "csv": csv.render}
     if fmt not in views:
         raise ValueError(fmt)
     return views[fmt](result)

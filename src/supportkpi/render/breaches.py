@@ -1,12 +1,12 @@
 """``compute --breaches``: one row per contact and SLA policy that missed its target, as JSON,
-CSV, Markdown or a Rich table (times as h:mm:ss). The CSV and Markdown tables are written by
+CSV, Markdown or a Rich table (times as hours and minutes, :mod:`supportkpi.render.durations`). The CSV and Markdown tables are written by
 :mod:`supportkpi.render.tabular`, safe as every other view's."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.render.formatting import clock, rounded
+from supportkpi.render.durations import ticket_time
 from supportkpi.render.json import dumps
 from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
 from supportkpi.render.text import shown_name
@@ -29,7 +29,7 @@ def render_breaches(frame: pl.DataFrame, fmt: str) -> str:
 
 
 def _cell(value: object) -> str:
-    return rounded(value) if isinstance(value, float) else markdown_cell(value)
+    return ticket_time(value) if isinstance(value, float) else markdown_cell(value)
 
 
 def breaches_renderables(frame: pl.DataFrame) -> list:
@@ -41,7 +41,7 @@ def breaches_renderables(frame: pl.DataFrame) -> list:
     if not frame.height:
         return ["No SLA breaches."]
     shown = [c for c in SHOWN if c in frame.columns]
-    table = Table(title=f"SLA breaches: {frame.height} (times as h:mm:ss)", title_justify="left")
+    table = Table(title=f"SLA breaches: {frame.height}", title_justify="left")
     for c in shown:
         table.add_column(
             NAMES.get(c, c),
@@ -51,7 +51,7 @@ def breaches_renderables(frame: pl.DataFrame) -> list:
         )
     for row in frame.select(shown).iter_rows():
         # ids and vendor names from the data: escaped, on one line
-        table.add_row(*(clock(v) if isinstance(v, float) else Text(shown_name(v)) for v in row))
+        table.add_row(*(ticket_time(v) if isinstance(v, float) else Text(shown_name(v)) for v in row))
     return [table]
 
 

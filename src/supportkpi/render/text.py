@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from supportkpi.metrics import signed
-from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, format_number, percent, printable
+from supportkpi.render.durations import is_duration
+from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, percent, printable
 from supportkpi.results import ComputeResult, Group, KpiResult
 
 
@@ -20,13 +21,17 @@ def notes(result: KpiResult) -> str:
         return result.status
     parts = []
     if {"mean", "median", "p90"} <= result.stats.keys() and result.value is not None:
-        short = SHORT_UNITS.get(result.unit, result.unit)
         others = [
-            f"{name} {format_number(result.stats[name], result.unit)}"
+            f"{name} {format_measure(result.stats[name], result.unit)}"
             for name in ("mean", "median", "p90")
             if name != result.variant
         ]
-        parts.append(f"{result.variant} ({short}); " + ", ".join(others))
+        shown = (
+            result.variant
+            if is_duration(result.unit)
+            else f"{result.variant} ({SHORT_UNITS.get(result.unit, result.unit)})"
+        )
+        parts.append(f"{shown}; " + ", ".join(others))
     elif result.variant:
         parts.append(result.variant)
     if "promoters_pct" in result.stats and result.value is not None:
