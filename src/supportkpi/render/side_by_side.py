@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from supportkpi.engine import PERIOD_COLUMN
@@ -103,7 +103,7 @@ def variants(result: ComputeResult, kpi_ids: Iterable[str]) -> list[tuple[str, l
     return list(out.items())
 
 
-def left_out(section: Section, kpi_ids: Iterable[str]) -> list[tuple[str, list[int], list[str]]]:
+def left_out(section: Section, kpi_ids: Sequence[str]) -> list[tuple[str, list[int], list[str]]]:
     """(reason, the rows left out for it per column, the KPIs that left them out), one entry per
     reason and set of counts: KPIs that leave out the same rows are named together."""
     out: dict[tuple[str, tuple[int, ...]], list[str]] = {}
@@ -113,7 +113,12 @@ def left_out(section: Section, kpi_ids: Iterable[str]) -> list[tuple[str, list[i
             counts = tuple(g.kpis[kpi_id].excluded.get(reason, 0) for g in section.groups)
             if any(counts):
                 out.setdefault((reason, counts), []).append(section.groups[0].kpis[kpi_id].title)
-    return [(reason, list(counts), titles) for (reason, counts), titles in out.items()]
+    # rows left out before the pass (unreadable dates, repeats) are in every KPI: say so once
+    every = len(kpi_ids) > 1
+    return [
+        (reason, list(counts), ["every KPI"] if every and len(titles) == len(kpi_ids) else titles)
+        for (reason, counts), titles in out.items()
+    ]
 
 
 # -- the terminal ---------------------------------------------------------------------------
