@@ -47,6 +47,7 @@ import argparse
 import json
 import os
 import platform
+import pstats
 import re
 import shutil
 import signal
@@ -535,8 +536,6 @@ def profile(path: Path, top: int = 14) -> list[str]:
     command = [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "supportkpi", "compute", str(path),
                "--by", "vendor", "--period", "month", "-f", "json", "-q", "-o", os.devnull]  # fmt: skip
     subprocess.run(command, check=True, cwd=DATA, capture_output=True)
-    import pstats
-
     entries = pstats.Stats(str(stats)).stats  # type: ignore[attr-defined]
     total = max(cum for (_, _, _, cum, _) in entries.values())
     rows = []
