@@ -76,6 +76,8 @@ def test_auto_is_bounded_above_the_threshold(tmp_path, monkeypatch):
     big.write_text("ticket_id\nT1\n")
     monkeypatch.setattr(budget, "text_rows", lambda path: budget.IN_MEMORY_ROWS + 1)
     monkeypatch.delitem(sys.modules, "polars")  # as before polars loads
-    monkeypatch.delenv(budget.OUT_OF_CORE_BUDGET, raising=False)
+    # set, then removed, so that monkeypatch restores the environment whatever prepare sets
+    monkeypatch.setenv(budget.OUT_OF_CORE_BUDGET, "0")
+    monkeypatch.delenv(budget.OUT_OF_CORE_BUDGET)
     assert budget.prepare(["compute", str(big)])
     assert os.environ[budget.OUT_OF_CORE_BUDGET] == budget.BOUNDED_BUDGET_MB
