@@ -62,6 +62,18 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
         for n in stamps
         for kind, expr in zip(("day", "month"), datetimes.candidates(pl.col(_step(n, "layout"))), strict=True)
     )
+    frame = frame.with_columns(
+        expr.alias(_step(n, kind))
+        for n in stamps
+        for kind, expr in zip(("choice", "undecided"), datetimes.choice(*_parts(n)), strict=True)
+    )
+    frame = frame.with_columns(
+        datetimes.wall_time(*_parts(n), pl.col(_step(n, "choice"))).alias(_step(n, "wall")) for n in stamps
+    )
+    frame = frame.with_columns(
+        datetimes.zoned(pl.col(_step(n, "layout")), pl.col(_step(n, "wall")), timezone).alias(_step(n, "inferred"))
+        for n in stamps
+    )
     # durations written as text likewise: plain numbers, and the text of the others
     spans = [n for n in text if durations.is_duration(n)]
     frame = frame.with_columns(
@@ -69,12 +81,24 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
         for n in spans
         for kind, expr in zip(("plain", "written"), durations.split(pl.col(n), units.get(n, "s")), strict=True)
     )
+    frame = frame.with_columns(
+        expr.alias(_step(n, kind))
+        for n in spans
+        for kind, expr in zip(("unit", "clock", "iso"), durations.groups(pl.col(_step(n, "written"))), strict=True)
+    )
+    frame = frame.with_columns(
+        durations.from_groups(*(pl.col(_step(n, k)) for k in ("plain", "unit", "clock", "iso"))).alias(
+            _step(n, "seconds")
+        )
+        for n in spans
+    )
     typed: list[pl.Expr] = []
     notes: list[pl.Expr] = []
     for name, kind in ((n, c.kind) for n, c in parsed.items()):
         if kind is Kind.DATETIME and name in stamps:
-            layout, day, month = (pl.col(_step(name, k)) for k in ("layout", "day", "month"))
-            inferred, inferred_note = datetimes.inferred(layout, day, month, timezone)
+            inferred = pl.col(_step(name, "inferred"))
+            choice, undecided = pl.col(_step(name, "choice")), pl.col(_step(name, "undecided"))
+            inferred_note = datetimes.notes(pl.col(_step(name, "layout")), inferred, choice, undecided)
             read_first = pl.col(_step(name, "first"))
             value = pl.coalesce(read_first, inferred)
             notes.append(pl.when(read_first.is_null()).then(inferred_note).alias(note_flag(name)))
@@ -83,7 +107,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading) -> pl.LazyFrame:
             if note is not None:
                 notes.append(note.alias(note_flag(name)))
         elif name in spans:
-            value = durations.from_parts(pl.col(_step(name, "plain")), pl.col(_step(name, "written")))
+            value = pl.col(_step(name, "seconds"))
         elif durations.is_duration(name):
             value = durations.seconds(pl.col(name), dtypes[name], units.get(name, "s"))
         else:
@@ -172,6 +196,11 @@ def _vocabulary_reading(name: str) -> pl.Expr:
 
 def _vocabulary(name: str) -> str:
     return f"__vocabulary_{name}"
+
+
+def _parts(name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The layout of a timestamp column's values and its day-first and month-first dates."""
+    return pl.col(_step(name, "layout")), pl.col(_step(name, "day")), pl.col(_step(name, "month"))
 
 
 def _step(name: str, kind: str) -> str:
