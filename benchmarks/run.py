@@ -47,6 +47,7 @@ import argparse
 import json
 import os
 import platform
+import pstats
 import re
 import shutil
 import signal
@@ -310,9 +311,9 @@ def startup_workloads(args) -> list[Workload]:
         Workload("python -c 'import polars'", "—", [py, "-c", "import polars"]),
         Workload("supportkpi --help", "—", [*supportkpi_command(), "--help"]),
         Workload(
-            f"supportkpi compute examples/contacts.csv ({count_rows(EXAMPLE)} rows)",
+            f"supportkpi compute examples/contacts.csv --by vendor ({count_rows(EXAMPLE)} rows)",
             "—",
-            [*supportkpi_command(), "compute", str(EXAMPLE)],
+            [*supportkpi_command(), "compute", str(EXAMPLE), "--by", "vendor"],
         ),
     ]
     if args.bench_ok:
@@ -457,8 +458,8 @@ def fmt_seconds(value: float | None) -> str:
 
 def table(args, workloads: list[Workload], sizes: dict[str, int]) -> list[str]:
     lines = [
-        "| workload | format | rows | wall s (median) | peak RSS MiB | × bare read |",
-        "|---|---|---:|---:|---:|---:|",
+        "| workload | format | rows | wall s (median) | CPU s (median) | peak RSS MiB | × bare read |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for fmt in args.formats:
         base = next((w for w in workloads if w.fmt == fmt and w.name.startswith("polars read")), None)
@@ -469,17 +470,84 @@ def table(args, workloads: list[Workload], sizes: dict[str, int]) -> list[str]:
             ratio = f"{wall / base_wall:.2f}" if wall and base_wall else "—"
             rss_shown = "—" if rss is None else f"{rss:,.0f}"
             size = f" ({sizes[fmt] / 2**20:,.0f} MiB)" if fmt in sizes else ""
-            lines.append(f"| {w.name} | {fmt}{size} | {args.rows:,} | {shown} | {rss_shown} | {ratio} |")
+            cpu = fmt_seconds(w.median("cpu"))
+            lines.append(f"| {w.name} | {fmt}{size} | {args.rows:,} | {shown} | {cpu} | {rss_shown} | {ratio} |")
     return lines
 
 
 def startup_table(items: list[Workload]) -> list[str]:
-    lines = ["| start-up | wall s (median) | peak RSS MiB |", "|---|---:|---:|"]
+    lines = ["| start-up | wall s (median) | CPU s (median) | peak RSS MiB |", "|---|---:|---:|---:|"]
     for w in items:
-        wall, rss = w.median("wall"), w.median("rss_mib")
+        wall, rss, cpu = w.median("wall"), w.median("rss_mib"), w.median("cpu")
         shown = f"failed: {w.failed}" if w.failed and wall is None else f"{wall:.3f}"
-        lines.append(f"| `{w.name}` | {shown} | {'—' if rss is None else f'{rss:,.0f}'} |")
+        cpu_shown = "—" if cpu is None else f"{cpu:.3f}"
+        lines.append(f"| `{w.name}` | {shown} | {cpu_shown} | {'—' if rss is None else f'{rss:,.0f}'} |")
     return lines
+
+
+GOALS = (
+    # (goal of issue 15, format, workload measured, baseline workload or None, limit: ratio or seconds)
+    ("CSV within 1.5× a bare polars read", "csv", "supportkpi compute", "polars read", 1.5),
+    ("CSV faster than one DuckDB query", "csv", "supportkpi compute", "duckdb", 1.0),
+    ("Parquet within 1.5× a bare scan", "parquet", "supportkpi compute", "polars read", 1.5),
+    ("Parquet faster than one DuckDB query", "parquet", "supportkpi compute", "duckdb", 1.0),
+    ("`compute` on the bundled example under 0.3 s", "—", "supportkpi compute examples", None, 0.3),
+    ("`supportkpi --help` under 0.25 s", "—", "supportkpi --help", None, 0.25),
+)
+
+
+def goals(workloads: list[Workload], startup: list[Workload], rows: int) -> list[str]:
+    """The goals of issue 15, each met or missed (and by how much), from the medians of this
+    run: wall time, and CPU time (user + system) beside it, which a busy machine inflates less."""
+    every = workloads + startup
+
+    def find(name: str, fmt: str) -> Workload | None:
+        return next((w for w in every if w.name.startswith(name) and w.fmt == fmt and w.median("wall")), None)
+
+    lines = ["| goal | measured (median wall s; CPU s) | against | verdict |", "|---|---|---|---|"]
+    for goal, fmt, name, base_name, limit in GOALS:
+        w = find(name, fmt)
+        base = find(base_name, fmt) if base_name else None
+        if w is None or (base_name and base is None):
+            lines.append(f"| {goal} ({rows:,} rows) | not measured in this run | | — |")
+            continue
+        wall, cpu = w.median("wall"), w.median("cpu")
+        measured = f"{wall:.2f} s; {cpu:.2f} s"
+        if base is None:
+            against, ratio = f"{limit:g} s", wall / limit
+        else:
+            against = f"{base.name}: {base.median('wall'):.2f} s; {base.median('cpu'):.2f} s"
+            ratio = wall / base.median("wall") / limit
+            measured += f" ({wall / base.median('wall'):.2f}×)"
+        verdict = "met" if ratio <= 1 else f"missed by {ratio - 1:.0%}"
+        scope = "" if fmt == "—" else f" ({rows:,} rows)"
+        lines.append(f"| {goal}{scope} | {measured} | {against} | {verdict} |")
+    lines.append(
+        "| bounded runs at most 1.5× the cost per row of in-memory ones; 100M CSV well under 361 s "
+        "| only with `--rows 100000000` (not part of this table) | | — |"
+    )
+    return lines
+
+
+def profile(path: Path, top: int = 14) -> list[str]:
+    """Where ``supportkpi compute`` spends its time on ``path``: cProfile's cumulative times of
+    the supportkpi functions that take longest (polars queries run inside them), in one more run."""
+    stats = DATA / "results" / "compute.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "supportkpi", "compute", str(path),
+               "--by", "vendor", "--period", "month", "-f", "json", "-q", "-o", os.devnull]  # fmt: skip
+    subprocess.run(command, check=True, cwd=DATA, capture_output=True)
+    entries = pstats.Stats(str(stats)).stats  # type: ignore[attr-defined]
+    total = max(cum for (_, _, _, cum, _) in entries.values())
+    rows = []
+    for (filename, line, function), (_, _, _, cum, _) in entries.items():
+        if "supportkpi" in filename and "/cli/" not in filename and function != "<module>":
+            where = filename.split("supportkpi/", 1)[-1]
+            rows.append((cum, f"`{where}:{line} {function}`"))
+    rows.sort(reverse=True)
+    out = [f"| supportkpi function (cProfile, cumulative; the run took {total:.2f} s under the profiler) "
+           "| s | share |", "|---|---:|---:|"]  # fmt: skip
+    out += [f"| {name} | {cum:.2f} | {cum / total:.0%} |" for cum, name in rows[:top]]
+    return out
 
 
 # -------------------------------------------------------------------------------------- main
@@ -496,6 +564,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="python with duckdb, pandas and pyarrow (default: $BENCH_PYTHON or this one)")  # fmt: skip
     p.add_argument("--timeout", type=float, default=3600, help="seconds per run (default 3600)")
     p.add_argument("--no-check", action="store_true", help="skip comparing the results")
+    p.add_argument("--profile", action="store_true", help="add a cProfile of compute on the CSV")
     p.add_argument("--patience", type=float, default=30,
                    help="seconds to wait for idle CPUs before each run (0: do not wait or retry)")  # fmt: skip
     args = p.parse_args(argv)
@@ -573,6 +642,9 @@ def main(argv: list[str] | None = None) -> None:
                        "included in their parents): "
                        + ", ".join(f"{name} {ms:.0f} ms" for name, ms in slowest) + ".")  # fmt: skip
         out.append("")
+    out += ["### The goals of issue 15", "", *goals(workloads, startup, args.rows), ""]
+    if args.profile and "csv" in args.formats:
+        out += ["### Where the time goes (CSV)", "", *profile(data_path(args.rows, "csv")), ""]
     runs = [r for w in workloads + startup for r in w.runs if r.error is None]
     if runs:
         foreign = sum(r.others for r in runs) / (CPUS * sum(r.wall for r in runs))

@@ -16,7 +16,8 @@ handle times, first-contact resolution and how satisfied its customers are.
 
 All values are valid, so the first command prints no data warnings; the export is a real one's
 shape: tickets (email, web, social) with first response and resolution timestamps, calls and
-chats with their queue columns, sparse surveys, a few contacts still open at the end of the year.
+chats with their queue columns, sparse surveys, a few contacts still open at the end of the year,
+and the language of each contact (each vendor answers in a few).
 ``examples/messy/`` has the example with deliberate data problems.
 """
 
@@ -36,7 +37,7 @@ PEAK = {11: 1.05, 12: 1.15}  # volume multiplier of the busier months
 
 COLUMNS = [
     "ticket_id", "created_at", "channel", "vendor", "agent", "team", "priority", "status",
-    "customer_id", "topic", "first_response_at", "resolved_at", "first_response_seconds",
+    "customer_id", "topic", "language", "first_response_at", "resolved_at", "first_response_seconds",
     "resolution_seconds", "reopens", "agent_replies", "customer_contacts", "transfers",
     "escalated", "csat", "nps", "ces", "qa_score", "answered_at", "abandoned", "wait_seconds",
     "talk_seconds", "hold_seconds", "acw_seconds", "converted", "order_value",
@@ -49,6 +50,13 @@ TEAMS = {"billing": "Billing", "technical": "Tech Support", "account": "Accounts
          "shipping": "Logistics", "returns": "Logistics", "sales": "Sales"}  # fmt: skip
 HOURS = [0.2] * 7 + [3, 6, 9, 10, 10, 9, 9, 10, 10, 9, 7, 5, 4, 3] + [0.5] * 3  # UTC hour weights
 AGENTS = 14  # per vendor
+# the languages each vendor's desks answer in (ISO 639-1), and their shares of its contacts
+LANGUAGES = {
+    "Acme BPO": {"en": 0.5, "de": 0.3, "fr": 0.2},
+    "Contoso Care": {"en": 0.6, "es": 0.25, "it": 0.15},
+    "Fabrikam Helpdesk": {"de": 0.7, "en": 0.3},
+    "Northwind Support": {"en": 0.55, "nl": 0.25, "sv": 0.2},
+}
 
 
 @dataclass(frozen=True)
@@ -208,6 +216,11 @@ def build() -> list[dict[str, str]]:
         else:  # a number scrambled so that customer ids do not follow the tickets
             row["customer_id"] = f"C{(len(customers) * 7919 + 104729) % 1_000_000:06d}"
             customers.append(row["customer_id"])  # type: ignore[arg-type]
+    # languages from a generator of their own, so that every other value is as it was before
+    # the example had a language
+    speakers = random.Random(f"{SEED}-language")
+    for row in rows:
+        row["language"] = pick(speakers, LANGUAGES[row["vendor"]])  # type: ignore[index]
     return [{c: text(row.get(c)) for c in COLUMNS} for row in rows]
 
 

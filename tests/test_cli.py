@@ -224,8 +224,8 @@ def test_markdown_is_a_pipe_table_with_the_same_kpis(tickets, tmp_path):
     assert set(body) == set(kpis)
     assert body["ticket_volume"]["value"] == "5"
     assert body["csat"]["value"] == "60.00"
-    assert body["first_response_time"]["value"] == "3.00"
-    assert body["first_response_time"]["mean"] == "4.25"
+    assert body["first_response_time"]["value"] == "3 h"  # durations as people read them
+    assert body["first_response_time"]["mean"] == "4 h 15 min"  # 4.25 h
     assert body["nps"]["value"] == "33.33"  # 100 / 3 rounded for reading
 
 
@@ -250,8 +250,8 @@ def test_table_shows_kpi_titles_values_and_not_available(tickets, tmp_path):
         "Net promoter score",
     ):
         assert title in out
-    assert "3.00 h" in out  # FRT median
-    assert "24.00 h" in out  # resolution time median
+    assert " 3 h " in out  # FRT median
+    assert " 24 h " in out  # resolution time median
     assert "60.00 %" in out  # csat and resolution rate
     assert "+33.3 pts" in out  # nps
     assert "Not available" in out and "qa_score" in out

@@ -54,7 +54,10 @@ def test_the_first_command_reads_cleanly(tmp_path):
     done = run("compute", CONTACTS, "--by", "vendor", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "data:" not in done.stderr and "Data quality: no findings" in done.stdout
-    assert all(f"vendor {vendor}" in done.stdout for vendor in VENDORS)
+    # the vendors side by side: one column each (the terminal of the tests is 100 columns wide)
+    assert "KPIs by vendor" in done.stdout
+    header = "\n".join(done.stdout.splitlines()[:6])
+    assert all(all(word in header for word in vendor.split()) for vendor in VENDORS)
 
 
 def test_every_target_is_judged_per_vendor_and_month(tmp_path):
@@ -74,3 +77,16 @@ def test_every_target_is_judged_per_vendor_and_month(tmp_path):
     assert min(scores["Acme BPO"] + scores["Fabrikam Helpdesk"]) >= 85
     northwind = scores["Northwind Support"]
     assert min(northwind[:2]) >= 90 and northwind[2] < 80 and max(northwind[3:]) < 50
+
+
+def test_each_vendor_answers_in_its_languages(tmp_path):
+    generator = runpy.run_path(str(EXAMPLES / "generate_example.py"))
+    done = run("compute", CONTACTS, "--by", "vendor,language", "-k", "ticket_volume", "-f", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    volumes = {
+        (g["keys"]["vendor"], g["keys"]["language"]): g["kpis"]["ticket_volume"]["value"]
+        for g in json.loads(done.stdout)["groups"]
+    }
+    # the pairs the generator draws from, and every contact in one of them
+    assert set(volumes) == {(v, lang) for v, shares in generator["LANGUAGES"].items() for lang in shares}
+    assert sum(volumes.values()) == 4340

@@ -373,10 +373,10 @@ def test_cli_table_shows_current_forecast_change_and_model(rising, tmp_path):
     assert "aht forecast for 2025-06" in out
     for text in (
         "All contacts",
-        "340.0 s",
-        "350.0 s",
+        "5:40",  # 340 s
+        "5:50",  # 350 s
         "+2.9 %",
-        "350.0–350.0 s",
+        "5:50–5:50",
         "Holt α=0.01, β=0.01",
         "95 % interval",
     ):

@@ -46,6 +46,18 @@ COMPARE = [
 COMMANDS = {
     "compute.md": ["compute", "contacts.csv", "--config", "kpi.yaml", "--by", "vendor", "-f", "markdown"],
     "compute.csv": ["compute", "contacts.csv", "--config", "kpi.yaml", "--by", "vendor", "-f", "csv"],
+    "compute_long.md": [
+        "compute",
+        "contacts.csv",
+        "--config",
+        "kpi.yaml",
+        "--by",
+        "vendor",
+        "--layout",
+        "long",
+        "-f",
+        "markdown",
+    ],
     "compute_channel.md": [
         "compute",
         "contacts.csv",
@@ -87,6 +99,17 @@ COMMANDS = {
     "staffing_numbers.md": ["staffing", "--volume", "120", "--aht", "300", "-f", "markdown"],
     # the terminal tables, as written to a file (100 columns, no colour)
     "compute.table.txt": ["compute", "contacts.csv", "--config", "kpi.yaml", "--by", "vendor"],
+    "compute_long.table.txt": ["compute", "contacts.csv", "--config", "kpi.yaml", "--by", "vendor", "--layout", "long"],
+    "compute_channel.table.txt": [
+        "compute",
+        "contacts.csv",
+        "--by",
+        "channel",
+        "--period",
+        "quarter",
+        "-k",
+        "csat,aht,resolution_time",
+    ],
     "scorecard_quarter.table.txt": ["scorecard", *SCORECARD, "--period", "quarter"],
     "check.table.txt": ["check", *SCORECARD],
     "compare_benchmark.table.txt": [*COMPARE, "--benchmark", "ecommerce"],

@@ -288,7 +288,10 @@ def test_escape_sequences_in_a_vendor_name_are_shown_escaped(folder):
     assert proc.returncode == 0, proc.stderr
     assert not RAW_CONTROL.search(proc.stdout), proc.stdout
     assert not RAW_CONTROL.search(proc.stderr), proc.stderr
-    assert "vendor Evil\\x1b]0;owned\\x07\\x1b[31mCo\\u202e\\x9b2J" in proc.stdout
+    assert "Evil\\x1b]0;owned\\x07\\x1b[31mCo\\u202e\\x9b2J" in proc.stdout  # a column's header
+    long = run("compute", "evil.csv", "--by", "vendor", "-k", "csat", "--layout", "long", cwd=folder)
+    assert not RAW_CONTROL.search(long.stdout), long.stdout
+    assert "vendor Evil\\x1b]0;owned\\x07\\x1b[31mCo\\u202e\\x9b2J" in long.stdout
     assert "'not\\x1b[2Ja date'" in proc.stderr  # the finding's example, on stderr
     for command in (["scorecard", "evil.csv"], ["compare", "evil.csv", "--by", "vendor", "-k", "csat"]):
         proc = run(*command, cwd=folder)

@@ -651,7 +651,8 @@ class TestVendorFile:
         assert data["groups"][0]["kpis"]["service_level"]["n"] == 62
         assert data["groups"][0]["kpis"]["csat"]["available"] is False
         assert "billing" in render_text(result, "csv")
-        assert "| billing | service_level |" in render_text(result, "markdown")
+        assert "| KPI | billing | tech |" in render_text(result, "markdown")  # the queues side by side
+        assert "| billing | service_level |" in render_text(result, "markdown", "long")
 
 
 def test_the_columns_are_defined_once():

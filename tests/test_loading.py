@@ -472,12 +472,12 @@ def test_vocabulary_columns_are_lowercased(tmp_path):
 
 
 def test_unknown_columns_pass_through_unchanged(tmp_path):
-    text = "ticket_id,created_at,Language,region_code\nT1,2025-01-15,DE,007\n"
+    text = "ticket_id,created_at,Brand,region_code\nT1,2025-01-15,DE,007\n"
     frame = load(write(tmp_path, "t.csv", text))
     # not typed (007 stays text), not renamed, not lowercased, no flag column
-    assert frame["Language"].to_list() == ["DE"]
+    assert frame["Brand"].to_list() == ["DE"]
     assert frame["region_code"].to_list() == ["007"]
-    assert "_invalid_Language" not in frame.columns
+    assert "_invalid_Brand" not in frame.columns
     assert "_invalid_region_code" not in frame.columns
 
 

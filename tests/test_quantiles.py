@@ -138,6 +138,15 @@ def test_engine_gives_the_same_numbers_either_way(by, period):
             assert flat_two[key] == value, key  # medians, percentiles, counts: identical
     medians = [r["median"] for r in _results(two).values() if r.get("median") is not None]
     assert medians  # the example has durations: the comparison above compared real values
+    # its unreadable created_at and repeated id are counted in their vendor's KPIs, alike
+    left_out = [
+        (key, r["excluded"].get("unparseable created_at", 0), r["excluded"].get("duplicate ticket_id", 0))
+        for key, r in _results(two).items()
+        if key[1] == "csat"
+    ]
+    assert sum(u for _, u, _ in left_out) == sum(d for _, _, d in left_out) == 1
+    assert [g.undated for g in two.groups] == [g.undated for g in one.groups]
+    assert any(g.undated for g in two.groups) == (period is not None)  # no period for an undated row
 
 
 def test_engine_bounds_memory_for_large_inputs(monkeypatch):

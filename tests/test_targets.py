@@ -180,7 +180,7 @@ def config_error(text: str) -> ConfigError:
         (
             "targets:\n  - kpi: csat\n    warn: 80\n    overrides:\n      - warn: 70\n",
             5,
-            ["names a `vendor`, `channel` or `priority`"],
+            ["names a `vendor`, `channel`, `priority` or `language`"],
         ),
         ("targets:\n  - kpi: csat\n    warn: 80\n    weight: -1\n", 4, ["greater than or equal to 0"]),
         ("targets:\n  - kpi: csat\n    warn: 80\n    treshold: 3\n", 4, ["unknown key 'treshold'"]),

@@ -50,6 +50,7 @@ import polars as pl
 from supportkpi.erlang import staff
 from supportkpi.metrics._base import Context, NotAvailable
 from supportkpi.metrics._queue import HANDLE_PARTS, NO_QUEUE_DATA, answered, handle_time, offered
+from supportkpi.schema import DUPLICATE, LEFT_OUT_PREFIX, left_out_flags
 
 DEMAND_COLUMNS = ("weekday", "time", "weeks", "offered_per_week", "aht_seconds", "calls")
 _DAY = 86_400
@@ -147,8 +148,11 @@ def demand_exclusions(frame: pl.LazyFrame | pl.DataFrame, by: Sequence[str] = ()
     lazy, ctx, is_offered, _ = _prepare(frame, by)
     has_parts = all(ctx.has(p) for p in HANDLE_PARTS)
     complete = pl.all_horizontal(ctx.known(p) for p in HANDLE_PARTS) if has_parts else pl.lit(False)
+    # repeats, and rows a preset's rule left out (a deleted ticket), each under its own reason
+    rules = {flag.removeprefix(LEFT_OUT_PREFIX): pl.col(flag) for flag in left_out_flags(sorted(ctx.columns))}
     reasons = {
-        "duplicate ticket_id": ~ctx.rows,
+        "duplicate ticket_id": pl.col(DUPLICATE) if ctx.has(DUPLICATE) else pl.lit(False),
+        **rules,
         "no created_at": ctx.rows & pl.col("created_at").is_null(),
         NO_QUEUE_DATA: ctx.rows & pl.col("created_at").is_not_null() & ~offered(ctx),
         "answered without talk, hold and acw (not in AHT)": is_offered & answered(ctx) & ~complete,

@@ -5,7 +5,8 @@
 Which rows count is :func:`supportkpi.quality.left_out_reasons`: an unreadable or missing
 ``created_at`` and repeats of a ``ticket_id`` (the first row of an id is used). Rows that only
 some KPIs leave out (a survey not answered, a ticket still open) are not counted here: they are
-in each KPI's ``excluded``.
+in each KPI's ``excluded``. The rows counted here are also counted in each KPI of their group,
+by the values still readable (:mod:`supportkpi.engine.excluded`).
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def judge_sides(comparison) -> None:
     run's left-out warning joins the comparison's notes, which every view of it shows."""
     comparison.notes += [f"Warning: {f.message()}" for f in comparison.base.findings if f.kind == LEFT_OUT_WARNING]
     column = comparison.side_column
-    present = {g.keys.get(column) for g in comparison.base.groups}
+    present = {g.keys.get(column) for g in comparison.base.groups if not g.undated}
     for side in comparison.sides:
         if side not in present:
             raise DataError(

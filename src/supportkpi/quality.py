@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from supportkpi import languages
 from supportkpi.loading import datetimes
 from supportkpi.results import Finding, Group, InputInfo, LeftOut
 from supportkpi.schema import (
@@ -45,8 +46,20 @@ _EXPECTED = {
 _DURATION = "a duration under a century: seconds, h:mm:ss, ISO 8601 (PT1H2M) or with a unit (15 min)"
 
 
+def _unparsed_effect(column: str, time: str) -> str:
+    """What becomes of a row whose value of ``column`` could not be read (``time``: the
+    table's timestamp, without which a row has no place)."""
+    if column == time:
+        return "left out of every KPI"
+    if column == languages.COLUMN:  # no KPI needs it: the row only loses its language
+        return languages.UNKNOWN_EFFECT
+    return "left out of the KPIs that need it"
+
+
 def _expected(column: str) -> str | None:
     """What a column's values should look like, for the report of those that do not."""
+    if column == languages.COLUMN:
+        return languages.EXPECTED
     return _DURATION if column.endswith("_seconds") else _EXPECTED.get(COLUMNS[column].kind)
 
 
@@ -246,13 +259,14 @@ def _value_findings(counts: dict[str, Any], examples: pl.DataFrame, paths: Seque
         if bad:
             rows = examples.filter(pl.col(invalid_flag(column)).is_not_null()).head(EXAMPLES)
             vocabulary = VOCABULARIES.get(column)
+            language = column == languages.COLUMN
             findings.append(
                 Finding(
-                    kind="unknown value" if vocabulary else "unparseable value",
+                    kind="unknown value" if vocabulary or language else "unparseable value",
                     column=column,
                     count=bad,
                     expected="one of " + ", ".join(vocabulary) if vocabulary else _expected(column),
-                    effect="left out of every KPI" if column == time else "left out of the KPIs that need it",
+                    effect=_unparsed_effect(column, time),
                     examples=_examples(rows, invalid_flag(column), paths),
                 )
             )

@@ -57,6 +57,11 @@ class KpiResult:
 class Group:
     keys: dict[str, Any]
     kpis: dict[str, KpiResult]
+    undated: bool = False
+    """No row of the group has a readable ``created_at``, so every one was left out of every KPI:
+    its KPIs have no data and their ``excluded`` say why. With ``--period`` these rows form a
+    group of their own, its period None, since they fall in no period. Judging (scorecard,
+    check, compare) passes these groups over."""
 
 
 @dataclass

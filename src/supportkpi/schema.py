@@ -67,6 +67,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     Column("status", Kind.STRING, "new, open, pending, on_hold, solved, closed"),
     Column("customer_id", Kind.STRING, "requester"),
     Column("topic", Kind.STRING, "type / category / reason for contact"),
+    Column("language", Kind.STRING, "ISO 639-1 code (de, en); locale tags and names are read as codes"),
     Column("first_response_at", Kind.DATETIME, "first public reply by an agent"),
     Column("resolved_at", Kind.DATETIME, "final resolution; null while unresolved"),
     Column("resolved", Kind.BOOL, "resolved (yes/no), for exports without a resolution time"),

@@ -152,7 +152,7 @@ class Scorecard:
             "scoring": {
                 "points": POINTS,
                 "formula": "score = sum(weight x points) / sum(weight) over checks judged pass, "
-                "warn or fail; a check judged per channel/priority/vendor shares its weight",
+                "warn or fail; a check judged per channel/priority/language/vendor shares its weight",
             },
             "summary": self.counts(),
             "groups": [
@@ -256,6 +256,8 @@ def evaluate(checks: Sequence[Check], runs: Mapping[str, ComputeResult], by: Seq
         previous: dict[tuple, tuple[str | None, float | None]] = {}
         mine: dict[tuple, list[CheckResult]] = defaultdict(list)
         for group in runs[check.name if check.overrides else ""].groups:
+            if group.undated:  # no row to judge: its left-out rows are in the SLA table and findings
+                continue
             kpi = group.kpis.get(check.kpi)
             keys = {k: v for k, v in group.keys.items() if k != SLICE}
             levels, override = check.levels_for_slice(group.keys.get(SLICE))

@@ -1,10 +1,11 @@
 """kpi.yaml ``sla`` policies turned into the per-contact expressions that
 :mod:`supportkpi.metrics.sla_compliance` counts, and the per-contact breach list.
 
-Per policy and contact: the target (the first target whose priority/channel/vendor match; none:
-the policy does not apply), the measured time from ``created_at`` to the metric's end (first
-response or resolution) on the calendar or in business hours of the contact's calendar, and
-for a contact still waiting, the time from ``created_at`` to the report's end (``as_of``).
+Per policy and contact: the target (the first target whose channel/priority/language/vendor
+match; none: the policy does not apply), the measured time from ``created_at`` to the metric's
+end (first response or resolution) on the calendar or in business hours of the contact's
+calendar, and for a contact still waiting, the time from ``created_at`` to the report's end
+(``as_of``).
 """
 
 from __future__ import annotations
@@ -60,9 +61,7 @@ def target(policy: SlaPolicy, columns: frozenset[str]) -> pl.Expr:
     expr = pl.lit(None, pl.Float64)
     for t in reversed(policy.targets):  # the first matching target wins
         conditions = [
-            (pl.col(column) == value) if column in columns else pl.lit(False)
-            for column, value in (("priority", t.priority), ("channel", t.channel), ("vendor", t.vendor))
-            if value is not None
+            (pl.col(column) == value) if column in columns else pl.lit(False) for column, value in t.conditions.items()
         ]
         matches = pl.all_horizontal(conditions) if conditions else pl.lit(True)
         expr = pl.when(matches.fill_null(False)).then(pl.lit(t.seconds)).otherwise(expr)
@@ -138,7 +137,7 @@ def breaches(
     """One row per breached contact and policy: ticket id, policy, target, measured (or waited
     so far, for a contact still waiting), and by how much, in hours."""
     parts = []
-    keep = [c for c in ("ticket_id", "vendor", "channel", "priority", "created_at") if ctx.has(c)]
+    keep = [c for c in ("ticket_id", "vendor", "channel", "priority", "language", "created_at") if ctx.has(c)]
     for policy in policies:
         measured, waiting = measured_and_waiting(policy, ctx, calendars, as_of)
         goal = target(policy, ctx.columns)

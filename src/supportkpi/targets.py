@@ -2,8 +2,9 @@
 
 A check judges one KPI (or one statistic of a duration KPI, or one SLA policy's compliance) in
 each group of a run. Overrides slice it: each contact belongs to the most specific override whose
-vendor / channel / priority match it (more conditions win; between as many, channel outranks
-priority, priority outranks vendor), and the contacts no override matches stay with the target.
+channel / priority / language / vendor match it (more conditions win; between as many, channel
+outranks priority, which outranks language, which outranks vendor), and the contacts no override
+matches stay with the target.
 The check is judged once per slice that has contacts, each with its own levels (a level an
 override leaves out is the target's). So ``first_response_time`` at 4 h with a chat override of
 2 minutes is judged on chats against 2 minutes and on everything else against 4 hours; an

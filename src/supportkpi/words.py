@@ -142,6 +142,21 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "priority": ("ticket priority", "case priority"),
     "channel": ("ticket channel", "origin", "contact channel", "case origin"),
     "topic": ("ticket type", "category", "issue type", "case type", "reason", "type"),
+    "language": (
+        "lang",
+        "locale",
+        "language code",
+        "locale code",
+        "customer language",
+        "requester language",
+        "ticket language",
+        "contact language",
+        "sprache",
+        "langue",
+        "idioma",
+        "lingua",
+        "taal",
+    ),
     "customer_id": ("customer", "requester", "requester id", "customer email", "contact id"),
     "csat": (
         "csat score",
@@ -228,6 +243,8 @@ def header_column(header: str) -> str | None:
 
     >>> header_column("Created_Date"), header_column("Ticket Priority"), header_column("Answered (Y/N)")
     ('created_at', 'priority', 'answered')
+    >>> header_column("lang"), header_column("Locale"), header_column("Sprache")
+    ('language', 'language', 'language')
     """
     return _HEADER_KEYS.get(word_key(header))
 

@@ -53,6 +53,12 @@ def test_values_translated(loaded):
     assert frame["resolved_at"].is_null().to_list() == [False, False, True, False, False, False, True, False]
 
 
+def test_language_read(loaded):
+    # every ticket of the fixture has "language": "en"
+    frame = loaded.frame.collect()
+    assert frame["language"].value_counts().rows() == [("en", 8)]
+
+
 def test_ticket_kpis_by_hand(kpis):
     assert kpis["ticket_volume"].value == 8
     # resolved (closed_datetime - created_datetime, hours): 1001 4, 1002 0.5, 1004 24,

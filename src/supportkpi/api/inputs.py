@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from supportkpi import strftime
 from supportkpi.errors import UsageError, first_line
 from supportkpi.schema import COLUMNS, SOURCE
 from supportkpi.suggest import suggest
@@ -57,6 +58,10 @@ class InputSpec:
         """The reading options as usage errors, before anything is read."""
         from supportkpi.loading import readers
 
+        for fmt in (self.datetime_format,) if isinstance(self.datetime_format, str) else self.datetime_format or ():
+            wrong = strftime.problem(fmt)
+            if wrong:
+                raise UsageError(f"--datetime-format '{fmt}': {wrong}")
         if self.input_format is not None and self.input_format not in readers.FORMATS:
             raise UsageError(f"--input-format '{self.input_format}': expected one of {', '.join(readers.FORMATS)}")
         if self.separator is not None:
@@ -125,6 +130,7 @@ class InputSpec:
             vendors_by_path=vendors,
             dedupe=(settings.dedupe.keep, settings.dedupe.by),
             probes=self.probes(),
+            plausible=settings.plausible.bounds(),
         )
 
 

@@ -20,8 +20,9 @@ class Listener:
 
     def bounded(self, inputs: Sequence[Any]) -> None:
         """Before a bounded (out-of-core) pass over ``inputs``. polars reads its memory budget
-        (``POLARS_OOC_MEMORY_BUDGET_MB``) once, when imported: the CLI restarts itself here
-        with it set; a program that runs large inputs sets it before importing polars."""
+        (``POLARS_OOC_MEMORY_BUDGET_MB``) once, when imported, so it cannot be set here: the CLI
+        sets it from its arguments before polars loads (``supportkpi.cli.budget``); a program
+        that runs large inputs sets it before importing polars."""
 
     def read(self, inputs: Sequence[Any]) -> None:
         """The inputs as read (path, format, source preset and how sure its detection was)."""

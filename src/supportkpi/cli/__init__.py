@@ -13,6 +13,7 @@ from typing import NoReturn
 import typer
 
 from supportkpi import __version__
+from supportkpi.cli import budget
 from supportkpi.cli.usage import Group
 from supportkpi.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SupportKpiError, first_line
 
@@ -66,8 +67,10 @@ def main() -> None:
 
     Typer (click) handles usage errors itself (exit 2); our errors carry their exit code. A
     termination signal (a CI job's timeout) ends the run like Ctrl-C, as promptly, so that
-    temporary files (the typed copy of a large input) are removed; both exit 130."""
+    temporary files (the typed copy of a large input) are removed; both exit 130. A bounded run
+    gets polars' memory budget before polars loads (:mod:`supportkpi.cli.budget`)."""
     _terminate_like_interrupt()
+    budget.prepare(sys.argv[1:])  # before anything loads polars, which reads it once
     try:
         app(args=program_flags_first(sys.argv[1:]))
     except SupportKpiError as exc:

@@ -13,6 +13,9 @@ from supportkpi.cli.speak import say
 from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
 
+LAYOUTS = ("auto", "wide", "long")
+"""``--layout`` (:mod:`supportkpi.render.side_by_side`)."""
+
 EXAMPLES = examples(
     ("Every KPI per vendor", "supportkpi compute examples/contacts.csv --config examples/kpi.yaml --by vendor"),
     (
@@ -39,12 +42,21 @@ def compute_command(
     fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
     output: Path = options.OUTPUT,
     breaches: bool = typer.Option(False, "--breaches", help="List the contacts that breached an SLA policy."),
+    layout: str = typer.Option(
+        "auto",
+        "--layout",
+        metavar="LAYOUT",
+        help="Table and Markdown: wide (groups side by side), long (one table per group), "
+        "or auto (wide when several groups fit the width).",
+    ),
 ) -> None:
     """Compute KPIs from exports (canonical columns or a source preset; see `supportkpi kpis`)."""
     from supportkpi.render import FORMATS
 
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
+    if layout not in LAYOUTS:
+        raise UsageError(f"--layout '{layout}': expected one of {', '.join(LAYOUTS)}")
     options.refuse_overwriting(inputs.files, inputs.config, {"--output": output})
     run = inputs.run()
     if breaches:
@@ -54,11 +66,21 @@ def compute_command(
     if fmt == "table":
         from supportkpi.render.sections import table_renderables
 
-        options.print_renderables(table_renderables(result), output, inputs.no_color)
+        options.print_renderables(table_renderables(result, layout, _width(output)), output, inputs.no_color)
     else:
         from supportkpi.render import render_text
 
-        write_output(render_text(result, fmt), output)
+        write_output(render_text(result, fmt, layout), output)
+
+
+def _width(output: Path | None) -> int:
+    """The width the tables are printed in: a file's fixed width, else the console's as Rich
+    sees it (the terminal's; without one, as in CI, $COLUMNS or Rich's fixed 80)."""
+    if output is not None:
+        return options.FILE_WIDTH
+    from rich.console import Console
+
+    return Console().width
 
 
 def _write_breaches(run, kpi_ids, period, inputs, fmt, output) -> None:

@@ -72,6 +72,10 @@ def refuse_overwriting(
     refuse_clobbering(written, read)
 
 
+FILE_WIDTH = 100
+"""The width of Rich tables written to a file (``--output``): the same wherever they are written."""
+
+
 def print_renderables(renderables: list, output: Path | None, no_color: bool) -> None:
     """Rich tables and text to the terminal (colour as Rich decides), or plain to a file.
     Control characters that reached them from the data are shown escaped, never sent raw."""
@@ -84,7 +88,7 @@ def print_renderables(renderables: list, output: Path | None, no_color: bool) ->
         return
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=100, no_color=True, color_system=None)
+    console = Console(file=buffer, width=FILE_WIDTH, no_color=True, color_system=None)
     for item in renderables:
         console.print(Printable(item))
     write_output(buffer.getvalue(), output)

@@ -1,17 +1,14 @@
 """What a run tells on stderr: which preset read each input, data-quality findings, what was
-left out; the progress line; and the restart of a bounded run with a memory budget."""
+left out; the progress line. (polars' memory budget for bounded runs is set before polars
+loads: :mod:`supportkpi.cli.budget`.)"""
 
 from __future__ import annotations
 
-import os
 import sys
 
 from supportkpi.api import Listener
 from supportkpi.cli.options import working
 from supportkpi.results import LEFT_OUT_WARNING
-
-OUT_OF_CORE_BUDGET = "POLARS_OOC_MEMORY_BUDGET_MB"
-BOUNDED_BUDGET_MB = "1024"
 
 
 class Speaker(Listener):
@@ -24,9 +21,6 @@ class Speaker(Listener):
     def working(self, what, inputs):
         rows = sum(i.estimated_rows or 0 for i in inputs) or None
         return working(what, self.quiet, [i.path for i in inputs], rows)
-
-    def bounded(self, inputs) -> None:
-        restart_with_memory_budget(inputs)
 
     def read(self, inputs) -> None:
         if not self.quiet:
@@ -93,22 +87,6 @@ def report_exclusions(result, path: str) -> None:
             f"supportkpi: contacts: {result.contacted_without_orders} contacted customer(s) have no order in the "
             "orders table (not in any segment)",
         )
-
-
-def restart_with_memory_budget(inputs) -> None:
-    """A bounded run restarts itself with polars' out-of-core memory budget set: polars reads it
-    once, when it loads, and without it the streaming KPI pass of 100M rows buffered 4.8 GiB
-    (1.3 GiB with a 1 GiB budget). The budget would slow an in-memory run eightfold, so only
-    bounded runs get it. A budget the user set is kept, and standard input is never re-read."""
-    if OUT_OF_CORE_BUDGET in os.environ or any(i.path == "-" for i in inputs):
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execve(
-        sys.executable,
-        [sys.executable, "-m", "supportkpi", *sys.argv[1:]],
-        {**os.environ, OUT_OF_CORE_BUDGET: BOUNDED_BUDGET_MB},
-    )
 
 
 def say(line: str) -> None:

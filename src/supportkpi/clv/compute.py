@@ -30,6 +30,7 @@ from supportkpi.errors import DataError, UsageError
 from supportkpi.loading import parse
 from supportkpi.metrics import NotAvailable, csat, fcr_rate
 from supportkpi.metrics._base import Context
+from supportkpi.schema import DUPLICATE, LEFT_OUT_PREFIX, left_out_flags
 
 DEFAULT_LIFESPAN_YEARS = 3.0
 DEFAULT_MARGIN = 1.0
@@ -169,7 +170,9 @@ def _contacts_per_customer(
 
     count_exprs = [
         pl.len().alias("read"),
-        (~ctx.rows).sum().alias("duplicate ticket_id"),
+        # repeats, and rows a preset's rule left out (a deleted ticket), each under its own reason
+        (pl.col(DUPLICATE) if ctx.has(DUPLICATE) else pl.lit(False)).sum().alias("duplicate ticket_id"),
+        *(pl.col(f).sum().alias(f.removeprefix(LEFT_OUT_PREFIX)) for f in left_out_flags(sorted(ctx.columns))),
         (ctx.rows & pl.col("customer_id").is_null()).sum().alias("no customer_id"),
     ]
     aggs: list[pl.Expr] = [

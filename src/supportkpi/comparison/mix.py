@@ -19,7 +19,8 @@ def mix_notes(lazy: pl.LazyFrame, side: str, sides: Sequence[str], by: Sequence[
     names = lazy.collect_schema().names()
     notes = []
     for column in MIX_COLUMNS:
-        if column not in names or column in by:
+        # sides that are channels (--by channel) differ in their channel mix by definition
+        if column not in names or column in by or column == side:
             continue
         counts = lazy.group_by(side, column).agg(pl.len().alias("n")).collect()
         shares: dict[str, dict[Any, float]] = {}

@@ -18,6 +18,7 @@ from supportkpi.config.yaml_nodes import (
     duplicate_key,
     expanded_size,
     line_of,
+    lone_surrogate,
     non_finite,
     too_deep,
 )
@@ -94,6 +95,14 @@ def parse_config(text: str, path: str = FILE_NAME) -> Config:
         raise ConfigError(f"not valid YAML: {problem}", path, line) from None
     except ValueError as exc:  # YAML that looks like a date but is none (2024-02-30)
         raise ConfigError(f"not a valid value: {exc}", path) from None
+    surrogate = lone_surrogate(root)
+    if surrogate:
+        raise ConfigError(
+            "a \\uD800-\\uDFFF escape is half of a UTF-16 pair, no character: write the character "
+            "itself (or \\U and eight hex digits)",
+            path,
+            surrogate,
+        )
     duplicate = duplicate_key(root)
     if duplicate:
         raise ConfigError(f"'{duplicate[0]}' is written twice here (YAML would keep only the last)", path, duplicate[1])

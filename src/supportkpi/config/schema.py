@@ -9,7 +9,7 @@ run without any kpi.yaml uses those defaults.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, cast
 
 from pydantic import (
@@ -20,9 +20,11 @@ from pydantic import (
     model_validator,
 )
 
+from supportkpi import plausible, strftime
 from supportkpi.config.kpis import KpiParams
 from supportkpi.config.yaml_nodes import line_of
 from supportkpi.errors import UsageError
+from supportkpi.languages import language_of
 from supportkpi.left_out import parse_share
 from supportkpi.metrics import REGISTRY
 from supportkpi.metrics.cost_per_contact import Pricing
@@ -95,12 +97,43 @@ class VendorConfig(StrictModel):
     """The vendor's price list, for cost_per_contact."""
 
 
-class SlaTarget(StrictModel):
+OVERRIDE_COLUMNS: tuple[str, ...] = ("channel", "priority", "language", "vendor")
+"""The columns an SLA target or a target's override may name, the one that outranks the others
+first: a chat's 2-minute target stays a chat target for urgent contacts, an urgent contact's
+stays urgent in any language, and a language desk's target holds under a vendor's general
+contract."""
+
+
+class Conditions(StrictModel):
+    """Which contacts a setting is for: those of this channel, priority, language and vendor
+    (each left out matches every contact). A language is written as a code or a name (``de``,
+    ``German``, ``de-DE``) and kept as its ISO 639-1 code, as the contacts' are."""
+
+    channel: str | None = None
+    priority: str | None = None
+    language: str | None = None
+    vendor: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = language_of(value)
+        if code is None:
+            # a language no contact can have would match none and silently fall through
+            raise ValueError(f"language '{value}' is no known language (write an ISO 639-1 code such as de or en)")
+        return code
+
+    @property
+    def conditions(self) -> dict[str, str]:
+        """The columns named and their values, the one that outranks the others first."""
+        return {k: v for k in OVERRIDE_COLUMNS if (v := getattr(self, k)) is not None}
+
+
+class SlaTarget(Conditions):
     """A target; the first target whose conditions all match a contact applies to it."""
 
-    priority: str | None = None
-    channel: str | None = None
-    vendor: str | None = None
     hours: float | None = Field(None, gt=0)
     minutes: float | None = Field(None, gt=0)
 
@@ -126,37 +159,31 @@ class SlaPolicy(StrictModel):
     targets: list[SlaTarget] = Field(min_length=1)
 
 
-class TargetOverride(StrictModel):
-    """Levels for the contacts of some vendors, channels or priorities. Each contact belongs to
-    the most specific override that matches it: the one naming more of vendor/channel/priority,
-    and between two naming as many, channel outranks priority, which outranks vendor (a chat's
-    2-minute target stays a chat target under a vendor's general contract). A level it leaves
-    out is the target's. Weights are not overridden, so that vendors' scores stay comparable."""
+class TargetOverride(Conditions):
+    """Levels for the contacts of some vendors, channels, priorities or languages. Each contact
+    belongs to the most specific override that matches it: the one naming more of them, and
+    between two naming as many, the one whose columns rank higher in :data:`OVERRIDE_COLUMNS`
+    (channel, then priority, then language, then vendor). A level it leaves out is the
+    target's. Weights are not overridden, so that vendors' scores stay comparable."""
 
-    vendor: str | None = None
-    channel: str | None = None
-    priority: str | None = None
     warn: Level | None = None
     fail: Level | None = None
     min_sample: int | None = Field(None, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> TargetOverride:
-        if self.vendor is None and self.channel is None and self.priority is None:
-            raise ValueError("an override names a `vendor`, `channel` or `priority`")
+        if not self.conditions:
+            raise ValueError("an override names a `vendor`, `channel`, `priority` or `language`")
         if self.warn is None and self.fail is None and self.min_sample is None:
             raise ValueError("an override gives `warn`, `fail` or `min_sample`")
         _check_vocabulary(self)
         return self
 
     @property
-    def conditions(self) -> dict[str, str]:
-        return {k: v for k in ("vendor", "channel", "priority") if (v := getattr(self, k)) is not None}
-
-    @property
     def specificity(self) -> tuple[int, int]:
-        named = (self.channel is not None, self.priority is not None, self.vendor is not None)
-        return sum(named), 4 * named[0] + 2 * named[1] + named[2]
+        """How many columns the override names, then which: the higher, the more specific."""
+        named = [getattr(self, c) is not None for c in OVERRIDE_COLUMNS]
+        return sum(named), sum(2**rank for rank, on in enumerate(reversed(named)) if on)
 
 
 class Target(StrictModel):
@@ -206,6 +233,30 @@ def _check_vocabulary(model: Any) -> None:
             raise ValueError(f"{name} '{value}' is not a canonical {name} ({suggest(value, VOCABULARIES[name])})")
 
 
+class PlausibleConfig(StrictModel):
+    """The range of values a contact can hold (:mod:`supportkpi.plausible`): timestamps from
+    ``earliest`` up to, not including, ``latest`` (dates, UTC), durations up to
+    ``longest_days``. A value outside is reported as unparseable and left out."""
+
+    earliest: date = plausible.EARLIEST.date()
+    latest: date = plausible.LATEST.date()
+    longest_days: float = Field(plausible.LONGEST_DAYS, gt=0, le=1e6, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlausibleConfig:
+        if self.earliest >= self.latest:
+            raise ValueError(f"earliest ({self.earliest}) must come before latest ({self.latest})")
+        return self
+
+    def bounds(self) -> plausible.Plausible:
+        """The range as the loader takes it."""
+        return plausible.Plausible(
+            datetime.combine(self.earliest, time(), UTC),
+            datetime.combine(self.latest, time(), UTC),
+            self.longest_days * 86400,
+        )
+
+
 class DedupeConfig(StrictModel):
     """Which version of a record delivered again under the same id to keep: ``first`` (the
     first row; later ones are reported as duplicates) or ``latest`` (the latest by the
@@ -238,6 +289,8 @@ class Config(StrictModel):
     """Value maps per canonical column: an export's own words -> canonical values
     (``channel: {"E-Mail": email, Telefon: phone}``); case and spaces ignored."""
     dedupe: DedupeConfig = DedupeConfig()
+    plausible: PlausibleConfig = PlausibleConfig()
+    """The range of timestamps and durations read as values (default 1970 to 2100, a century)."""
     kpis: KpiParams = KpiParams()
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     vendors: dict[str, VendorConfig] = Field(default_factory=dict)
@@ -280,6 +333,15 @@ class Config(StrictModel):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         check_timezone(value)
+        return value
+
+    @field_validator("datetime_format")
+    @classmethod
+    def _known_directives(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for fmt in [value] if isinstance(value, str) else value or []:
+            wrong = strftime.problem(fmt)
+            if wrong:
+                raise ValueError(f"'{fmt}': {wrong}")
         return value
 
 

@@ -84,6 +84,27 @@ def non_finite(data: Any, loc: tuple = ()) -> tuple[tuple, float] | None:
     return None
 
 
+def lone_surrogate(node: Any) -> int | None:
+    """The line of the first scalar holding a lone surrogate (``"\\ud800"`` in double quotes:
+    no character, and no UTF-8 text can hold it), else None.
+
+    >>> lone_surrogate(yaml.compose('a: 1\\nb: "\\\\ud800"\\n', Loader=yaml.SafeLoader))
+    2
+    """
+    if isinstance(node, yaml.ScalarNode):
+        if any("\ud800" <= c <= "\udfff" for c in node.value):
+            return node.start_mark.line + 1
+        return None
+    children = node.value if isinstance(node, yaml.SequenceNode) else ()
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    for child in children:
+        found = lone_surrogate(child)
+        if found:
+            return found
+    return None
+
+
 def duplicate_key(node: Any) -> tuple[str, int] | None:
     """The first key written twice in one mapping (YAML keeps the last silently), and its line."""
     if isinstance(node, yaml.MappingNode):

@@ -32,7 +32,7 @@ from supportkpi import quality, spill
 from supportkpi import sla as sla_rules
 from supportkpi.config import SlaPolicy
 from supportkpi.engine import columns as out
-from supportkpi.engine import grouppass
+from supportkpi.engine import excluded, grouppass
 from supportkpi.engine.assemble import groups as assemble_groups
 from supportkpi.engine.frames import (
     conform,
@@ -224,6 +224,7 @@ def _results(
     # per group raised its peak at 100M rows from 4.8 to 6.6 GiB (before polars' memory budget).
     in_pass = [] if run.bounded else [e.alias(out.quality(e.meta.output_name())) for e in report_counts]
     in_pass += [(pl.col(SOURCE) == i).sum().alias(out.source_rows(i)) for i in sources]
+    in_pass += excluded.aggregations(columns, run.table)  # rows left out of every KPI, per group
     examples = quality.examples(stored, columns, run.table)
     grouping = grouppass.Grouping(run.by, run.period, run.timezone, run.table.time)
     result = grouppass.run(
@@ -238,7 +239,8 @@ def _results(
     )
     collected = _quality_tables(stored, examples, report_counts, result, sources, run.bounded)
     findings, latest, rows_per_source = quality.report(collected, columns, [i.path for i in run.inputs], run.table)
-    groups = assemble_groups(result.table, run.by, run.period, plan)
+    table = excluded.attach(result.table, result.every_group, grouping.keys)
+    groups = assemble_groups(table, run.by, run.period, plan)
     findings += quality.input_findings(run.inputs, rows_per_source)
     findings += quality.kpi_findings(groups)
     inputs = [dataclasses.replace(i, rows=rows_per_source.get(idx, i.rows)) for idx, i in enumerate(run.inputs)]

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from supportkpi.engine import columns as out
+from supportkpi.engine import excluded
 from supportkpi.engine.plan import KpiPlan
 from supportkpi.engine.request import PERIOD_COLUMN, period_label
 from supportkpi.metrics import KpiInfo, Measure
@@ -24,6 +25,7 @@ def group(row: dict[str, Any], by: Sequence[str], period: str | None, plan: KpiP
     if period is not None:
         keys[PERIOD_COLUMN] = period_label(row[out.PERIOD_START], period)
     kpis: dict[str, KpiResult] = {}
+    left_out = excluded.counts(row)
     for kpi_id in plan.kpi_ids:
         info = plan.infos[kpi_id]
         m = plan.measures.get(kpi_id)
@@ -31,8 +33,12 @@ def group(row: dict[str, Any], by: Sequence[str], period: str | None, plan: KpiP
         if needs or m is None:
             kpis[kpi_id] = unavailable(kpi_id, info, needs or ())
         else:
-            kpis[kpi_id] = kpi_result(row, kpi_id, info, m)
-    return Group(keys=keys, kpis=kpis)
+            result = kpi_result(row, kpi_id, info, m)
+            # rows no KPI could use, after the KPI's own reasons (ticket_volume counts repeats
+            # and rules itself, with the same numbers)
+            result.excluded = {**{r: v for r, v in result.excluded.items() if r not in left_out}, **left_out}
+            kpis[kpi_id] = result
+    return Group(keys=keys, kpis=kpis, undated=excluded.undated(row))
 
 
 def unavailable(kpi_id: str, info: KpiInfo, needs: tuple[str, ...]) -> KpiResult:

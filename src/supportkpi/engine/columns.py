@@ -18,6 +18,10 @@ QUALITY = "_quality_"
 internal column it starts with an underscore, which no group key may (``--by`` refuses internal
 columns), and no other column of the table starts with it."""
 
+LEFT_OUT = "_group_left_out:"
+"""Prefix of the per-group counts of rows left out of every KPI, one per reason
+(:mod:`supportkpi.engine.excluded`)."""
+
 
 def value(kpi_id: str) -> str:
     """The KPI's headline value."""
@@ -58,3 +62,8 @@ def quality(name: str) -> str:
 def source_rows(index: int) -> str:
     """Rows of the ``index``-th input file, counted in the KPI pass."""
     return quality(f"source {index}")
+
+
+def left_out(reason: str) -> str:
+    """The count of a group's rows left out of every KPI for ``reason``."""
+    return LEFT_OUT + reason

@@ -115,9 +115,8 @@ def _dated_groups(
 ) -> pl.DataFrame:
     """The groups of dated rows, sorted by their keys, without the caller's columns; without
     keys, one group even when no row is dated."""
-    table = every_group.filter(pl.col(out.DATED)).drop(
-        out.DATED, *(c for c in every_group.columns if c.startswith(out.QUALITY))
-    )
+    callers = [c for c in every_group.columns if c.startswith((out.QUALITY, out.LEFT_OUT))]
+    table = every_group.filter(pl.col(out.DATED)).drop(out.DATED, *callers)
     if not keys and table.is_empty():
         table = counted.head(0).select(kpi_aggregations).collect()  # one group, of no contacts
     return table.sort(keys, nulls_last=True) if keys else table

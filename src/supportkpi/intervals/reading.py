@@ -54,6 +54,7 @@ def load_intervals(
                 else None
             )
         )
+        readers.check_field_counts(path, fmt, sep, encoding)
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         frame = conform(
             raw.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE)),

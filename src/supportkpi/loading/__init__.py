@@ -28,6 +28,7 @@ from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.loading import mapped, naming, parse, readers, sentiment, tables
 from supportkpi.loading.probe import Probe, probe
 from supportkpi.loading.typed import typed
+from supportkpi.plausible import Plausible
 from supportkpi.results import Finding, InputInfo
 from supportkpi.schema import COLUMNS, ROW, SOURCE, TABLES, column_spelling, invalid_flag, left_out_flags, table_of
 from supportkpi.sources._base import Derived, apply
@@ -78,6 +79,7 @@ def load(
     dedupe: tuple[str | None, str | None] = (None, None),
     units: Mapping[str, str] | None = None,
     probes: Mapping[str, Probe] | None = None,
+    plausible: Plausible | None = None,
 ) -> Loaded:
     """Read every input (files, globs, ``-``) into one lazy canonical frame.
 
@@ -97,7 +99,9 @@ def load(
     d); a ``Header:unit`` in ``mapping`` adds to it (:mod:`supportkpi.loading.mapped`); without
     one, a duration whose header states its unit (``Resolution_Time_Hours``) is read in that
     unit, else in seconds. A preset's converted columns keep the unit their converter declares.
-    A mapped header written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``). ``probes``: what earlier steps found out about a path
+    A mapped header written ``!Header`` is a yes/no read inverted (``abandoned=!Answered``).
+    ``plausible``: the range of timestamps and durations read as values (default 1970 to 2100,
+    a century: :mod:`supportkpi.plausible`); a value outside is reported as unparseable. ``probes``: what earlier steps found out about a path
     (:mod:`.probe`), reused instead of looking at the file again.
     """
     mapping = dict(mapping or {})
@@ -118,6 +122,7 @@ def load(
         sep = separator if separator is not None else look.separator if look.sniffed else None
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         reading = naming.Reading(path, index, timezone, parse.formats_of(datetime_format), comma, dict(units or {}))
+        reading.plausible = plausible or reading.plausible
         frame, chosen, confidence = _canonical(raw, reading, mapping, name, values or {}, joined.notes, dedupe)
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -172,8 +177,6 @@ def read_probed(look: Probe, source: str | None) -> pl.LazyFrame:
 def read_probed_tables(look: Probe, source: str | None) -> list[tables.Table]:
     """The tables of a probed input (several for a sync tool's file of several streams)."""
     options = readers.Options(encoding=look.encoding, separator=look.separator, source=source)
-    if look.data is not None:
-        return read_stdin_tables(look.data, look.format, options)
     return read_tables(look.path, look.format, options)
 
 
@@ -236,10 +239,25 @@ _EMPTY_HEADER = re.compile(r"^(|_duplicated_\d+)$")
 
 
 def clean_headers(frame: pl.LazyFrame, names: list[str]) -> tuple[pl.LazyFrame, list[str]]:
-    """Headers trimmed; columns without a header (trailing separators) dropped."""
+    """Headers trimmed; columns without a header (trailing separators) dropped. A header that
+    trims to another one (``ticket_id`` and ``ticket_id\\r``) is that header written again, named
+    as the reader names a repeated header (``ticket_id_duplicated_0``).
+
+    >>> clean_headers(pl.LazyFrame(schema=["id", " id", "a ", ""]), ["id", " id", "a ", ""])[1]
+    ['id', 'id_duplicated_0', 'a']
+    """
     drop = [n for n in names if _EMPTY_HEADER.match(n.strip())]
     keep = [n for n in names if n not in drop]
-    renames = {n: n.strip() for n in keep if n != n.strip()}
+    renames = {}
+    taken = {n for n in keep if n == n.strip()}
+    for name in (n for n in keep if n != n.strip()):
+        trimmed = name.strip()
+        repeat = 0
+        while trimmed in taken:
+            trimmed = f"{name.strip()}_duplicated_{repeat}"
+            repeat += 1
+        renames[name] = trimmed
+        taken.add(trimmed)
     if drop:
         frame = frame.drop(drop)
     if renames:

@@ -140,9 +140,18 @@ def candidates(parts: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 def inferred(parts: pl.Expr, day_first: pl.Expr, month_first: pl.Expr, timezone: str) -> tuple[pl.Expr, pl.Expr]:
-    """The timestamps and their notes, from :func:`layout` and :func:`candidates` (the last step)."""
-    iso_year, iso_month, iso_day, first, sep, second_part = (parts.struct.field(str(i)) for i in range(1, 7))
-    hour, minute, second, fraction, half, zone = (parts.struct.field(str(i)) for i in range(9, 15))
+    """The timestamps and their notes, from :func:`layout` and :func:`candidates` (the last step;
+    a loader runs it in steps too: :func:`choice`, :func:`wall_time`, :func:`zoned`,
+    :func:`notes`)."""
+    choose_day, undecided = choice(parts, day_first, month_first)
+    value = zoned(parts, wall_time(parts, day_first, month_first, choose_day), timezone)
+    return value, notes(parts, value, choose_day, undecided)
+
+
+def choice(parts: pl.Expr, day_first: pl.Expr, month_first: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Whether the column reads day-first (one value for the column), and, per row, whether its
+    value was ambiguous with no value of the column deciding."""
+    first, sep, second_part = (parts.struct.field(str(i)) for i in range(4, 7))
     dotted = sep == "."
     day_ok, month_ok = day_first.is_not_null(), month_first.is_not_null()
     # evidence: values that read only one way (dots are day-first whatever the column says)
@@ -152,28 +161,42 @@ def inferred(parts: pl.Expr, day_first: pl.Expr, month_first: pl.Expr, timezone:
     span_day = pl.when(ambiguous).then(day_first).max() - pl.when(ambiguous).then(day_first).min()
     span_month = pl.when(ambiguous).then(month_first).max() - pl.when(ambiguous).then(month_first).min()
     choose_day = (votes_day > votes_month) | ((votes_day == votes_month) & (span_day <= span_month).fill_null(True))
+    return choose_day, ambiguous & (votes_day == 0) & (votes_month == 0)
+
+
+def wall_time(parts: pl.Expr, day_first: pl.Expr, month_first: pl.Expr, choose_day: pl.Expr) -> pl.Expr:
+    """The wall-clock time of each value (naive; null where date or time of day is none)."""
+    iso_year, iso_month, iso_day = (parts.struct.field(str(i)) for i in range(1, 4))
+    hour, minute, second, fraction, half = (parts.struct.field(str(i)) for i in range(9, 14))
     date = (
         pl.when(iso_year.is_not_null())
         .then(_date(iso_year, iso_month, iso_day))
-        .when(dotted)
+        .when(parts.struct.field("5") == ".")
         .then(day_first)
         .when(choose_day)
-        .then(pl.when(day_ok).then(day_first))
-        .otherwise(pl.when(month_ok).then(month_first))
+        .then(pl.when(day_first.is_not_null()).then(day_first))
+        .otherwise(pl.when(month_first.is_not_null()).then(month_first))
     )
     offset, time_ok = _time_of_day(hour, minute, second, fraction, half)
-    wall = pl.when(time_ok).then(date.cast(pl.Datetime("us")) + offset)
+    return pl.when(time_ok).then(date.cast(pl.Datetime("us")) + offset)
+
+
+def zoned(parts: pl.Expr, wall: pl.Expr, timezone: str) -> pl.Expr:
+    """The UTC time of a wall-clock time: at its own zone where it has one, else in ``timezone``."""
+    zone = parts.struct.field("14")
     aware = wall.dt.replace_time_zone("UTC") - pl.duration(minutes=offset_minutes(zone))
-    value = pl.when(zone.is_not_null()).then(aware).otherwise(localize(wall, timezone))
-    undecided = ambiguous & (votes_day == 0) & (votes_month == 0)
+    return pl.when(zone.is_not_null()).then(aware).otherwise(localize(wall, timezone))
+
+
+def notes(parts: pl.Expr, value: pl.Expr, choose_day: pl.Expr, undecided: pl.Expr) -> pl.Expr:
+    """The note bits of each value read (null where there is nothing to note)."""
     order = (
         pl.when(undecided)
-        .then(pl.when(choose_day).then(1).otherwise(3) + pl.when(sep == "/").then(0).otherwise(1))
+        .then(pl.when(choose_day).then(1).otherwise(3) + pl.when(parts.struct.field("5") == "/").then(0).otherwise(1))
         .otherwise(0)
     )
-    bits = pl.when(hour.is_null()).then(DATE_ONLY).otherwise(0) + order * (1 << _ORDER_SHIFT)
-    note = pl.when(value.is_not_null() & (bits > 0)).then(bits.cast(pl.UInt8))
-    return value, note
+    bits = pl.when(parts.struct.field("9").is_null()).then(DATE_ONLY).otherwise(0) + order * (1 << _ORDER_SHIFT)
+    return pl.when(value.is_not_null() & (bits > 0)).then(bits.cast(pl.UInt8))
 
 
 def offset_minutes(zone: pl.Expr) -> pl.Expr:

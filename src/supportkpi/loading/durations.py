@@ -76,7 +76,19 @@ def split(raw: pl.Expr, unit: str = "s") -> tuple[pl.Expr, pl.Expr]:
 
 def from_parts(plain: pl.Expr, written: pl.Expr) -> pl.Expr:
     """The seconds of :func:`split`'s parts (null: empty or unparseable)."""
-    value = pl.coalesce(plain, _with_unit(written), _clock(written), _iso(written))
+    return from_groups(plain, *groups(written))
+
+
+def groups(written: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The parts of the values :func:`split` left as text, read as a number with a unit, a clock
+    and ISO 8601 (structs): a loader keeps them as columns, since :func:`from_groups` refers to
+    each many times (written as one expression, polars' plan grew to 26 KB a column)."""
+    return written.str.extract_groups(_WITH_UNIT), written.str.extract_groups(_CLOCK), written.str.extract_groups(_ISO)
+
+
+def from_groups(plain: pl.Expr, with_unit: pl.Expr, clock: pl.Expr, iso: pl.Expr) -> pl.Expr:
+    """The seconds from :func:`split`'s plain numbers and the :func:`groups` of the rest."""
+    value = pl.coalesce(plain, _with_unit(with_unit), _clock(clock), _iso(iso))
     return pl.when(value.is_finite()).then(value)
 
 
@@ -84,8 +96,7 @@ def _decimal(text: pl.Expr) -> pl.Expr:
     return text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
 
 
-def _with_unit(text: pl.Expr) -> pl.Expr:
-    parts = text.str.extract_groups(_WITH_UNIT)
+def _with_unit(parts: pl.Expr) -> pl.Expr:
     amount = _decimal(parts.struct.field("1"))
     per = (
         parts.struct.field("2").str.to_lowercase().replace_strict(_WORD_SECONDS, default=None, return_dtype=pl.Float64)
@@ -93,8 +104,7 @@ def _with_unit(text: pl.Expr) -> pl.Expr:
     return amount * per
 
 
-def _clock(text: pl.Expr) -> pl.Expr:
-    parts = text.str.extract_groups(_CLOCK)
+def _clock(parts: pl.Expr) -> pl.Expr:
     field = [parts.struct.field(str(i)) for i in range(1, 10)]
     hours = pl.coalesce(field[0], pl.when(field[3].is_not_null()).then(pl.lit("0")), field[5]).cast(
         pl.Float64, strict=False
@@ -108,8 +118,7 @@ def _clock(text: pl.Expr) -> pl.Expr:
     return pl.when(valid).then(hours * 3600 + minutes * 60 + secs)
 
 
-def _iso(text: pl.Expr) -> pl.Expr:
-    parts = text.str.extract_groups(_ISO)
+def _iso(parts: pl.Expr) -> pl.Expr:
     days, hours, minutes, secs = (_decimal(parts.struct.field(str(i))) for i in range(1, 5))
     given = pl.any_horizontal(p.is_not_null() for p in (days, hours, minutes, secs))
     total = days.fill_null(0) * 86400 + hours.fill_null(0) * 3600 + minutes.fill_null(0) * 60 + secs.fill_null(0)

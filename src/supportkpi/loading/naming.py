@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from supportkpi import words
 from supportkpi.errors import UsageError
+from supportkpi.plausible import Plausible
 from supportkpi.results import Finding
 from supportkpi.schema import COLUMNS, Kind, column_spelling, table_of
 
@@ -30,6 +31,8 @@ class Reading:
     """canonical duration column -> unit (``load(units=...)``, else its header's)."""
     inverted: set[str] = field(default_factory=set)
     """yes/no columns mapped with ``!``: read as the opposite of their header."""
+    plausible: Plausible = field(default_factory=Plausible)
+    """The range of timestamps and durations read as values (kpi.yaml ``plausible``)."""
     notes: list[Finding] = field(default_factory=list)
 
 

@@ -3,22 +3,22 @@ and size, found once and handed to every later step (interval-report detection, 
 decimal comma, the field-count check, the input's row estimate), so that no step opens and
 sniffs the file again for what another already knows.
 
-Standard input is read whole here (it cannot be read twice); a file is opened once for its
-first ``HEAD_BYTES`` (decompressed for ``.gz``). Parquet's header and row count come from its
+A file is opened once for its first ``HEAD_BYTES`` (decompressed for ``.gz``, as a stream:
+only the head); standard input, which cannot be read twice, is spooled to a temporary file
+first (:mod:`.compressed`), never held whole. Parquet's header and row count come from its
 footer.
 """
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
 from supportkpi.errors import DataError
-from supportkpi.loading import readers
+from supportkpi.loading import compressed, readers
 
 HEAD_BYTES = 65536
 """How much of a file the probe reads: enough for the header and a row-length estimate."""
@@ -46,20 +46,16 @@ class Probe:
     """Rows the file holds before reading it (see :func:`estimate_rows`)."""
     envelope: str | None = None
     """The sync tool's envelope a JSON Lines file is wrapped in, when one is recognised."""
-    data: bytes | None = field(default=None, repr=False, compare=False)
-    """The whole input when probing had to read it (standard input), for the reader."""
 
 
 def probe(
     path: str, input_format: str | None = None, encoding: str | None = None, separator: str | None = None
 ) -> Probe:
-    """Look at ``path`` once (``-``: standard input, read whole). ``separator`` is the
+    """Look at ``path`` once (``-``: standard input, spooled). ``separator`` is the
     ``--separator`` character (escapes already read)."""
-    data = None
     if path == readers.STDIN:
-        data = readers.read_bytes(path)
-        fmt = input_format or readers.detect_format(path, data)
-        head, size = data[:HEAD_BYTES], None
+        head, size = compressed.head(path, HEAD_BYTES), None
+        fmt = input_format or readers.detect_format(path, head)
     else:
         fmt = input_format or readers.detect_format(path)
         head, size = _head(path) if fmt != "parquet" else (b"", None)
@@ -92,7 +88,6 @@ def probe(
         quoting=b'"' in head,
         header=header,
         estimated_rows=rows,
-        data=data,
     )
 
 
@@ -131,12 +126,9 @@ def _head(path: str) -> tuple[bytes, int | None]:
     """The first bytes of a file (decompressed for .gz) and its size on disk (None for .gz).
     A file that cannot be read gives no head: the reader reports why, with its own message."""
     try:
-        if _compressed(path):
-            with gzip.open(path, "rb") as stream:
-                return stream.read(HEAD_BYTES), None
-        with open(path, "rb") as handle:
-            return handle.read(HEAD_BYTES), os.fstat(handle.fileno()).st_size
-    except (OSError, EOFError):
+        size = None if _compressed(path) else os.path.getsize(path)
+        return compressed.head(path, HEAD_BYTES), size
+    except OSError:
         return b"", None
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 import io
 import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeGuard
 
 import polars as pl
 
 from supportkpi.errors import DataError, UsageError
-from supportkpi.loading import documents, envelopes
+from supportkpi.loading import compressed, documents, envelopes, rowcheck
 from supportkpi.loading.tables import Table
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
@@ -30,7 +26,8 @@ _SUFFIXES = {
     ".parquet": "parquet",
     ".pq": "parquet",
 }
-STDIN = "-"
+STDIN = compressed.STDIN
+recodes = compressed.recodes
 
 
 def detect_format(path: str, data: bytes | None = None) -> str:
@@ -86,31 +83,18 @@ def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
 
 def read_tables(path: str, fmt: str, options: Options = Options()) -> list[Table]:
     """The tables of a file: one, or one per stream of a sync tool's envelope (unwrapped, with a
-    note saying so); see :func:`read`."""
-    compressed = path != STDIN and path.lower().endswith(".gz")
-    encoding = options.encoding
-    recode_from = encoding if encoding is not None and encoding.replace("-", "").lower() not in ("utf8",) else None
-    if path == STDIN or compressed or recode_from is not None:
-        data = read_bytes(path)
-        if recode_from is not None:
-            data = _recode(path, data, recode_from)
-        source: str | io.BytesIO = io.BytesIO(data)
-    else:
-        source = path
+    note saying so); see :func:`read`. A gzip file, standard input or a ``--encoding`` file is
+    read from its plain UTF-8 copy (:mod:`.compressed`), made once, never held whole."""
+    source = compressed.plain_file(path, options.encoding if fmt != "parquet" else None)
     if fmt in ("csv", "tsv"):
         separator = "\t" if fmt == "tsv" else options.separator or sniff_separator(path, source)
-        if isinstance(source, io.BytesIO):
-            frame = pl.read_csv(source, infer_schema=False, separator=separator).lazy()
-        else:
-            frame = pl.scan_csv(source, infer_schema=False, separator=separator, glob=False)
+        frame = pl.scan_csv(source, infer_schema=False, separator=separator, glob=False)
         if envelopes.RAW_DATA in frame.collect_schema().names():
             return [documents.raw_table(path, frame.select(envelopes.RAW_DATA).collect().to_series().to_list())]
         return [Table(frame)]
     if fmt == "parquet":
-        if isinstance(source, io.BytesIO):
-            return [Table(pl.read_parquet(source).lazy())]
         return [Table(pl.scan_parquet(source, glob=False))]
-    text = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
+    text = Path(source).read_bytes()
     if fmt == "jsonl":
         return documents.json_lines_tables(path, text, options.source)
     return documents.json_tables(path, text, options.source)
@@ -134,15 +118,6 @@ def estimate_rows(path: str, fmt: str) -> int | None:
     return None
 
 
-def _recode(path: str, data: bytes, encoding: str) -> bytes:
-    try:
-        return data.decode(encoding).encode("utf-8")
-    except LookupError:
-        raise UsageError(f"--encoding '{encoding}': unknown encoding (e.g. utf-8, windows-1252, latin-1)") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not readable as {encoding} at byte {exc.start}") from None
-
-
 def sniff_separator(path: str, source: str | io.BytesIO) -> str:
     """Comma, semicolon (European spreadsheets) or tab, whichever the header line has most of."""
     if isinstance(source, io.BytesIO):
@@ -157,147 +132,52 @@ def sniff_separator(path: str, source: str | io.BytesIO) -> str:
 
 
 def read_bytes(path: str) -> bytes:
-    if path == STDIN:
-        return sys.stdin.buffer.read()
-    data = Path(path).read_bytes()
-    if path.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise DataError(f"{path}: not a readable gzip file ({exc})") from None
-    return data
-
-
-# Files up to this size holding quote characters get the exact (Python csv) row check.
-EXACT_CHECK_BYTES = 64 * 2**20
+    """The whole input in memory (decompressed; standard input spooled first): for small
+    inputs only, such as an orders file on standard input."""
+    return Path(compressed.plain_file(path)).read_bytes()
 
 
 def check_field_counts(path: str, fmt: str, separator: str | None = None, encoding: str | None = None) -> None:
     """Raise a DataError naming the first row whose number of fields differs from the header's,
-    or a line that is not text in the expected encoding.
+    a quoted field left open at the end of the file, or a line that is not text in the expected
+    encoding (:mod:`.rowcheck`: one read in blocks, constant memory, any size, quoted or not;
+    gzip files, standard input and ``--encoding`` files through their plain copy).
 
-    polars pads a short row with nulls and notices a long one only when it reads the last
-    column, so without this a truncated row would pass silently. Files without quote characters
-    are checked line by line with polars (about 0.3 s per million rows here); files with quotes
-    (fields may hold separators and line breaks) with Python's csv parser up to
-    ``EXACT_CHECK_BYTES``; larger quoted files are not checked.
+    polars pads a short row with nulls, so without this a truncated row would pass silently.
     """
-    if fmt not in ("csv", "tsv") or path == STDIN:
+    if fmt not in ("csv", "tsv"):
         return
-    delimiter = "\t" if fmt == "tsv" else separator
-    if path.lower().endswith(".gz") or recodes(encoding):
-        if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
-            data = read_bytes(path)
-            text = data.decode(encoding) if recodes(encoding) else _utf8(path, data)
-            _raise_first_bad_row(path, text, delimiter or sniff_separator(path, io.BytesIO(data)))
-        return
-    delimiter = delimiter or sniff_separator(path, path)
-    lines = pl.scan_csv(
-        path, has_header=False, separator="\x1f", quote_char=None, schema={"text": pl.String}, glob=False
-    ).with_row_index("line", offset=1)
-    if _holds_quote(path):
-        if Path(path).stat().st_size <= EXACT_CHECK_BYTES:
-            _raise_first_bad_row(path, _utf8(path, read_bytes(path)), delimiter)
-        return
-    fields = pl.col("text").str.count_matches(delimiter, literal=True) + 1
-    try:
-        header = lines.head(1).collect()
-        if header.height == 0:
-            return
-        expected = header.select(fields).item()
-        # the first bad line as a min() aggregation, which streams in constant memory (a
-        # filter().head(1) kept 18 GiB on a 17 GiB file)
-        bad = pl.col("text").is_not_null() & (fields != expected)
-        line = lines.select(pl.when(bad).then(pl.col("line")).min()).collect().item()
-        found = lines.slice(line - 1, 1).select(fields).collect().item() if line is not None else None
-    except pl.exceptions.ComputeError:
-        _utf8(path, read_bytes(path))  # names the line that is not UTF-8
-        raise
-    if line is not None:
-        raise DataError(
-            f"{path}: row {line - 1} (line {line}): {found} fields, expected {expected} as in the "
-            "header (a truncated or damaged export?)"
-        )
-
-
-def _holds_quote(path: str) -> bool:
-    """Whether the file has a quote character anywhere (a byte search, no parsing). Read in
-    blocks: a memory map of the whole file counted every page of it in the peak RSS (17 GiB for
-    a 100M-row export)."""
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 24):
-            if b'"' in block:
-                return True
-    return False
-
-
-def recodes(encoding: str | None) -> TypeGuard[str]:
-    return encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8"
-
-
-def _utf8(path: str, data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"{path}: line {line}: not UTF-8 text; pass --encoding with the export's encoding "
-            "(e.g. --encoding windows-1252) or save it as UTF-8"
-        ) from None
-
-
-FIELD_LIMIT = 256 * 1024 * 1024
-"""The largest field the row check reads (Python's csv module stops at 128 KiB by default, which
-a quoted e-mail body in a real export passes): as large as a field polars reads."""
-
-
-def _first_bad_row(text: str, delimiter: str) -> str | None:
-    csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-        first_line = reader.line_num + 1
-        for number, row in enumerate(reader, start=1):
-            if row and len(row) != len(header):
-                return (
-                    f"row {number} (line {first_line}): {len(row)} fields, expected "
-                    f"{len(header)} as in the header (a truncated or damaged export?)"
-                )
-            first_line = reader.line_num + 1
-    except StopIteration:
-        return None
-    except csv.Error as exc:
-        return f"line {reader.line_num}: {exc}"
-    return None
-
-
-def _raise_first_bad_row(path: str, text: str, delimiter: str) -> None:
-    problem = _first_bad_row(text, delimiter)
-    if problem:
-        raise DataError(f"{path}: {problem}")
+    plain = compressed.plain_file(path, encoding)
+    delimiter = "\t" if fmt == "tsv" else separator or sniff_separator(path, plain)
+    rowcheck.check(path, plain, delimiter)
 
 
 def diagnose_text(path: str, fmt: str) -> str | None:
     """After polars failed to read a CSV/TSV or JSON Lines file: find the first bad row, since
-    polars reports byte offsets at best. Returns a message naming file and row, or None."""
+    polars reports byte offsets at best. Returns a message naming file and row, or None.
+    Streams the file (or its plain copy: gzip, standard input)."""
     try:
-        data = read_bytes(path) if path != STDIN else None
-    except (OSError, DataError):
+        plain = compressed.spooled_stdin() if path == STDIN else compressed.plain_file(path)
+    except (OSError, DataError, UsageError):
         return None
-    if data is None:
+    if plain is None:
         return None
-    try:
-        text = _utf8(path, data)
-    except DataError as exc:
-        return str(exc)
     if fmt == "jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
+        return _first_bad_json_line(path, plain)
+    found = rowcheck.problem(plain, "\t" if fmt == "tsv" else sniff_separator(path, plain))
+    return f"{path}: {found}" if found else None
+
+
+def _first_bad_json_line(path: str, plain: str) -> str | None:
+    with open(plain, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                return f"{path}: {rowcheck.not_utf8(number)}"
+            if text.strip():
                 try:
-                    json.loads(line)
+                    json.loads(text)
                 except ValueError as exc:
                     return f"{path}: line {number}: not a JSON object ({exc})"
-        return None
-    delimiter = "\t" if fmt == "tsv" else sniff_separator(path, io.BytesIO(data))
-    problem = _first_bad_row(text, delimiter)
-    return f"{path}: {problem}" if problem else None
+    return None

@@ -3,13 +3,12 @@ type) into the canonical dtype, with unparseable values flagged rather than sile
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import polars as pl
 
-from supportkpi import words
+from supportkpi import languages, words
 from supportkpi.loading import datetimes, durations, naming, parse
 from supportkpi.loading.datetimes import note_flag
+from supportkpi.plausible import Plausible
 from supportkpi.schema import COLUMNS, CONTACTS, ROW, SOURCE, VOCABULARIES, Kind, Table, invalid_flag, left_out_flags
 
 
@@ -47,10 +46,8 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
             for n in text
             if parsed[n].kind in (Kind.FLOAT, Kind.INT)
         ]
-    vocabularies = [n for n in dtypes if n in VOCABULARIES and n in canonical]
-    frame = frame.with_columns(
-        *commas, *(parse.vocabulary(pl.col(n), words.lookup(n)).alias(_vocabulary(n)) for n in vocabularies)
-    )
+    vocabularies = [n for n in dtypes if (n in VOCABULARIES or n == languages.COLUMN) and n in canonical]
+    frame = frame.with_columns(*commas, *(_vocabulary_reading(n).alias(_vocabulary(n)) for n in vocabularies))
     # Timestamps written as text: the fast ISO reading (or, with --datetime-format, the given
     # formats) first, then the values it did not read through the general layouts, in steps,
     # each kept as a column: written as one expression, its parts repeat and polars' plan grows
@@ -72,6 +69,18 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
         for n in stamps
         for kind, expr in zip(("day", "month"), datetimes.candidates(pl.col(_step(n, "layout"))), strict=True)
     )
+    frame = frame.with_columns(
+        expr.alias(_step(n, kind))
+        for n in stamps
+        for kind, expr in zip(("choice", "undecided"), datetimes.choice(*_parts(n)), strict=True)
+    )
+    frame = frame.with_columns(
+        datetimes.wall_time(*_parts(n), pl.col(_step(n, "choice"))).alias(_step(n, "wall")) for n in stamps
+    )
+    frame = frame.with_columns(
+        datetimes.zoned(pl.col(_step(n, "layout")), pl.col(_step(n, "wall")), timezone).alias(_step(n, "inferred"))
+        for n in stamps
+    )
     # durations written as text likewise: plain numbers, and the text of the others
     spans = [n for n in text if durations.is_duration(n)]
     frame = frame.with_columns(
@@ -79,12 +88,24 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
         for n in spans
         for kind, expr in zip(("plain", "written"), durations.split(pl.col(n), units.get(n, "s")), strict=True)
     )
+    frame = frame.with_columns(
+        expr.alias(_step(n, kind))
+        for n in spans
+        for kind, expr in zip(("unit", "clock", "iso"), durations.groups(pl.col(_step(n, "written"))), strict=True)
+    )
+    frame = frame.with_columns(
+        durations.from_groups(*(pl.col(_step(n, k)) for k in ("plain", "unit", "clock", "iso"))).alias(
+            _step(n, "seconds")
+        )
+        for n in spans
+    )
     typed: list[pl.Expr] = []
     notes: list[pl.Expr] = []
     for name, kind in ((n, c.kind) for n, c in parsed.items()):
         if kind is Kind.DATETIME and name in stamps:
-            layout, day, month = (pl.col(_step(name, k)) for k in ("layout", "day", "month"))
-            inferred, inferred_note = datetimes.inferred(layout, day, month, timezone)
+            inferred = pl.col(_step(name, "inferred"))
+            choice, undecided = pl.col(_step(name, "choice")), pl.col(_step(name, "undecided"))
+            inferred_note = datetimes.notes(pl.col(_step(name, "layout")), inferred, choice, undecided)
             read_first = pl.col(_step(name, "first"))
             value = pl.coalesce(read_first, inferred)
             notes.append(pl.when(read_first.is_null()).then(inferred_note).alias(note_flag(name)))
@@ -93,12 +114,12 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
             if note is not None:
                 notes.append(note.alias(note_flag(name)))
         elif name in spans:
-            value = durations.from_parts(pl.col(_step(name, "plain")), pl.col(_step(name, "written")))
+            value = pl.col(_step(name, "seconds"))
         elif durations.is_duration(name):
             value = durations.seconds(pl.col(name), dtypes[name], units.get(name, "s"))
         else:
             value = parse.parse(kind, pl.col(name), dtypes[name], timezone, datetime_format)
-        typed.append(_plausible(value, kind, name).alias(_typed_name(name)))
+        typed.append(_plausible(value, kind, name, reading.plausible).alias(_typed_name(name)))
     frame = frame.with_columns(*typed, *notes)
     columns: list[pl.Expr] = []
     flags: list[pl.Expr] = []
@@ -139,19 +160,15 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
     return frame.select(pl.col(SOURCE), pl.col(ROW).cast(pl.Int64), *columns, *merged, *left_out, *kept_notes)
 
 
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-"""Timestamps outside these years are typing accidents (a year 0000, a 10000), not contacts: they
-are reported as unparseable values, with their raw text, and left out."""
-LONGEST_SECONDS = 100 * 365.25 * 86400
-"""A duration beyond a century (1e308 seconds) is reported the same way."""
-
-
-def _plausible(value: pl.Expr, kind: Kind, name: str) -> pl.Expr:
+def _plausible(value: pl.Expr, kind: Kind, name: str, plausible: Plausible) -> pl.Expr:
+    """Timestamps and durations outside the plausible range (:mod:`supportkpi.plausible`) are
+    typing accidents, not contacts: null, so they are reported as unparseable values."""
     if kind is Kind.DATETIME:
-        return pl.when(value.is_between(pl.lit(EARLIEST), pl.lit(LATEST), closed="left")).then(value)
+        return pl.when(value.is_between(pl.lit(plausible.earliest), pl.lit(plausible.latest), closed="left")).then(
+            value
+        )
     if durations.is_duration(name):
-        return pl.when(value.abs() <= LONGEST_SECONDS).then(value)
+        return pl.when(value.abs() <= plausible.longest_seconds).then(value)
     return value
 
 
@@ -177,8 +194,20 @@ def _already_typed(dtype: pl.DataType, kind: Kind) -> bool:
     return False
 
 
+def _vocabulary_reading(name: str) -> pl.Expr:
+    # the language has rules of its own (codes, locale tags, names); the others have word lists
+    if name == languages.COLUMN:
+        return languages.language_reading(pl.col(name))
+    return parse.vocabulary(pl.col(name), words.lookup(name))
+
+
 def _vocabulary(name: str) -> str:
     return f"__vocabulary_{name}"
+
+
+def _parts(name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The layout of a timestamp column's values and its day-first and month-first dates."""
+    return pl.col(_step(name, "layout")), pl.col(_step(name, "day")), pl.col(_step(name, "month"))
 
 
 def _step(name: str, kind: str) -> str:

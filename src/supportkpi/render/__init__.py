@@ -13,15 +13,16 @@ TEXT_FORMATS = ("json", "csv", "markdown")
 FORMATS = ("table", *TEXT_FORMATS)
 
 
-def render_text(result, fmt: str) -> str:
-    """The result as JSON, CSV or Markdown text (with its mentions section, if any)."""
+def render_text(result, fmt: str, layout: str = "auto") -> str:
+    """The result as JSON, CSV or Markdown text (with its mentions section, if any); ``layout``
+    (``auto``, ``wide``, ``long``) is the Markdown tables' (:mod:`supportkpi.render.side_by_side`)."""
     if fmt not in VIEWS:
         raise ValueError(fmt)
-    return sections.render_text(result, fmt, _one_section)
+    return sections.render_text(result, fmt, lambda one, f: _one_section(one, f, layout))
 
 
-def _one_section(result, fmt: str) -> str:
-    return VIEWS[fmt](result)
+def _one_section(result, fmt: str, layout: str) -> str:
+    return markdown.render(result, layout) if fmt == "markdown" else VIEWS[fmt](result)
 
 
 VIEWS = {"json": json.render, "csv": csv.render, "markdown": markdown.render}

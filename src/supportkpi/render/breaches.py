@@ -1,14 +1,15 @@
 """``compute --breaches``: one row per contact and SLA policy that missed its target, as JSON,
-CSV, Markdown or a Rich table (times as h:mm:ss). The CSV and Markdown tables are written by
+CSV, Markdown or a Rich table (times as hours and minutes, :mod:`supportkpi.render.durations`). The CSV and Markdown tables are written by
 :mod:`supportkpi.render.tabular`, safe as every other view's."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.render.formatting import clock, rounded
+from supportkpi.render.durations import ticket_time
 from supportkpi.render.json import dumps
 from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
+from supportkpi.render.text import shown_name
 
 SHOWN = ("ticket_id", "vendor", "policy", "state", "target_hours", "measured_hours", "over_by_hours")
 """The table's columns (the other views have every column)."""
@@ -28,7 +29,7 @@ def render_breaches(frame: pl.DataFrame, fmt: str) -> str:
 
 
 def _cell(value: object) -> str:
-    return rounded(value) if isinstance(value, float) else markdown_cell(value)
+    return ticket_time(value) if isinstance(value, float) else markdown_cell(value)
 
 
 def breaches_renderables(frame: pl.DataFrame) -> list:
@@ -40,7 +41,7 @@ def breaches_renderables(frame: pl.DataFrame) -> list:
     if not frame.height:
         return ["No SLA breaches."]
     shown = [c for c in SHOWN if c in frame.columns]
-    table = Table(title=f"SLA breaches: {frame.height} (times as h:mm:ss)", title_justify="left")
+    table = Table(title=f"SLA breaches: {frame.height}", title_justify="left")
     for c in shown:
         table.add_column(
             NAMES.get(c, c),
@@ -49,7 +50,8 @@ def breaches_renderables(frame: pl.DataFrame) -> list:
             justify="right" if "hours" in c else "left",
         )
     for row in frame.select(shown).iter_rows():
-        table.add_row(*(clock(v) if isinstance(v, float) else Text(str(v)) for v in row))
+        # ids and vendor names from the data: escaped, on one line
+        table.add_row(*(ticket_time(v) if isinstance(v, float) else Text(shown_name(v)) for v in row))
     return [table]
 
 

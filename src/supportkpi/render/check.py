@@ -11,6 +11,7 @@ from supportkpi.render.formatting import count, measure
 from supportkpi.render.json import dumps
 from supportkpi.render.scorecard import check_label, fail_text, notes, target_text
 from supportkpi.render.tabular import markdown_cell, markdown_table
+from supportkpi.render.text import shown_name
 from supportkpi.scorecard import Scorecard
 from supportkpi.targets import EXIT_MEANINGS, INSUFFICIENT, NOT_AVAILABLE, CheckResult
 
@@ -77,8 +78,9 @@ def summary(card: Scorecard, outcomes: list[tuple[CheckResult, str]], code: int)
         for result, outcome in shown:
             table.add_row(
                 Text(outcome.upper(), style=OUTCOME_STYLES[outcome]),
-                Text(group_text(result, card.by)),
-                Text(check_label(result) + (f" ({reason(result)})" if reason(result) else "")),
+                # names from the data and kpi.yaml: escaped, on one line
+                Text(shown_name(group_text(result, card.by))),
+                Text(shown_name(check_label(result) + (f" ({reason(result)})" if reason(result) else ""))),
                 measure(result.value, result.check.unit),
                 target_text(result),
                 fail_text(result),
@@ -87,7 +89,7 @@ def summary(card: Scorecard, outcomes: list[tuple[CheckResult, str]], code: int)
         out.append(table)
     style = OUTCOME_STYLES["fail" if code in (1, 3) else "warn" if code == 4 or shown else "pass"]
     out.append(Text(counts_line(outcomes, code), style=style))
-    out += [Text(line, style="dim") for line in notes(card)[1:]]
+    out += [Text(shown_name(line), style="dim") for line in notes(card)[1:]]
     return out
 
 

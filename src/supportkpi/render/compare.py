@@ -7,11 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
-from supportkpi.render.formatting import count, difference, difference_unit, level_text, measure, plain_number
+from supportkpi.render.formatting import (
+    count,
+    difference,
+    difference_unit,
+    level_text,
+    measure,
+    plain_number,
+)
 from supportkpi.render.json import dumps
 from supportkpi.render.markup import line_breaks
 from supportkpi.render.tabular import csv_text, markdown_lines, markdown_table
-from supportkpi.render.text import one_line
+from supportkpi.render.text import shown_name
 
 
 def stratum_title(item_keys: dict[str, Any]) -> str:
@@ -99,7 +106,8 @@ def tables(comparison: Comparison) -> list:
     out: list = []
     has_benchmark = comparison.benchmark is not None
     for keys, items in strata(comparison).items():
-        table = Table(title=Text(one_line(stratum_title(dict(keys)))), title_justify="left", title_style="bold")
+        title = Text(shown_name(stratum_title(dict(keys))))
+        table = Table(title=title, title_justify="left", title_style="bold")
         table.add_column("KPI", overflow="fold", ratio=2, min_width=12)
         table.add_column("Side", overflow="fold", ratio=2, min_width=8)
         table.add_column("Value", justify="right", no_wrap=True)
@@ -111,23 +119,24 @@ def tables(comparison: Comparison) -> list:
             if all(not s.available for s in item.sides):
                 continue
             benchmark = benchmark_text(comparison, item) if has_benchmark else None
-            title = item.title + (f"\nbenchmark {benchmark}" if benchmark else "")
+            kpi_title = shown_name(item.title) + (f"\nbenchmark {benchmark}" if benchmark else "")
             for position, (side, pair) in enumerate(rows_of(comparison, item)):
                 table.add_row(
-                    Text(title if position == 0 else ""),
-                    Text(side.side),
+                    Text(kpi_title if position == 0 else ""),
+                    # side names come from the data (vendor values) or the command line
+                    Text(shown_name(side.side)),
                     value_text(item, side),
                     count(side.n),
                     difference_text(item, pair) if pair else "baseline",
                     interval_text(item, pair) if pair else "",
-                    Text(pair.verdict if pair else ""),
+                    Text(shown_name(pair.verdict) if pair else ""),
                     end_section=position == len(item.sides) - 1,
                 )
         out.append(table)
     unavailable = sorted({i.kpi for i in comparison.items if all(not s.available for s in i.sides)})
     if unavailable:
         out.append(Text("Not available in these exports: " + ", ".join(unavailable), style="dim"))
-    out += [Text(line, style="dim") for line in footnotes(comparison)]
+    out += [Text(shown_name(line), style="dim") for line in footnotes(comparison)]
     return out
 
 

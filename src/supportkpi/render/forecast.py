@@ -9,6 +9,7 @@ from typing import Any
 
 from supportkpi import __version__
 from supportkpi.forecast import ForecastReport, describe
+from supportkpi.render.durations import is_duration
 from supportkpi.render.formatting import NONE, change_percent, format_measure, rounded
 from supportkpi.render.json import dumps
 from supportkpi.render.tabular import csv_text, markdown_cell, markdown_table
@@ -146,7 +147,8 @@ def tables(report: ForecastReport) -> list[Any]:
         else:
             forecast = format_measure(f.forecast, report.unit)
             change = change_percent(f.change_pct)
-            interval = f"{format_measure(f.low, '')}–{format_measure(f.high, report.unit)}"
+            low_unit = report.unit if is_duration(report.unit) else ""  # 4.0–5.0 h, but 6:10–7:02
+            interval = f"{format_measure(f.low, low_unit)}–{format_measure(f.high, report.unit)}"
         table.add_row(
             Text(title),
             str(f.periods_used),

@@ -3,18 +3,20 @@ percentages, counts and scores. The views (terminal tables, Markdown, HTML, JUni
 annotations) call these and never format a figure themselves, so a number reads the same in
 all of them; CSV and JSON keep full precision and do not come here.
 
-Measured values, with a short unit, and durations under an hour as minutes or seconds where a
-person reads them (``readable``, the scorecard views)::
+Measured values, with a short unit; durations in the readable form of
+:mod:`supportkpi.render.durations` (hours and minutes for tickets, ``m:ss`` for calls)::
 
     >>> format_measure(4.25, "hours"), format_measure(92.5, "%"), format_measure(None, "%")
-    ('4.25 h', '92.50 %', '—')
-    >>> measure(0.004583, "hours"), measure(12, "contacts"), measure(33.33, "points", signed=True)
-    ('16.50 s', '12', '+33.3 pts')
+    ('4 h 15 min', '92.50 %', '—')
+    >>> measure(0.004583, "hours"), measure(511, "seconds"), measure(12, "contacts")
+    ('16 s', '8:31', '12')
+    >>> measure(33.33, "points", signed=True)
+    '+33.3 pts'
 
 Levels as declared in kpi.yaml, and figures as the CI reports write them::
 
-    >>> level_text(4.0, "hours"), level(5 / 60, "hours"), level(None, "%")
-    ('4 h', '5 min', '—')
+    >>> level_text(4.0, "hours"), level(5 / 60, "hours"), level(20, "seconds"), level(None, "%")
+    ('4 h', '5 min', '0:20', '—')
     >>> figure(66.666, "%"), figure(40.0, "points", level=True, signed=True)
     ('66.67 %', '+40 pts')
 
@@ -23,9 +25,9 @@ HTML page writes the size of a difference as a measured value is written (two de
 terminal, Markdown and comparison views as a signed number (one decimal)::
 
     >>> signed_measure(-6.11, "%"), signed_measure(0.25, "hours"), signed_measure(0.0, "%")
-    ('-6.11 pp', '+15.00 min', '0.00 pp')
-    >>> difference(-6.11, "%"), difference(0.25, "hours")
-    ('-6.1 pp', '+15.0 min')
+    ('-6.11 pp', '+15 min', '0.00 pp')
+    >>> difference(-6.11, "%"), difference(0.25, "hours"), difference(-12.0, "seconds")
+    ('-6.1 pp', '+15 min', '-0:12')
 
 Scores, counts, percentages and plain numbers::
 
@@ -43,8 +45,7 @@ from __future__ import annotations
 
 import re
 
-NONE = "—"
-"""What a missing number reads as."""
+from supportkpi.render.durations import NONE, is_duration, readable
 
 SHORT_UNITS = {"hours": "h", "seconds": "s", "%": "%", "points": "pts"}
 BARE_UNITS = ("", "contacts", "score")
@@ -72,38 +73,31 @@ def with_unit(text: str, unit: str) -> str:
     return f"{text} {SHORT_UNITS.get(unit, unit)}"
 
 
-def format_measure(value: float | int | None, unit: str, signed: bool = False, readable: bool = False) -> str:
-    """A number with its short unit: ``4.25 h``, ``92.50 %``, ``180.0 s``; "—" for none.
-
-    ``readable`` shows hours under one as minutes or seconds (scorecards: a chat's first
-    response of 0.0042 h reads as 15 s).
-
-    >>> format_measure(0.25, "hours", readable=True), format_measure(15 / 3600, "hours", readable=True)
-    ('15.00 min', '15.00 s')
-    """
+def format_measure(value: float | int | None, unit: str, signed: bool = False) -> str:
+    """A number with its short unit: ``92.50 %``, ``+31.0 pts``; a duration in its readable
+    form (``3 h 20 min``, ``8:31``); "—" for none."""
     if value is None:
         return NONE
-    if readable and unit == "hours" and abs(value) < 1:
-        if abs(value) * 60 < 1:
-            return format_measure(value * 3600, "seconds", signed)
-        return format_measure(value * 60, "min", signed)
+    if is_duration(unit):
+        return readable(value, unit, signed=signed)
     return with_unit(format_number(value, unit, signed=signed), unit)
 
 
 def measure(value: float | int | None, unit: str, signed: bool = False) -> str:
-    """A measured value as the scorecard views write it (durations under an hour readable)."""
-    return format_measure(value, unit, signed=signed, readable=True)
+    """A measured value as every human view writes it (:func:`format_measure`)."""
+    return format_measure(value, unit, signed=signed)
 
 
 def level_text(value: float, unit: str) -> str:
-    """A level as declared, without padding decimals: ``4 h``, ``2 min``, ``95 %``.
+    """A level as declared, without padding decimals: ``4 h``, ``2 min``, ``95 %``; a duration
+    in its readable form (``1 h 30 min``, ``3:00``).
 
     >>> level_text(2 / 60, "hours"), level_text(95.0, "%"), level_text(180.0, "seconds")
-    ('2 min', '95 %', '180 s')
+    ('2 min', '95 %', '3:00')
     """
-    if unit == "hours" and abs(value) < 1:
-        value, unit = (value * 60, "min") if abs(value) * 60 >= 1 else (value * 3600, "seconds")
-    short = {"hours": "h", "seconds": "s", "points": "pts"}.get(unit, unit)
+    if is_duration(unit):
+        return readable(value, unit)
+    short = {"points": "pts"}.get(unit, unit)
     if abs(value) >= 1000:
         number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
     else:
@@ -149,6 +143,8 @@ def signed_measure(value: float | None, unit: str) -> str:
     sign = "-" if value < 0 else "+" if value > 0 else ""
     if unit == "%":
         return f"{sign}{format_number(abs(float(value)), unit)} pp"
+    if is_duration(unit):
+        return readable(value, unit, signed=True)
     return sign + measure(abs(float(value)), unit)
 
 
@@ -212,16 +208,6 @@ def duration(seconds: float | None) -> str:
     if seconds % 60 == 0:
         return f"{int(seconds // 60)} min"
     return f"{plain_number(seconds)} s"
-
-
-def clock(hours: float) -> str:
-    """Hours as h:mm:ss, so that a breach by one second does not read as 0.00.
-
-    >>> clock(1 / 3600), clock(25.5)
-    ('0:00:01', '25:30:00')
-    """
-    seconds = round(hours * 3600)
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 # -- text from the data on a terminal ------------------------------------------------------

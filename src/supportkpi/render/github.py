@@ -8,7 +8,8 @@ line of kpi.yaml whose levels applied (the override's, else the target's)::
 fail and error become ``::error``; warn (also insufficient data reported as a warning) and skip
 become ``::warning`` — except that under ``fail_on="warn"`` a warn is an ``::error``, as it
 fails the run. Text from the data (vendor names) is escaped by GitHub's rules, so it cannot end
-the command or inject another one.
+the command or inject another one; its other control characters (an escape sequence) are
+written as visible escapes, as on every terminal view.
 
 :func:`summary` is the Markdown for ``$GITHUB_STEP_SUMMARY``; :func:`append_summary` appends it
 there. Apart from :func:`append_summary`, pure.
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from supportkpi.errors import DataError
-from supportkpi.render.formatting import count, figure
+from supportkpi.render.formatting import count, figure, printable
 from supportkpi.render.junit import describe, group_label
 from supportkpi.render.scorecard import levels_text
 from supportkpi.render.tabular import markdown_cell, markdown_table
@@ -65,13 +66,23 @@ def escape_property(text: str) -> str:
 
 
 def command(kind: str, message: str, **properties: Any) -> str:
-    """One workflow command line; properties that are None are left out.
+    """One workflow command line; properties that are None are left out. Other control
+    characters than CR and LF (an escape sequence in a vendor name) are written as visible
+    escapes first, as on every terminal view: the log shows them, it does not act on them.
 
     >>> command("warning", "a: b", file="kpi.yaml", line=None, title="x, y")
     '::warning file=kpi.yaml,title=x%2C y::a: b'
+    >>> command("error", "Evil\\x1b[31m\\r\\nCo: 100%", title="vendor=Evil\\x1b[31m\\nCo")
+    '::error title=vendor=Evil\\\\x1b[31m%0ACo::Evil\\\\x1b[31m%0D%0ACo: 100%25'
     """
-    props = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties.items() if v is not None)
-    return f"::{kind}{' ' + props if props else ''}::{escape_data(message)}"
+    props = ",".join(f"{k}={escape_property(visible(str(v)))}" for k, v in properties.items() if v is not None)
+    return f"::{kind}{' ' + props if props else ''}::{escape_data(visible(message))}"
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters as visible escapes (:func:`printable`), but CR and
+    LF, which a workflow command escapes its own way (``%0D``, ``%0A``)."""
+    return "\r".join(printable(part) for part in text.split("\r"))
 
 
 def _line(config, result: CheckResult) -> int | None:

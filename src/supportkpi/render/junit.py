@@ -26,7 +26,7 @@ Pure: no I/O. The message helpers here are shared with :mod:`supportkpi.render.g
     >>> result = CheckResult(check=check, keys={}, value=451.5, n=212, levels=check.levels,
     ...                      status="fail")
     >>> describe(result)
-    'aht 451.5 s above fail level 420 s (warn 300 s), n = 212'
+    'aht 7:32 above fail level 7:00 (warn 5:00), n = 212'
 """
 
 from __future__ import annotations

@@ -16,11 +16,13 @@ def sections(result: ComputeResult) -> list[ComputeResult]:
     return [result] if result.mentions is None else [result, result.mentions]
 
 
-def table_renderables(result: ComputeResult) -> list:
-    """The terminal tables of each section, with a heading per section when there are two."""
+def table_renderables(result: ComputeResult, layout: str = "auto", width: int = 80) -> list:
+    """The terminal tables of each section (``layout`` and ``width`` as
+    :func:`supportkpi.render.table.view` takes them), with a heading per section when there are
+    two."""
     from rich.text import Text
 
-    from supportkpi.render.table import tables
+    from supportkpi.render.table import view
 
     parts = sections(result)
     shown: list = []
@@ -29,7 +31,7 @@ def table_renderables(result: ComputeResult) -> list:
             shown.append(Text(TITLES[part.table], style="bold underline"))
         if not part.groups:
             shown.append(f"No {part.table}.")
-        shown += tables(part)
+        shown += view(part, layout, width)
     return shown
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from supportkpi.metrics import REGISTRY, signed
-from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, format_number, percent, printable
+from supportkpi.render.durations import is_duration
+from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, percent, printable
 from supportkpi.results import ComputeResult, Group, KpiResult
 
 
@@ -20,13 +21,17 @@ def notes(result: KpiResult) -> str:
         return result.status
     parts = []
     if {"mean", "median", "p90"} <= result.stats.keys() and result.value is not None:
-        short = SHORT_UNITS.get(result.unit, result.unit)
         others = [
-            f"{name} {format_number(result.stats[name], result.unit)}"
+            f"{name} {format_measure(result.stats[name], result.unit)}"
             for name in ("mean", "median", "p90")
             if name != result.variant
         ]
-        parts.append(f"{result.variant} ({short}); " + ", ".join(others))
+        shown = (
+            result.variant
+            if is_duration(result.unit)
+            else f"{result.variant} ({SHORT_UNITS.get(result.unit, result.unit)})"
+        )
+        parts.append(f"{shown}; " + ", ".join(others))
     elif result.variant:
         parts.append(result.variant)
     if "promoters_pct" in result.stats and result.value is not None:
@@ -76,3 +81,13 @@ def kpi_rows(result: ComputeResult):
     for group in result.groups:
         for kpi_id in result.kpi_ids:
             yield group, group.kpis[kpi_id]
+
+
+def shown_name(text: object) -> str:
+    """A name from the data (a vendor, a channel, a side) as a table cell or title shows it: on
+    one line and with control characters written as visible escapes.
+
+    >>> shown_name("Evil\\x1b[31m\\nCo")
+    'Evil\\\\x1b[31m Co'
+    """
+    return printable(one_line(str(text)))

@@ -21,6 +21,8 @@ What maps where:
   resolved.
 * ``agent`` = ``assignee_user.email``, ``team`` = ``assignee_team.name``,
   ``customer_id`` = ``customer.id``.
+* ``language`` = ``language``, the language Gorgias sets on the ticket (a code such as ``en``),
+  read as any language is (:mod:`supportkpi.languages`).
 * ``csat`` = ``satisfaction_survey.score`` (1-5, Gorgias' own scale). A survey sent but not
   answered has no score and counts as no answer; so does a ticket without a survey.
 
@@ -88,6 +90,7 @@ SOURCE = Source(
         "agent": Field("assignee_user.email"),
         "team": Field("assignee_team.name"),
         "customer_id": Field("customer.id"),
+        "language": Field("language"),
         "csat": Field("satisfaction_survey.score"),
     },
     signature=frozenset(

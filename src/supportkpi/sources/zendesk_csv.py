@@ -28,8 +28,9 @@ work, not mapped); ``Reopens``; ``Replies`` (public agent replies) -> agent_repl
 the name or email); ``Ticket type`` -> topic (lower case, as the API writes it).
 ``Satisfaction Score``: Good = 5, Bad = 1 on the 1-5 scale, Offered / Not Offered = no answer,
 so CSAT (top-2-box or exclude_neutral alike) is Zendesk's good / (good + bad).
-``Status``: New, Open, Pending, Hold / On-hold -> on_hold, Solved, Closed; a deleted ticket's
-"Deleted" has no canonical status and is reported. ``Priority``: Low, Normal, High, Urgent; "-"
+``Status``: New, Open, Pending, Hold / On-hold -> on_hold, Solved, Closed; a deleted ticket
+("Deleted") is left out of every KPI, as Zendesk's own reports leave it out and as the API
+preset does, and counted with that reason. ``Priority``: Low, Normal, High, Urgent; "-"
 (the export's mark for an empty value) is no priority.
 ``Via`` -> channel, by the via names of Zendesk's via-types reference plus the spellings seen in
 real exports: Mail/Email -> email; Web form, Feedback tab, Closed ticket -> web; Chat -> chat;
@@ -51,7 +52,9 @@ from the timestamps by rounding; the data-quality report flags disagreements of 
 
 from __future__ import annotations
 
-from supportkpi.sources._base import Field, Source, minutes, vocabulary
+import polars as pl
+
+from supportkpi.sources._base import Field, LeaveOut, Source, minutes, vocabulary
 
 STATUS = {
     "new": "new",
@@ -87,6 +90,12 @@ CHANNEL = {
     "ticket sharing": "other",
     "trigger, automation": "other",
 }
+
+
+def _deleted(col) -> pl.Expr:
+    return col("Status").cast(pl.String).str.strip_chars().str.to_lowercase() == "deleted"
+
+
 CSAT = {"good": 5.0, "bad": 1.0, "offered": None, "not offered": None, "unoffered": None}
 
 SOURCE = Source(
@@ -105,7 +114,8 @@ SOURCE = Source(
         "agent": Field("Assignee"),
         "team": Field("Group"),
         "priority": Field("Priority", vocabulary(PRIORITY)),
-        "status": Field("Status", vocabulary(STATUS)),
+        # deleted is known: those rows are left out with their reason, not reported as unknown
+        "status": Field("Status", vocabulary({**STATUS, "deleted": None})),
         "customer_id": Field("Requester id"),
         "topic": Field("Ticket type", vocabulary(TYPE)),
         "first_response_seconds": Field("First reply time in minutes", minutes),
@@ -126,4 +136,5 @@ SOURCE = Source(
             "Group stations",
         }
     ),
+    leave_out=(LeaveOut("deleted ticket", ("Status",), _deleted),),
 )
