@@ -144,9 +144,12 @@ def test_every_view_shows_them(export, tmp_path):
     assert groups["B"]["csat"]["excluded"][UNREADABLE] == 2
     text = run(*args, "-f", "csv", cwd=tmp_path).stdout
     assert "B,csat,0.0,%,1,4,no answer: 1; unparseable created_at: 2; duplicate ticket_id: 1," in text
-    markdown = run(*args, "-f", "markdown", cwd=tmp_path).stdout
+    markdown = run(*args, "-f", "markdown", "--layout", "long", cwd=tmp_path).stdout
     assert "| C | csat |  | % | 0 | 2 | unparseable created_at: 1; no created_at: 1 |" in markdown
-    table = run(*args, cwd=tmp_path).stdout
+    # side by side (A / B / C): a row left out of every KPI is named once for all of them
+    wide = run(*args, "-f", "markdown", cwd=tmp_path).stdout
+    assert "- unparseable created_at 1 / 2 / 1: every KPI" in wide
+    table = run(*args, "--layout", "long", cwd=tmp_path).stdout
     assert "vendor C" in table and "unparseable" in table
     # the scorecard's HTML page: the SLA policies' table, per group
     (tmp_path / "kpi.yaml").write_text(

@@ -40,22 +40,33 @@ class Section:
     are per period), one per line."""
 
 
+def _period(period: object) -> str:
+    """A period's name; rows without a date have none."""
+    return "(none)" if period is None else str(period)
+
+
 def sections(result: ComputeResult) -> list[Section]:
     """The tables of the wide layout: with periods and several series (groups but for their
     period), one table per period, in their order; with periods and one series, the periods
     across; else one table of every group."""
     series = {tuple((k, v) for k, v in g.keys.items() if k != PERIOD_COLUMN) for g in result.groups}
     if result.period and len(series) > 1 and any(k != PERIOD_COLUMN for k in result.by):
-        tables: dict[str, list[Group]] = defaultdict(list)
+        tables: dict[str | None, list[Group]] = defaultdict(list)
         for group in result.groups:
-            tables[str(group.keys.get(PERIOD_COLUMN))].append(group)
+            tables[group.keys.get(PERIOD_COLUMN)].append(group)
+        # rows without a date (no period) last, in a table of their own
+        order = sorted(tables, key=lambda p: (p is None, str(p)))
         return [
-            Section(f"{PERIOD_COLUMN} {period}", groups, [_column_name(g, leave_out=PERIOD_COLUMN) for g in groups])
-            for period, groups in sorted(tables.items())
+            Section(
+                f"{PERIOD_COLUMN} {_period(p)}",
+                tables[p],
+                [_column_name(g, leave_out=PERIOD_COLUMN) for g in tables[p]],
+            )
+            for p in order
         ]
     if result.period and len(series) == 1 and any(series):
         title = group_title(Group(keys=dict(next(iter(series))), kpis={}))
-        return [Section(title, result.groups, [str(g.keys.get(PERIOD_COLUMN)) for g in result.groups])]
+        return [Section(title, result.groups, [_period(g.keys.get(PERIOD_COLUMN)) for g in result.groups])]
     title = "KPIs by " + " · ".join(result.by or [PERIOD_COLUMN])
     return [Section(title, result.groups, [_column_name(g, leave_out=None) for g in result.groups])]
 
