@@ -70,8 +70,8 @@ def main() -> None:
     temporary files (the typed copy of a large input) are removed; both exit 130. A bounded run
     gets polars' memory budget before polars loads (:mod:`supportkpi.cli.budget`)."""
     _terminate_like_interrupt()
-    budget.prepare(sys.argv[1:])  # before anything loads polars, which reads it once
-    try:
+    try:  # from here on, SIGTERM is a KeyboardInterrupt: everything after it is inside the try
+        budget.prepare(sys.argv[1:])  # before anything loads polars, which reads it once
         app(args=program_flags_first(sys.argv[1:]))
     except SupportKpiError as exc:
         _fail(str(exc), exc)
