@@ -31,3 +31,32 @@ def test_compare_of_mentions_speaks_of_mentions(tmp_path):
     (item,) = data["comparisons"]
     values = {side["side"]: side["value"] for side in item["sides"]}
     assert values == {"A": 25.0, "B": 75.0}
+
+
+def _replies() -> str:
+    """Two negative mentions a month, January to April, answered after (1 h, 3 h), (2 h, 4 h),
+    (1 h, 5 h) and (2 h, 2 h): monthly medians 2, 3, 3 and 2 hours."""
+    rows = ["mention_id,posted_at,vendor,sentiment,replied_at"]
+    hours = ((1, 3), (2, 4), (1, 5), (2, 2))
+    for month, pair in enumerate(hours, start=1):
+        for n, h in enumerate(pair):
+            posted = f"2025-0{month}-10T10:00:00Z"
+            rows.append(f"m{month}{n},{posted},A,negative,2025-0{month}-10T{10 + h:02d}:00:00Z")
+    return "\n".join(rows) + "\n"
+
+
+def test_forecast_of_a_mention_kpi_reads_the_mentions(tmp_path):
+    (tmp_path / "replies.csv").write_text(_replies())
+    shown = run("forecast", "replies.csv", "--kpi", "social_response_time", "-f", "json", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    (group,) = json.loads(shown.stdout)["groups"]
+    assert [p["value"] for p in group["history"]] == [2.0, 3.0, 3.0, 2.0]
+    assert group["current_period"] == "2025-04"
+
+
+def test_forecast_of_a_contact_kpi_over_mentions_is_a_usage_error(tmp_path):
+    (tmp_path / "replies.csv").write_text(_replies())
+    shown = run("forecast", "replies.csv", cwd=tmp_path)  # the default KPI: average handle time
+    assert shown.returncode == 2
+    assert "reads contacts, and these inputs are mentions" in shown.stderr
+    assert "social_response_time" in shown.stderr

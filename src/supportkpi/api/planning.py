@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from supportkpi.api import inputs as reading
+from supportkpi.api import sections
 from supportkpi.erlang import MAX_AGENTS, BeyondCap
 from supportkpi.errors import DataError, UsageError, first_line
 from supportkpi.left_out import nothing_used, warning
-from supportkpi.schema import table_of
+from supportkpi.schema import TABLES, table_of
 
 if TYPE_CHECKING:
     from supportkpi.api.run import Run
@@ -88,6 +89,14 @@ def forecast(
         raise UsageError(f"--horizon {horizon}: expected 1 to {MAX_HORIZON:,} periods")
     if not 0.5 <= confidence < 1:
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
+    # the KPI's table must be the inputs' (average handle time of a mentions export is no figure)
+    table, wanted = sections.one_table(run, [kpi_id], explicit=False)
+    if not wanted:
+        usable = ", ".join(k for k, m in REGISTRY.items() if m.INFO.kind in FORECAST_KINDS and m.INFO.table == table)
+        raise UsageError(
+            f"--kpi '{kpi_id}' reads {REGISTRY[kpi_id].INFO.table}, and these inputs are {table}: forecast one of {usable}"
+        )
+    time = TABLES[table].time
     params = run.params()
     loaded = run.load(by)
     timezone = run.timezone
@@ -103,7 +112,7 @@ def forecast(
             inputs=loaded.inputs,
             calendars=run.calendars(),
         )
-        day = pl.col("created_at").max().dt.convert_time_zone(timezone).dt.date()
+        day = pl.col(time).max().dt.convert_time_zone(timezone).dt.date()
         return result, loaded.frame.lazy().select(day).collect().item()
 
     result, data_end = run.guarded(loaded.inputs, computed)
