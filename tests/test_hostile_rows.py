@@ -198,18 +198,20 @@ def test_the_block_check_finds_the_row_the_csv_parser_finds(tmp_path_factory, co
     path = tmp_path_factory.mktemp("rows") / "t.csv"
     path.write_text(text, newline="")
     expected = reference(text)
-    saved = rowcheck.BLOCK_BYTES
-    rowcheck.BLOCK_BYTES = block  # rows and quoted fields across block boundaries
-    try:
-        found = rowcheck.problem(str(path), ",")
-    finally:
-        rowcheck.BLOCK_BYTES = saved
-    if expected == "open quote":
-        assert found is not None and "a quoted field is not closed" in found
-    elif expected is None:
-        assert found is None
-    else:
-        assert found is not None and found.startswith(expected), (found, expected)
+    saved = rowcheck.BLOCK_BYTES, rowcheck.SMALL_BYTES
+    # the block check (every file taken as large), then the csv parser's (every file small)
+    for small in (-1, 1 << 40):
+        rowcheck.BLOCK_BYTES, rowcheck.SMALL_BYTES = block, small  # rows across block boundaries
+        try:
+            found = rowcheck.problem(str(path), ",")
+        finally:
+            rowcheck.BLOCK_BYTES, rowcheck.SMALL_BYTES = saved
+        if expected == "open quote":
+            assert found is not None and "a quoted field is not closed" in found
+        elif expected is None:
+            assert found is None
+        else:
+            assert found is not None and found.startswith(expected), (found, expected)
 
 
 def test_the_copies_of_a_run_are_removed_at_exit(tmp_path):

@@ -17,13 +17,18 @@ pass. A field may be as large as ``FIELD_LIMIT`` (e-mail bodies of several MB ar
 from __future__ import annotations
 
 import csv
-from typing import TextIO
-
-import numpy as np
+import os
+from typing import TYPE_CHECKING, TextIO
 
 from supportkpi.errors import DataError
 
+if TYPE_CHECKING:
+    import numpy as np
+
 BLOCK_BYTES = 8 << 20
+SMALL_BYTES = 4 << 20
+"""Files up to this size are checked by Python's csv parser alone (tens of milliseconds),
+which spares a small export numpy's start-up (a fifth of a second)."""
 FIELD_LIMIT = 256 * 1024 * 1024
 """The largest field the row check reads (Python's csv module stops at 128 KiB by default,
 which a quoted e-mail body in a real export passes): as large as a field polars reads."""
@@ -45,6 +50,8 @@ def check(path: str, plain: str, separator: str) -> None:
 def problem(plain: str, separator: str) -> str | None:
     """The first bad row of a CSV/TSV file as ``row N (line L): ...`` (rows counted from 1
     after the header, lines from 1 with the header), or None."""
+    if os.path.getsize(plain) <= SMALL_BYTES:
+        return _exact_problem(plain, separator)
     found, quoted = _blocks_problem(plain, ord(separator))
     if found and quoted:
         # A quote inside an unquoted field (12" screen) shifts the parity of every quote after
@@ -112,6 +119,8 @@ def _rows(
     """The complete rows of a block (up to its last line break outside quotes, ``cut``): the
     line breaks before ``cut``, those ending rows, the rows' separator counts and whether the
     block holds a quote; None when no row ends in the block; _IRREGULAR (``quoting``)."""
+    import numpy as np  # heavy: only large files come here
+
     a = np.frombuffer(block, np.uint8)
     breaks = np.flatnonzero(a == _NEWLINE)
     seps = np.flatnonzero(a == separator)
@@ -132,12 +141,11 @@ def _rows(
 
 
 def _quotes_regular(block: bytes, separator: int, bom: bool) -> bool:
+    import numpy as np  # heavy: only large files come here
+
     a = np.frombuffer(block, np.uint8)
     quote = a == _QUOTE
     return _regular(a, quote, _unpacked(_inside_packed(quote), a.size), separator, bom)
-
-
-_ALL_ONES = np.uint64(2**64 - 1)
 
 
 def _inside_packed(quote: np.ndarray) -> np.ndarray:
@@ -145,27 +153,34 @@ def _inside_packed(quote: np.ndarray) -> np.ndarray:
     a quote: it opens one), as packed bits in 64-bit words: the parity of the running count by a
     prefix XOR within each word, then the carry of the words before; about 15 times faster than
     a running sum, and never unpacked to a byte per byte of the block."""
+    import numpy as np  # heavy: only large files come here
+
     bits = np.packbits(quote, bitorder="little")
     bits = np.concatenate((bits, np.zeros(-bits.size % 8, np.uint8)))
     words = bits.view("<u8").copy()
     for shift in (1, 2, 4, 8, 16, 32):
         words ^= words << np.uint64(shift)
     before = np.bitwise_xor.accumulate(words >> np.uint64(63))  # parity at the end of each word
-    words ^= np.concatenate(([np.uint64(0)], before[:-1])).astype(np.uint64) * _ALL_ONES
+    words ^= np.concatenate(([np.uint64(0)], before[:-1])).astype(np.uint64) * np.uint64(2**64 - 1)
     return words.view(np.uint8)
 
 
 def _at(packed: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """The packed bits at some positions.
 
+    >>> import numpy as np
     >>> quotes = np.array([0, 1, 0, 0, 1, 0, 1, 1, 0], bool)
     >>> _at(_inside_packed(quotes), np.arange(9)).astype(int).tolist()
     [0, 1, 1, 1, 0, 0, 1, 0, 0]
     """
+    import numpy as np  # heavy: only large files come here
+
     return ((packed[positions >> 3] >> (positions & 7).astype(np.uint8)) & 1).astype(bool)
 
 
 def _unpacked(packed: np.ndarray, size: int) -> np.ndarray:
+    import numpy as np  # heavy: only large files come here
+
     return np.unpackbits(packed, count=size, bitorder="little").view(bool)
 
 
@@ -186,6 +201,8 @@ def _regular(a: np.ndarray, quote: np.ndarray, inside: np.ndarray, separator: in
 def _first_bad(block: bytes, ends: np.ndarray, counts: np.ndarray, expected: int) -> tuple[int, int, int] | None:
     """The first row whose separators are not ``expected`` (blank lines aside): its index in
     the block, its first byte and its count."""
+    import numpy as np  # heavy: only large files come here
+
     bad = counts != expected
     if not bad.any():
         return None
