@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from supportkpi.sources._base import Field, Source, sentiment_scale, timestamp, vocabulary
+from supportkpi.sources._base import Derived, Field, Source, sentiment_scale, timestamp, vocabulary
 
 _SOCIAL = {
     "SOCIALMEDIA_TWITTER": "x",
@@ -58,6 +58,15 @@ def _network(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return _NETWORKS(pl.when(last.is_in(list(_SOCIAL))).then(last).otherwise(family))
 
 
+_AUTHOR = ("extra_author_attributes.short_name", "extra_author_attributes.name")
+
+
+def _author(col) -> pl.Expr:
+    """The handle, else the name (a Facebook page's post has a name and no handle)."""
+    texts = [col(f).cast(pl.String).str.strip_chars() for f in _AUTHOR]
+    return pl.coalesce([pl.when(t.str.len_bytes() > 0).then(t) for t in texts])
+
+
 SOURCE = Source(
     name="talkwalker",
     title="Talkwalker results export (Excel: url, published, source_type, sentiment -5..5, reach)",
@@ -69,7 +78,7 @@ SOURCE = Source(
         "mention_id": Field("url"),
         "posted_at": Field("published", timestamp("%d/%m/%y %H:%M:%S")),
         "network": Field("source_type", _network),
-        "author": Field(("extra_author_attributes.short_name", "extra_author_attributes.name")),
+        "author": Derived(_AUTHOR, _author),
         "language": Field("lang"),
         "sentiment": Field("sentiment", sentiment_scale(-5, 5)),
         "reach": Field("reach"),
