@@ -9,6 +9,8 @@ reads a CSV file's, with the same reports of bad values.
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 import polars as pl
@@ -35,7 +37,15 @@ def is_workbook(head: bytes) -> bool:
 
 def read_sheet(path: str, source: str) -> pl.LazyFrame:
     """The first sheet of the workbook at ``source`` that holds data, every cell as text
-    (``path`` names the input in messages)."""
+    (``path`` names the input in messages). A run looks at an input several times (its headers
+    for detection, then its rows): a workbook, which cannot be scanned lazily, is read once."""
+    stat = os.stat(source)
+    return _read_once(path, os.path.realpath(source), stat.st_size, stat.st_mtime_ns).lazy()
+
+
+@functools.lru_cache(maxsize=4)
+def _read_once(path: str, source: str, size: int, modified: int) -> pl.DataFrame:
+    """The sheet's frame, kept for the few workbooks of a run (the key: the file as it is now)."""
     try:
         import fastexcel  # deferred: optional, and loaded only for a workbook
     except ImportError:
@@ -57,5 +67,5 @@ def read_sheet(path: str, source: str) -> pl.LazyFrame:
     return _as_text(header_only.to_polars())
 
 
-def _as_text(frame: pl.DataFrame) -> pl.LazyFrame:
-    return frame.with_columns(pl.all().cast(pl.String)).lazy()
+def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.all().cast(pl.String))
