@@ -19,7 +19,7 @@ from supportkpi.schema import COLUMNS
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "supportkpi"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 # deferred for start-up time: `supportkpi --help` must not pay for them
-HEAVY = ("polars", "numpy", "scipy", "rich", "pydantic", "jinja2", "yaml", "holidays")
+HEAVY = ("polars", "numpy", "scipy", "rich", "pydantic", "jinja2", "yaml", "holidays", "fastexcel")
 
 
 def _name(path: Path) -> str:

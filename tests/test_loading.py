@@ -189,7 +189,7 @@ def test_glob_matching_nothing_is_a_usage_error(tmp_path):
 
 
 def test_unknown_extension_is_a_usage_error(tmp_path):
-    path = write(tmp_path, "tickets.xlsx", CSV)
+    path = write(tmp_path, "tickets.xyz", CSV)
     with pytest.raises(UsageError) as info:
         supportkpi.load([path])
     assert info.value.exit_code == 2

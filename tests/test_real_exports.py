@@ -57,6 +57,7 @@ EXPECTED = {
     "googlemaps-gosom-scraper/results.json": ("google_maps_scraper", 120, 0),
     "googleplay-scraper-mox/ps-reviews.json": ("google_play_scraper", 709, 0),
     "playconsole-firefox-csv/just-3-reviews-for-testing.csv": ("google_play_console", 3, 0),
+    "talkwalker-carrefour-twitter/sample.xlsx": ("talkwalker", 7368, 0),
     "trustpilot-keytrade-nextdata/reviews.json": ("trustpilot", 1030, 0),
     "youtube-commentthreads-khoai/output.json": ("youtube_comments", 19, 1),
 }

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from cli_support import run
+from xlsx_support import write_xlsx
+
+import supportkpi
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 EVERY_REVIEW = """
@@ -120,3 +123,55 @@ def test_youtube_comment_threads_by_hand(tmp_path):
     got = kpis("youtube-commentthreads-khoai/output.json", tmp_path)
     assert got["mention_volume"]["value"] == 19
     assert got["mention_volume"]["excluded"]["the channel's own comment"] == 1
+
+
+TALKWALKER = "talkwalker-carrefour-twitter/sample.xlsx"
+
+
+def test_talkwalker_workbook_by_hand(tmp_path):
+    # 7,368 tweets (distinct url); sentiment -5 on 756, 0 on 6,429, 5 on 183 (Talkwalker's -5..5);
+    # reach 46,321,195 in all, 3,892,881 on the negative ones
+    got = kpis(TALKWALKER, tmp_path)
+    assert got["mention_volume"]["value"] == 7368
+    assert got["negative_share"]["value"] == pytest.approx(100 * 756 / 7368)
+    assert got["negative_share"]["value"] == pytest.approx(10.2606, abs=1e-4)
+    assert got["net_sentiment"]["value"] == pytest.approx(100 * (183 - 756) / 7368)
+    assert got["net_sentiment"]["value"] == pytest.approx(-7.7769, abs=1e-4)
+    assert got["net_sentiment"]["positive_pct"] == pytest.approx(100 * 183 / 7368)
+    weighted = got["reach_weighted_negative_share"]
+    assert (weighted["value"], weighted["n"]) == (pytest.approx(100 * 3_892_881 / 46_321_195), 7368)
+    assert weighted["value"] == pytest.approx(8.4041, abs=1e-4)
+    for kpi in ("review_rating", "complaint_share", "social_response_rate", "social_response_time"):
+        assert got[kpi]["value"] is None
+
+
+def test_talkwalker_networks_languages_and_zone_less_times(tmp_path):
+    # every row SOCIALMEDIA,SOCIALMEDIA_TWITTER; lang fr 7,361, en 6, pt 1; published from
+    # 20/09/17 00:00:52 to 22/09/17 17:12:41, no zone: local time of the run's --tz
+    args = ["compute", str(REAL / TALKWALKER), "--format", "json", "--by", "network,language"]
+    report = json.loads(run(*args, "--tz", "Europe/Paris", cwd=tmp_path).stdout)
+    volumes = {tuple(g["keys"].values()): g["kpis"]["mention_volume"]["value"] for g in report["groups"]}
+    assert volumes == {("x", "fr"): 7361, ("x", "en"): 6, ("x", "pt"): 1}
+    assert report["parameters"]["as_of"] == "2017-09-22T15:12:41+00:00"  # 17:12:41 in Paris (UTC+2)
+
+
+def test_talkwalker_networks_and_scores_off_the_scale(tmp_path):
+    # the small fixture's four posts: x -5 and 0, facebook 5 (a page: a name, no handle), news 0;
+    # then a score of 7 (off Talkwalker's -5..5) and an unknown source type, both reported
+    fixture = Path(__file__).parent / "fixtures" / "sources" / "talkwalker.xlsx"
+    loaded = supportkpi.load([str(fixture)])
+    frame = loaded.frame.collect()
+    assert frame["network"].to_list() == ["x", "x", "facebook", "other"]
+    assert frame["sentiment"].to_list() == ["negative", "neutral", "positive", "neutral"]
+    assert frame["author"].to_list() == ["a_shopper", "b_fan", "C Kunde", "News Desk"]
+    header = ["url", "published", "source_type", "sentiment", "reach"]
+    rows = [
+        ["http://twitter.com/a/status/1", "01/10/17 09:00:00", "SOCIALMEDIA,SOCIALMEDIA_TWITTER", "7", "10"],
+        ["http://twitter.com/b/status/2", "01/10/17 09:05:00", "CARRIER_PIGEON", "-5", "30"],
+    ]
+    path = write_xlsx(tmp_path / "export.xlsx", [header, *rows])
+    result = run("compute", str(path), "--source", "talkwalker", "--format", "json", cwd=tmp_path)
+    assert "row 2, value '7'" in result.stderr and "row 3, value 'CARRIER_PIGEON'" in result.stderr
+    got = json.loads(result.stdout)["groups"][0]["kpis"]
+    assert got["negative_share"]["excluded"]["unparseable sentiment"] == 1
+    assert got["negative_share"]["value"] == pytest.approx(100.0)  # the one scored post, -5

@@ -123,6 +123,7 @@ def load(
         comma = decimal_comma if decimal_comma is not None else sep == ";"
         reading = naming.Reading(path, index, timezone, parse.formats_of(datetime_format), comma, dict(units or {}))
         reading.plausible = plausible or reading.plausible
+        reading.first_row = 2 if look.format == "xlsx" else 1
         frame, chosen, confidence = _canonical(raw, reading, mapping, name, values or {}, joined.notes, dedupe)
         frame = with_vendor(frame, path, vendors_by_path)
         frames.append(frame)
@@ -322,7 +323,7 @@ def _canonical(
     if internal:
         frame = frame.rename(internal)
         names = [internal.get(n, n) for n in names]
-    frame = frame.with_row_index(ROW, offset=1).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
+    frame = frame.with_row_index(ROW, offset=reading.first_row).with_columns(pl.lit(index, pl.Int32).alias(SOURCE))
 
     confidence = None
     file_names = list(names)

@@ -34,6 +34,9 @@ class Reading:
     plausible: Plausible = field(default_factory=Plausible)
     """The range of timestamps and durations read as values (kpi.yaml ``plausible``)."""
     notes: list[Finding] = field(default_factory=list)
+    first_row: int = 1
+    """The number its first data row is named by in messages: 1 (the row after the header) for
+    text files; a workbook's rows are named as its sheet numbers them (the header is row 1)."""
 
 
 def split_inverted(mapping: Mapping[str, str], names: list[str], reading: Reading) -> dict[str, str]:

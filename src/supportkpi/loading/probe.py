@@ -58,11 +58,13 @@ def probe(
         fmt = input_format or readers.detect_format(path, head)
     else:
         fmt = input_format or readers.detect_format(path)
-        head, size = _head(path) if fmt != "parquet" else (b"", None)
-    if encoding is None:
+        head, size = _head(path) if fmt not in readers.BINARY else (b"", None)
+    if fmt in readers.BINARY:
+        encoding = None  # a workbook or Parquet file holds its own encoding
+    elif encoding is None:
         encoding = bom_encoding(head)  # UTF-16/32 as Excel and Windows tools save "Unicode text"
     text = _as_utf8(head, encoding)
-    nul = text.find(b"\x00") if text is not None and fmt != "parquet" else -1
+    nul = text.find(b"\x00") if text is not None and fmt not in readers.BINARY else -1
     if nul >= 0:
         # text exports hold no NUL byte: a binary file, or a damaged one (polars would abort)
         raise DataError(

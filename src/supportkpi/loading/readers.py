@@ -11,10 +11,10 @@ from pathlib import Path
 import polars as pl
 
 from supportkpi.errors import DataError, UsageError
-from supportkpi.loading import compressed, documents, envelopes, rowcheck
+from supportkpi.loading import compressed, documents, envelopes, rowcheck, spreadsheets
 from supportkpi.loading.tables import Table
 
-FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
+FORMATS = ("csv", "tsv", "json", "jsonl", "parquet", "xlsx")
 _SUFFIXES = {
     ".csv": "csv",
     ".txt": "csv",
@@ -25,7 +25,14 @@ _SUFFIXES = {
     ".ndjson": "jsonl",
     ".parquet": "parquet",
     ".pq": "parquet",
+    # workbooks: one reader (calamine) for Excel's and OpenDocument's formats
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+    ".ods": "xlsx",
 }
+BINARY = ("parquet", "xlsx")
+"""Formats that are not text: no encoding, separator or row check applies."""
 STDIN = compressed.STDIN
 recodes = compressed.recodes
 
@@ -61,6 +68,8 @@ def _sniff(data: bytes) -> str:
         return "json" if holds_records else "jsonl"
     if data.startswith(b"PAR1"):
         return "parquet"
+    if spreadsheets.is_workbook(data):
+        return "xlsx"
     header = data.split(b"\n", 1)[0]
     return "tsv" if header.count(b"\t") > header.count(b",") else "csv"
 
@@ -75,7 +84,8 @@ class Options:
 
 
 def read(path: str, fmt: str, options: Options = Options()) -> pl.LazyFrame:
-    """A lazy frame of the file's rows, every field as text (Parquet keeps its types). Nested
+    """A lazy frame of the file's rows, every field as text (Parquet keeps its types; of a
+    workbook, the first sheet with data). Nested
     JSON objects are flattened into dotted names (``via.channel``). Of a file holding several
     tables (a sync tool's streams), the first."""
     return read_tables(path, fmt, options)[0].frame
@@ -85,7 +95,7 @@ def read_tables(path: str, fmt: str, options: Options = Options()) -> list[Table
     """The tables of a file: one, or one per stream of a sync tool's envelope (unwrapped, with a
     note saying so); see :func:`read`. A gzip file, standard input or a ``--encoding`` file is
     read from its plain UTF-8 copy (:mod:`.compressed`), made once, never held whole."""
-    source = compressed.plain_file(path, options.encoding if fmt != "parquet" else None)
+    source = compressed.plain_file(path, options.encoding if fmt not in BINARY else None)
     if fmt in ("csv", "tsv"):
         separator = "\t" if fmt == "tsv" else options.separator or sniff_separator(path, source)
         frame = pl.scan_csv(source, infer_schema=False, separator=separator, glob=False)
@@ -94,6 +104,8 @@ def read_tables(path: str, fmt: str, options: Options = Options()) -> list[Table
         return [Table(frame)]
     if fmt == "parquet":
         return [Table(pl.scan_parquet(source, glob=False))]
+    if fmt == "xlsx":
+        return [Table(spreadsheets.read_sheet(path, source))]
     text = Path(source).read_bytes()
     if fmt == "jsonl":
         return documents.json_lines_tables(path, text, options.source)
@@ -156,6 +168,8 @@ def diagnose_text(path: str, fmt: str) -> str | None:
     """After polars failed to read a CSV/TSV or JSON Lines file: find the first bad row, since
     polars reports byte offsets at best. Returns a message naming file and row, or None.
     Streams the file (or its plain copy: gzip, standard input)."""
+    if fmt in BINARY:
+        return None
     try:
         plain = compressed.spooled_stdin() if path == STDIN else compressed.plain_file(path)
     except (OSError, DataError, UsageError):

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from supportkpi.schema import invalid_flag, left_out_flag
+from supportkpi.schema import SENTIMENT_THRESHOLD, invalid_flag, left_out_flag
 from supportkpi.words import word_key, word_key_expr
 
 Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
@@ -255,6 +255,38 @@ def timestamp(fmt: str) -> Converter:
         value = text.str.to_datetime(fmt, strict=False, time_unit="us")
         iso = value.dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z" if aware else "%Y-%m-%dT%H:%M:%S%.f")
         return pl.coalesce(iso, text), pl.lit(True)
+
+    return convert
+
+
+def sentiment_scale(low: float, high: float) -> Converter:
+    """A sentiment score on the tool's own scale from ``low`` to ``high`` (Talkwalker: -5 to 5)
+    read as its word, the scale brought onto the data model's [-1, 1] first so that its
+    threshold applies (``SENTIMENT_THRESHOLD`` of the half-range around the middle). A word
+    (positive, neutral, negative) goes through as written; a number outside the scale or
+    other text is flagged.
+
+    >>> frame = pl.DataFrame({"s": ["-5", "0", "5", "0.1", "neutral", "7", None]})
+    >>> value, ok = sentiment_scale(-5, 5)(pl.col("s"))
+    >>> frame.select(value, ok.alias("ok")).rows()  # doctest: +NORMALIZE_WHITESPACE
+    [('negative', True), ('neutral', True), ('positive', True), ('neutral', True),
+     ('neutral', True), ('7', False), (None, True)]
+    """
+    middle, half = (low + high) / 2, (high - low) / 2
+
+    def convert(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        text = _text(raw)
+        score = (text.cast(pl.Float64, strict=False) - middle) / half
+        on_scale = score.is_finite() & score.is_between(-1.0, 1.0)
+        word = (
+            pl.when(score < -SENTIMENT_THRESHOLD)
+            .then(pl.lit("negative"))
+            .when(score > SENTIMENT_THRESHOLD)
+            .then(pl.lit("positive"))
+            .otherwise(pl.lit("neutral"))
+        )
+        is_word = text.str.to_lowercase().is_in(["positive", "neutral", "negative"])
+        return pl.when(on_scale).then(word).otherwise(text), text.is_null() | on_scale | is_word
 
     return convert
 
