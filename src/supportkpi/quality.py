@@ -36,14 +36,14 @@ from supportkpi.schema import (
 EXAMPLES = 5
 _EXPECTED = {
     Kind.DATETIME: (
-        "an ISO 8601 timestamp such as 2025-01-31T14:05:00Z (years 1970-2099), or a local time "
+        "an ISO 8601 timestamp such as 2025-01-31T14:05:00Z (years 1970-2099 unless kpi.yaml's plausible says otherwise), or a local time "
         "that exists in the time zone (else pass --datetime-format)"
     ),
     Kind.FLOAT: "a number",
     Kind.INT: "a whole number",
     Kind.BOOL: "true/false, yes/no, y/n or 1/0",
 }
-_DURATION = "a duration under a century: seconds, h:mm:ss, ISO 8601 (PT1H2M) or with a unit (15 min)"
+_DURATION = "a duration under a century (or kpi.yaml's plausible longest_days): seconds, h:mm:ss, ISO 8601 (PT1H2M) or with a unit (15 min)"
 
 
 def _unparsed_effect(column: str, time: str) -> str:
