@@ -21,6 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class Kind(str, Enum):
@@ -141,6 +145,21 @@ RESOLVED_STATUSES: tuple[str, ...] = ("solved", "closed")
 SENTIMENT_THRESHOLD = 0.05
 """A sentiment score in [-1, 1] below ``-SENTIMENT_THRESHOLD`` is negative, above it positive,
 and neutral in between (both ends included)."""
+
+
+def sentiment_word(score: pl.Expr) -> pl.Expr:
+    """The word of a sentiment score in [-1, 1] by :data:`SENTIMENT_THRESHOLD` (the caller
+    keeps scores off that range apart)."""
+    import polars as pl  # deferred: the data model is read without polars
+
+    return (
+        pl.when(score < -SENTIMENT_THRESHOLD)
+        .then(pl.lit("negative"))
+        .when(score > SENTIMENT_THRESHOLD)
+        .then(pl.lit("positive"))
+        .otherwise(pl.lit("neutral"))
+    )
+
 
 COLUMNS: dict[str, Column] = {c.name: c for c in (*CONTACT_COLUMNS, *MENTION_COLUMNS)}
 # a column of both tables (vendor) has one definition: the same name, type and kind

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from supportkpi.schema import SENTIMENT_THRESHOLD
+from supportkpi.schema import sentiment_word
 
 COLUMN = "sentiment"
 
@@ -28,12 +28,5 @@ def as_words(frame: pl.LazyFrame, names: Sequence[str]) -> pl.LazyFrame:
         return frame
     text = pl.col(COLUMN).cast(pl.String)
     score = text.str.strip_chars().cast(pl.Float64, strict=False)
-    word = (
-        pl.when(score < -SENTIMENT_THRESHOLD)
-        .then(pl.lit("negative"))
-        .when(score > SENTIMENT_THRESHOLD)
-        .then(pl.lit("positive"))
-        .otherwise(pl.lit("neutral"))
-    )
     in_range = score.is_not_null() & score.is_between(-1.0, 1.0)
-    return frame.with_columns(pl.when(in_range).then(word).otherwise(text).alias(COLUMN))
+    return frame.with_columns(pl.when(in_range).then(sentiment_word(score)).otherwise(text).alias(COLUMN))

@@ -1,6 +1,7 @@
 """Shared shape of the two ticket durations (first response, resolution): ``end − start``
 from timestamps, or a duration in seconds that some sources give instead. Timestamps win when
-both exist (the engine reports disagreement as a data-quality finding).
+both exist (the engine reports disagreement as a data-quality finding). Their measure from the
+seconds per row (:func:`elapsed_measure`) serves the social response time too.
 
 In business hours (``clock="business"``) the duration is the open time of the contact's
 calendar within ``[created_at, end)``, which the KPI's ``prepare`` hook
@@ -61,19 +62,47 @@ def ticket_duration(
         seconds = pl.col(calendar_column(end))
     else:
         seconds = elapsed_seconds(ctx, end, given_seconds)
-    has_value = seconds.is_not_null()
-    negative = has_value & (seconds < 0)
     # rows without a creation time are left out (and reported); a file with no such column at
     # all is measured from the durations it gives
     dated = ctx.known("created_at") if ctx.has("created_at") else pl.lit(True)
-    rows = ctx.rows & dated & ~ctx.abandoned
+    return elapsed_measure(
+        seconds,
+        ctx.rows & dated & ~ctx.abandoned,
+        bad=ctx.invalid(end) | ctx.invalid(given_seconds),
+        unparseable=ctx.unparseable(end, given_seconds),
+        pending_reason=pending_reason,
+        statistic=statistic,
+        clock=clock,
+        after={"abandoned": ctx.rows & ctx.abandoned},
+    )
+
+
+def elapsed_measure(
+    seconds: pl.Expr,
+    rows: pl.Expr,
+    *,
+    bad: pl.Expr,
+    unparseable: Mapping[str, pl.Expr],
+    pending_reason: str,
+    statistic: str,
+    clock: str,
+    before: Mapping[str, pl.Expr] | None = None,
+    after: Mapping[str, pl.Expr] | None = None,
+) -> Measure:
+    """The measure of a duration in hours from its per-row ``seconds`` over ``rows``: the
+    headline ``statistic`` (with mean, median and p90), and the rows left out: those with no
+    value yet and no ``bad`` timestamp (``pending_reason``), those whose timestamp is unreadable
+    (``unparseable``: reason -> mask), and negative durations (a data error); ``before`` and
+    ``after`` hold the KPI's other reasons, listed around these."""
+    has_value = seconds.is_not_null()
+    negative = has_value & (seconds < 0)
     value, n, stats, sample = duration(seconds, rows & has_value & ~negative, statistic, HOURS)
-    bad = ctx.invalid(end) | ctx.invalid(given_seconds)
     excluded = {
+        **(before or {}),
         pending_reason: rows & ~has_value & ~bad,
-        **{r: rows & ~has_value & mask for r, mask in ctx.unparseable(end, given_seconds).items()},
+        **{r: rows & ~has_value & mask for r, mask in unparseable.items()},
         "negative duration": rows & negative,
-        "abandoned": ctx.rows & ctx.abandoned,
+        **(after or {}),
     }
     label = statistic if clock == "calendar" else f"{statistic}, business hours"
     return Measure(

@@ -36,8 +36,14 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import Field
 
-from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, RunEnv, duration
-from supportkpi.metrics._durations import HOURS, TicketDurationParams, business_column, calendar_column, on_calendars
+from supportkpi.metrics._base import Context, KpiInfo, Measure, NotAvailable, RunEnv
+from supportkpi.metrics._durations import (
+    TicketDurationParams,
+    business_column,
+    calendar_column,
+    elapsed_measure,
+    on_calendars,
+)
 from supportkpi.metrics._mentions import REPLY_TO_HELP, needing_reply, reply_seconds
 
 INFO = KpiInfo(
@@ -72,27 +78,15 @@ def measure(ctx: Context, **params: Any) -> Measure:
         seconds = pl.col(business_column(_REPLY))
     else:
         seconds = pl.col(calendar_column(_REPLY)) if ctx.has(calendar_column(_REPLY)) else reply_seconds()
-    needed = ctx.rows & needing_reply(ctx, p.reply_to)
-    has_value = seconds.is_not_null()
-    negative = has_value & (seconds < 0)
-    value, n, stats, sample = duration(seconds, needed & has_value & ~negative, p.statistic, HOURS)
-    bad = ctx.invalid("posted_at") | ctx.invalid(_REPLY)
-    excluded = {
-        "no reply needed": ctx.rows & ~needing_reply(ctx, p.reply_to).fill_null(False),
-        "no reply yet": needed & ~has_value & ~bad,
-        **{r: needed & ~has_value & mask for r, mask in ctx.unparseable("posted_at", _REPLY).items()},
-        "negative duration": needed & negative,
-    }
-    label = p.statistic if p.clock == "calendar" else f"{p.statistic}, business hours"
-    return Measure(
-        value=value,
-        n=n,
-        excluded=excluded,
-        stats=stats,
-        variant=label,
-        sample=sample,
+    return elapsed_measure(
+        seconds,
+        ctx.rows & needing_reply(ctx, p.reply_to),
+        bad=ctx.invalid("posted_at") | ctx.invalid(_REPLY),
+        unparseable=ctx.unparseable("posted_at", _REPLY),
+        pending_reason="no reply yet",
         statistic=p.statistic,
         clock=p.clock,
+        before={"no reply needed": ctx.rows & ~needing_reply(ctx, p.reply_to).fill_null(False)},
     )
 
 

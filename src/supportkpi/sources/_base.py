@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from supportkpi.schema import SENTIMENT_THRESHOLD, invalid_flag, left_out_flag
+from supportkpi.schema import invalid_flag, left_out_flag, sentiment_word
 from supportkpi.words import word_key, word_key_expr
 
 Converter = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
@@ -278,15 +278,8 @@ def sentiment_scale(low: float, high: float) -> Converter:
         text = _text(raw)
         score = (text.cast(pl.Float64, strict=False) - middle) / half
         on_scale = score.is_finite() & score.is_between(-1.0, 1.0)
-        word = (
-            pl.when(score < -SENTIMENT_THRESHOLD)
-            .then(pl.lit("negative"))
-            .when(score > SENTIMENT_THRESHOLD)
-            .then(pl.lit("positive"))
-            .otherwise(pl.lit("neutral"))
-        )
         is_word = text.str.to_lowercase().is_in(["positive", "neutral", "negative"])
-        return pl.when(on_scale).then(word).otherwise(text), text.is_null() | on_scale | is_word
+        return pl.when(on_scale).then(sentiment_word(score)).otherwise(text), text.is_null() | on_scale | is_word
 
     return convert
 
