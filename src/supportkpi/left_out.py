@@ -111,7 +111,7 @@ def judge_sides(comparison) -> None:
     run's left-out warning joins the comparison's notes, which every view of it shows."""
     comparison.notes += [f"Warning: {f.message()}" for f in comparison.base.findings if f.kind == LEFT_OUT_WARNING]
     column = comparison.side_column
-    present = {g.keys.get(column) for g in comparison.base.groups if not g.undated}
+    present = {g.keys.get(column) for g in comparison.base.judged_groups}
     for side in comparison.sides:
         if side not in present:
             raise DataError(

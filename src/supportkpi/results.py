@@ -161,6 +161,12 @@ class ComputeResult:
     def data_errors(self) -> int:
         return sum(f.count for f in self.findings if f.is_error)
 
+    @property
+    def judged_groups(self) -> list[Group]:
+        """The groups there is something to judge or compare in: all but those made only of
+        rows without a date (:attr:`Group.undated`), whose left-out rows the views show."""
+        return [g for g in self.groups if not g.undated]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "supportkpi_version": __version__,

@@ -255,9 +255,8 @@ def evaluate(checks: Sequence[Check], runs: Mapping[str, ComputeResult], by: Seq
     for check in checks:
         previous: dict[tuple, tuple[str | None, float | None]] = {}
         mine: dict[tuple, list[CheckResult]] = defaultdict(list)
-        for group in runs[check.name if check.overrides else ""].groups:
-            if group.undated:  # no row to judge: its left-out rows are in the SLA table and findings
-                continue
+        # an undated group has no row to judge: its left-out rows are in the SLA table and findings
+        for group in runs[check.name if check.overrides else ""].judged_groups:
             kpi = group.kpis.get(check.kpi)
             keys = {k: v for k, v in group.keys.items() if k != SLICE}
             levels, override = check.levels_for_slice(group.keys.get(SLICE))

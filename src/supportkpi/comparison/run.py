@@ -88,7 +88,7 @@ def compare(
         table=table,
     )
     if sides is None:
-        sides = sorted({g.keys[side] for g in result.groups if g.keys[side] is not None and not g.undated})
+        sides = sorted({g.keys[side] for g in result.judged_groups if g.keys[side] is not None})
     sides = list(sides)
     censored = {}
     censorable = [k for k in result.kpi_ids if kpi_info(k).censor_open]
@@ -98,7 +98,7 @@ def compare(
         )
 
     strata: dict[tuple, dict[str, dict[str, KpiResult]]] = {}
-    for group in (g for g in result.groups if not g.undated):  # groups of no usable row compare nothing
+    for group in result.judged_groups:  # groups of no usable row compare nothing
         keys = tuple((k, v) for k, v in group.keys.items() if k != side)
         strata.setdefault(keys, {})[group.keys[side]] = group.kpis
 
