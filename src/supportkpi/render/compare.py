@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from supportkpi.comparison import Comparison, KpiComparison, PairResult, SideValue, format_p
-from supportkpi.metrics import REGISTRY
 from supportkpi.render.formatting import (
     count,
     difference,
@@ -19,17 +18,11 @@ from supportkpi.render.formatting import (
 from supportkpi.render.json import dumps
 from supportkpi.render.markup import line_breaks
 from supportkpi.render.tabular import csv_text, markdown_lines, markdown_table
-from supportkpi.render.text import shown_name
+from supportkpi.render.text import rows_noun, shown_name
 
 
 def stratum_title(item_keys: dict[str, Any], noun: str = "contacts") -> str:
     return " · ".join(f"{k} {'(none)' if v is None else v}" for k, v in item_keys.items()) or f"All {noun}"
-
-
-def rows_noun(comparison: Comparison) -> str:
-    """What the compared rows are: mentions when the KPIs read the mentions table."""
-    tables = {REGISTRY[item.kpi].INFO.table for item in comparison.items if item.kpi in REGISTRY}
-    return "mentions" if tables == {"mentions"} else "contacts"
 
 
 def value_text(kpi: KpiComparison, side: SideValue) -> str:
@@ -78,7 +71,7 @@ def footnotes(comparison: Comparison) -> list[str]:
     lines = [
         f"Differences are side − baseline ({baseline}) "
         f"with {level} intervals; p-values: {comparison.correction()}; significant below "
-        f"{plain_number(comparison.alpha)}; a side with fewer than {comparison.min_n} {rows_noun(comparison)} is too few to tell.",
+        f"{plain_number(comparison.alpha)}; a side with fewer than {comparison.min_n} {rows_noun(item.kpi for item in comparison.items)} is too few to tell.",
     ]
     lines += [f"Method: {m}" for m in comparison.methods()]
     lines += comparison.notes
@@ -113,7 +106,7 @@ def tables(comparison: Comparison) -> list:
     out: list = []
     has_benchmark = comparison.benchmark is not None
     for keys, items in strata(comparison).items():
-        title = Text(shown_name(stratum_title(dict(keys), rows_noun(comparison))))
+        title = Text(shown_name(stratum_title(dict(keys), rows_noun(item.kpi for item in comparison.items))))
         table = Table(title=title, title_justify="left", title_style="bold")
         table.add_column("KPI", overflow="fold", ratio=2, min_width=12)
         table.add_column("Side", overflow="fold", ratio=2, min_width=8)
@@ -232,7 +225,10 @@ def render_markdown(comparison: Comparison) -> str:
     lines: list[str] = []
     header = ["KPI", "Side", "Value", "n", "Difference", "Interval", "Verdict"]
     for keys, items in strata(comparison).items():
-        lines += [f"### {markdown_lines(stratum_title(dict(keys), rows_noun(comparison)))}", ""]
+        lines += [
+            f"### {markdown_lines(stratum_title(dict(keys), rows_noun(item.kpi for item in comparison.items)))}",
+            "",
+        ]
         rows = [
             [
                 item.title if position == 0 else "",
@@ -287,7 +283,9 @@ def render_html(comparison: Comparison) -> str:
                     pair.verdict if pair else "",
                 ]
                 rows.append([line_breaks(c) for c in cells])
-        strata_rows.append({"title": stratum_title(dict(keys), rows_noun(comparison)), "rows": rows})
+        strata_rows.append(
+            {"title": stratum_title(dict(keys), rows_noun(item.kpi for item in comparison.items)), "rows": rows}
+        )
     return render_page(
         "compare.html.j2",
         "Vendor comparison — " + ", ".join(comparison.sides),

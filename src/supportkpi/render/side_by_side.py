@@ -21,7 +21,7 @@ from supportkpi.engine import PERIOD_COLUMN
 from supportkpi.metrics import REGISTRY
 from supportkpi.render.formatting import count, printable
 from supportkpi.render.tabular import markdown_cell, markdown_table
-from supportkpi.render.text import format_value, group_title, one_line
+from supportkpi.render.text import format_value, group_title, one_line, rows_noun
 from supportkpi.results import ComputeResult, Group, KpiResult
 
 MARKDOWN_COLUMNS = 8
@@ -285,7 +285,7 @@ def _title(result: ComputeResult, kpi_id: str) -> str:
 
 def _column_name(group: Group, leave_out: str | None) -> str:
     values = ["(none)" if v is None else one_line(str(v)) for k, v in group.keys.items() if k != leave_out]
-    return "\n".join(values) or "All contacts"
+    return "\n".join(values) or f"All {rows_noun(group.kpis)}"
 
 
 def _flat(name: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from supportkpi.metrics import REGISTRY, signed
 from supportkpi.render.durations import is_duration
 from supportkpi.render.formatting import SHORT_UNITS, count, format_measure, percent, printable
 from supportkpi.results import ComputeResult, Group, KpiResult
+from supportkpi.schema import CONTACTS, TABLES
 
 
 def format_value(result: KpiResult) -> str:
@@ -61,14 +64,15 @@ def group_title(group: Group) -> str:
     vendor Acme\\x1b[2J
     """
     if not group.keys:
-        return f"All {_noun(group)}"
+        return f"All {rows_noun(group.kpis)}"
     return printable(one_line(" · ".join(f"{k} {'(none)' if v is None else v}" for k, v in group.keys.items())))
 
 
-def _noun(group: Group) -> str:
-    """What a group's rows are: mentions when its KPIs read the mentions table."""
-    modules = [REGISTRY[k] for k in group.kpis if k in REGISTRY]
-    return "mentions" if modules and modules[0].INFO.table == "mentions" else "contacts"
+def rows_noun(kpi_ids: Iterable[str]) -> str:
+    """What the rows of some KPIs are, their table's noun: mentions when the KPIs read the
+    mentions table, else contacts."""
+    tables = {REGISTRY[k].INFO.table for k in kpi_ids if k in REGISTRY}
+    return TABLES[tables.pop()].noun if len(tables) == 1 else CONTACTS.noun
 
 
 def one_line(text: str) -> str:
