@@ -60,3 +60,11 @@ def test_forecast_of_a_contact_kpi_over_mentions_is_a_usage_error(tmp_path):
     assert shown.returncode == 2
     assert "reads contacts, and these inputs are mentions" in shown.stderr
     assert "social_response_time" in shown.stderr
+
+
+def test_forecast_of_contacts_and_mentions_together_is_a_usage_error(tmp_path):
+    (tmp_path / "replies.csv").write_text(_replies())
+    (tmp_path / "contacts.csv").write_text("ticket_id,created_at,talk_seconds\n1,2025-01-10T10:00:00Z,300\n")
+    shown = run("forecast", "contacts.csv", "replies.csv", cwd=tmp_path)
+    assert shown.returncode == 2
+    assert "forecast one table at a time" in shown.stderr

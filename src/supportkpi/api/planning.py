@@ -90,7 +90,7 @@ def forecast(
     if not 0.5 <= confidence < 1:
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
     # the KPI's table must be the inputs' (average handle time of a mentions export is no figure)
-    table, wanted = sections.one_table(run, [kpi_id], explicit=False)
+    table, wanted = sections.one_table(run, [kpi_id], explicit=False, verb="forecast")
     if not wanted:
         usable = ", ".join(k for k, m in REGISTRY.items() if m.INFO.kind in FORECAST_KINDS and m.INFO.table == table)
         raise UsageError(

@@ -145,14 +145,14 @@ def table_of_kpi(kpi_id: str) -> str:
     return module.INFO.table if module is not None else CONTACTS.name
 
 
-def one_table(run: Run, kpi_ids: list[str], explicit: bool) -> tuple[str, list[str]]:
-    """The canonical table of a verb that reads one (``compare``, ``scorecard``): the inputs'
+def one_table(run: Run, kpi_ids: list[str], explicit: bool, verb: str = "compare") -> tuple[str, list[str]]:
+    """The canonical table of a verb that reads one (``compare``, ``forecast``): the inputs'
     table (all of one; side names ``name=path`` allowed), and the KPIs of it among ``kpi_ids``."""
     specs = [replace(s, files=tuple(reading.side_name(f)[1] for f in s.files)) for s in run.specs]
     split = by_table(specs, run.settings)
     if len(split) > 1:
         raise UsageError(
-            "these inputs hold contacts and mentions: compare one table at a time (the contact exports, "
+            f"these inputs hold contacts and mentions: {verb} one table at a time (the contact exports, "
             "then the mentions exports)"
         )
     (table,) = split
