@@ -66,7 +66,7 @@ def read(text: pl.Expr, timezone: str, formats: Sequence[str] = ()) -> tuple[pl.
     """
     given = with_formats(text, timezone, formats)
     if formats:
-        text = pl.when(given.is_null()).then(text)
+        text = pl.when(given.is_null() & text.is_not_null()).then(text)  # as parse.unread
     value, note = _inferred(text, timezone)
     if formats:
         return pl.coalesce(given, value), pl.when(given.is_null()).then(note)

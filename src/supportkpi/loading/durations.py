@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from supportkpi import batches
+
 UNITS: dict[str, float] = {"s": 1.0, "ms": 0.001, "min": 60.0, "h": 3600.0, "d": 86400.0}
 """Seconds per unit, by the unit's name in ``--map column=Header:unit`` and kpi.yaml."""
 
@@ -68,26 +70,39 @@ def split(raw: pl.Expr, unit: str = "s") -> tuple[pl.Expr, pl.Expr]:
     columns, so that :func:`from_parts`, which refers to them many times, keeps polars' plan small."""
     text = raw.cast(pl.String)
     direct = text.cast(pl.Float64, strict=False)
-    rest = pl.when(direct.is_null()).then(text).str.strip_chars()
+    rest = pl.when(direct.is_null() & text.is_not_null()).then(text).str.strip_chars()  # as parse.unread
     plain = pl.coalesce(direct, rest.cast(pl.Float64, strict=False))
     written = pl.when(plain.is_null() & (rest.str.len_bytes() > 0)).then(rest)
     return plain * UNITS[unit], written
 
 
 def from_parts(plain: pl.Expr, written: pl.Expr) -> pl.Expr:
-    """The seconds of :func:`split`'s parts (null: empty or unparseable)."""
-    return from_groups(plain, *groups(written))
+    """The seconds of :func:`split`'s parts (null: empty or unparseable). The text is read only
+    in the batches of rows that hold any (:func:`supportkpi.batches.where_given`): in most exports
+    every value is a plain number, and reading the nulls left took more time than the numbers."""
+    value = pl.coalesce(plain, batches.where_given(written, _written_seconds, pl.Float64))
+    return pl.when(value.is_finite()).then(value)
 
 
-def groups(written: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def _written_seconds(written: pl.Series) -> pl.Series:
+    # the groups as columns first: _from_groups refers to each many times
+    parts = written.to_frame("written").select(
+        *(g.alias(k) for k, g in zip(("unit", "clock", "iso"), _groups(pl.col("written")), strict=True))
+    )
+    return parts.select(
+        _from_groups(pl.lit(None, pl.Float64), pl.col("unit"), pl.col("clock"), pl.col("iso"))
+    ).to_series()
+
+
+def _groups(written: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """The parts of the values :func:`split` left as text, read as a number with a unit, a clock
-    and ISO 8601 (structs): a loader keeps them as columns, since :func:`from_groups` refers to
+    and ISO 8601 (structs): a loader keeps them as columns, since :func:`_from_groups` refers to
     each many times (written as one expression, polars' plan grew to 26 KB a column)."""
     return written.str.extract_groups(_WITH_UNIT), written.str.extract_groups(_CLOCK), written.str.extract_groups(_ISO)
 
 
-def from_groups(plain: pl.Expr, with_unit: pl.Expr, clock: pl.Expr, iso: pl.Expr) -> pl.Expr:
-    """The seconds from :func:`split`'s plain numbers and the :func:`groups` of the rest."""
+def _from_groups(plain: pl.Expr, with_unit: pl.Expr, clock: pl.Expr, iso: pl.Expr) -> pl.Expr:
+    """The seconds from :func:`split`'s plain numbers and the :func:`_groups` of the rest."""
     value = pl.coalesce(plain, _with_unit(with_unit), _clock(clock), _iso(iso))
     return pl.when(value.is_finite()).then(value)
 

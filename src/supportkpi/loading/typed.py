@@ -61,8 +61,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
     }
     frame = frame.with_columns(expr.alias(_step(n, "first")) for n, expr in first.items())
     frame = frame.with_columns(
-        datetimes.layout(pl.when(pl.col(_step(n, "first")).is_null()).then(pl.col(n))).alias(_step(n, "layout"))
-        for n in stamps
+        datetimes.layout(parse.unread(pl.col(_step(n, "first")), pl.col(n))).alias(_step(n, "layout")) for n in stamps
     )
     frame = frame.with_columns(
         expr.alias(_step(n, kind))
@@ -89,14 +88,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
         for kind, expr in zip(("plain", "written"), durations.split(pl.col(n), units.get(n, "s")), strict=True)
     )
     frame = frame.with_columns(
-        expr.alias(_step(n, kind))
-        for n in spans
-        for kind, expr in zip(("unit", "clock", "iso"), durations.groups(pl.col(_step(n, "written"))), strict=True)
-    )
-    frame = frame.with_columns(
-        durations.from_groups(*(pl.col(_step(n, k)) for k in ("plain", "unit", "clock", "iso"))).alias(
-            _step(n, "seconds")
-        )
+        durations.from_parts(pl.col(_step(n, "plain")), pl.col(_step(n, "written"))).alias(_step(n, "seconds"))
         for n in spans
     )
     typed: list[pl.Expr] = []
@@ -108,7 +100,9 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
             inferred_note = datetimes.notes(pl.col(_step(name, "layout")), inferred, choice, undecided)
             read_first = pl.col(_step(name, "first"))
             value = pl.coalesce(read_first, inferred)
-            notes.append(pl.when(read_first.is_null()).then(inferred_note).alias(note_flag(name)))
+            notes.append(
+                pl.when(read_first.is_null() & pl.col(name).is_not_null()).then(inferred_note).alias(note_flag(name))
+            )
         elif kind is Kind.DATETIME:
             value, note = parse.timestamp_noted(pl.col(name), dtypes[name], timezone, datetime_format)
             if note is not None:
@@ -142,7 +136,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
         else:
             columns.append(pl.col(_typed_name(name)).alias(name))
             # the raw value of each value that did not parse; blanks are missing values, not errors
-            failed = pl.when(pl.col(_typed_name(name)).is_null())
+            failed = pl.when(pl.col(_typed_name(name)).is_null() & pl.col(name).is_not_null())  # see parse.unread
             if name in text:
                 given = parse.blank_to_null(failed.then(pl.col(name)))
             else:
