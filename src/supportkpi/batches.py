@@ -51,7 +51,8 @@ def by_distinct(
     dtype: pl.DataType,
     as_is: Callable[[pl.Series], pl.Series | None] | None = None,
 ) -> pl.Expr:
-    """``reading(values)``, computed once per distinct value of each batch and joined back.
+    """``reading(values)``, computed once per distinct value of each batch and joined back
+    (a batch of nulls gives nulls of ``dtype`` without running it).
     ``as_is``: a cheap reading that holds for a whole batch when the batch is only made of
     values it knows (it returns None otherwise), such as canonical words taken as they are.
 
@@ -61,6 +62,8 @@ def by_distinct(
     """
 
     def read(batch: pl.Series) -> pl.Series:
+        if batch.null_count() == batch.len():
+            return pl.Series(batch.name, [None] * batch.len(), dtype)
         if as_is is not None:
             found = as_is(batch)
             if found is not None:
