@@ -12,10 +12,11 @@ from typing import NoReturn
 
 import typer
 
-from supportkpi import __version__
+import supportkpi
 from supportkpi.cli import budget
 from supportkpi.cli.usage import Group
 from supportkpi.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SupportKpiError, first_line
+from supportkpi.render.formatting import LIMIT, printable
 
 app = typer.Typer(
     name="supportkpi",
@@ -31,7 +32,7 @@ _state = {"debug": False}
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"supportkpi {__version__}")
+        typer.echo(f"supportkpi {supportkpi.__version__}")
         raise typer.Exit()
 
 
@@ -190,9 +191,6 @@ def program_flags_first(args: list[str]) -> list[str]:
 def _fail(message: str, exc: BaseException) -> None:
     """One line on stderr; what came from the data (a value, a header, a file name, binary
     junk) with its control characters escaped and, when very long, cut."""
-    # deferred: the views load polars, which a run that fails on its options never needs
-    from supportkpi.render.formatting import LIMIT, printable
-
     if _state["debug"]:
         traceback.print_exception(exc)
     print(f"supportkpi: error: {printable(message, one_line=True, limit=LIMIT)}", file=sys.stderr)
