@@ -3,16 +3,21 @@ afterwards (never by a time: speed is measured in ``benchmarks/``; docs/performa
 "Start-up").
 
 ``supportkpi --help`` loads none of the heavy dependencies, and a command loads the kpi.yaml
-models, PyYAML and the engine only when it needs them."""
+models, PyYAML and the engine only when it needs them. A command runs with the garbage
+collector's start-up settings (:func:`supportkpi.cli.collecting_less`), undone afterwards."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run
+
+from supportkpi.cli import YOUNG_OBJECTS, collecting_less
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 WATCHED = (
@@ -65,3 +70,12 @@ def test_listing_the_kpis_loads_neither_the_kpi_yaml_models_nor_the_engine(tmp_p
 def test_an_error_message_loads_no_view(tmp_path):
     """The one-line error escapes what came from the data without loading polars."""
     assert not {"polars", "supportkpi.engine", "yaml"} & loaded("compute", "missing.csv", "-f", "x", cwd=tmp_path)
+
+
+def test_a_command_collects_garbage_less_often_and_restores_the_collector(tmp_path):
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with collecting_less():
+        assert gc.get_threshold()[0] == YOUNG_OBJECTS > before[0][0]
+        assert gc.get_freeze_count() > 0  # what the imports made is not scanned again
+    assert run("--version", cwd=tmp_path).returncode == 0  # main() runs under it, in-process here
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
