@@ -90,7 +90,7 @@ def parse_config(text: str, path: str = FILE_NAME) -> Config:
                 path,
             )
         data = construct(root)
-        if data is None and root is not None:  # merge keys: the tree would be changed
+        if data is None and root is not None:  # merge keys (they change the tree) or a null document
             data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
