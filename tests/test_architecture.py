@@ -19,7 +19,19 @@ from supportkpi.schema import COLUMNS
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "supportkpi"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 # deferred for start-up time: `supportkpi --help` must not pay for them
-HEAVY = ("polars", "numpy", "scipy", "rich", "pydantic", "jinja2", "yaml", "holidays", "fastexcel")
+# (importlib.metadata, for the installed version only, takes longer to import than --help's own modules)
+HEAVY = (
+    "polars",
+    "numpy",
+    "scipy",
+    "rich",
+    "pydantic",
+    "jinja2",
+    "yaml",
+    "holidays",
+    "fastexcel",
+    "importlib.metadata",
+)
 
 
 def _name(path: Path) -> str:

@@ -7,20 +7,16 @@ compute, scorecard, check, compare, ...); :func:`load` reads exports into canoni
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("supportkpi")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
-
-from supportkpi.api import Run  # noqa: E402  (the API needs __version__ defined first)
+from supportkpi.api import Run
 
 __all__ = ["Run", "__version__", "compute", "kpi", "load"]
 
 
 def __getattr__(name: str):
-    # Imported on first use so that `supportkpi --help` does not pay for polars.
+    # Imported on first use so that `supportkpi --help` does not pay for polars, nor for
+    # importlib.metadata (which alone takes longer to import than --help's own modules).
+    if name == "__version__":
+        return _installed_version()
     if name in ("compute", "kpi"):
         from supportkpi import engine
 
@@ -30,3 +26,14 @@ def __getattr__(name: str):
 
         return load
     raise AttributeError(name)
+
+
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("supportkpi")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        found = "0.0.0+unknown"
+    globals()["__version__"] = found  # looked up once
+    return found

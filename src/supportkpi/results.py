@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from supportkpi import __version__
+import supportkpi
 
 
 @dataclass
@@ -169,7 +169,7 @@ class ComputeResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "supportkpi_version": __version__,
+            "supportkpi_version": supportkpi.__version__,
             "parameters": {
                 "by": self.by,
                 "period": self.period,

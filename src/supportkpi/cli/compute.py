@@ -12,6 +12,7 @@ from supportkpi.cli.options import split_list, write_output
 from supportkpi.cli.speak import say
 from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import UsageError
+from supportkpi.render import FORMATS, render_text
 
 LAYOUTS = ("auto", "wide", "long")
 """``--layout`` (:mod:`supportkpi.render.side_by_side`)."""
@@ -51,8 +52,6 @@ def compute_command(
     ),
 ) -> None:
     """Compute KPIs from exports (canonical columns or a source preset; see `supportkpi kpis`)."""
-    from supportkpi.render import FORMATS
-
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     if layout not in LAYOUTS:
@@ -68,8 +67,6 @@ def compute_command(
 
         options.print_renderables(table_renderables(result, layout, _width(output)), output, inputs.no_color)
     else:
-        from supportkpi.render import render_text
-
         write_output(render_text(result, fmt, layout), output)
 
 

@@ -14,6 +14,7 @@ import typer
 
 from supportkpi.errors import SupportKpiError
 from supportkpi.files import existing_files, refuse_clobbering, write_atomically
+from supportkpi.render.formatting import printable
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -104,8 +105,6 @@ class Printable:
 
     def __rich_console__(self, console, options):
         from rich.segment import Segment
-
-        from supportkpi.render.formatting import printable
 
         for segment in console.render(self.renderable, options):
             if segment.control or segment.text == "\n":

@@ -8,6 +8,7 @@ import sys
 
 from supportkpi.api import Listener
 from supportkpi.cli.options import working
+from supportkpi.render.formatting import LIMIT, printable
 from supportkpi.results import LEFT_OUT_WARNING
 
 
@@ -92,7 +93,4 @@ def report_exclusions(result, path: str) -> None:
 def say(line: str) -> None:
     """One line on stderr, with what came from the data (file names, values, headers, names)
     shown with its control characters escaped, never sent raw to the terminal."""
-    # deferred: the views load polars, which `supportkpi --help` does without
-    from supportkpi.render.formatting import LIMIT, printable
-
     print(printable(line, one_line=True, limit=LIMIT), file=sys.stderr)

@@ -10,6 +10,7 @@ from supportkpi.cli import app, options
 from supportkpi.cli.inputs import Inputs, input_options
 from supportkpi.cli.usage import Command, examples
 from supportkpi.errors import EXIT_CHECK_FAILED, UsageError
+from supportkpi.render.formatting import printable
 
 EXAMPLES = examples(
     ("Check an export (exits 1 when it finds data-quality problems)", "supportkpi validate examples/contacts.csv"),
@@ -45,8 +46,6 @@ def validate_command(
 def _print(report: dict, no_color: bool) -> None:
     from rich.console import Console
     from rich.table import Table
-
-    from supportkpi.render.formatting import printable
 
     console = Console(
         markup=False, no_color=options.use_color(no_color) is False

@@ -15,12 +15,14 @@ from supportkpi.config.schema import Config
 from supportkpi.config.yaml_nodes import (
     MAX_DEPTH,
     MAX_VALUES,
+    compose,
+    construct,
     duplicate_key,
     expanded_size,
     line_of,
     lone_surrogate,
     non_finite,
-    too_deep,
+    parse,
 )
 from supportkpi.errors import ConfigError
 from supportkpi.schedules import build
@@ -77,17 +79,19 @@ def parse_config(text: str, path: str = FILE_NAME) -> Config:
     """kpi.yaml's text as a :class:`Config`; a :class:`ConfigError` names ``path`` and the line
     of the first mistake."""
     try:
-        deep = too_deep(text)
+        events, deep = parse(text)
         if deep:
             raise ConfigError(f"nested more than {MAX_DEPTH} levels deep (kpi.yaml needs a few)", path, deep)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(events)
         if expanded_size(root) > MAX_VALUES:
             raise ConfigError(
                 f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded, or an alias inside "
                 "its own anchor: refused",
                 path,
             )
-        data = yaml.safe_load(text)
+        data = construct(root)
+        if data is None and root is not None:  # merge keys (they change the tree) or a null document
+            data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

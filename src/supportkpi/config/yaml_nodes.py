@@ -6,6 +6,7 @@ that are not finite."""
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,15 +26,94 @@ def too_deep(text: str) -> int | None:
     >>> too_deep("a: [1, 2]"), too_deep("[" * 65 + "]" * 65)
     (None, 1)
     """
+    return parse(text)[1]
+
+
+def parse(text: str) -> tuple[list[yaml.Event], int | None]:
+    """The parser's events of the text, and :func:`too_deep`'s answer (the events then stop
+    there). Composing the tree from these events (:func:`compose`) instead of the text again
+    parses kpi.yaml once, not twice: the parser is pure Python and most of the time it takes."""
     depth = 0
+    events = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        events.append(event)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark.line + 1 if event.start_mark else 1
+                return events, event.start_mark.line + 1 if event.start_mark else 1
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return None
+    return events, None
+
+
+class _Replay(yaml.SafeLoader):
+    """yaml's safe loader reading events parsed before instead of parsing a text."""
+
+    def __init__(self, events: list[yaml.Event]) -> None:
+        super().__init__("")
+        self.recorded = deque(events)
+
+    def check_event(self, *choices: Any) -> bool:
+        return bool(self.recorded) and (not choices or isinstance(self.recorded[0], choices))
+
+    def peek_event(self) -> yaml.Event | None:
+        return self.recorded[0] if self.recorded else None
+
+    def get_event(self) -> yaml.Event | None:
+        return self.recorded.popleft() if self.recorded else None
+
+
+def compose(events: list[yaml.Event]) -> Any:
+    """The node tree of :func:`parse`'s events: what ``yaml.compose(text, Loader=yaml.SafeLoader)``
+    gives, with the same errors (one document, aliases of known anchors).
+
+    >>> text = "a: &x [1, 2]\\nb: *x"
+    >>> repr(compose(parse(text)[0])) == repr(yaml.compose(text, Loader=yaml.SafeLoader)), compose(parse("")[0])
+    (True, None)
+    """
+    loader = _Replay(events)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def construct(root: Any) -> Any:
+    """The values of a node tree from :func:`compose` or ``yaml.compose``: what
+    ``yaml.safe_load`` gives for its text. A tree with merge keys (``<<``) or ``=`` keys is
+    changed in place when constructed, so for those None is returned and the text must be
+    loaded again (:func:`yaml.safe_load`).
+
+    >>> construct(yaml.compose("a: &x [1, 2]\\nb: *x\\nc: 2024-01-31", Loader=yaml.SafeLoader))
+    {'a': [1, 2], 'b': [1, 2], 'c': datetime.date(2024, 1, 31)}
+    >>> construct(yaml.compose("a: &x {k: 1}\\nb: {<<: *x}", Loader=yaml.SafeLoader)) is None
+    True
+    """
+    if root is None or _rewritten_keys(root):
+        return None
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+_REWRITTEN = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+"""Key tags that yaml's constructor rewrites in the tree it constructs (``flatten_mapping``)."""
+
+
+def _rewritten_keys(root: Any) -> bool:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode) and any(key.tag in _REWRITTEN for key, _ in node.value):
+            return True
+        stack.extend(_children(node))
+    return False
 
 
 def expanded_size(root: Any) -> float:

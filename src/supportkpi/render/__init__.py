@@ -2,12 +2,15 @@
 reads the same result, so every view shows the same numbers.
 
 Numbers are written by :mod:`supportkpi.render.formatting`, CSV and Markdown tables by
-:mod:`supportkpi.render.tabular`; the HTML pages come from the templates in ``templates/``."""
+:mod:`supportkpi.render.tabular`; the HTML pages come from the templates in ``templates/``.
+
+The package itself imports no view: most views load polars (through the KPI registry), which
+a command that only prints text (an error message, ``supportkpi kpis``) or checks ``--format``
+does not need."""
 
 from __future__ import annotations
 
-from supportkpi.render import csv, json, markdown, sections
-from supportkpi.render.text import format_value
+from supportkpi.render import json
 
 TEXT_FORMATS = ("json", "csv", "markdown")
 FORMATS = ("table", *TEXT_FORMATS)
@@ -16,16 +19,24 @@ FORMATS = ("table", *TEXT_FORMATS)
 def render_text(result, fmt: str, layout: str = "auto") -> str:
     """The result as JSON, CSV or Markdown text (with its mentions section, if any); ``layout``
     (``auto``, ``wide``, ``long``) is the Markdown tables' (:mod:`supportkpi.render.side_by_side`)."""
-    if fmt not in VIEWS:
+    from supportkpi.render import csv, markdown, sections  # deferred: they load polars
+
+    views = {"json": json.render, "csv": csv.render, "markdown": markdown.render}
+    if fmt not in views:
         raise ValueError(fmt)
-    return sections.render_text(result, fmt, lambda one, f: _one_section(one, f, layout))
+
+    def one_section(one, fmt: str) -> str:
+        return markdown.render(one, layout) if fmt == "markdown" else views[fmt](one)
+
+    return sections.render_text(result, fmt, one_section)
 
 
-def _one_section(result, fmt: str, layout: str) -> str:
-    return markdown.render(result, layout) if fmt == "markdown" else VIEWS[fmt](result)
+def __getattr__(name: str):
+    if name == "format_value":  # deferred: it loads polars (through the KPI registry)
+        from supportkpi.render.text import format_value
 
-
-VIEWS = {"json": json.render, "csv": csv.render, "markdown": markdown.render}
+        return format_value
+    raise AttributeError(name)
 
 
 __all__ = ["FORMATS", "TEXT_FORMATS", "format_value", "render_text"]
