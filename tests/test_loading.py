@@ -687,3 +687,25 @@ def test_padded_and_blank_values_are_read_and_bad_ones_kept(tmp_path):
     assert frame["created_at"].null_count() == 0
     flags = frame.select("_invalid_csat", "_invalid_abandoned", "_invalid_wait_seconds", "_invalid_channel")
     assert flags.rows() == [(None,) * 4, (None,) * 4, ("x", "maybe", "abc", "fax")]
+
+
+# --- both polars engines type an input alike --------------------------------------------------
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        Path(__file__).parents[1] / "examples" / "contacts.csv",
+        REAL / "callcenter-pwc-mdy" / "01 Call-Center-Dataset.csv",
+        REAL / "freshdesk-export-excel" / "80000422910_tickets-February-04-2025-12_12(Sheet1).csv",
+        REAL / "support-tickets-gpl" / "customer_support_tickets.csv",
+    ],
+    ids=lambda p: p.parent.name,
+)
+def test_the_in_memory_and_streaming_engines_type_an_input_alike(path):
+    """Small inputs are typed by polars' in-memory engine, large ones streaming
+    (engine.frames.IN_MEMORY_ENGINE_ROWS): every value, flag and note is the same either way."""
+    frame = supportkpi.load([str(path)]).frame
+    assert frame.collect(engine="in-memory").equals(frame.collect(engine="streaming"))

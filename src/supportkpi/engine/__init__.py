@@ -120,7 +120,7 @@ def compute(
 
             def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
                 step("reading and typing")
-                return in_memory(with_duplicate_flag(lazy, read.id))
+                return in_memory(with_duplicate_flag(lazy, read.id), inputs)
 
         run = _Run(
             by=list(by),

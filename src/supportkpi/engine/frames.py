@@ -47,9 +47,20 @@ def with_duplicate_flag(frame: pl.LazyFrame, id_column: str = "ticket_id") -> pl
     return frame.with_columns(repeat.alias(DUPLICATE))
 
 
-def in_memory(lazy: pl.LazyFrame) -> pl.LazyFrame:
-    """The typed input, read once into memory (streaming), for the queries of the run."""
-    return lazy.collect().lazy()
+IN_MEMORY_ENGINE_ROWS = 2_000_000
+"""Inputs up to this many rows (by the loader's estimate) are typed by polars' in-memory engine,
+above it by the streaming one. The in-memory engine takes less CPU (at 1M canonical contacts
+15 % less; on the bundled example 40 % less) but holds every intermediate column of the typing:
+1.2 GB at its peak at 1M rows, against 0.8 GB streaming."""
+
+
+def in_memory(lazy: pl.LazyFrame, inputs: Sequence[InputInfo] = ()) -> pl.LazyFrame:
+    """The typed input, read once into memory, for the queries of the run; small ``inputs``
+    (:data:`IN_MEMORY_ENGINE_ROWS`, all of known size) by the in-memory engine, the others
+    streaming."""
+    known = bool(inputs) and all(i.estimated_rows is not None for i in inputs)
+    small = known and estimated_rows(inputs) <= IN_MEMORY_ENGINE_ROWS
+    return lazy.collect(engine="in-memory" if small else "streaming").lazy()
 
 
 def deduplicated(typed: pl.LazyFrame, inputs: Sequence[InputInfo], id_column: str = "ticket_id") -> pl.LazyFrame:
