@@ -27,16 +27,16 @@ def groups(table: pl.DataFrame, by: Sequence[str], period: str | None, plan: Kpi
     ]
 
 
-def sample_arrays(column: pl.Series) -> list[np.ndarray | None]:
-    """Each group's per-contact values (a list column) as a slice of one float array: as Python
-    lists, 10M values took about 32 bytes each, as floats in an array they take 8.
+def sample_arrays(column: pl.Series, dtype: type[pl.DataType] = pl.Float64) -> list[np.ndarray | None]:
+    """Each group's per-contact values (a list column) as a slice of one array of ``dtype``: as
+    Python lists, 10M values took about 32 bytes each, as floats in an array they take 8.
 
     >>> sample_arrays(pl.Series([[1.0, 2.0], None, [], [3.0]]))
     [array([1., 2.]), None, array([], dtype=float64), array([3.])]
     """
     lengths = column.list.len().to_list()
     # a null or empty list adds no value, so that the offsets are the lengths
-    values = column.list.explode(empty_as_null=False, keep_nulls=False).cast(pl.Float64).to_numpy()
+    values = column.list.explode(empty_as_null=False, keep_nulls=False).cast(dtype).to_numpy()
     arrays: list[np.ndarray | None] = []
     start = 0
     for length in lengths:
