@@ -168,6 +168,17 @@ def test_compare_sides_add_up_as_in_the_engine(tmp_path, monkeypatch):
     assert not _budget(["compare", f"Acme={one}"], monkeypatch, half)
 
 
+def test_reports_and_configuration_are_not_inputs(tmp_path, monkeypatch):
+    """An earlier report (`-o last.csv`) is no export: it would make a small run bounded."""
+    data, report = tmp_path / "data.csv", tmp_path / "last.csv"
+    for path in (data, report):
+        path.write_text("ticket_id\nT1\n")
+    big = engine.IN_MEMORY_ROWS * 6 // 10
+    for flag in ("-o", "--output", "--junit", "-c", "--config", "--benchmark"):
+        assert not _budget(["check", str(data), flag, str(report)], monkeypatch, big)
+    assert _budget(["check", str(data), str(report)], monkeypatch, big)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=8),

@@ -27,6 +27,8 @@ IN_MEMORY_ROWS = 10_000_000
 checks that they agree)."""
 MEMORY_COMMANDS = ("compute", "check", "scorecard", "compare", "forecast")
 """The commands that take ``--memory`` and can run bounded."""
+NOT_INPUTS = ("-o", "--output", "--junit", "-c", "--config", "--benchmark")
+"""Options whose value is a file but not an export to read."""
 HEAD_BYTES = 65536
 _TEXT = (".csv", ".tsv", ".txt")
 
@@ -80,7 +82,9 @@ def estimated_rows(args: Sequence[str]) -> int:
     ``compare`` named ``name=path`` counts its file, and a glob the shell did not expand its
     files, as the commands read them: the sides of a comparison add up, as in the engine."""
     total = 0
-    for arg in args:
+    for before, arg in zip(["", *args], args, strict=False):
+        if before in NOT_INPUTS:
+            continue  # a report or kpi.yaml, not an export: `-o last.csv` counts nothing
         for path in _files(arg):
             try:
                 lower = path.lower()
