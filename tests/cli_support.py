@@ -25,17 +25,19 @@ class Ran:
 
 
 def run(
-    *args: str, cwd: Path, stdin: str | None = None, env: dict | None = None, subprocess: bool = False
+    *args: str, cwd: Path, stdin: str | None = None, env: dict | None = None, subprocess: bool | None = None
 ) -> Ran | subprocess.CompletedProcess:
     """``supportkpi ARGS`` in ``cwd`` (a temporary directory, so the repository's own kpi.yaml
     is not picked up), without colour, on a 100-column "terminal". ``subprocess``: as a real
-    ``python -m supportkpi`` process (always for ``--memory bounded``, which re-executes)."""
+    ``python -m supportkpi`` process; by default only for ``--memory bounded``, whose memory
+    budget is set before polars loads (``False``: in this process all the same, bounded by the
+    engine, without polars' budget)."""
     args = tuple(map(str, args))
     environment = dict(os.environ)
     environment.pop("FORCE_COLOR", None)
     environment.pop("GITHUB_STEP_SUMMARY", None)
     environment.update({"NO_COLOR": "1", "COLUMNS": "100", **(env or {})})
-    if subprocess or _bounded(args):
+    if subprocess or (subprocess is None and _bounded(args)):
         return _subprocess(args, cwd, stdin, environment)
     return _in_process(args, cwd, stdin, environment)
 

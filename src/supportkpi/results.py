@@ -3,6 +3,7 @@ numbers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,8 +24,9 @@ class KpiResult:
     variant: str | None = None
     available: bool = True
     needs: tuple[str, ...] = ()
-    sample: list[float] | None = field(default=None, repr=False)
-    """Per-contact values (when ``compute(samples=True)``), for statistical comparisons."""
+    sample: Sequence[float] | None = field(default=None, repr=False)
+    """Per-contact values (when ``compute(samples=True)``), for statistical comparisons: a
+    float array (numpy) from the engine."""
 
     @property
     def status(self) -> str:

@@ -29,6 +29,7 @@ shares its weight equally among the slices judged, so overrides do not make it c
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ from typing import Any
 
 import polars as pl
 
+from supportkpi import spill
 from supportkpi.config import Config
-from supportkpi.engine import PERIOD_COLUMN, SLA_COMPLIANCE, compute
+from supportkpi.engine import PERIOD_COLUMN, SLA_COMPLIANCE, bounded, compute, conform
 from supportkpi.errors import UsageError
 from supportkpi.metrics import REGISTRY
 from supportkpi.results import ComputeResult, InputInfo
@@ -189,9 +191,11 @@ def scorecard(
     as_of: datetime | None = None,
     inputs: Sequence[InputInfo] = (),
     table: str = "contacts",
+    memory: str = "auto",
 ) -> Scorecard:
     """Judge every target of ``config`` per group of ``by`` (and ``period``): the targets of
-    the KPIs of ``table`` (contacts, with the SLA policies; or mentions), over a frame of it."""
+    the KPIs of ``table`` (contacts, with the SLA policies; or mentions), over a frame of it.
+    ``memory``: as for :func:`supportkpi.engine.compute`, for each of its runs."""
     checks = [c for c in build_checks(config) if kpi_table(c.kpi) == table]
     sla = config.sla if table == "contacts" else []
     timezone = timezone or config.timezone
@@ -200,13 +204,6 @@ def scorecard(
         calendars = Calendars.from_config(config, timezone)
     by = list(by)
     sliced = [c for c in checks if c.overrides]
-    if sliced and isinstance(frame, pl.LazyFrame):
-        frame = frame.collect()  # read the exports once for the several aggregations
-    columns = set(frame.collect_schema().names())
-    if sliced and SLICE in columns:
-        raise UsageError(
-            f"the data has a column named '{SLICE}', which targets with overrides need; rename it with --map"
-        )
 
     def run(frame, kpi_ids, keys):
         return compute(
@@ -221,15 +218,18 @@ def scorecard(
             sla=sla,
             as_of=as_of,
             table=table,
+            memory=memory,
         )
 
-    # the base run carries every KPI of a target without overrides, and every SLA policy
-    base_kpis = [c.kpi for c in checks if not c.overrides and not c.kpi.startswith(SLA_COMPLIANCE)]
-    runs = {"": run(frame, list(dict.fromkeys(base_kpis)) + ([SLA_COMPLIANCE] if sla else []), by)}
-    for check in sliced:
-        kpi_id = SLA_COMPLIANCE if check.kpi.startswith(SLA_COMPLIANCE) else check.kpi
-        labelled = frame.with_columns(check.slice_expression(columns).alias(SLICE))
-        runs[check.name] = run(labelled, [kpi_id], [*by, SLICE])
+    with contextlib.ExitStack() as stack:
+        if sliced and isinstance(frame, pl.LazyFrame):
+            # the exports are read once for the several runs: into memory, or in a bounded run
+            # into a temporary Parquet copy that each run streams from
+            if bounded(memory, inputs):
+                frame = stack.enter_context(spill.on_disk(conform(frame)))
+            else:
+                frame = frame.collect()
+        runs = _runs(frame, checks, sliced, by, bool(sla), run)
     results = evaluate(checks, runs, by)
     return Scorecard(
         checks=checks,
@@ -239,6 +239,23 @@ def scorecard(
         period=period,
         base=runs[""],
     )
+
+
+def _runs(frame, checks: list[Check], sliced: list[Check], by: list[str], policies: bool, run) -> dict:
+    """The base run (every KPI of a target without overrides, and every SLA policy) and one run
+    per target with overrides, its contacts labelled with their slice."""
+    columns = set(frame.collect_schema().names())
+    if sliced and SLICE in columns:
+        raise UsageError(
+            f"the data has a column named '{SLICE}', which targets with overrides need; rename it with --map"
+        )
+    base_kpis = [c.kpi for c in checks if not c.overrides and not c.kpi.startswith(SLA_COMPLIANCE)]
+    runs = {"": run(frame, list(dict.fromkeys(base_kpis)) + ([SLA_COMPLIANCE] if policies else []), by)}
+    for check in sliced:
+        kpi_id = SLA_COMPLIANCE if check.kpi.startswith(SLA_COMPLIANCE) else check.kpi
+        labelled = frame.with_columns(check.slice_expression(columns).alias(SLICE))
+        runs[check.name] = run(labelled, [kpi_id], [*by, SLICE])
+    return runs
 
 
 def kpi_table(kpi_id: str) -> str:

@@ -67,12 +67,20 @@ def check_tests(
 
 
 def forecast(
-    run: Run, kpi: str | None, *, by: Sequence[str], period: str, horizon: int, confidence: float, exclude_partial: bool
+    run: Run,
+    kpi: str | None,
+    *,
+    by: Sequence[str],
+    period: str,
+    horizon: int,
+    confidence: float,
+    exclude_partial: bool,
+    memory: str = "auto",
 ):
     """:meth:`supportkpi.api.Run.forecast`."""
     import polars as pl
 
-    from supportkpi.engine import check_kpis, check_period, compute
+    from supportkpi.engine import check_kpis, check_memory, check_period, compute
     from supportkpi.forecast import forecast_groups
     from supportkpi.metrics import FORECAST_DEFAULT, REGISTRY
 
@@ -89,6 +97,7 @@ def forecast(
         raise UsageError(f"--horizon {horizon}: expected 1 to {MAX_HORIZON:,} periods")
     if not 0.5 <= confidence < 1:
         raise UsageError(f"--confidence {confidence}: expected a level such as 0.95 (0.5 to below 1)")
+    check_memory(memory)
     # the KPI's table must be the inputs' (average handle time of a mentions export is no figure)
     table, wanted = sections.one_table(run, [kpi_id], explicit=False, verb="forecast")
     if not wanted:
@@ -100,6 +109,7 @@ def forecast(
     params = run.params()
     loaded = run.load(by)
     timezone = run.timezone
+    run.bounded(memory, loaded.inputs)
 
     def computed():
         result = compute(
@@ -111,6 +121,7 @@ def forecast(
             params=params,
             inputs=loaded.inputs,
             calendars=run.calendars(),
+            memory=memory,
         )
         day = pl.col(time).max().dt.convert_time_zone(timezone).dt.date()
         return result, loaded.frame.lazy().select(day).collect().item()

@@ -271,21 +271,24 @@ class Run:
         period: str | None = None,
         as_of: str | None = None,
         benchmark: str | None = None,
+        memory: str = "auto",
     ):
         """Every target of kpi.yaml judged per group (:class:`supportkpi.scorecard.Scorecard`).
         ``by`` defaults to ``vendor`` when the exports have vendors; ``["none"]`` judges all
         contacts together. ``benchmark``: industry figures beside the checks (a name or a YAML
-        file)."""
-        from supportkpi.engine import check_period
+        file). ``memory``: in-memory, bounded or auto, as for
+        :func:`supportkpi.engine.compute`."""
+        from supportkpi.engine import check_memory, check_period
 
         figures = reading.load_benchmark_option(benchmark)
         check_period(period)
+        check_memory(memory)
         grouping = list(by or [])
         settings = self.settings
         if not settings.targets:
             where = settings.path or "no kpi.yaml found"
             raise UsageError(f"{where}: no `targets:` to judge (add some, or write a starter with `supportkpi init`)")
-        card = sections.scorecard(self, grouping, period, reading.parse_as_of(as_of, self.timezone))
+        card = sections.scorecard(self, grouping, period, reading.parse_as_of(as_of, self.timezone), memory)
         card.benchmark = figures
         return card
 
@@ -298,10 +301,12 @@ class Run:
         fail_on: str = "fail",
         insufficient: str = "warn",
         missing: str = "error",
+        memory: str = "auto",
     ) -> CheckReport:
         """The CI gate: the scorecard, each target's outcome and the exit code (0 passed, 1 a
         check failed, 4 only warnings under ``fail_on="warn"``). ``insufficient`` (too little
-        data) and ``missing`` (columns lacking): warn, skip or error."""
+        data) and ``missing`` (columns lacking): warn, skip or error. ``memory``: as for
+        :meth:`compute`."""
         from supportkpi.targets import INSUFFICIENT_MODES, exit_code
 
         if fail_on not in ("fail", "warn"):
@@ -309,7 +314,7 @@ class Run:
         for flag, value in (("--insufficient", insufficient), ("--missing", missing)):
             if value not in INSUFFICIENT_MODES:
                 raise UsageError(f"{flag} '{value}': expected {', '.join(INSUFFICIENT_MODES)}")
-        card = self.scorecard(by=by, period=period, as_of=as_of)
+        card = self.scorecard(by=by, period=period, as_of=as_of, memory=memory)
         if not card.base.groups:
             raise DataError(
                 "no contacts to judge in these exports (every row was empty or left out; see the "
@@ -327,20 +332,22 @@ class Run:
         period: str | None = None,
         as_of: str | None = None,
         benchmark: str | None = None,
+        memory: str = "auto",
         **tests: Any,
     ):
         """Sides compared KPI by KPI (:class:`supportkpi.comparison.Comparison`). The sides are
         the input files (``name=path`` names one), or with a single file the values of the first
         ``by`` column (``only``: these, in this order); further ``by`` columns are strata.
         ``tests``: baseline, open_tickets, confidence, min_n, adjust, resamples, seed (as in
-        :func:`supportkpi.comparison.compare`)."""
+        :func:`supportkpi.comparison.compare`); ``memory``: in-memory, bounded or auto, as for :func:`supportkpi.engine.compute`."""
         from supportkpi.comparison import compare
-        from supportkpi.engine import check_kpis, check_period
+        from supportkpi.engine import check_kpis, check_memory, check_period
         from supportkpi.targets import build_checks
 
         planning.check_tests(**tests)
         kpi_ids = check_kpis(list(kpis or []))
         check_period(period)
+        check_memory(memory)
         grouping = list(by)
         table, kpi_ids = sections.one_table(self, kpi_ids, bool(kpis))
         files = [f for spec in self.specs for f in spec.files]
@@ -360,6 +367,7 @@ class Run:
             side, strata = reading.SIDE_COLUMN, grouping
             loaded, sides = self._sides(strata)
         figures = reading.load_benchmark_option(benchmark)
+        self.bounded(memory, loaded.inputs)
 
         def compared():
             with self.listener.working("Reading and comparing", loaded.inputs):
@@ -378,6 +386,7 @@ class Run:
                     inputs=loaded.inputs,
                     checks=build_checks(self.settings),
                     table=table,
+                    memory=memory,
                     **tests,
                 )
 
@@ -417,13 +426,14 @@ class Run:
         horizon: int = 1,
         confidence: float = 0.95,
         exclude_partial: bool = False,
+        memory: str = "auto",
     ):
         """Next period's value of a duration or mean KPI (default: the registry's
         ``FORECAST_DEFAULT``, average handle time) per group by Holt's linear trend:
-        (:class:`supportkpi.forecast.ForecastReport`, the per-period result it was fitted to)."""
-        return planning.forecast(
-            self, kpi, by=by, period=period, horizon=horizon, confidence=confidence, exclude_partial=exclude_partial
-        )
+        (:class:`supportkpi.forecast.ForecastReport`, the per-period result it was fitted to).
+        ``memory``: in-memory, bounded or auto, as for :func:`supportkpi.engine.compute`."""
+        options: dict[str, Any] = {"horizon": horizon, "confidence": confidence, "exclude_partial": exclude_partial}
+        return planning.forecast(self, kpi, by=by, period=period, memory=memory, **options)
 
     def staffing(self, interval: str = "30m", *, by: Sequence[str] = (), aht: float | None = None, **plan: Any):
         """Agents needed per weekday and time of day by Erlang C, from call-level inputs

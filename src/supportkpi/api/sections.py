@@ -162,7 +162,7 @@ def one_table(run: Run, kpi_ids: list[str], explicit: bool, verb: str = "compare
     return table, wanted
 
 
-def scorecard(run: Run, grouping: list[str], period: str | None, end):
+def scorecard(run: Run, grouping: list[str], period: str | None, end, memory: str = "auto"):
     """:meth:`Run.scorecard` over each table's inputs: the targets of contact KPIs (and the SLA
     policies) over the contact exports, those of mention KPIs over the mentions exports; the
     mentions card is the first card's ``mentions``. A table with no target of its KPIs is not
@@ -180,13 +180,13 @@ def scorecard(run: Run, grouping: list[str], period: str | None, end):
     loaded = {t: run.load_specs(split[t], asked if len(tables) == 1 else ()) for t in tables}
     keys = keys_of(asked, {t: frozenset(part.frame.collect_schema().names()) for t, part in loaded.items()})
     chosen = {t: keys[t] if asked else grouping for t in tables}
-    cards = [_table_scorecard(run, loaded[t], t, chosen[t], period, end) for t in tables]
+    cards = [_table_scorecard(run, loaded[t], t, chosen[t], period, end, memory) for t in tables]
     if len(cards) > 1:
         cards[0].mentions = cards[1]
     return cards[0]
 
 
-def _table_scorecard(run: Run, loaded, table: str, grouping: list[str], period: str | None, end):
+def _table_scorecard(run: Run, loaded, table: str, grouping: list[str], period: str | None, end, memory: str):
     from supportkpi.scorecard import scorecard
 
     columns = loaded.frame.collect_schema().names()
@@ -195,6 +195,7 @@ def _table_scorecard(run: Run, loaded, table: str, grouping: list[str], period: 
     elif grouping == ["none"]:
         grouping = []
     params, calendars = run.params(), run.calendars()
+    run.bounded(memory, loaded.inputs)
 
     def judged():
         with run.listener.working("Reading and judging", loaded.inputs):
@@ -209,6 +210,7 @@ def _table_scorecard(run: Run, loaded, table: str, grouping: list[str], period: 
                 as_of=end,
                 inputs=loaded.inputs,
                 table=table,
+                memory=memory,
             )
 
     card = run.guarded(loaded.inputs, judged)

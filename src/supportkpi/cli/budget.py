@@ -6,12 +6,16 @@ but an in-memory run with it is eight times slower, since polars then spills the
 So the command line decides from its arguments, before anything imports polars, whether the run
 will be bounded: ``--memory bounded``, or ``auto`` with inputs estimated above
 ``IN_MEMORY_ROWS`` rows (the loader's estimate, made here without polars: a Parquet footer's row
-count, or a text file's size over the mean length of its first lines). A budget the user set is
-kept. (It used to restart itself through ``os.execve`` once the loader had decided.)
+count, or a text file's size over the mean length of its first lines). The same rule for every
+command that takes ``--memory`` (``MEMORY_COMMANDS``): the files among its arguments add up,
+``compare``'s sides (``name=path`` too) as the engine adds them up. The other commands always
+run in memory, so they never get the budget. A budget the user set is kept. (It used to
+restart itself through ``os.execve`` once the loader had decided.)
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from collections.abc import Sequence
@@ -21,6 +25,10 @@ BOUNDED_BUDGET_MB = "1024"
 IN_MEMORY_ROWS = 10_000_000
 """The same threshold as ``supportkpi.engine.IN_MEMORY_ROWS`` (which loads polars; a test
 checks that they agree)."""
+MEMORY_COMMANDS = ("compute", "check", "scorecard", "compare", "forecast")
+"""The commands that take ``--memory`` and can run bounded."""
+NOT_INPUTS = ("-o", "--output", "--junit", "-c", "--config", "--benchmark")
+"""Options whose value is a file but not an export to read."""
 HEAD_BYTES = 65536
 _TEXT = (".csv", ".tsv", ".txt")
 
@@ -30,13 +38,23 @@ def prepare(args: Sequence[str]) -> bool:
     and polars is not loaded yet; whether it is set (by the user or here) when polars loads."""
     if OUT_OF_CORE_BUDGET in os.environ:
         return True
-    if "polars" in sys.modules:
+    if "polars" in sys.modules or command(args) not in MEMORY_COMMANDS:
         return False
     memory = option_value(args, "--memory") or "auto"
     if memory == "bounded" or (memory == "auto" and estimated_rows(args) > IN_MEMORY_ROWS):
         os.environ[OUT_OF_CORE_BUDGET] = BOUNDED_BUDGET_MB
         return True
     return False
+
+
+def command(args: Sequence[str]) -> str | None:
+    """The command the arguments run: the first that is not a flag (the program's own options,
+    ``--debug`` and ``--version``, take no value).
+
+    >>> command(["--debug", "check", "a.csv"]), command(["--version"])
+    ('check', None)
+    """
+    return next((arg for arg in args if not arg.startswith("-")), None)
 
 
 def option_value(args: Sequence[str], name: str) -> str | None:
@@ -60,20 +78,41 @@ def option_value(args: Sequence[str], name: str) -> str | None:
 
 def estimated_rows(args: Sequence[str]) -> int:
     """The rows of the existing files among ``args``, as far as they can be told without
-    reading them (compressed files, directories and standard input count nothing)."""
+    reading them (compressed files, directories and standard input count nothing). A side of
+    ``compare`` named ``name=path`` counts its file, and a glob the shell did not expand its
+    files, as the commands read them: the sides of a comparison add up, as in the engine."""
     total = 0
-    for arg in args:
-        try:
-            if arg.startswith("-") or not os.path.isfile(arg):
+    for before, arg in zip(["", *args], args, strict=False):
+        if before in NOT_INPUTS:
+            continue  # a report or kpi.yaml, not an export: `-o last.csv` counts nothing
+        for path in _files(arg):
+            try:
+                lower = path.lower()
+                if lower.endswith(".parquet"):
+                    total += parquet_rows(path)
+                elif lower.endswith(_TEXT):
+                    total += text_rows(path)
+            except (OSError, ValueError, IndexError):
                 continue
-            lower = arg.lower()
-            if lower.endswith(".parquet"):
-                total += parquet_rows(arg)
-            elif lower.endswith(_TEXT):
-                total += text_rows(arg)
-        except (OSError, ValueError, IndexError):
-            continue
     return total
+
+
+def _files(arg: str) -> list[str]:
+    """The files an argument names: itself, the path of ``name=path``, or a glob's matches.
+
+    >>> _files("--by"), _files("Acme=no/such.csv")
+    ([], [])
+    """
+    if arg.startswith("-"):
+        return []
+    if os.path.isfile(arg):
+        return [arg]
+    name, sep, path = arg.partition("=")
+    if sep and name and os.path.isfile(path):
+        return [path]
+    if any(c in arg for c in "*?["):
+        return sorted(p for p in glob.glob(arg, recursive=True) if os.path.isfile(p))
+    return []
 
 
 def text_rows(path: str) -> int:

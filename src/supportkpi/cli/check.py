@@ -38,7 +38,7 @@ EXAMPLES = examples(
 
 
 @app.command("check", cls=Command, epilog=EXAMPLES)
-@input_options("hours", "as_of", "strict", "quiet", "no_color")
+@input_options("hours", "as_of", "strict", "memory", "quiet", "no_color")
 def check_command(
     inputs: Inputs,
     by: list[str] = BY,
@@ -73,6 +73,7 @@ def check_command(
         fail_on=fail_on,
         insufficient=insufficient,
         missing=missing,
+        memory=inputs.memory,
     )
     card, outcomes, code = checked.scorecard, checked.outcomes, checked.exit_code
     _write_report(card, run.settings, outcomes, code, fmt, output, fail_on, inputs.no_color)

@@ -31,7 +31,7 @@ EXAMPLES = examples(
 
 
 @app.command("forecast", cls=Command, epilog=EXAMPLES)
-@input_options("hours", "strict", "quiet", "no_color")
+@input_options("hours", "strict", "memory", "quiet", "no_color")
 def forecast_command(
     inputs: Inputs,
     period: str = typer.Option(
@@ -66,6 +66,7 @@ def forecast_command(
         horizon=horizon,
         confidence=confidence,
         exclude_partial=exclude_partial,
+        memory=inputs.memory,
     )
     if fmt == "table":
         options.print_renderables(view.tables(report), output, inputs.no_color)

@@ -29,7 +29,7 @@ EXAMPLES = examples(
 
 
 @app.command("scorecard", cls=Command, epilog=EXAMPLES)
-@input_options("hours", "as_of", "strict", "quiet", "no_color")
+@input_options("hours", "as_of", "strict", "memory", "quiet", "no_color")
 def scorecard_command(
     inputs: Inputs,
     by: list[str] = BY,
@@ -44,7 +44,9 @@ def scorecard_command(
     if fmt not in FORMATS:
         raise UsageError(f"--format '{fmt}': expected one of {', '.join(FORMATS)}")
     options.refuse_overwriting(inputs.files, inputs.config, {"--output": output}, {"--benchmark": benchmark})
-    card = inputs.run().scorecard(by=split_list(by), period=period, as_of=inputs.as_of, benchmark=benchmark)
+    card = inputs.run().scorecard(
+        by=split_list(by), period=period, as_of=inputs.as_of, benchmark=benchmark, memory=inputs.memory
+    )
     if fmt == "table":
         from supportkpi.render.scorecard import tables
 

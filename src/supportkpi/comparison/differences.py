@@ -33,12 +33,17 @@ def side_interval(test, result, entry, confidence, resamples, seed) -> None:
     elif test == NPS:
         promoters, detractors = _nps_counts(result)
         interval = stats.nps_interval(promoters, detractors, result.n, confidence)
-    elif test == MEAN and result.sample:
+    elif test == MEAN and _values(result):
         interval = stats.mean_interval(result.sample, confidence)
-    elif test == MEDIAN and result.sample:
+    elif test == MEDIAN and _values(result):
         interval = stats.median_interval(result.sample, confidence=confidence, resamples=resamples, seed=seed)
     if interval is not None:
         entry.low, entry.high = interval.low, interval.high
+
+
+def _values(result: KpiResult) -> bool:
+    """Whether a side has per-contact values to test (an array: no truth value of its own)."""
+    return result.sample is not None and len(result.sample) > 0
 
 
 def _successes(result: KpiResult) -> int:
@@ -74,9 +79,9 @@ def pair_result(test, kpi_id, side, base, results, censored, direction, confiden
         outcome = stats.proportion_difference(_successes(a), a.n, _successes(b), b.n, confidence)
     elif test == NPS:
         outcome = stats.nps_difference(*_nps_counts(a), a.n, *_nps_counts(b), b.n, confidence)
-    elif test == MEAN and a.sample and b.sample:
+    elif test == MEAN and _values(a) and _values(b):
         outcome = stats.welch_samples(a.sample, b.sample, confidence)
-    elif test == MEDIAN and a.sample and b.sample:
+    elif test == MEDIAN and _values(a) and _values(b):
         outcome = stats.median_difference(a.sample, b.sample, resamples=resamples, confidence=confidence, seed=seed)
     elif test == KAPLAN_MEIER:
         x, xr = km_data(censored.get(side.side))

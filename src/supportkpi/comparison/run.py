@@ -54,6 +54,7 @@ def compare(
     checks: Sequence[Any] = (),
     adjust: str = "kpi",
     table: str | None = None,
+    memory: str = "auto",
 ) -> Comparison:
     """Compare the sides (values of column ``side``, in the order of ``sides``; default: sorted)
     on each KPI, per stratum of ``by`` and per ``period``.
@@ -61,8 +62,10 @@ def compare(
     ``baseline`` is ``first`` (the first side) or ``best`` (the side with the best value of each
     KPI). ``open_tickets`` is ``exclude`` (resolution time over resolved tickets, the catalog's
     formula) or ``censor`` (Kaplan-Meier: open tickets count as "not resolved after this long").
-    ``table``: the canonical table the frame is (contacts or mentions), as for
-    :func:`supportkpi.engine.compute`.
+    ``table``: the canonical table the frame is (contacts or mentions), and ``memory``, as for
+    :func:`supportkpi.engine.compute`: bounded, the KPI pass streams, but the tests still hold
+    the per-contact values of each side's durations and means (8 bytes a value; see
+    docs/commands/compare.md).
     """
     if baseline not in ("first", "best"):
         raise ValueError(f"baseline must be first or best, got {baseline!r}")
@@ -86,6 +89,7 @@ def compare(
         as_of=as_of,
         samples=True,
         table=table,
+        memory=memory,
     )
     if sides is None:
         sides = sorted({g.keys[side] for g in result.judged_groups if g.keys[side] is not None})

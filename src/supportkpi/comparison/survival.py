@@ -4,6 +4,7 @@ tickets."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from supportkpi.engine import (
     period_of,
     with_duplicate_flag,
 )
+from supportkpi.engine.assemble import sample_arrays
 from supportkpi.metrics import REGISTRY
 from supportkpi.metrics._base import Context
 from supportkpi.sla import business_elapsed, end_timestamp
@@ -28,12 +30,13 @@ class Survival:
     """Resolution times as Kaplan-Meier sees them: per ticket, hours from creation to its
     resolution, or to ``as_of`` for a ticket still open then (censored)."""
 
-    hours: list[float]
-    resolved: list[bool]
+    hours: Sequence[float] | np.ndarray | None
+    resolved: Sequence[bool] | np.ndarray | None
 
     @property
     def still_open(self) -> int:
-        return sum(not r for r in self.resolved)
+        resolved = self.resolved if self.resolved is not None else []
+        return len(resolved) - int(np.count_nonzero(resolved))
 
 
 def survival_data(lazy, side, by, period, timezone, as_of, params, calendars, kpi_id) -> dict:
@@ -68,12 +71,14 @@ def survival_data(lazy, side, by, period, timezone, as_of, params, calendars, kp
         frame = frame.with_columns(period_of(pl.col("created_at"), period, timezone).alias("_period_start"))
         keys.append("_period_start")
     table = frame.group_by(keys).agg(pl.col("_hours"), pl.col("_resolved")).collect()
+    # arrays, not lists: 8 bytes an hour and 1 a flag, against about 32 and 8 as Python objects
+    hours, flags = sample_arrays(table["_hours"]), sample_arrays(table["_resolved"], pl.Boolean)
     out: dict[tuple, dict[str, Survival]] = {}
-    for row in table.iter_rows(named=True):
+    for i, row in enumerate(table.drop("_hours", "_resolved").iter_rows(named=True)):
         stratum = [(k, row[k]) for k in by]
         if period is not None:
             stratum.append((PERIOD_COLUMN, period_label(row["_period_start"], period)))
-        out.setdefault(tuple(stratum), {})[row[side]] = Survival(row["_hours"], row["_resolved"])
+        out.setdefault(tuple(stratum), {})[row[side]] = Survival(hours[i], flags[i])
     return out
 
 
