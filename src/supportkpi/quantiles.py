@@ -13,7 +13,10 @@ and on a file of 100M rows:
   and :func:`finish` reads the rank off them.
 
 Memory is bounded by the number of buckets and of distinct values in the wanted buckets, not by
-rows, and the work is two hash aggregations instead of a sort per group. A median of an even
+rows, and the work is two hash aggregations instead of a sort per group. A run whose input is in
+memory anyway reads the same ranks off each group's sorted values instead, in its one KPI pass
+(:func:`sorted_values`, :func:`from_sorted`): there a sort per group costs less than the two
+steps (1M rows: 0.6 s of CPU against 1.4 s). A median of an even
 count is the mean of the two middle values, and the p-th nearest-rank percentile the
 ``ceil(p/100 * n)``-th smallest value (property tests compare both with a plain sort)::
 
@@ -68,6 +71,40 @@ def bucket(values: pl.Expr) -> pl.Expr:
     """
     root = (values.abs().sqrt() * BUCKETS_PER_UNIT).floor().cast(pl.Int64)
     return pl.when(values >= 0).then(root).otherwise(-root - 1)
+
+
+def sorted_values(requests: Sequence[Request]) -> list[pl.Expr]:
+    """In memory: aggregations of each column's non-null values per group, sorted, one per
+    column, for :func:`from_sorted`."""
+    return [pl.col(c).drop_nulls().sort().alias(_sorted(c)) for c in dict.fromkeys(r.column for r in requests)]
+
+
+def from_sorted(table: pl.DataFrame, requests: Sequence[Request]) -> pl.DataFrame:
+    """``table`` (with the columns of :func:`sorted_values`) with one column per request
+    instead: the values at the statistic's :func:`ranks`, the two of a median averaged as
+    :func:`finish` does.
+
+    >>> wanted = [Request("median", "v"), Request("p90", "v", 90)]
+    >>> frame = pl.DataFrame({"g": ["a", "a", "a", "a", "b", "c"], "v": [4.0, 1.0, 3.0, None, 7.0, None]})
+    >>> grouped = frame.group_by("g").agg(sorted_values(wanted)).sort("g")
+    >>> from_sorted(grouped, wanted).rows()
+    [('a', 3.0, 4.0), ('b', 7.0, 7.0), ('c', None, None)]
+    """
+    statistics = []
+    for request in requests:
+        values = pl.col(_sorted(request.column))
+        # a rank of 0 (no values) reads past the start of an empty list: null
+        picked = [
+            values.list.get(rank - 1, null_on_oob=True).cast(pl.Float64)
+            for rank in ranks(values.list.len(), request.percent)
+        ]
+        statistic = (picked[0] + picked[1]) / 2 if len(picked) == 2 else picked[0]
+        statistics.append(statistic.alias(request.name))
+    return table.with_columns(statistics).drop(_sorted(c) for c in dict.fromkeys(r.column for r in requests))
+
+
+def _sorted(column: str) -> str:
+    return f"_sorted{column}"
 
 
 def _index(keys: Sequence[str]) -> list[str]:
