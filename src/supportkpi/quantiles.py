@@ -13,8 +13,10 @@ and on a file of 100M rows:
   and :func:`finish` reads the rank off them.
 
 Memory is bounded by the number of buckets and of distinct values in the wanted buckets, not by
-rows, and the work is two hash aggregations instead of a sort per group. A run whose input is in
-memory anyway reads the same ranks off each group's sorted values instead, in its one KPI pass
+rows, and the work is two hash aggregations instead of a sort per group. Each step is one
+streaming query for every column (the columns' values unpivoted into one long column), so a
+file is read twice, not twice per column. A run whose input is in memory anyway reads the same
+ranks off each group's sorted values instead, collected with its KPI pass
 (:func:`sorted_values`, :func:`from_sorted`): there a sort per group costs less than the two
 steps (1M rows: 0.6 s of CPU against 1.4 s). A median of an even
 count is the mean of the two middle values, and the p-th nearest-rank percentile the
@@ -111,25 +113,30 @@ def _index(keys: Sequence[str]) -> list[str]:
     return list(keys) or [_ALL]
 
 
-def _values(frame: pl.LazyFrame, keys: Sequence[str], column: str) -> pl.LazyFrame:
-    """The non-null values of one column with their group keys."""
+def _long_values(frame: pl.LazyFrame, keys: Sequence[str], columns: Sequence[str]) -> pl.LazyFrame:
+    """The non-null values of every column, one row each, with their group keys and column
+    name (``_column``): one streaming query reads every column at once."""
     index = _index(keys)
     frame = frame if keys else frame.with_columns(pl.lit(0, pl.Int8).alias(_ALL))
-    return frame.select(*index, pl.col(column).alias(_VALUE)).filter(pl.col(_VALUE).is_not_null())
+    return (
+        frame.select(*index, *columns)
+        .unpivot(on=list(columns), index=index, variable_name=_VARIABLE, value_name=_VALUE)
+        .filter(pl.col(_VALUE).is_not_null())
+    )
 
 
 def histogram(frame: pl.LazyFrame, keys: Sequence[str], requests: Sequence[Request]) -> list[pl.LazyFrame]:
-    """First pass: how many values of each group fall in each bucket, one streaming query per
-    column (``_column``, ``_bucket``, ``_count``). Collect them one at a time: collected
-    together they share a scan, and the streaming engine buffers rows for the slower ones."""
+    """First pass: how many values of each group fall in each bucket (``_column``, ``_bucket``,
+    ``_count``), for every column in one streaming query."""
     index = _index(keys)
     columns = list(dict.fromkeys(r.column for r in requests))
+    if not columns:
+        return []
     return [
-        _values(frame, keys, column)
-        .group_by(*index, bucket(pl.col(_VALUE)).alias(_BUCKET))
+        _long_values(frame, keys, columns)
+        .group_by(*index, _VARIABLE, bucket(pl.col(_VALUE)).alias(_BUCKET))
         .agg(pl.len().alias(_COUNT))
-        .select(*index, pl.lit(column).alias(_VARIABLE), _BUCKET, _COUNT)
-        for column in columns
+        .select(*index, _VARIABLE, _BUCKET, _COUNT)
     ]
 
 
@@ -169,17 +176,19 @@ def locate(counts: pl.DataFrame, keys: Sequence[str], requests: Sequence[Request
 
 def fetch(frame: pl.LazyFrame, keys: Sequence[str], targets: pl.DataFrame) -> list[pl.LazyFrame]:
     """Second pass: the distinct values (with their counts) in the buckets :func:`locate` chose,
-    one streaming query per column (collect them one at a time, as :func:`histogram`'s)."""
+    for every column in one streaming query."""
     index = _index(keys)
     wanted = targets.select(*index, _VARIABLE, _BUCKET).unique()
+    columns = wanted[_VARIABLE].unique(maintain_order=True).to_list()
+    if not columns:
+        return []
     return [
-        _values(frame, keys, column)
+        _long_values(frame, keys, columns)
         .with_columns(bucket(pl.col(_VALUE)).alias(_BUCKET))
-        .join(buckets.drop(_VARIABLE).lazy(), on=[*index, _BUCKET], how="semi", nulls_equal=True)
-        .group_by(*index, _BUCKET, _VALUE)
+        .join(wanted.lazy(), on=[*index, _VARIABLE, _BUCKET], how="semi", nulls_equal=True)
+        .group_by(*index, _VARIABLE, _BUCKET, _VALUE)
         .agg(pl.len().alias(_COUNT))
-        .select(*index, pl.lit(column).alias(_VARIABLE), _BUCKET, _VALUE, _COUNT)
-        for (column,), buckets in wanted.group_by(_VARIABLE)
+        .select(*index, _VARIABLE, _BUCKET, _VALUE, _COUNT)
     ]
 
 
