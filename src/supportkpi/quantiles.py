@@ -13,7 +13,12 @@ and on a file of 100M rows:
   and :func:`finish` reads the rank off them.
 
 Memory is bounded by the number of buckets and of distinct values in the wanted buckets, not by
-rows, and the work is two hash aggregations instead of a sort per group. A median of an even
+rows, and the work is two hash aggregations instead of a sort per group. Each step is one
+streaming query for every column (the columns' values unpivoted into one long column), so a
+file is read twice, not twice per column. A run whose input is in memory anyway reads the same
+ranks off each group's sorted values instead, collected with its KPI pass
+(:func:`sorted_values`, :func:`from_sorted`): there a sort per group costs less than the two
+steps (1M rows: 0.6 s of CPU against 1.4 s). A median of an even
 count is the mean of the two middle values, and the p-th nearest-rank percentile the
 ``ceil(p/100 * n)``-th smallest value (property tests compare both with a plain sort)::
 
@@ -70,29 +75,78 @@ def bucket(values: pl.Expr) -> pl.Expr:
     return pl.when(values >= 0).then(root).otherwise(-root - 1)
 
 
+def sorted_values(requests: Sequence[Request]) -> list[pl.Expr]:
+    """In memory: aggregations of each column's non-null values per group, sorted, one per
+    column, for :func:`from_sorted`."""
+    return [pl.col(c).drop_nulls().sort().alias(_sorted(c)) for c in dict.fromkeys(r.column for r in requests)]
+
+
+def from_sorted(table: pl.DataFrame, requests: Sequence[Request]) -> pl.DataFrame:
+    """``table`` (with the columns of :func:`sorted_values`) with one column per request
+    instead: the values at the statistic's :func:`ranks`, the two of a median averaged as
+    :func:`finish` does.
+
+    >>> wanted = [Request("median", "v"), Request("p90", "v", 90)]
+    >>> frame = pl.DataFrame({"g": ["a", "a", "a", "a", "b", "c"], "v": [4.0, 1.0, 3.0, None, 7.0, None]})
+    >>> grouped = frame.group_by("g").agg(sorted_values(wanted)).sort("g")
+    >>> from_sorted(grouped, wanted).rows()
+    [('a', 3.0, 4.0), ('b', 7.0, 7.0), ('c', None, None)]
+    """
+    statistics = []
+    for request in requests:
+        values = pl.col(_sorted(request.column))
+        # a rank of 0 (no values) reads past the start of an empty list: null
+        picked = [
+            values.list.get(rank - 1, null_on_oob=True).cast(pl.Float64)
+            for rank in ranks(values.list.len(), request.percent)
+        ]
+        statistic = (picked[0] + picked[1]) / 2 if len(picked) == 2 else picked[0]
+        statistics.append(statistic.alias(request.name))
+    return table.with_columns(statistics).drop(_sorted(c) for c in dict.fromkeys(r.column for r in requests))
+
+
+def _sorted(column: str) -> str:
+    return f"_sorted{column}"
+
+
 def _index(keys: Sequence[str]) -> list[str]:
     return list(keys) or [_ALL]
 
 
-def _values(frame: pl.LazyFrame, keys: Sequence[str], column: str) -> pl.LazyFrame:
-    """The non-null values of one column with their group keys."""
+def _long_values(frame: pl.LazyFrame, keys: Sequence[str], columns: Sequence[str]) -> pl.LazyFrame:
+    """The non-null values of every column, one row each, with their group keys and the
+    column's position in ``columns`` (``_column``, named by :func:`_named` once aggregated), as
+    one query: each column is read once, with the keys. (A union of one projection per column
+    rather than an ``unpivot``, which does not stream: 1M rows took 170 MB more; positions
+    rather than names: a name is hashed again for each row.)"""
     index = _index(keys)
     frame = frame if keys else frame.with_columns(pl.lit(0, pl.Int8).alias(_ALL))
-    return frame.select(*index, pl.col(column).alias(_VALUE)).filter(pl.col(_VALUE).is_not_null())
+    return pl.concat(
+        [
+            frame.select(
+                *index, pl.lit(i, pl.UInt16).alias(_VARIABLE), pl.col(column).cast(pl.Float64).alias(_VALUE)
+            ).filter(pl.col(_VALUE).is_not_null())
+            for i, column in enumerate(columns)
+        ]
+    )
+
+
+def _named(positions: pl.Expr, columns: Sequence[str]) -> pl.Expr:
+    return positions.replace_strict(list(range(len(columns))), list(columns), return_dtype=pl.String)
 
 
 def histogram(frame: pl.LazyFrame, keys: Sequence[str], requests: Sequence[Request]) -> list[pl.LazyFrame]:
-    """First pass: how many values of each group fall in each bucket, one streaming query per
-    column (``_column``, ``_bucket``, ``_count``). Collect them one at a time: collected
-    together they share a scan, and the streaming engine buffers rows for the slower ones."""
+    """First pass: how many values of each group fall in each bucket (``_column``, ``_bucket``,
+    ``_count``), for every column in one streaming query."""
     index = _index(keys)
     columns = list(dict.fromkeys(r.column for r in requests))
+    if not columns:
+        return []
     return [
-        _values(frame, keys, column)
-        .group_by(*index, bucket(pl.col(_VALUE)).alias(_BUCKET))
+        _long_values(frame, keys, columns)
+        .group_by(*index, _VARIABLE, bucket(pl.col(_VALUE)).alias(_BUCKET))
         .agg(pl.len().alias(_COUNT))
-        .select(*index, pl.lit(column).alias(_VARIABLE), _BUCKET, _COUNT)
-        for column in columns
+        .select(*index, _named(pl.col(_VARIABLE), columns), _BUCKET, _COUNT)
     ]
 
 
@@ -132,17 +186,20 @@ def locate(counts: pl.DataFrame, keys: Sequence[str], requests: Sequence[Request
 
 def fetch(frame: pl.LazyFrame, keys: Sequence[str], targets: pl.DataFrame) -> list[pl.LazyFrame]:
     """Second pass: the distinct values (with their counts) in the buckets :func:`locate` chose,
-    one streaming query per column (collect them one at a time, as :func:`histogram`'s)."""
+    for every column in one streaming query."""
     index = _index(keys)
     wanted = targets.select(*index, _VARIABLE, _BUCKET).unique()
+    columns = wanted[_VARIABLE].unique(maintain_order=True).to_list()
+    if not columns:
+        return []
+    positions = pl.col(_VARIABLE).replace_strict(columns, list(range(len(columns))), return_dtype=pl.UInt16)
     return [
-        _values(frame, keys, column)
+        _long_values(frame, keys, columns)
         .with_columns(bucket(pl.col(_VALUE)).alias(_BUCKET))
-        .join(buckets.drop(_VARIABLE).lazy(), on=[*index, _BUCKET], how="semi", nulls_equal=True)
-        .group_by(*index, _BUCKET, _VALUE)
+        .join(wanted.with_columns(positions).lazy(), on=[*index, _VARIABLE, _BUCKET], how="semi", nulls_equal=True)
+        .group_by(*index, _VARIABLE, _BUCKET, _VALUE)
         .agg(pl.len().alias(_COUNT))
-        .select(*index, pl.lit(column).alias(_VARIABLE), _BUCKET, _VALUE, _COUNT)
-        for (column,), buckets in wanted.group_by(_VARIABLE)
+        .select(*index, _named(pl.col(_VARIABLE), columns), _BUCKET, _VALUE, _COUNT)
     ]
 
 

@@ -12,21 +12,33 @@ import polars as pl
 
 from supportkpi import quantiles
 from supportkpi.engine import columns as out
+from supportkpi.engine import stages
 from supportkpi.engine.plan import KpiPlan, aggregations, order_requests, stocks
 from supportkpi.engine.request import period_of
 from supportkpi.metrics import Context
 
-Collect = Callable[[Sequence[pl.LazyFrame]], list[pl.DataFrame]]
+
+@dataclass(frozen=True)
+class Collect:
+    """How the pass's queries are collected: in memory (``bounded`` False) side by side, with
+    medians and percentiles read off each group's sorted values in the pass itself; in bounded
+    runs one query at a time, with medians and percentiles from value histograms
+    (:mod:`supportkpi.quantiles`)."""
+
+    bounded: bool = False
+
+    def __call__(self, plans: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
+        if self.bounded:
+            # One query at a time: queries collected together share one scan, but the streaming
+            # engine then buffers rows for whichever query is behind, in memory that grows with
+            # the input (10M rows: 0.8 GiB for one extra query). The input is a typed Parquet
+            # copy here, so each query reads only its columns.
+            return [p.collect() for p in plans]
+        return pl.collect_all(plans)  # the input is in memory: the queries run side by side
 
 
 def collector(bounded: bool) -> Collect:
-    if bounded:
-        # One query at a time: queries collected together share one scan, but the streaming
-        # engine then buffers rows for whichever query is behind, in memory that grows with the
-        # input (10M rows: 0.8 GiB for one extra query). The input is a typed Parquet copy here,
-        # so each query reads only its columns.
-        return lambda plans: [p.collect() for p in plans]
-    return pl.collect_all  # the input is in memory: the queries run side by side
+    return Collect(bounded)
 
 
 @dataclass(frozen=True)
@@ -67,7 +79,7 @@ def run(
     samples: bool = False,
     over_every_row: Sequence[pl.Expr] = (),
     queries: Sequence[pl.LazyFrame] = (),
-    collect: Collect = pl.collect_all,
+    collect: Collect = Collect(),
     step: Callable[[str], None] = lambda _: None,
 ) -> PassResult:
     """The KPIs of ``plan`` per group, with ``over_every_row`` (named by
@@ -79,18 +91,29 @@ def run(
     lazy = _with_pass_columns(lazy, grouping, columns, value_columns)
     counted = lazy.filter(pl.col(out.DATED))
     kpi_aggregations = _kpi_aggregations(plan, samples)
+    # in memory, medians and percentiles are read off each group's sorted values, collected
+    # with the pass (a query of its own: in the pass's group_by, lists of values change how
+    # polars adds up the means, in their last digit); in bounded runs, from value histograms
+    in_memory = bool(requests) and not collect.bounded
+    sorted_values = [_sorted_values(counted, keys, requests)] if in_memory else []
     stock_queries = _stock_queries(plan, grouping, counted, columns)
     for _, stock_aggregations, _ in stock_queries.values():
         kpi_aggregations += stock_aggregations
-    table_plan = lazy.group_by(*keys, out.DATED).agg(*kpi_aggregations, *over_every_row)
-    histograms = quantiles.histogram(counted, keys, requests)
+    # each distinct row mask and aggregation once (:mod:`.stages`), rather than per figure
+    staged = stages.split([*kpi_aggregations, *over_every_row], lazy.collect_schema())
+    table_plan = staged.apply(lazy, [*keys, out.DATED])
+    histograms = quantiles.histogram(counted, keys, requests) if requests and not in_memory else []
     step("computing the KPIs" + (" and value histograms" if histograms else ""))
     stock_plans = [query for _, _, query in stock_queries.values()]
     every_group, stock_tables, counts, results = _split(
-        collect([table_plan, *stock_plans, *histograms, *queries]), len(stock_plans), len(histograms)
+        collect([table_plan, *stock_plans, *histograms, *sorted_values, *queries]),
+        len(stock_plans),
+        len(histograms) + len(sorted_values),
     )
     table = _dated_groups(every_group, counted, keys, kpi_aggregations)
-    if requests:
+    if in_memory:
+        table = _joined(table, quantiles.from_sorted(counts[0], requests), keys)
+    elif requests:
         table = _with_order_statistics(table, counted, keys, requests, counts, collect, step)
     for (kpi_id, (module, _, _)), resolved in zip(stock_queries.items(), stock_tables):
         table = module.carry_over(
@@ -125,7 +148,8 @@ def _dated_groups(
 def _split(
     collected: list[pl.DataFrame], stocks: int, histograms: int
 ) -> tuple[pl.DataFrame, list[pl.DataFrame], list[pl.DataFrame], list[pl.DataFrame]]:
-    """The pass's table, the stocks' tables, the histograms and the caller's query results."""
+    """The pass's table, the stocks' tables, the histograms (or sorted values) and the caller's
+    query results."""
     return (
         collected[0],
         collected[1 : 1 + stocks],
@@ -172,6 +196,18 @@ def _with_order_statistics(
     step("reading the medians and percentiles")
     fetched = collect(quantiles.fetch(counted, keys, targets)) if not targets.is_empty() else []
     order = quantiles.finish(targets, pl.concat(fetched) if fetched else pl.DataFrame(), keys, requests)
+    return _joined(table, order, keys)
+
+
+def _sorted_values(counted: pl.LazyFrame, keys: list[str], requests: list[quantiles.Request]) -> pl.LazyFrame:
+    """Each group's values of the order statistics, sorted (:func:`.quantiles.sorted_values`)."""
+    if not keys:
+        return counted.select(e.implode() for e in quantiles.sorted_values(requests))
+    return counted.group_by(*keys).agg(quantiles.sorted_values(requests))
+
+
+def _joined(table: pl.DataFrame, order: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """The KPI table with the order statistics' columns, matched on the group keys."""
     if not keys:
         return (
             pl.concat([table, order], how="horizontal")
