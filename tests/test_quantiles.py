@@ -89,14 +89,19 @@ values_strategy = st.one_of(
 )
 
 
+def grouped(rows):
+    """The rows (group g, group h, value v) as a frame, its keys, and each group's values."""
+    frame = pl.DataFrame(rows, schema={"g": pl.String, "h": pl.Int64, "v": pl.Float64}, orient="row")
+    expected: dict[tuple, list] = {}
+    for g, h, v in rows:
+        expected.setdefault((g, h), []).append(v)
+    return frame, ["g", "h"], expected
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1, 2]), values_strategy), max_size=60))
 def test_order_statistics_equal_the_definition(rows):
-    frame = pl.DataFrame(rows, schema={"g": pl.String, "h": pl.Int64, "v": pl.Float64}, orient="row")
-    keys = ["g", "h"]
-    expected = {}
-    for g, h, v in rows:
-        expected.setdefault((g, h), []).append(v)
+    frame, keys, expected = grouped(rows)
     want = {k: reference(vs) for k, vs in expected.items()}
     found = by_key(order_statistics(frame, keys), keys)
     assert {k: found.get(k, reference([])) for k in want} == want
@@ -114,11 +119,7 @@ def sorted_order_statistics(frame: pl.DataFrame, keys: list[str], requests=WANTE
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1, 2]), values_strategy), max_size=60))
 def test_sorted_values_give_the_two_step_statistics(rows):
-    frame = pl.DataFrame(rows, schema={"g": pl.String, "h": pl.Int64, "v": pl.Float64}, orient="row")
-    keys = ["g", "h"]
-    expected = {}
-    for g, h, v in rows:
-        expected.setdefault((g, h), []).append(v)
+    frame, keys, expected = grouped(rows)
     found = by_key(sorted_order_statistics(frame, keys), keys)
     assert found == {k: reference(vs) for k, vs in expected.items()}
     two_step = by_key(order_statistics(frame, keys), keys)
