@@ -56,3 +56,19 @@ def test_exact_aggregations_are_split_and_computed_once():
     assert kept == {"mean", "sum x", "sample"}
     # the rate's denominator is counted once for its n and its value
     assert sum('"Sum"' in text for text in staged.aggregations) == 4  # n, numerator, negative, k
+
+
+def test_a_split_worked_out_once_serves_the_next_run_with_its_own_whole_expressions():
+    frame = pl.LazyFrame({"g": ["a", "a", "b"], "x": [1.0, None, 3.0]})
+    schema = frame.collect_schema()
+    n = pl.col("x").is_not_null().sum()
+
+    def asked():  # a new run builds new expressions: a mean stays whole, the count is split
+        return [n.alias("n"), pl.col("x").mean().alias("mean")]
+
+    first, second = asked(), asked()
+    one, other = stages.split(first, schema), stages.split(second, schema)
+    assert one.aggregations == other.aggregations and len(other.kept) == 1
+    assert other.kept[0] is second[1] and one.kept[0] is first[1]
+    rows = other.apply(frame, ["g"]).sort("g").collect().rows()
+    assert rows == [("a", 1, 1.0), ("b", 1, 3.0)]

@@ -33,10 +33,11 @@ whole in the ``group_by``, as before.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -76,6 +77,8 @@ class Stages:
     figures: list[pl.Expr] = field(default_factory=list)
     kept: list[pl.Expr] = field(default_factory=list)
     """Aggregations of other shapes, computed as they are."""
+    kept_at: list[int] = field(default_factory=list)
+    """Their positions among the aggregations given to :func:`split`."""
 
     def apply(self, frame: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
         """``frame.group_by(keys).agg(...)`` of the expressions given to :func:`split`."""
@@ -87,16 +90,27 @@ class Stages:
 
 def split(aggregations: Sequence[pl.Expr], schema: pl.Schema) -> Stages:
     """The ``aggregations`` (each with its output name) over a frame of ``schema`` in
-    :class:`Stages`."""
+    :class:`Stages`. The split of the same expressions over the same columns is kept: working
+    it out took a third of a small run's pass (the example's: 0.07 s of 0.22 s), and a run
+    repeats it (a scorecard's runs with overrides, a comparison's sides, the periods of a
+    forecast, the examples of a property test)."""
+    texts = tuple(expr.meta.serialize(format="json") for expr in aggregations)
+    split_once = _split(texts, tuple(schema.items()))
+    # the expressions kept whole are this call's own (a batch function in one is this run's)
+    return replace(split_once, kept=[aggregations[i] for i in split_once.kept_at])
+
+
+@functools.lru_cache(maxsize=32)
+def _split(texts: tuple[str, ...], columns: tuple[tuple[str, pl.DataType], ...]) -> Stages:
     stages = Stages()
-    empty = pl.LazyFrame(schema=schema)
-    for expr in aggregations:
-        name = expr.meta.output_name()
-        node = _unaliased(json.loads(expr.meta.serialize(format="json")))
+    empty = pl.LazyFrame(schema=dict(columns))
+    for position, text in enumerate(texts):
+        node = _unaliased(json.loads(text))
+        name = _expression(text).meta.output_name()
         if _kind(node, empty) == _AGG:
             stages.figures.append(_expression(json.dumps(_figure(node, stages))).alias(name))
         else:
-            stages.kept.append(expr)
+            stages.kept_at.append(position)
             stages.figures.append(pl.col(name))
     return stages
 
