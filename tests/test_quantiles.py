@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from supportkpi import engine, loading, quantiles
-from supportkpi.loading import readers
 from supportkpi.quantiles import Request
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "messy" / "contacts.csv"  # 410 rows, one duplicate
@@ -198,15 +197,17 @@ def test_order_statistics_option_is_checked():
 
 
 def test_row_estimates(tmp_path):
+    """The loader's estimate of an input's rows (which picks the memory mode): exact for
+    Parquet (its footer), from the size and the first lines for CSV."""
+    from supportkpi.loading.probe import probe
+
     rows = 5000
     frame = pl.DataFrame({"ticket_id": [f"T{i:06d}" for i in range(rows)], "csat": [i % 5 + 1 for i in range(rows)]})
     frame.write_parquet(tmp_path / "a.parquet")
     frame.write_csv(tmp_path / "a.csv")
-    assert readers.estimate_rows(str(tmp_path / "a.parquet"), "parquet") == rows
-    estimate = readers.estimate_rows(str(tmp_path / "a.csv"), "csv")
-    assert 0.8 * rows <= estimate <= 1.2 * rows
-    assert readers.estimate_rows("-", "csv") is None
-    assert readers.estimate_rows(str(tmp_path / "missing.csv"), "csv") is None
+    assert probe(str(tmp_path / "a.parquet"), None, None, None).estimated_rows == rows
+    estimate = probe(str(tmp_path / "a.csv"), None, None, None).estimated_rows
+    assert estimate is not None and 0.8 * rows <= estimate <= 1.2 * rows
 
 
 def test_bounded_run_reports_the_same_findings():

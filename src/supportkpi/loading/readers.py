@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,24 +109,6 @@ def read_tables(path: str, fmt: str, options: Options = Options()) -> list[Table
     if fmt == "jsonl":
         return documents.json_lines_tables(path, text, options.source)
     return documents.json_tables(path, text, options.source)
-
-
-def estimate_rows(path: str, fmt: str) -> int | None:
-    """Rows the file holds, known before reading it: exact for Parquet (its footer), estimated
-    for CSV/TSV from the file size and the mean length of the first 64 KiB of lines (compressed
-    files and standard input: None). The engine uses it to pick memory-bounded methods."""
-    try:
-        if fmt == "parquet" and path != STDIN:
-            return int(pl.scan_parquet(path, glob=False).select(pl.len()).collect().item())
-        if fmt in ("csv", "tsv") and path != STDIN and not path.endswith(".gz"):
-            size = os.path.getsize(path)
-            with open(path, "rb") as fh:
-                head = fh.read(65536)
-            lines = head.count(b"\n")
-            return size // max(len(head) // lines, 1) if lines else 1
-    except (OSError, pl.exceptions.PolarsError):
-        return None
-    return None
 
 
 def sniff_separator(path: str, source: str | io.BytesIO) -> str:
