@@ -8,6 +8,8 @@ read by the fast path. The helpers here wrap a reading in an elementwise batch f
 that polars' streaming engine calls it per batch of rows (the in-memory engine: per column),
 and the reading runs only where it is needed:
 
+- :func:`unread` gives the careful reading only the values a fast one left, written so that
+  a column the fast reading read entirely gives polars a single null constant to carry;
 - :func:`where_given` skips the batches in which the input holds no value at all (the values a
   fast reading left unread are null elsewhere, and in most exports every batch is all null);
 - :func:`by_distinct` reads each distinct value of a batch once and joins the readings back,
@@ -23,6 +25,21 @@ from collections.abc import Callable
 import polars as pl
 
 Reading = Callable[[pl.Expr], pl.Expr]
+
+
+def unread(value: pl.Expr, raw: pl.Expr) -> pl.Expr:
+    """The raw values a first, fast reading (``value``) did not read: the input of the slower
+    readings, null elsewhere. Both conditions matter for speed, not for the result: when the
+    fast reading read every value, the mask is all false and polars carries a single null
+    constant through the slower readings at no cost; with ``value.is_null()`` alone, the nulls of
+    a column with blanks made each slower step run over a whole column of nulls (four timestamp
+    columns with blanks took 0.7 s of typing at 1M rows, and 0.1 s with both conditions).
+
+    >>> frame = pl.DataFrame({"raw": ["1", "x", None]})
+    >>> frame.select(unread(pl.col("raw").cast(pl.Int64, strict=False), pl.col("raw"))).to_series().to_list()
+    [None, 'x', None]
+    """
+    return pl.when(value.is_null() & raw.is_not_null()).then(raw)
 
 
 def where_given(

@@ -68,7 +68,7 @@ def read(text: pl.Expr, timezone: str, formats: Sequence[str] = ()) -> tuple[pl.
     """
     given = with_formats(text, timezone, formats)
     if formats:
-        text = pl.when(given.is_null() & text.is_not_null()).then(text)  # as parse.unread
+        text = batches.unread(given, text)
     read_in_any_layout = inferred_where_given(text, timezone)
     value, note = read_in_any_layout.struct.field("value"), read_in_any_layout.struct.field("note")
     if formats:

@@ -70,7 +70,7 @@ def split(raw: pl.Expr, unit: str = "s") -> tuple[pl.Expr, pl.Expr]:
     columns, so that :func:`from_parts`, which refers to them many times, keeps polars' plan small."""
     text = raw.cast(pl.String)
     direct = text.cast(pl.Float64, strict=False)
-    rest = pl.when(direct.is_null() & text.is_not_null()).then(text).str.strip_chars()  # as parse.unread
+    rest = batches.unread(direct, text).str.strip_chars()
     plain = pl.coalesce(direct, rest.cast(pl.Float64, strict=False))
     written = pl.when(plain.is_null() & (rest.str.len_bytes() > 0)).then(rest)
     return plain * UNITS[unit], written

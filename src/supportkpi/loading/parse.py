@@ -28,21 +28,6 @@ def blank_to_null(raw: pl.Expr) -> pl.Expr:
     return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
 
 
-def unread(value: pl.Expr, raw: pl.Expr) -> pl.Expr:
-    """The raw values a first, fast reading (``value``) did not read: the input of the slower
-    readings, null elsewhere. Both conditions matter for speed, not for the result: when the
-    fast reading read every value, the mask is all false and polars carries a single null
-    constant through the slower readings at no cost; with ``value.is_null()`` alone, the nulls of
-    a column with blanks made each slower step run over a whole column of nulls (four timestamp
-    columns with blanks took 0.7 s of typing at 1M rows, and 0.1 s with both conditions).
-
-    >>> frame = pl.DataFrame({"raw": ["1", "x", None]})
-    >>> frame.select(unread(pl.col("raw").cast(pl.Int64, strict=False), pl.col("raw"))).to_series().to_list()
-    [None, 'x', None]
-    """
-    return pl.when(value.is_null() & raw.is_not_null()).then(raw)
-
-
 def formats_of(fmt: str | Sequence[str] | None) -> tuple[str, ...]:
     """``--datetime-format`` as a tuple of formats: one, several, or none."""
     if fmt is None:
@@ -86,7 +71,7 @@ def timestamp_noted(
     # Only the values the fast path could not read go through the general layouts; the others
     # are null there, and nulls cost next to nothing.
     fast = fast_timestamp(text)
-    value, note = datetimes.read(unread(fast, text), timezone)
+    value, note = datetimes.read(batches.unread(fast, text), timezone)
     return pl.coalesce(fast, value), note
 
 
@@ -95,7 +80,7 @@ def fast_timestamp(text: pl.Expr) -> pl.Expr:
     commonest form (whole seconds, ``Z``) first, which polars reads several times faster; only
     the rest goes through the format with fractions and offsets."""
     utc = text.str.to_datetime(_FAST_UTC, time_zone="UTC", strict=False, time_unit="us")
-    rest = unread(utc, text)
+    rest = batches.unread(utc, text)
     return pl.coalesce(utc, rest.str.to_datetime(_FAST, time_zone="UTC", strict=False, time_unit="us"))
 
 
@@ -108,7 +93,7 @@ def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     text = raw.cast(pl.String)
     # most values read directly; only those that do not are trimmed and read again
     direct = text.cast(pl.Float64, strict=False)
-    value = pl.coalesce(direct, blank_to_null(unread(direct, text)).cast(pl.Float64, strict=False))
+    value = pl.coalesce(direct, blank_to_null(batches.unread(direct, text)).cast(pl.Float64, strict=False))
     return pl.when(value.is_finite()).then(value)  # "NaN" and "inf" are not measurements
 
 
@@ -118,7 +103,7 @@ def whole_number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.String:
         # "3" directly; "3.0" (and anything else) through the float reading
         direct = raw.cast(pl.Int64, strict=False)
-        rest = number(unread(direct, raw), dtype)
+        rest = number(batches.unread(direct, raw), dtype)
         whole = pl.when(rest == rest.round(0)).then(rest).cast(pl.Int64, strict=False)
         return pl.coalesce(direct, whole)
     value = number(raw, dtype)
@@ -133,7 +118,7 @@ def boolean(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     text = raw.cast(pl.String)
     # "true"/"false" as most exports write them, directly; other spellings looked up
     exact = pl.when(text == "true").then(True).when(text == "false").then(False)
-    other = blank_to_null(unread(exact, text)).str.to_lowercase()
+    other = blank_to_null(batches.unread(exact, text)).str.to_lowercase()
     looked_up = pl.when(other.is_in(_TRUE)).then(True).when(other.is_in(_FALSE)).then(False)
     return pl.coalesce(exact, looked_up).cast(pl.Boolean)
 

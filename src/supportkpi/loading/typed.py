@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from supportkpi import languages, words
+from supportkpi import batches, languages, words
 from supportkpi.loading import datetimes, durations, naming, parse
 from supportkpi.loading.datetimes import note_flag
 from supportkpi.plausible import Plausible
@@ -61,7 +61,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
     }
     frame = frame.with_columns(expr.alias(_step(n, "first")) for n, expr in first.items())
     frame = frame.with_columns(
-        datetimes.layout(parse.unread(pl.col(_step(n, "first")), pl.col(n))).alias(_step(n, "layout")) for n in stamps
+        datetimes.layout(batches.unread(pl.col(_step(n, "first")), pl.col(n))).alias(_step(n, "layout")) for n in stamps
     )
     frame = frame.with_columns(
         expr.alias(_step(n, kind))
@@ -136,7 +136,7 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
         else:
             columns.append(pl.col(_typed_name(name)).alias(name))
             # the raw value of each value that did not parse; blanks are missing values, not errors
-            failed = pl.when(pl.col(_typed_name(name)).is_null() & pl.col(name).is_not_null())  # see parse.unread
+            failed = pl.when(pl.col(_typed_name(name)).is_null() & pl.col(name).is_not_null())  # see batches.unread
             if name in text:
                 given = parse.blank_to_null(failed.then(pl.col(name)))
             else:
