@@ -342,40 +342,36 @@ EXPORT = (
 )
 
 
+def survives_as(tmp_path_factory, name: str, data: bytes, command: str, *options: str) -> None:
+    """The fuzzed bytes as the export ``name``, beside a kpi.yaml with targets, through ``command``."""
+    folder = tmp_path_factory.mktemp(name.replace(".", "-"))
+    (folder / name).write_bytes(data)
+    (folder / "kpi.yaml").write_text(TARGETS, encoding="utf-8")
+    assert_survives(folder, name, command, *options)
+
+
 @FUZZ
 @given(data=csv_bytes(), command=st.sampled_from(COMMANDS), options=OPTIONS)
 def test_csv_bytes(tmp_path_factory, data, command, options):
-    folder = tmp_path_factory.mktemp("csv")
-    (folder / "export.csv").write_bytes(data)
-    (folder / "kpi.yaml").write_text(TARGETS, encoding="utf-8")
-    assert_survives(folder, "export.csv", command, *options)
+    survives_as(tmp_path_factory, "export.csv", data, command, *options)
 
 
 @FUZZ
 @given(data=gzip_bytes(), command=st.sampled_from(COMMANDS))
 def test_gzip_bytes(tmp_path_factory, data, command):
-    folder = tmp_path_factory.mktemp("gz")
-    (folder / "export.csv.gz").write_bytes(data)
-    (folder / "kpi.yaml").write_text(TARGETS, encoding="utf-8")
-    assert_survives(folder, "export.csv.gz", command)
+    survives_as(tmp_path_factory, "export.csv.gz", data, command)
 
 
 @FUZZ
 @given(data=json_bytes(lines=False), command=st.sampled_from(COMMANDS))
 def test_json_bytes(tmp_path_factory, data, command):
-    folder = tmp_path_factory.mktemp("json")
-    (folder / "export.json").write_bytes(data)
-    (folder / "kpi.yaml").write_text(TARGETS, encoding="utf-8")
-    assert_survives(folder, "export.json", command)
+    survives_as(tmp_path_factory, "export.json", data, command)
 
 
 @FUZZ
 @given(data=json_bytes(lines=True), command=st.sampled_from(COMMANDS))
 def test_jsonl_bytes(tmp_path_factory, data, command):
-    folder = tmp_path_factory.mktemp("jsonl")
-    (folder / "export.jsonl").write_bytes(data)
-    (folder / "kpi.yaml").write_text(TARGETS, encoding="utf-8")
-    assert_survives(folder, "export.jsonl", command)
+    survives_as(tmp_path_factory, "export.jsonl", data, command)
 
 
 @FUZZ

@@ -14,7 +14,7 @@ and on a file of 100M rows:
 
 Memory is bounded by the number of buckets and of distinct values in the wanted buckets, not by
 rows, and the work is two hash aggregations instead of a sort per group. Each step is one
-streaming query for every column (the columns' values unpivoted into one long column), so a
+streaming query for every column (the columns' values stacked into one long column), so a
 file is read twice, not twice per column. A run whose input is in memory anyway reads the same
 ranks off each group's sorted values instead, collected with its KPI pass
 (:func:`sorted_values`, :func:`from_sorted`): there a sort per group costs less than the two
