@@ -49,8 +49,9 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
     vocabularies = [n for n in dtypes if (n in VOCABULARIES or n == languages.COLUMN) and n in canonical]
     frame = frame.with_columns(*commas, *(_vocabulary_reading(n).alias(_vocabulary(n)) for n in vocabularies))
     # Timestamps written as text: the fast ISO reading (or, with --datetime-format, the given
-    # formats) first, then the values it did not read through the general layouts, as one
-    # function of the column that costs nothing when there are none (as parse.timestamp reads)
+    # formats) first, then the values it did not read through the general layouts, in steps,
+    # each kept as a column: written as one expression, its parts repeat and polars' plan grows
+    # to megabytes (seconds of planning for a few thousand rows)
     stamps = [n for n in text if parsed[n].kind is Kind.DATETIME]
     first = {
         n: datetimes.with_formats(parse.blank_to_null(pl.col(n)), timezone, datetime_format)
@@ -60,9 +61,23 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
     }
     frame = frame.with_columns(expr.alias(_step(n, "first")) for n, expr in first.items())
     frame = frame.with_columns(
-        datetimes.inferred_where_given(batches.unread(pl.col(_step(n, "first")), pl.col(n)), timezone).alias(
-            _step(n, "inferred")
-        )
+        datetimes.layout(batches.unread(pl.col(_step(n, "first")), pl.col(n))).alias(_step(n, "layout")) for n in stamps
+    )
+    frame = frame.with_columns(
+        expr.alias(_step(n, kind))
+        for n in stamps
+        for kind, expr in zip(("day", "month"), datetimes.candidates(pl.col(_step(n, "layout"))), strict=True)
+    )
+    frame = frame.with_columns(
+        expr.alias(_step(n, kind))
+        for n in stamps
+        for kind, expr in zip(("choice", "undecided"), datetimes.choice(*_parts(n)), strict=True)
+    )
+    frame = frame.with_columns(
+        datetimes.wall_time(*_parts(n), pl.col(_step(n, "choice"))).alias(_step(n, "wall")) for n in stamps
+    )
+    frame = frame.with_columns(
+        datetimes.zoned(pl.col(_step(n, "layout")), pl.col(_step(n, "wall")), timezone).alias(_step(n, "inferred"))
         for n in stamps
     )
     # durations written as text likewise: plain numbers, and the text of the others
@@ -81,8 +96,13 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
     for name, kind in ((n, c.kind) for n, c in parsed.items()):
         if kind is Kind.DATETIME and name in stamps:
             inferred = pl.col(_step(name, "inferred"))
-            value = pl.coalesce(pl.col(_step(name, "first")), inferred.struct.field("value"))
-            notes.append(inferred.struct.field("note").alias(note_flag(name)))
+            choice, undecided = pl.col(_step(name, "choice")), pl.col(_step(name, "undecided"))
+            inferred_note = datetimes.notes(pl.col(_step(name, "layout")), inferred, choice, undecided)
+            read_first = pl.col(_step(name, "first"))
+            value = pl.coalesce(read_first, inferred)
+            notes.append(
+                pl.when(read_first.is_null() & pl.col(name).is_not_null()).then(inferred_note).alias(note_flag(name))
+            )
         elif kind is Kind.DATETIME:
             value, note = parse.timestamp_noted(pl.col(name), dtypes[name], timezone, datetime_format)
             if note is not None:
@@ -177,6 +197,11 @@ def _vocabulary_reading(name: str) -> pl.Expr:
 
 def _vocabulary(name: str) -> str:
     return f"__vocabulary_{name}"
+
+
+def _parts(name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The layout of a timestamp column's values and its day-first and month-first dates."""
+    return pl.col(_step(name, "layout")), pl.col(_step(name, "day")), pl.col(_step(name, "month"))
 
 
 def _step(name: str, kind: str) -> str:
