@@ -95,6 +95,10 @@ def main() -> None:
                 exc,
             )
             sys.exit(EXIT_INTERNAL)
+        except BaseException as exc:
+            if not _interrupted_in_callback(exc):
+                raise
+            _interrupted()
         finally:
             _ending.set()  # the watcher stops sending SIGINT: the run is over
 
@@ -121,6 +125,21 @@ def collecting_less() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def _interrupted_in_callback(exc: BaseException) -> bool:
+    """Whether ``exc`` is polars' panic at a KeyboardInterrupt (Ctrl-C, or SIGTERM made one)
+    raised in Python code that polars was running for the query (a batch function of the
+    typing, :mod:`supportkpi.batches`): polars turns it into a ``PanicException``, which is no
+    ``Exception``, and the run must end as interrupted all the same (exit 130, no traceback).
+
+    >>> class PanicException(BaseException): ...
+    >>> _interrupted_in_callback(PanicException("PyErr { type: <class 'KeyboardInterrupt'> }"))
+    True
+    >>> _interrupted_in_callback(PanicException("index out of bounds")), _interrupted_in_callback(KeyboardInterrupt())
+    (False, False)
+    """
+    return type(exc).__name__ == "PanicException" and "KeyboardInterrupt" in str(exc)
 
 
 def _interrupted() -> NoReturn:

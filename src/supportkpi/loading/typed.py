@@ -52,6 +52,9 @@ def typed(frame: pl.LazyFrame, reading: naming.Reading, table: Table = CONTACTS)
     # formats) first, then the values it did not read through the general layouts, in steps,
     # each kept as a column: written as one expression, its parts repeat and polars' plan grows
     # to megabytes (seconds of planning for a few thousand rows)
+    # (datetimes.inferred_where_given runs the same steps as one Python function of the column,
+    # for small readings; not here: polars runs it on its main thread, where a Ctrl-C or SIGTERM
+    # raised inside it makes polars panic instead of stopping the query)
     stamps = [n for n in text if parsed[n].kind is Kind.DATETIME]
     first = {
         n: datetimes.with_formats(parse.blank_to_null(pl.col(n)), timezone, datetime_format)
